@@ -1,0 +1,47 @@
+# bestshot: every target a user needs, nothing hidden. `make help` lists them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test unit lint format bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+# The stamp makes a second `make install` a no-op until pyproject.toml changes.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bestshot needs Python 3.11 or newer")'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install bestshot with its dev tools
+
+run: $(STAMP) ## run bestshot on its embedded default
+	$(BIN)/bestshot table examples/en.1-2022-23.json --rules premier_league \
+		--zones 1:champion,1-4:champions_league,18-20:relegation
+
+lint: $(STAMP) ## ruff, formatting, mypy (strict on src/), import contracts
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: $(STAMP) lint ## lint, then the whole test suite
+	$(BIN)/pytest
+
+unit: $(STAMP) ## the fast unit tests only
+	$(BIN)/pytest tests/unit
+
+format: $(STAMP) ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+bench: $(STAMP) ## benchmarks, as ratios against a baseline run in the same process
+	$(BIN)/python -m bench
+
+clean: ## remove the virtualenv and caches (keeps .bestshot data)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

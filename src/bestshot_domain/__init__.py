@@ -1,0 +1,1 @@
+"""bestshot's pure core: the football rules, with no I/O and no framework."""

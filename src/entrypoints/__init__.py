@@ -1,0 +1,1 @@
+"""Entrypoints: the thin edges (CLI, API, Lambda) and the composition roots."""
