@@ -1,0 +1,52 @@
+"""The one error hierarchy of bestshot.
+
+Adapters translate whatever their driver or provider raises into one of these at their border,
+so that entrypoints can map a failure to an HTTP status or an exit code without knowing which
+technology failed.
+"""
+
+from __future__ import annotations
+
+
+class BestshotError(Exception):
+    """Base of every error bestshot raises on purpose."""
+
+
+class NotFound(BestshotError):
+    """A tournament, round, match, team or schedule that does not exist."""
+
+
+class InvalidInput(BestshotError):
+    """Input that breaks a rule: a negative score, an unknown preset, a malformed option."""
+
+
+class Conflict(BestshotError):
+    """A write that collides with the stored state (a duplicate key, a concurrent change)."""
+
+
+class StorageUnavailable(BestshotError):
+    """The database could not be reached, or the connection was lost mid-transaction."""
+
+
+class SourceError(BestshotError):
+    """Base of the failures of a result provider; `provider` names which one."""
+
+    def __init__(self, provider: str, message: str) -> None:
+        super().__init__(f"{provider}: {message}")
+        self.provider = provider
+
+
+class SourceUnavailable(SourceError):
+    """The provider did not answer usefully (network errors, 5xx, 429) after the retries."""
+
+
+class SourceBlocked(SourceError):
+    """The provider refuses us (a 403 challenge page, a bad key); retrying will not help."""
+
+
+class SourceFormatError(SourceError):
+    """The payload was not what the parser expects; `path` names where (e.g. `events[3].status`)."""
+
+    def __init__(self, provider: str, path: str, message: str) -> None:
+        super().__init__(provider, f"{message} at {path}" if path else message)
+        self.path = path

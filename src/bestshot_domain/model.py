@@ -1,0 +1,288 @@
+"""The things bestshot keeps: tournaments, teams, rounds, matches and what providers say of them.
+
+Every value is a frozen attrs class; a change makes a new value (`attrs.evolve`). Times are
+timezone-aware datetimes in UTC. Teams and matches are identified by their provider and the
+provider's own id, folded into one `key` string (`"espn:359"`), so that re-importing a
+tournament finds the same rows again.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from attrs import field, frozen
+
+if TYPE_CHECKING:
+    from bestshot_domain.standings import Table
+
+TeamKey = str
+MatchKey = str
+TournamentId = str
+
+
+def make_key(provider: str, external_id: str) -> str:
+    """The key of a team or match: the provider and its own id."""
+    return f"{provider}:{external_id}"
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"datetime must be timezone-aware, got {value!r}")
+    return value
+
+
+def _optional_utc(value: datetime | None) -> datetime | None:
+    return None if value is None else _utc(value)
+
+
+class MatchStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    FINISHED = "finished"
+    POSTPONED = "postponed"
+    SUSPENDED = "suspended"  # interrupted or abandoned; may resume or be replayed
+    CANCELLED = "cancelled"  # never to be played
+    AWARDED = "awarded"  # decided at the table; the awarded score counts
+
+
+class Ending(enum.StrEnum):
+    """How a finished match ended."""
+
+    REGULAR = "regular"
+    EXTRA_TIME = "extra_time"
+    PENALTIES = "penalties"
+
+
+class RoundKind(enum.StrEnum):
+    LEAGUE = "league"  # a matchday of a league
+    GROUP = "group"  # a matchday of a group stage
+    KNOCKOUT = "knockout"  # not part of any table
+
+
+@frozen
+class Score:
+    """Goals of the home and the away side. Non-negative by construction."""
+
+    home: int = field()
+    away: int = field()
+
+    @home.validator
+    @away.validator
+    def _non_negative(self, attribute: object, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"a score is a non-negative integer, got {value!r}")
+
+    def __str__(self) -> str:
+        return f"{self.home}-{self.away}"
+
+
+@frozen
+class Cards:
+    """One side's discipline in one match: one category per player per match."""
+
+    yellow: int = 0
+    second_yellow_red: int = 0
+    red: int = 0  # a direct red
+    yellow_and_red: int = 0  # a yellow, then a direct red
+
+    def __add__(self, other: Cards) -> Cards:
+        return Cards(
+            self.yellow + other.yellow,
+            self.second_yellow_red + other.second_yellow_red,
+            self.red + other.red,
+            self.yellow_and_red + other.yellow_and_red,
+        )
+
+
+@frozen
+class Tournament:
+    id: TournamentId  # public slug, e.g. "premier-league-2025-26"
+    label: str  # "Premier League 2025/26"
+    provider: str  # which ResultSource feeds it: "espn", "football_data", "demo" ...
+    reference: str  # the provider's own reference (league code, competition id, file URL ...)
+    rules: str  # a standings preset name, e.g. "premier_league"
+    timezone: str = "UTC"  # IANA name; decides which day a kickoff belongs to
+    zones: str = ""  # zone spec, e.g. "1:champion,1-4:champions_league,18-20:relegation"
+
+
+@frozen
+class Team:
+    provider: str
+    external_id: str
+    name: str
+    code: str | None = None  # a short code (e.g. "ARS") when the provider has one
+
+    @property
+    def key(self) -> TeamKey:
+        return make_key(self.provider, self.external_id)
+
+
+@frozen
+class Membership:
+    """A team plays in a tournament, optionally in a group (None: the one table)."""
+
+    tournament_id: TournamentId
+    team: TeamKey
+    group: str | None = None
+
+
+@frozen
+class Round:
+    tournament_id: TournamentId
+    slug: str  # URL-safe, unique within the tournament: "matchday-12", "final"
+    label: str  # "Matchday 12"
+    order: int  # position in the season, for listing
+    kind: RoundKind = RoundKind.LEAGUE
+    reference: str = ""  # the provider's own round id (matchday number, round slug ...)
+
+
+@frozen
+class MatchState:
+    """What a provider can change about a match, kept apart so a change record can hold it."""
+
+    status: MatchStatus
+    kickoff: datetime = field(converter=_utc)
+    score: Score | None = None  # the score for the table (after extra time when there was one)
+    ended: Ending | None = None  # only for finished (and awarded) matches
+    shootout: Score | None = None  # only when ended is PENALTIES; never part of `score`
+
+
+@frozen
+class Match:
+    tournament_id: TournamentId
+    round_slug: str
+    provider: str
+    external_id: str
+    home: TeamKey
+    away: TeamKey
+    state: MatchState
+    group: str | None = None  # the group whose table the match counts for
+    last_observed: datetime | None = field(default=None, converter=_optional_utc)
+    version: int = 0  # bumped on every applied change
+
+    @property
+    def key(self) -> MatchKey:
+        return make_key(self.provider, self.external_id)
+
+    @property
+    def status(self) -> MatchStatus:
+        return self.state.status
+
+    @property
+    def kickoff(self) -> datetime:
+        return self.state.kickoff
+
+    @property
+    def score(self) -> Score | None:
+        return self.state.score
+
+
+@frozen
+class Observation:
+    """What a provider says of one match now.
+
+    `score` is the score for the table: after extra time when there was one, and never with
+    shoot-out goals (those go to `shootout`). `changed_at` is when the provider last changed
+    the match, when it says so.
+    """
+
+    external_id: str
+    status: MatchStatus
+    score: Score | None = None
+    ended: Ending | None = None
+    shootout: Score | None = None
+    kickoff: datetime | None = field(default=None, converter=_optional_utc)
+    changed_at: datetime | None = field(default=None, converter=_optional_utc)
+
+
+class ChangeKind(enum.StrEnum):
+    CREATED = "created"  # first seen (import)
+    UPDATED = "updated"  # a normal step: scheduled -> live -> finished, a new kickoff ...
+    CORRECTION = "correction"  # a finished match's score changed afterwards
+
+
+@frozen
+class MatchChange:
+    """One applied change of a match: before, after, and why."""
+
+    match: MatchKey
+    tournament_id: TournamentId
+    round_slug: str
+    kind: ChangeKind
+    before: MatchState | None
+    after: MatchState
+    reason: str
+    recorded_at: datetime = field(converter=_utc)
+
+
+@frozen
+class PointAdjustment:
+    """Points added to (or, negative, deducted from) a team's total, e.g. -10 for administration."""
+
+    tournament_id: TournamentId
+    team: TeamKey
+    points: int
+    reason: str = ""
+
+
+@frozen
+class MatchDiscipline:
+    """The cards one side received in one match, for fair-play criteria."""
+
+    match: MatchKey
+    team: TeamKey
+    cards: Cards
+
+
+# What a ResultSource returns when asked for a tournament's fixtures. It speaks the provider's
+# ids; the import use case turns them into keys.
+
+
+@frozen
+class SourceTeam:
+    external_id: str
+    name: str
+    code: str | None = None
+    group: str | None = None
+
+
+@frozen
+class SourceRound:
+    slug: str
+    label: str
+    order: int
+    kind: RoundKind = RoundKind.LEAGUE
+    reference: str = ""
+
+
+@frozen
+class SourceMatch:
+    round_slug: str
+    home_external_id: str
+    away_external_id: str
+    observation: Observation  # its current state; `observation.kickoff` must be set
+    group: str | None = None
+
+    @property
+    def external_id(self) -> str:
+        return self.observation.external_id
+
+
+@frozen
+class Fixtures:
+    provider: str
+    teams: tuple[SourceTeam, ...]
+    rounds: tuple[SourceRound, ...]
+    matches: tuple[SourceMatch, ...]
+
+
+@frozen
+class StandingsSnapshot:
+    """The computed tables of a tournament, as stored, with the rules and when they were made."""
+
+    tournament_id: TournamentId
+    rules: str
+    computed_at: datetime = field(converter=_utc)
+    tables: tuple[Table, ...] = ()

@@ -1,0 +1,264 @@
+"""The ports: what the use cases need from the world, in the domain's own words.
+
+Each is a `typing.Protocol`. Adapters implement them (`adapters.memory` for tests and the demo,
+`adapters.postgres`, `adapters.sources.*`, `adapters.eventbridge`, `adapters.local_scheduler`)
+and translate their failures into `bestshot_domain.errors`. Every adapter of a port passes the
+same contract suite in `tests/contracts`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from attrs import frozen
+
+from bestshot_domain.model import (
+    Fixtures,
+    Match,
+    MatchChange,
+    MatchDiscipline,
+    MatchKey,
+    Membership,
+    Observation,
+    PointAdjustment,
+    Round,
+    StandingsSnapshot,
+    Team,
+    TeamKey,
+    Tournament,
+    TournamentId,
+)
+
+# Repositories. Reads of something that must exist raise NotFound; writes are upserts keyed by
+# the natural key named in each docstring, so that replaying an import changes nothing.
+
+
+class TournamentRepository(Protocol):
+    async def get(self, tournament_id: TournamentId) -> Tournament:
+        """The tournament, or NotFound."""
+        ...
+
+    async def list(self) -> Sequence[Tournament]:
+        """Every tournament, ordered by id."""
+        ...
+
+    async def save(self, tournament: Tournament) -> None:
+        """Insert or update by id."""
+        ...
+
+    async def lock(self, tournament_id: TournamentId) -> None:
+        """Serialize writers: until this unit of work ends, no other one locks this tournament.
+
+        Raises NotFound when the tournament does not exist.
+        """
+        ...
+
+
+class TeamRepository(Protocol):
+    async def save_many(self, teams: Sequence[Team]) -> None:
+        """Insert or update by key (provider and external id)."""
+        ...
+
+    async def get_many(self, keys: Sequence[TeamKey]) -> Mapping[TeamKey, Team]:
+        """The teams that exist among `keys` (missing keys are simply absent)."""
+        ...
+
+    async def members(self, tournament_id: TournamentId) -> Sequence[Membership]:
+        """The teams of a tournament with their groups, ordered by group then team key."""
+        ...
+
+    async def set_members(self, tournament_id: TournamentId, members: Sequence[Membership]) -> None:
+        """Make the tournament's membership exactly `members`."""
+        ...
+
+
+class RoundRepository(Protocol):
+    async def get(self, tournament_id: TournamentId, slug: str) -> Round:
+        """The round, or NotFound."""
+        ...
+
+    async def list(self, tournament_id: TournamentId) -> Sequence[Round]:
+        """The tournament's rounds ordered by `order`, then slug."""
+        ...
+
+    async def save_many(self, rounds: Sequence[Round]) -> None:
+        """Insert or update by (tournament, slug)."""
+        ...
+
+
+class MatchRepository(Protocol):
+    async def for_round(self, tournament_id: TournamentId, round_slug: str) -> Sequence[Match]:
+        """The round's matches ordered by kickoff, then key."""
+        ...
+
+    async def for_tournament(self, tournament_id: TournamentId) -> Sequence[Match]:
+        """Every match of the tournament ordered by kickoff, then key."""
+        ...
+
+    async def kicking_off(self, start: datetime, end: datetime) -> Sequence[Match]:
+        """Matches of every tournament whose kickoff is in [start, end), by kickoff then key."""
+        ...
+
+    async def save_many(self, matches: Sequence[Match]) -> None:
+        """Insert or update by key, in as few round trips as the technology allows.
+
+        An update whose stored version is not `match.version - 1` (someone else changed the match
+        since it was read) raises Conflict and writes nothing.
+        """
+        ...
+
+
+class ChangeRepository(Protocol):
+    async def record_many(self, changes: Sequence[MatchChange]) -> None:
+        """Append to the history."""
+        ...
+
+    async def for_match(self, match: MatchKey) -> Sequence[MatchChange]:
+        """A match's history, oldest first."""
+        ...
+
+    async def for_tournament(self, tournament_id: TournamentId) -> Sequence[MatchChange]:
+        """A tournament's history, oldest first."""
+        ...
+
+
+class StandingsRepository(Protocol):
+    async def save(self, snapshot: StandingsSnapshot) -> None:
+        """Replace the tournament's stored tables with these."""
+        ...
+
+    async def get(self, tournament_id: TournamentId) -> StandingsSnapshot | None:
+        """The last stored tables, or None when none were computed yet."""
+        ...
+
+    async def adjustments(self, tournament_id: TournamentId) -> Sequence[PointAdjustment]:
+        ...
+
+    async def save_adjustment(self, adjustment: PointAdjustment) -> None:
+        """Insert or replace by (tournament, team, reason)."""
+        ...
+
+    async def discipline(self, tournament_id: TournamentId) -> Sequence[MatchDiscipline]:
+        ...
+
+    async def save_discipline(self, records: Sequence[MatchDiscipline]) -> None:
+        """Insert or replace by (match, team)."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every repository. Leaving the block without `commit()` rolls back."""
+
+    tournaments: TournamentRepository
+    teams: TeamRepository
+    rounds: RoundRepository
+    matches: MatchRepository
+    changes: ChangeRepository
+    standings: StandingsRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+"""Each call opens a fresh unit of work: `async with uow_factory() as uow: ...`."""
+
+
+# Result providers.
+
+
+class ResultSource(Protocol):
+    """One provider of fixtures and results. Failures are SourceError subclasses."""
+
+    @property
+    def provider(self) -> str:
+        """The provider's name, as stored in Tournament.provider and Team/Match keys."""
+        ...
+
+    async def fixtures(self, reference: str) -> Fixtures:
+        """The whole tournament: teams (with groups), rounds and matches with their state."""
+        ...
+
+    async def round_observations(
+        self, reference: str, round_: Round, matches: Sequence[Match]
+    ) -> Sequence[Observation]:
+        """What the provider says now of one round.
+
+        `matches` are the stored matches of the round, for providers that look results up by
+        date or by match id rather than by round.
+        """
+        ...
+
+
+ResultSources = Mapping[str, ResultSource]
+"""The configured sources by provider name."""
+
+
+# Scheduling.
+
+
+@frozen
+class ScheduleTarget:
+    """What a schedule asks the caller to do when it fires."""
+
+    round_url: str
+    standings_url: str
+    target_env: str  # "demo" or "production"
+
+    def to_json(self) -> dict[str, str]:
+        """The target input, with the key names the Lambda and the original system use."""
+        return {
+            "roundUrl": self.round_url,
+            "standingsUrl": self.standings_url,
+            "targetEnv": self.target_env,
+        }
+
+
+@frozen
+class PlannedSchedule:
+    name: str  # ^[0-9a-z_.-]{1,64}$
+    expression: str  # "at(2026-11-28T17:30:00)" or "cron(30 17 28 11 ? 2026)", UTC
+    fire_at: datetime
+    tournament_id: TournamentId
+    round_slug: str
+    target: ScheduleTarget
+
+
+class EnsureOutcome(enum.StrEnum):
+    CREATED = "created"
+    UNCHANGED = "unchanged"  # already there, identical
+    UPDATED = "updated"  # already there with another time or target; now matches the plan
+
+
+class Scheduler(Protocol):
+    async def ensure(self, schedule: PlannedSchedule) -> EnsureOutcome:
+        """Make sure a schedule with this name exists exactly as planned."""
+        ...
+
+    async def list(self) -> Sequence[PlannedSchedule]:
+        """The pending schedules, ordered by firing time then name."""
+        ...
+
+    async def delete(self, name: str) -> None:
+        """Remove a schedule; NotFound when there is none by that name."""
+        ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware, in UTC."""
+        ...

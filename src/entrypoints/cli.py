@@ -1,0 +1,61 @@
+"""The `bestshot` command.
+
+Each subcommand lives in its own module under `entrypoints.commands` and exposes
+`register(subparsers)`, which adds its parser and sets `handler` (a function of the parsed
+arguments returning the exit status). Usage errors exit with status 2 and one line on stderr,
+as argparse does; expected failures (`BestshotError`) do the same with the error's message, and
+nothing prints a traceback unless `BESTSHOT_DEBUG` is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from bestshot_domain.errors import BestshotError
+from entrypoints.commands import COMMANDS
+
+Handler = Callable[[argparse.Namespace], int]
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # One line, not argparse's usage block: a script reading stderr gets the reason.
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="bestshot",
+        description="Keeps a football prediction app's scores and league tables fresh.",
+    )
+    subparsers = parser.add_subparsers(
+        title="commands", dest="command", metavar="COMMAND", parser_class=_Parser
+    )
+    subparsers.required = True
+    for register in COMMANDS:
+        register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except BestshotError as error:
+        if os.environ.get("BESTSHOT_DEBUG"):
+            raise
+        print(f"bestshot {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
