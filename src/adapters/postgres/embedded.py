@@ -58,8 +58,7 @@ class EmbeddedPostgres:
             ) from error
         self._server = server
         logger.info(
-            "embedded PostgreSQL %s: data in %s, socket in %s",
-            "started" if self._cleanup == "stop" else "started (temporary)",
+            "embedded PostgreSQL running: data in %s, socket in %s",
             self.data_dir,
             server.get_postmaster_info().socket_dir,
         )

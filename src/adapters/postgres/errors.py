@@ -9,6 +9,7 @@ failed, never a parameter value, so that no secret or payload leaks into a log.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -17,6 +18,7 @@ import asyncpg
 from bestshot_domain.errors import BestshotError, Conflict, InvalidInput, StorageUnavailable
 
 VERSION_CONFLICT_SQLSTATE = "BS409"  # raised by bestshot_version_conflict() in the schema
+_LOST = re.compile(r"connection (is closed|was closed|has been released)")
 
 
 def translate(error: BaseException) -> BestshotError | None:
@@ -25,10 +27,15 @@ def translate(error: BaseException) -> BestshotError | None:
         return error
     if isinstance(error, asyncpg.PostgresError):
         return _from_postgres(error)
-    if isinstance(error, asyncpg.InterfaceError) and "connection is closed" in str(error):
-        return StorageUnavailable("the database connection was closed; nothing was written")
+    if isinstance(error, asyncpg.InterfaceError) and _LOST.search(str(error)):
+        # The pool hands back a connection the server dropped (terminated, restarted).
+        return StorageUnavailable("the database connection was lost; nothing was written")
+    if isinstance(error, asyncpg.InternalClientError):
+        # The protocol was caught between states by a connection the server just dropped.
+        return StorageUnavailable("the database connection broke; nothing was written")
     if isinstance(error, ConnectionError | OSError):
-        return StorageUnavailable(f"the database cannot be reached ({type(error).__name__})")
+        reason = error.strerror or type(error).__name__
+        return StorageUnavailable(f"the database cannot be reached ({reason})")
     if isinstance(error, TimeoutError | asyncio.TimeoutError):
         return StorageUnavailable("the database did not answer in time; nothing was written")
     return None
@@ -91,7 +98,13 @@ def storage_errors() -> Iterator[None]:
         yield
     except BestshotError:
         raise
-    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
+    except (
+        asyncpg.PostgresError,
+        asyncpg.InterfaceError,
+        asyncpg.InternalClientError,
+        OSError,
+        TimeoutError,
+    ) as error:
         mapped = translate(error)
         if mapped is None:  # pragma: no cover - every listed type maps
             raise
