@@ -57,6 +57,15 @@ def postgres_server() -> Iterator[PostgresServerForTests]:
     server = PostgresServerForTests(admin_url=admin_url, template=template)
 
     async def make_template() -> None:
+        if embedded is not None:
+            # A throwaway server needs no durability; tests commit a lot and go faster without.
+            connection = await asyncpg.connect(admin_url)
+            try:
+                for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+                    await connection.execute(f"ALTER SYSTEM SET {setting} = off")
+                await connection.execute("SELECT pg_reload_conf()")
+            finally:
+                await connection.close()
         await drop_database(admin_url, template)
         await ensure_database(admin_url, template)
         await migrate_url(server.url(template))

@@ -27,10 +27,16 @@ async def ensure_database(admin_dsn: str, name: str, *, template: str | None = N
     whether it was created.
     """
     quoted = _quoted(name)
-    copy = f" TEMPLATE {_quoted(template)}" if template else ""
     with storage_errors():
         connection = await asyncpg.connect(admin_dsn)
         try:
+            copy = ""
+            if template:
+                copy = f" TEMPLATE {_quoted(template)}"
+                # A small template copies fastest file by file (PostgreSQL 15 on); the default,
+                # WAL_LOG, pays for writing every page to the WAL.
+                if connection.get_server_version().major >= 15:
+                    copy += " STRATEGY FILE_COPY"
             if await connection.fetchval("SELECT true FROM pg_database WHERE datname = $1", name):
                 return False
             try:

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from adapters.postgres.codec import round_from_row, team_from_row, tournament_from_row
 from adapters.postgres.errors import storage_errors
-from adapters.postgres.pool import Executor
+from adapters.postgres.session import Session
 from bestshot_domain.errors import InvalidInput, NotFound
 from bestshot_domain.model import Membership, Round, Team, TeamKey, Tournament, TournamentId
 
@@ -18,8 +18,9 @@ _TOURNAMENT_COLUMNS = "id, label, provider, reference, rules, timezone, zones"
 
 
 class PostgresTournamentRepository:
-    def __init__(self, connection: Executor) -> None:
-        self._db = connection
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._db = session.db
 
     async def get(self, tournament_id: TournamentId) -> Tournament:
         with storage_errors():
@@ -39,8 +40,8 @@ class PostgresTournamentRepository:
         return [tournament_from_row(row) for row in rows]
 
     async def save(self, tournament: Tournament) -> None:
-        with storage_errors():
-            await self._db.execute(
+        async with self._session.write() as db:
+            await db.execute(
                 """
                 INSERT INTO tournaments AS t
                     (id, label, provider, reference, rules, timezone, zones)
@@ -74,16 +75,17 @@ class PostgresTournamentRepository:
 
 
 class PostgresTeamRepository:
-    def __init__(self, connection: Executor) -> None:
-        self._db = connection
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._db = session.db
 
     async def save_many(self, teams: Sequence[Team]) -> None:
         # The last of two entries for one key wins, as it would written one by one.
         unique = list({team.key: team for team in teams}.values())
         if not unique:
             return
-        with storage_errors():
-            await self._db.execute(
+        async with self._session.write() as db:
+            await db.execute(
                 """
                 INSERT INTO teams AS t (provider, external_id, name, code)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
@@ -113,7 +115,7 @@ class PostgresTeamRepository:
             rows = await self._db.fetch(
                 """
                 SELECT tournament_id, team, group_name FROM memberships WHERE tournament_id = $1
-                ORDER BY group_name COLLATE "C" NULLS FIRST, team COLLATE "C"
+                ORDER BY group_name COLLATE "C" NULLS LAST, team COLLATE "C"
                 """,
                 tournament_id,
             )
@@ -155,8 +157,9 @@ _ROUND_COLUMNS = "tournament_id, slug, label, ordinal, kind, reference"
 
 
 class PostgresRoundRepository:
-    def __init__(self, connection: Executor) -> None:
-        self._db = connection
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._db = session.db
 
     async def get(self, tournament_id: TournamentId, slug: str) -> Round:
         with storage_errors():
@@ -184,8 +187,8 @@ class PostgresRoundRepository:
         unique = list({(r.tournament_id, r.slug): r for r in rounds}.values())
         if not unique:
             return
-        with storage_errors():
-            await self._db.execute(
+        async with self._session.write() as db:
+            await db.execute(
                 """
                 INSERT INTO rounds AS r (tournament_id, slug, label, ordinal, kind, reference)
                 SELECT * FROM unnest(

@@ -1,8 +1,9 @@
 """asyncpg and PostgreSQL errors become domain errors here, at the adapter's border.
 
 Callers above the adapter only ever see `bestshot_domain.errors`: a unique violation is a
-Conflict, a broken rule (check, foreign key, not null, a bad value) is InvalidInput, and a lost
-connection or a statement timeout is StorageUnavailable. Messages name the constraint that
+Conflict, a reference to something not stored (a foreign key) is NotFound, a broken rule (check,
+not null, a bad value) is InvalidInput, and a lost connection or a statement timeout is
+StorageUnavailable. Messages name the constraint that
 failed, never a parameter value, so that no secret or payload leaks into a log.
 """
 
@@ -15,13 +16,19 @@ from contextlib import contextmanager
 
 import asyncpg
 
-from bestshot_domain.errors import BestshotError, Conflict, InvalidInput, StorageUnavailable
+from bestshot_domain.errors import (
+    BestshotError,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    StorageUnavailable,
+)
 
 VERSION_CONFLICT_SQLSTATE = "BS409"  # raised by bestshot_version_conflict() in the schema
 _LOST = re.compile(r"connection (is closed|was closed|has been released)")
 
 
-def translate(error: BaseException) -> BestshotError | None:
+def translate(error: BaseException) -> BestshotError | None:  # noqa: PLR0911 - one case a line
     """The domain error for a driver error, or None when it is not one we know how to map."""
     if isinstance(error, BestshotError):
         return error
@@ -53,7 +60,10 @@ def _from_postgres(error: asyncpg.PostgresError) -> BestshotError:  # noqa: PLR0
     if isinstance(error, asyncpg.CheckViolationError):
         return InvalidInput(f"breaks a rule of the stored data{where}")
     if isinstance(error, asyncpg.ForeignKeyViolationError):
-        return InvalidInput(f"refers to something that is not stored{where}")
+        # As a foreign key would have it: the thing referred to is not there. The detail names
+        # the key (a domain key such as "espn:359"), never anything secret.
+        detail = getattr(error, "detail", None) or ""
+        return NotFound(f"refers to something not stored{where}: {detail}".rstrip(": "))
     if isinstance(error, asyncpg.NotNullViolationError):
         column = getattr(error, "column_name", None) or "a required value"
         return InvalidInput(f"{column} is missing{f' on {table}' if table else ''}")

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from adapters.postgres.codec import change_from_row, match_from_row, state_to_json
 from adapters.postgres.errors import storage_errors
-from adapters.postgres.pool import Executor
+from adapters.postgres.session import Session
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.model import Match, MatchChange, MatchKey, TournamentId
 
@@ -75,8 +75,9 @@ def match_columns(matches: Sequence[Match]) -> list[list[object]]:
 
 
 class PostgresMatchRepository:
-    def __init__(self, connection: Executor) -> None:
-        self._db = connection
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._db = session.db
 
     async def for_round(self, tournament_id: TournamentId, round_slug: str) -> Sequence[Match]:
         with storage_errors():
@@ -120,19 +121,20 @@ class PostgresMatchRepository:
         twice = sorted(key for key, n in Counter(m.key for m in matches).items() if n > 1)
         if twice:
             raise InvalidInput(f"match {twice[0]!r} appears twice in one save")
-        with storage_errors():
-            await self._db.execute(UPSERT_MATCHES, *match_columns(matches))
+        async with self._session.write() as db:
+            await db.execute(UPSERT_MATCHES, *match_columns(matches))
 
 
 class PostgresChangeRepository:
-    def __init__(self, connection: Executor) -> None:
-        self._db = connection
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._db = session.db
 
     async def record_many(self, changes: Sequence[MatchChange]) -> None:
         if not changes:
             return
-        with storage_errors():
-            await self._db.execute(
+        async with self._session.write() as db:
+            await db.execute(
                 """
                 INSERT INTO match_changes
                     (match_key, tournament_id, round_slug, kind, before, after, reason, recorded_at)

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from adapters.postgres.errors import storage_errors
-from adapters.postgres.pool import Executor
+from adapters.postgres.session import Session
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.model import (
     Cards,
@@ -62,8 +62,9 @@ def split_table(
 
 
 class PostgresStandingsRepository:
-    def __init__(self, connection: Executor) -> None:
-        self._db = connection
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._db = session.db
 
     async def save(self, snapshot: StandingsSnapshot) -> None:
         tid = snapshot.tournament_id
@@ -73,8 +74,8 @@ class PostgresStandingsRepository:
             for i, (_, _, table_rows) in enumerate(tables)
             for row_index, row in enumerate(table_rows)
         ]
-        with storage_errors():
-            await self._db.execute(
+        async with self._session.write() as db:
+            await db.execute(
                 """
                 INSERT INTO standings_snapshots (tournament_id, rules, computed_at)
                 VALUES ($1, $2, $3)
@@ -86,10 +87,10 @@ class PostgresStandingsRepository:
                 snapshot.computed_at,
             )
             # The old rows go with their tables (ON DELETE CASCADE).
-            await self._db.execute("DELETE FROM standings_tables WHERE tournament_id = $1", tid)
+            await db.execute("DELETE FROM standings_tables WHERE tournament_id = $1", tid)
             if not tables:
                 return
-            await self._db.execute(
+            await db.execute(
                 """
                 INSERT INTO standings_tables (tournament_id, table_index, group_name, detail)
                 SELECT $1, i - 1, g, d::jsonb
@@ -102,7 +103,7 @@ class PostgresStandingsRepository:
             if not rows:
                 return
             columns = list(zip(*rows, strict=True))
-            await self._db.execute(
+            await db.execute(
                 """
                 INSERT INTO standings_rows (
                     tournament_id, table_index, row_index, position, team, played, won, drawn,
@@ -174,8 +175,8 @@ class PostgresStandingsRepository:
         ]
 
     async def save_adjustment(self, adjustment: PointAdjustment) -> None:
-        with storage_errors():
-            await self._db.execute(
+        async with self._session.write() as db:
+            await db.execute(
                 """
                 INSERT INTO point_adjustments (tournament_id, team, reason, points)
                 VALUES ($1, $2, $3, $4)
@@ -217,8 +218,8 @@ class PostgresStandingsRepository:
         unique = list({(r.match, r.team): r for r in records}.values())
         if not unique:
             return
-        with storage_errors():
-            await self._db.execute(
+        async with self._session.write() as db:
+            await db.execute(
                 """
                 INSERT INTO match_discipline
                     (match_key, team, yellow, second_yellow_red, red, yellow_and_red)

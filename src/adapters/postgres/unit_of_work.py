@@ -18,6 +18,7 @@ from adapters.postgres.catalog import (
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.matches import PostgresChangeRepository, PostgresMatchRepository
 from adapters.postgres.pool import PoolConfig
+from adapters.postgres.session import Session
 from adapters.postgres.standings import PostgresStandingsRepository
 from bestshot_domain.ports import (
     ChangeRepository,
@@ -48,6 +49,7 @@ class PostgresUnitOfWork:
         self._acquire_timeout = acquire_timeout
         self._connection: PoolConnectionProxy[asyncpg.Record] | None = None
         self._transaction: Transaction | None = None
+        self._session: Session | None = None
 
     @property
     def connection(self) -> PoolConnectionProxy[asyncpg.Record]:
@@ -67,12 +69,13 @@ class PostgresUnitOfWork:
         except BaseException:
             await self._release()
             raise
-        self.tournaments = PostgresTournamentRepository(connection)
-        self.teams = PostgresTeamRepository(connection)
-        self.rounds = PostgresRoundRepository(connection)
-        self.matches = PostgresMatchRepository(connection)
-        self.changes = PostgresChangeRepository(connection)
-        self.standings = PostgresStandingsRepository(connection)
+        session = self._session = Session(connection)
+        self.tournaments = PostgresTournamentRepository(session)
+        self.teams = PostgresTeamRepository(session)
+        self.rounds = PostgresRoundRepository(session)
+        self.matches = PostgresMatchRepository(session)
+        self.changes = PostgresChangeRepository(session)
+        self.standings = PostgresStandingsRepository(session)
         return self
 
     async def __aexit__(
@@ -110,6 +113,8 @@ class PostgresUnitOfWork:
         await self._begin()
 
     async def _begin(self) -> None:
+        if self._session is not None:
+            self._session.transaction_ended()
         transaction = self.connection.transaction()
         with storage_errors():
             await transaction.start()

@@ -247,18 +247,20 @@ async def test_the_schema_refuses_what_python_would_never_write(
         await postgres_pool.execute(statement)
 
 
-async def test_a_match_of_an_unknown_team_is_refused_at_commit(
+async def test_a_failed_write_is_undone_and_the_unit_of_work_goes_on(
     postgres_uow_factory: UnitOfWorkFactory,
 ) -> None:
     async with postgres_uow_factory() as uow:
         match = (await store_league(uow))[0]
-        await uow.commit()
         stranger = evolve(match, external_id="new-1", home=f"{PROVIDER}:nobody")
-        await uow.matches.save_many([stranger])
-        with pytest.raises(InvalidInput, match="not stored"):
-            await uow.commit()
+        with pytest.raises(NotFound, match=f"{PROVIDER}:nobody"):
+            await uow.matches.save_many([evolve(match, external_id="new-0"), stranger])
+        # PostgreSQL would refuse every statement of an aborted transaction; a savepoint saved it.
+        await uow.tournaments.save(evolve(TOURNAMENT, label="Still writable"))
+        await uow.commit()
     async with postgres_uow_factory() as uow:
         assert len(await uow.matches.for_tournament(TOURNAMENT.id)) == 10
+        assert (await uow.tournaments.get(TOURNAMENT.id)).label == "Still writable"
 
 
 async def test_a_duplicate_key_is_a_conflict(postgres_pool: asyncpg.Pool) -> None:

@@ -5,7 +5,7 @@
 -- shoot-out on a match that did not end in one. Keys follow the domain: a team or a match is
 -- known by its provider and the provider's id, folded into `key` ("espn:359").
 --
--- Foreign keys between rows written by one use case are DEFERRABLE INITIALLY DEFERRED: a unit
+-- Foreign keys between rows written by one use case are: a unit
 -- of work may write a match's change record before the match, or the members before the
 -- teams, and the database still checks every reference when the transaction commits.
 
@@ -37,15 +37,15 @@ CREATE TABLE teams (
 -- A team plays in a tournament, in one group or (group NULL) in the one table.
 CREATE TABLE memberships (
     tournament_id  text NOT NULL
-                   REFERENCES tournaments (id) DEFERRABLE INITIALLY DEFERRED,
-    team           text NOT NULL REFERENCES teams (key) DEFERRABLE INITIALLY DEFERRED,
+                   REFERENCES tournaments (id),
+    team           text NOT NULL REFERENCES teams (key),
     group_name     text CONSTRAINT membership_group_not_empty CHECK (group_name <> ''),
     PRIMARY KEY (tournament_id, team)
 );
 
 CREATE TABLE rounds (
     tournament_id  text NOT NULL
-                   REFERENCES tournaments (id) DEFERRABLE INITIALLY DEFERRED,
+                   REFERENCES tournaments (id),
     slug           text NOT NULL
                    CONSTRAINT round_slug_is_a_slug CHECK (slug ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$'),
     label          text NOT NULL,
@@ -64,10 +64,10 @@ CREATE TABLE matches (
     external_id     text NOT NULL CONSTRAINT match_external_id_not_empty CHECK (external_id <> ''),
     key             text GENERATED ALWAYS AS (provider || ':' || external_id) STORED,
     tournament_id   text NOT NULL
-                    REFERENCES tournaments (id) DEFERRABLE INITIALLY DEFERRED,
+                    REFERENCES tournaments (id),
     round_slug      text NOT NULL,
-    home            text NOT NULL REFERENCES teams (key) DEFERRABLE INITIALLY DEFERRED,
-    away            text NOT NULL REFERENCES teams (key) DEFERRABLE INITIALLY DEFERRED,
+    home            text NOT NULL REFERENCES teams (key),
+    away            text NOT NULL REFERENCES teams (key),
     group_name      text CONSTRAINT match_group_not_empty CHECK (group_name <> ''),
     status          text NOT NULL,
     kickoff         timestamptz NOT NULL,
@@ -82,7 +82,7 @@ CREATE TABLE matches (
     CONSTRAINT matches_pkey PRIMARY KEY (key),
     CONSTRAINT match_provider_external_id_unique UNIQUE (provider, external_id),
     CONSTRAINT match_round_exists FOREIGN KEY (tournament_id, round_slug)
-        REFERENCES rounds (tournament_id, slug) DEFERRABLE INITIALLY DEFERRED,
+        REFERENCES rounds (tournament_id, slug),
     CONSTRAINT match_sides_differ CHECK (home <> away),
     CONSTRAINT match_status_known CHECK (
         status IN ('scheduled', 'live', 'finished', 'postponed', 'suspended', 'cancelled', 'awarded')
@@ -109,9 +109,9 @@ CREATE INDEX matches_by_kickoff ON matches (kickoff, key);
 -- The history of every applied change: before, after (a MatchState as JSON), and why.
 CREATE TABLE match_changes (
     id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    match_key      text NOT NULL REFERENCES matches (key) DEFERRABLE INITIALLY DEFERRED,
+    match_key      text NOT NULL REFERENCES matches (key),
     tournament_id  text NOT NULL
-                   REFERENCES tournaments (id) DEFERRABLE INITIALLY DEFERRED,
+                   REFERENCES tournaments (id),
     round_slug     text NOT NULL,
     kind           text NOT NULL
                    CONSTRAINT change_kind_known CHECK (kind IN ('created', 'updated', 'correction')),
@@ -124,7 +124,7 @@ CREATE TABLE match_changes (
     ),
     CONSTRAINT change_created_has_no_before CHECK (kind <> 'created' OR before IS NULL),
     CONSTRAINT change_round_exists FOREIGN KEY (tournament_id, round_slug)
-        REFERENCES rounds (tournament_id, slug) DEFERRABLE INITIALLY DEFERRED
+        REFERENCES rounds (tournament_id, slug)
 );
 
 CREATE INDEX match_changes_by_match ON match_changes (match_key, recorded_at, id);
@@ -133,8 +133,8 @@ CREATE INDEX match_changes_by_tournament ON match_changes (tournament_id, record
 -- Points added to (negative: deducted from) a team's total.
 CREATE TABLE point_adjustments (
     tournament_id  text NOT NULL
-                   REFERENCES tournaments (id) DEFERRABLE INITIALLY DEFERRED,
-    team           text NOT NULL REFERENCES teams (key) DEFERRABLE INITIALLY DEFERRED,
+                   REFERENCES tournaments (id),
+    team           text NOT NULL REFERENCES teams (key),
     reason         text NOT NULL,
     points         integer NOT NULL,
     PRIMARY KEY (tournament_id, team, reason)
@@ -142,8 +142,8 @@ CREATE TABLE point_adjustments (
 
 -- The cards one side received in one match, for the fair-play criteria.
 CREATE TABLE match_discipline (
-    match_key          text NOT NULL REFERENCES matches (key) DEFERRABLE INITIALLY DEFERRED,
-    team               text NOT NULL REFERENCES teams (key) DEFERRABLE INITIALLY DEFERRED,
+    match_key          text NOT NULL REFERENCES matches (key),
+    team               text NOT NULL REFERENCES teams (key),
     yellow             integer NOT NULL CONSTRAINT discipline_yellow_non_negative CHECK (yellow >= 0),
     second_yellow_red  integer NOT NULL
                        CONSTRAINT discipline_second_yellow_red_non_negative CHECK (second_yellow_red >= 0),
@@ -156,7 +156,7 @@ CREATE TABLE match_discipline (
 -- The last computed tables of a tournament: one snapshot, its tables, and their rows.
 CREATE TABLE standings_snapshots (
     tournament_id  text PRIMARY KEY
-                   REFERENCES tournaments (id) DEFERRABLE INITIALLY DEFERRED,
+                   REFERENCES tournaments (id),
     rules          text NOT NULL CONSTRAINT standings_rules_not_empty CHECK (rules <> ''),
     computed_at    timestamptz NOT NULL
 );
