@@ -127,7 +127,14 @@ async def _migrate_locked(
         if migration.version in recorded:
             continue
         async with connection.transaction():
-            await connection.execute(migration.sql)
+            try:
+                await connection.execute(migration.sql)
+            except asyncpg.PostgresError as error:
+                first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+                raise MigrationError(
+                    f"migration {migration.label} failed and was rolled back: "
+                    f"{type(error).__name__}: {first_line}"
+                ) from error
             await connection.execute(
                 "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
                 migration.version,
