@@ -173,7 +173,7 @@ async def test_a_migrating_process_waits_for_the_lock(empty_url: str) -> None:
             SELECT count(*) FROM pg_locks
             WHERE locktype = 'advisory' AND NOT granted AND objid = ($1::bigint & 4294967295)
         """
-        while not await holder.fetchval(waiting, MIGRATION_LOCK_KEY):  # noqa: ASYNC110
+        while not await holder.fetchval(waiting, MIGRATION_LOCK_KEY):
             assert process.poll() is None, process.communicate()
             await asyncio.sleep(0.02)
         # It waits on our lock, and has applied nothing meanwhile.
