@@ -19,7 +19,7 @@ pytestmark = pytest.mark.integration
 
 def bestshot(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 - our own command, fixed arguments
         [sys.executable, "-m", "entrypoints.cli", *args],
         env={**clean, **env},
         capture_output=True,
