@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
-from typing import Any
-
 import asyncpg
 
 from bestshot_domain.model import (
@@ -60,7 +56,9 @@ def _score(home: int | None, away: int | None) -> Score | None:
 
 
 def match_from_row(row: asyncpg.Record) -> Match:
-    ended = row["ended"]
+    state = state_from_columns(row, "")
+    if state is None:  # pragma: no cover - NOT NULL in the schema
+        raise ValueError("a stored match without a status")
     return Match(
         tournament_id=row["tournament_id"],
         round_slug=row["round_slug"],
@@ -68,48 +66,56 @@ def match_from_row(row: asyncpg.Record) -> Match:
         external_id=row["external_id"],
         home=row["home"],
         away=row["away"],
-        state=MatchState(
-            status=MatchStatus(row["status"]),
-            kickoff=row["kickoff"],
-            score=_score(row["home_score"], row["away_score"]),
-            ended=None if ended is None else Ending(ended),
-            shootout=_score(row["shootout_home"], row["shootout_away"]),
-        ),
+        state=state,
         group=row["group_name"],
         last_observed=row["last_observed"],
         version=row["version"],
     )
 
 
-def state_to_json(state: MatchState | None) -> str | None:
+STATE_FIELDS = (
+    "status",
+    "kickoff",
+    "home_score",
+    "away_score",
+    "ended",
+    "shootout_home",
+    "shootout_away",
+)
+
+
+def state_columns(state: MatchState | None) -> tuple[object, ...]:
+    """A state as the seven values of STATE_FIELDS (all None for no state)."""
     if state is None:
-        return None
-    value: dict[str, Any] = {
-        "status": state.status.value,
-        "kickoff": state.kickoff.isoformat(),
-        "score": None if state.score is None else [state.score.home, state.score.away],
-        "ended": None if state.ended is None else state.ended.value,
-        "shootout": None if state.shootout is None else [state.shootout.home, state.shootout.away],
-    }
-    return json.dumps(value, separators=(",", ":"))
+        return (None,) * len(STATE_FIELDS)
+    score, shootout = state.score, state.shootout
+    return (
+        state.status.value,
+        state.kickoff,
+        None if score is None else score.home,
+        None if score is None else score.away,
+        None if state.ended is None else state.ended.value,
+        None if shootout is None else shootout.home,
+        None if shootout is None else shootout.away,
+    )
 
 
-def state_from_json(text: str | None) -> MatchState | None:
-    if text is None:
+def state_from_columns(row: asyncpg.Record, prefix: str) -> MatchState | None:
+    status = row[f"{prefix}status"]
+    if status is None:
         return None
-    value = json.loads(text)
-    score, shootout, ended = value.get("score"), value.get("shootout"), value.get("ended")
+    ended = row[f"{prefix}ended"]
     return MatchState(
-        status=MatchStatus(value["status"]),
-        kickoff=datetime.fromisoformat(value["kickoff"]),
-        score=None if score is None else Score(*score),
+        status=MatchStatus(status),
+        kickoff=row[f"{prefix}kickoff"],
+        score=_score(row[f"{prefix}home_score"], row[f"{prefix}away_score"]),
         ended=None if ended is None else Ending(ended),
-        shootout=None if shootout is None else Score(*shootout),
+        shootout=_score(row[f"{prefix}shootout_home"], row[f"{prefix}shootout_away"]),
     )
 
 
 def change_from_row(row: asyncpg.Record) -> MatchChange:
-    after = state_from_json(row["after"])
+    after = state_from_columns(row, "after_")
     if after is None:  # pragma: no cover - NOT NULL in the schema
         raise ValueError("a stored change without its after state")
     return MatchChange(
@@ -117,7 +123,7 @@ def change_from_row(row: asyncpg.Record) -> MatchChange:
         tournament_id=row["tournament_id"],
         round_slug=row["round_slug"],
         kind=ChangeKind(row["kind"]),
-        before=state_from_json(row["before"]),
+        before=state_from_columns(row, "before_"),
         after=after,
         reason=row["reason"],
         recorded_at=row["recorded_at"],

@@ -11,7 +11,12 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
-from adapters.postgres.codec import change_from_row, match_from_row, state_to_json
+from adapters.postgres.codec import (
+    STATE_FIELDS,
+    change_from_row,
+    match_from_row,
+    state_columns,
+)
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.session import Session
 from bestshot_domain.errors import InvalidInput
@@ -47,11 +52,8 @@ ON CONFLICT ON CONSTRAINT match_provider_external_id_unique DO UPDATE SET
 
 def match_columns(matches: Sequence[Match]) -> list[list[object]]:
     """The sixteen column arrays of UPSERT_MATCHES, in order."""
-    columns: list[list[object]] = [[] for _ in range(16)]
-    for match in matches:
-        state = match.state
-        score, shootout = state.score, state.shootout
-        values: tuple[object, ...] = (
+    rows = [
+        (
             match.provider,
             match.external_id,
             match.tournament_id,
@@ -59,19 +61,54 @@ def match_columns(matches: Sequence[Match]) -> list[list[object]]:
             match.home,
             match.away,
             match.group,
-            state.status.value,
-            state.kickoff,
-            None if score is None else score.home,
-            None if score is None else score.away,
-            None if state.ended is None else state.ended.value,
-            None if shootout is None else shootout.home,
-            None if shootout is None else shootout.away,
+            *state_columns(match.state),
             match.last_observed,
             match.version,
         )
-        for column, value in zip(columns, values, strict=True):
-            column.append(value)
-    return columns
+        for match in matches
+    ]
+    return [list(column) for column in zip(*rows, strict=True)]
+
+
+CHANGE_COLUMNS = ", ".join(
+    (
+        "match_key, tournament_id, round_slug, kind, reason, recorded_at",
+        *(f"before_{name}" for name in STATE_FIELDS),
+        *(f"after_{name}" for name in STATE_FIELDS),
+    )
+)
+_CHANGE_TYPES = ("text", "timestamptz", "int", "int", "text", "int", "int")
+
+# WITH ORDINALITY ... ORDER BY keeps the identity column in the order the changes were given,
+# which breaks ties between changes recorded at the same time.
+RECORD_CHANGES = f"""
+INSERT INTO match_changes ({CHANGE_COLUMNS})
+SELECT {CHANGE_COLUMNS}
+FROM unnest(
+    $1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+    {", ".join(f"${7 + i}::{kind}[]" for i, kind in enumerate(_CHANGE_TYPES))},
+    {", ".join(f"${14 + i}::{kind}[]" for i, kind in enumerate(_CHANGE_TYPES))}
+) WITH ORDINALITY AS c({CHANGE_COLUMNS}, n)
+ORDER BY n
+"""  # noqa: S608 - constant column names; the values travel as parameters
+
+
+def change_columns(changes: Sequence[MatchChange]) -> list[list[object]]:
+    """The twenty column arrays of RECORD_CHANGES, in order."""
+    rows = [
+        (
+            change.match,
+            change.tournament_id,
+            change.round_slug,
+            change.kind.value,
+            change.reason,
+            change.recorded_at,
+            *state_columns(change.before),
+            *state_columns(change.after),
+        )
+        for change in changes
+    ]
+    return [list(column) for column in zip(*rows, strict=True)]
 
 
 class PostgresMatchRepository:
@@ -134,28 +171,7 @@ class PostgresChangeRepository:
         if not changes:
             return
         async with self._session.write() as db:
-            await db.execute(
-                """
-                INSERT INTO match_changes
-                    (match_key, tournament_id, round_slug, kind, before, after, reason, recorded_at)
-                SELECT match_key, tournament_id, round_slug, kind, before::jsonb, after::jsonb,
-                       reason, recorded_at
-                FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
-                            $6::text[], $7::text[], $8::timestamptz[])
-                    WITH ORDINALITY
-                    AS c(match_key, tournament_id, round_slug, kind, before, after, reason,
-                         recorded_at, n)
-                ORDER BY n
-                """,
-                [change.match for change in changes],
-                [change.tournament_id for change in changes],
-                [change.round_slug for change in changes],
-                [change.kind.value for change in changes],
-                [state_to_json(change.before) for change in changes],
-                [state_to_json(change.after) for change in changes],
-                [change.reason for change in changes],
-                [change.recorded_at for change in changes],
-            )
+            await db.execute(RECORD_CHANGES, *change_columns(changes))
 
     async def for_match(self, match: MatchKey) -> Sequence[MatchChange]:
         with storage_errors():
@@ -174,8 +190,4 @@ class PostgresChangeRepository:
         return [change_from_row(row) for row in rows]
 
 
-_CHANGE_SELECT = """
-SELECT match_key, tournament_id, round_slug, kind, before::text AS before, after::text AS after,
-       reason, recorded_at
-FROM match_changes
-"""
+_CHANGE_SELECT = f"SELECT {CHANGE_COLUMNS} FROM match_changes"  # noqa: S608 - constant

@@ -100,31 +100,66 @@ CREATE TABLE matches (
     CONSTRAINT match_unplayed_has_no_score CHECK (
         status NOT IN ('postponed', 'cancelled') OR home_score IS NULL
     )
-);
+)
+-- Matches are updated in place many times (scheduled, live, finished, corrected): room left
+-- in each page lets PostgreSQL keep a new version beside the old one without touching the
+-- indexes (a HOT update).
+WITH (fillfactor = 70);
 
 CREATE INDEX matches_by_round ON matches (tournament_id, round_slug, kickoff, key);
 CREATE INDEX matches_by_tournament ON matches (tournament_id, kickoff, key);
 CREATE INDEX matches_by_kickoff ON matches (kickoff, key);
 
--- The history of every applied change: before, after (a MatchState as JSON), and why.
+-- The history of every applied change: the match's state before (none for a match first seen)
+-- and after, and why. The states are columns, held to the same rules as a match's own.
 CREATE TABLE match_changes (
-    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    match_key      text NOT NULL REFERENCES matches (key),
-    tournament_id  text NOT NULL
-                   REFERENCES tournaments (id),
-    round_slug     text NOT NULL,
-    kind           text NOT NULL
-                   CONSTRAINT change_kind_known CHECK (kind IN ('created', 'updated', 'correction')),
-    before         jsonb,
-    after          jsonb NOT NULL,
-    reason         text NOT NULL,
-    recorded_at    timestamptz NOT NULL,
-    CONSTRAINT change_states_are_objects CHECK (
-        jsonb_typeof(after) = 'object' AND (before IS NULL OR jsonb_typeof(before) = 'object')
+    id                    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    match_key             text NOT NULL REFERENCES matches (key),
+    tournament_id         text NOT NULL,  -- as the match was when the change was made
+    round_slug            text NOT NULL,
+    kind                  text NOT NULL
+                          CONSTRAINT change_kind_known CHECK (kind IN ('created', 'updated', 'correction')),
+    reason                text NOT NULL,
+    recorded_at           timestamptz NOT NULL,
+    before_status         text,
+    before_kickoff        timestamptz,
+    before_home_score     integer CONSTRAINT change_before_home_non_negative CHECK (before_home_score >= 0),
+    before_away_score     integer CONSTRAINT change_before_away_non_negative CHECK (before_away_score >= 0),
+    before_ended          text,
+    before_shootout_home  integer
+                          CONSTRAINT change_before_shootout_home_non_negative CHECK (before_shootout_home >= 0),
+    before_shootout_away  integer
+                          CONSTRAINT change_before_shootout_away_non_negative CHECK (before_shootout_away >= 0),
+    after_status          text NOT NULL,
+    after_kickoff         timestamptz NOT NULL,
+    after_home_score      integer CONSTRAINT change_after_home_non_negative CHECK (after_home_score >= 0),
+    after_away_score      integer CONSTRAINT change_after_away_non_negative CHECK (after_away_score >= 0),
+    after_ended           text,
+    after_shootout_home   integer
+                          CONSTRAINT change_after_shootout_home_non_negative CHECK (after_shootout_home >= 0),
+    after_shootout_away   integer
+                          CONSTRAINT change_after_shootout_away_non_negative CHECK (after_shootout_away >= 0),
+    CONSTRAINT change_statuses_known CHECK (
+        before_status IN ('scheduled', 'live', 'finished', 'postponed', 'suspended', 'cancelled', 'awarded')
+        AND after_status IN ('scheduled', 'live', 'finished', 'postponed', 'suspended', 'cancelled', 'awarded')
     ),
-    CONSTRAINT change_created_has_no_before CHECK (kind <> 'created' OR before IS NULL),
-    CONSTRAINT change_round_exists FOREIGN KEY (tournament_id, round_slug)
-        REFERENCES rounds (tournament_id, slug)
+    CONSTRAINT change_endings_known CHECK (
+        before_ended IN ('regular', 'extra_time', 'penalties')
+        AND after_ended IN ('regular', 'extra_time', 'penalties')
+    ),
+    -- A state before is all there or not at all; a match first seen has none.
+    CONSTRAINT change_before_whole CHECK ((before_status IS NULL) = (before_kickoff IS NULL)),
+    CONSTRAINT change_created_has_no_before CHECK (kind <> 'created' OR before_status IS NULL),
+    CONSTRAINT change_scores_whole CHECK (
+        (before_home_score IS NULL) = (before_away_score IS NULL)
+        AND (after_home_score IS NULL) = (after_away_score IS NULL)
+        AND (before_shootout_home IS NULL) = (before_shootout_away IS NULL)
+        AND (after_shootout_home IS NULL) = (after_shootout_away IS NULL)
+    ),
+    CONSTRAINT change_shootout_only_with_penalties CHECK (
+        (before_shootout_home IS NULL OR before_ended = 'penalties')
+        AND (after_shootout_home IS NULL OR after_ended = 'penalties')
+    )
 );
 
 CREATE INDEX match_changes_by_match ON match_changes (match_key, recorded_at, id);
