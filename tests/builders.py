@@ -21,6 +21,8 @@ from bestshot_domain.model import (
     Tournament,
     make_key,
 )
+from bestshot_domain.ports import PlannedSchedule, ScheduleTarget
+from bestshot_domain.scheduling import ExpressionStyle, expression
 
 PROVIDER = "scripted"
 T0 = datetime(2026, 3, 14, 15, 0, tzinfo=UTC)
@@ -161,3 +163,25 @@ def league_fixtures(
             )
         rotation = [rotation[0], rotation[-1], *rotation[1:-1]]
     return Fixtures(provider, teams, tuple(rounds), tuple(matches))
+
+
+# Far in the future, so that no scheduler's worker fires it during a test.
+FIRE = datetime(2031, 5, 17, 21, 30, tzinfo=UTC)
+
+
+def planned(
+    name: str = "liga_2031_05_17_21_30",
+    fire_at: datetime = FIRE,
+    *,
+    round_slug: str = "matchday-1",
+    style: ExpressionStyle = ExpressionStyle.AT,
+) -> PlannedSchedule:
+    base = "http://127.0.0.1:9/api/v2/data-provider/tournaments/liga"
+    return PlannedSchedule(
+        name=name,
+        expression=expression(fire_at, style),
+        fire_at=fire_at,
+        tournament_id="liga",
+        round_slug=round_slug,
+        target=ScheduleTarget(f"{base}/matches/{round_slug}", f"{base}/standings", "demo"),
+    )

@@ -207,16 +207,21 @@ class ResultSource(Protocol):
         ...
 
     async def fixtures(self, reference: str) -> Fixtures:
-        """The whole tournament: teams (with groups), rounds and matches with their state."""
+        """The whole tournament: teams (with groups), rounds and matches with their state.
+
+        Every match names teams and a round of the same fixtures and has a kickoff; round slugs
+        are URL-safe (`text.SLUG_PATTERN`). NotFound when the provider does not know `reference`.
+        """
         ...
 
     async def round_observations(
         self, reference: str, round_: Round, matches: Sequence[Match]
     ) -> Sequence[Observation]:
-        """What the provider says now of one round.
+        """What the provider says now of one round: only matches of that round.
 
-        `matches` are the stored matches of the round, for providers that look results up by
-        date or by match id rather than by round.
+        `round_.reference` is the provider's own round id (from `SourceRound.reference`, or its
+        slug when that was empty). `matches` are the stored matches of the round, for providers
+        that look results up by date or by match id rather than by round.
         """
         ...
 
