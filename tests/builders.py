@@ -34,7 +34,7 @@ def tournament(
     label: str = "Liga Test",
     provider: str = PROVIDER,
     reference: str = "liga",
-    rules: str = "fifa",
+    rules: str = "premier_league",
     timezone: str = "UTC",
     zones: str = "",
 ) -> Tournament:
