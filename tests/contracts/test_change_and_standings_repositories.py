@@ -17,6 +17,7 @@ from bestshot_domain.model import (
     StandingsSnapshot,
 )
 from bestshot_domain.ports import UnitOfWorkFactory
+from bestshot_domain.standings import MatchResult, TeamEntry, compute_standings, parse_zones, preset
 from tests.builders import T0, match, state, tournament
 from tests.contracts.seed import seed, seed_league
 
@@ -112,6 +113,31 @@ class TestSnapshots:
         async with uow_factory() as uow:
             assert await uow.standings.get("liga-test") == second
             assert await uow.standings.get("other") == other
+
+    async def test_computed_tables_read_back_equal(self, uow_factory: UnitOfWorkFactory) -> None:
+        await seed_league(uow_factory)
+        teams = [
+            TeamEntry(f"scripted:{key}", key.upper(), "AB"[i // 2]) for i, key in enumerate("abcd")
+        ]
+        results = [
+            MatchResult("scripted:a", "scripted:b", 2, 2, T0, Cards(yellow=2), Cards(red=1)),
+            MatchResult("scripted:c", "scripted:d", 0, 1, T0),
+            MatchResult("scripted:b", "scripted:a", None, None, T0 + timedelta(days=7)),
+        ]
+        tables = compute_standings(
+            preset("fifa_world_cup"), teams, results, {"scripted:d": -1}, parse_zones("1:first")
+        )
+        snapshot = StandingsSnapshot("liga-test", "fifa_world_cup", T0, tables)
+        async with uow_factory() as uow:
+            await uow.standings.save(snapshot)
+            await uow.commit()
+        async with uow_factory() as uow:
+            stored = await uow.standings.get("liga-test")
+        assert stored == snapshot
+        assert stored is not None
+        assert [dict(row.zones) for row in stored.tables[0].rows] == [
+            dict(row.zones) for row in tables[0].rows
+        ]
 
     async def test_a_snapshot_of_an_unknown_tournament_is_not_found(
         self, uow_factory: UnitOfWorkFactory

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
@@ -24,6 +25,12 @@ from bestshot_domain.model import (
 )
 
 TransactionGetter = Callable[[], Transaction]
+
+
+async def _io() -> None:
+    """Let other tasks run, as a database round trip would: concurrency bugs in the use cases
+    (a missing lock, a lost update) show up on this adapter too, not only on PostgreSQL."""
+    await asyncio.sleep(0)
 
 
 def _by_kickoff(matches: list[Match]) -> list[Match]:
@@ -57,35 +64,43 @@ class MemoryTournamentRepository(_Repository):
         self._lock = lock
 
     async def get(self, tournament_id: TournamentId) -> Tournament:
+        await _io()
         return self._require_tournament(tournament_id)
 
     async def list(self) -> Sequence[Tournament]:
+        await _io()
         return sorted(self._tx.tournaments.values(), key=lambda tournament: tournament.id)
 
     async def save(self, tournament: Tournament) -> None:
+        await _io()
         self._tx.tournaments.put(tournament.id, tournament)
 
     async def lock(self, tournament_id: TournamentId) -> None:
+        await _io()
         self._require_tournament(tournament_id)
         await self._lock(tournament_id)
 
 
 class MemoryTeamRepository(_Repository):
     async def save_many(self, teams: Sequence[Team]) -> None:
+        await _io()
         for team in teams:
             self._tx.teams.put(team.key, team)
 
     async def get_many(self, keys: Sequence[TeamKey]) -> Mapping[TeamKey, Team]:
+        await _io()
         found = {key: self._tx.teams.get(key) for key in keys}
         return {key: team for key, team in found.items() if team is not None}
 
     async def members(self, tournament_id: TournamentId) -> Sequence[Membership]:
+        await _io()
         return sorted(
             self._tx.members.get(tournament_id) or (),
             key=lambda member: (member.group is None, member.group or "", member.team),
         )
 
     async def set_members(self, tournament_id: TournamentId, members: Sequence[Membership]) -> None:
+        await _io()
         self._require_tournament(tournament_id)
         for member in members:
             if member.tournament_id != tournament_id:
@@ -99,18 +114,21 @@ class MemoryTeamRepository(_Repository):
 
 class MemoryRoundRepository(_Repository):
     async def get(self, tournament_id: TournamentId, slug: str) -> Round:
+        await _io()
         found = self._tx.rounds.get((tournament_id, slug))
         if found is None:
             raise NotFound(f"no round {slug!r} in tournament {tournament_id!r}")
         return found
 
     async def list(self, tournament_id: TournamentId) -> Sequence[Round]:
+        await _io()
         return sorted(
             (r for r in self._tx.rounds.values() if r.tournament_id == tournament_id),
             key=lambda r: (r.order, r.slug),
         )
 
     async def save_many(self, rounds: Sequence[Round]) -> None:
+        await _io()
         for round_ in rounds:
             self._require_tournament(round_.tournament_id)
         for round_ in rounds:
@@ -119,6 +137,7 @@ class MemoryRoundRepository(_Repository):
 
 class MemoryMatchRepository(_Repository):
     async def for_round(self, tournament_id: TournamentId, round_slug: str) -> Sequence[Match]:
+        await _io()
         return _by_kickoff(
             [
                 m
@@ -128,14 +147,17 @@ class MemoryMatchRepository(_Repository):
         )
 
     async def for_tournament(self, tournament_id: TournamentId) -> Sequence[Match]:
+        await _io()
         return _by_kickoff(
             [m for m in self._tx.matches.values() if m.tournament_id == tournament_id]
         )
 
     async def kicking_off(self, start: datetime, end: datetime) -> Sequence[Match]:
+        await _io()
         return _by_kickoff([m for m in self._tx.matches.values() if start <= m.kickoff < end])
 
     async def save_many(self, matches: Sequence[Match]) -> None:
+        await _io()
         repeated = [key for key, count in Counter(m.key for m in matches).items() if count > 1]
         if repeated:
             raise InvalidInput(f"matches saved twice in one batch: {', '.join(repeated)}")
@@ -157,18 +179,21 @@ class MemoryMatchRepository(_Repository):
 
 class MemoryChangeRepository(_Repository):
     async def record_many(self, changes: Sequence[MatchChange]) -> None:
+        await _io()
         for change in changes:
             if change.match not in self._tx.matches:
                 raise NotFound(f"no match {change.match!r} to record a change of")
         self._tx.new_changes.extend(changes)
 
     async def for_match(self, match: MatchKey) -> Sequence[MatchChange]:
+        await _io()
         # sorted() is stable: equal times stay in the order recorded.
         return sorted(
             (c for c in self._tx.changes() if c.match == match), key=lambda c: c.recorded_at
         )
 
     async def for_tournament(self, tournament_id: TournamentId) -> Sequence[MatchChange]:
+        await _io()
         return sorted(
             (c for c in self._tx.changes() if c.tournament_id == tournament_id),
             key=lambda c: c.recorded_at,
@@ -177,25 +202,30 @@ class MemoryChangeRepository(_Repository):
 
 class MemoryStandingsRepository(_Repository):
     async def save(self, snapshot: StandingsSnapshot) -> None:
+        await _io()
         self._require_tournament(snapshot.tournament_id)
         self._tx.standings.put(snapshot.tournament_id, snapshot)
 
     async def get(self, tournament_id: TournamentId) -> StandingsSnapshot | None:
+        await _io()
         return self._tx.standings.get(tournament_id)
 
     async def adjustments(self, tournament_id: TournamentId) -> Sequence[PointAdjustment]:
+        await _io()
         return sorted(
             (a for a in self._tx.adjustments.values() if a.tournament_id == tournament_id),
             key=lambda a: (a.team, a.reason),
         )
 
     async def save_adjustment(self, adjustment: PointAdjustment) -> None:
+        await _io()
         self._require_tournament(adjustment.tournament_id)
         self._require_team(adjustment.team)
         key = (adjustment.tournament_id, adjustment.team, adjustment.reason)
         self._tx.adjustments.put(key, adjustment)
 
     async def discipline(self, tournament_id: TournamentId) -> Sequence[MatchDiscipline]:
+        await _io()
         records = []
         for record in self._tx.discipline.values():
             match = self._tx.matches.get(record.match)
@@ -204,6 +234,7 @@ class MemoryStandingsRepository(_Repository):
         return sorted(records, key=lambda record: (record.match, record.team))
 
     async def save_discipline(self, records: Sequence[MatchDiscipline]) -> None:
+        await _io()
         for record in records:
             if record.match not in self._tx.matches:
                 raise NotFound(f"no match {record.match!r} for its cards")
