@@ -25,27 +25,12 @@ def _difference(scored: list[int], conceded: list[int]) -> list[int]:
     return [f - a for f, a in zip(scored, conceded, strict=True)]
 
 
-class TableStats:
-    """The records of one table's teams, from its matches in kickoff order.
+class _Tally:
+    """The one pass: home and away records of every team, and the remaining fixtures."""
 
-    Raises InvalidInput for a match naming a team not in `index` or a team playing itself.
-    """
-
-    def __init__(
-        self,
-        rules: Rules,
-        index: Mapping[str, int],
-        matches: Sequence[MatchResult],
-        adjustments: Sequence[int],
-    ) -> None:
+    def __init__(self, index: Mapping[str, int], matches: Sequence[MatchResult]) -> None:
         size = len(index)
-        self.rules = rules
-        self.size = size
-        self.index = index
-        self.matches = matches
-        self.adjustments = adjustments
         fixtures: list[tuple[int, int]] = []
-        self.fixtures = fixtures
         home_won = [0] * size
         home_drawn = [0] * size
         home_lost = [0] * size
@@ -87,6 +72,38 @@ class TableStats:
             if home == away:
                 itself = next(m.home for m in matches if m.home == m.away)
                 raise InvalidInput(f"{itself!r} cannot play itself")
+
+        self.fixtures = fixtures
+        self.home_won, self.home_drawn, self.home_lost = home_won, home_drawn, home_lost
+        self.away_won, self.away_drawn, self.away_lost = away_won, away_drawn, away_lost
+        self.home_for, self.home_against = home_for, home_against
+        self.away_for, self.away_against = away_for, away_against
+
+
+class TableStats:
+    """The records of one table's teams, from its matches in kickoff order.
+
+    Raises InvalidInput for a match naming a team not in `index` or a team playing itself.
+    """
+
+    def __init__(
+        self,
+        rules: Rules,
+        index: Mapping[str, int],
+        matches: Sequence[MatchResult],
+        adjustments: Sequence[int],
+    ) -> None:
+        self.rules = rules
+        self.size = len(index)
+        self.index = index
+        self.matches = matches
+        self.adjustments = adjustments
+        tally = _Tally(index, matches)
+        self.fixtures = tally.fixtures
+        home_won, home_drawn, home_lost = tally.home_won, tally.home_drawn, tally.home_lost
+        away_won, away_drawn, away_lost = tally.away_won, tally.away_drawn, tally.away_lost
+        home_for, home_against = tally.home_for, tally.home_against
+        away_for, away_against = tally.away_for, tally.away_against
         self.home_won, self.home_drawn, self.home_lost = home_won, home_drawn, home_lost
         self.away_won, self.away_drawn, self.away_lost = away_won, away_drawn, away_lost
         self.home_for, self.home_against = home_for, home_against

@@ -148,19 +148,17 @@ class _Ranker:
             )
             return {team: (values[team],) for team in teams}
         if isinstance(criterion, HeadToHead):
-            if criterion.only_two and len(teams) != 2:
-                return None
-            if criterion.when_complete and not self.stats.met_home_and_away(teams):
-                return None
-            return self.stats.mini_league(teams, criterion.stats)
+            applies = not (criterion.only_two and len(teams) != 2) and not (
+                criterion.when_complete and not self.stats.met_home_and_away(teams)
+            )
+            return self.stats.mini_league(teams, criterion.stats) if applies else None
         # Serie A: two clubs level on points for the title or for relegation, season over.
-        if (
+        play_off = (
             len(teams) == 2
             and not self.stats.fixtures
             and (offset == 0 or offset + 1 in self.relegation_tops)
-        ):
-            return str(Unresolved.PLAY_OFF)
-        return None
+        )
+        return str(Unresolved.PLAY_OFF) if play_off else None
 
     def _unresolved(self, teams: list[int], label: str) -> None:
         ordered = sorted(teams, key=lambda team: (self.names[team], self.ids[team]))
