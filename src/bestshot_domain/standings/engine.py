@@ -21,8 +21,8 @@ from bestshot_domain.standings.zones import (
 )
 
 # Matches are taken in kickoff order, so that form never depends on the order they are given
-# (`stats.form` orders matches of the same kickoff by their teams and score). Unknown kickoffs
-# come first.
+# (`TableStats.form` orders a team's matches of the same kickoff by their score). Unknown
+# kickoffs come first.
 _ORDER = attrgetter("kickoff")
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 _UNRESOLVED = frozenset(str(label) for label in Unresolved)

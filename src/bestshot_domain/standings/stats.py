@@ -228,27 +228,27 @@ class TableStats:
         return all((home, away) in pairs for home in teams for away in teams if home != away)
 
     def form(self, length: int = 5) -> list[str]:
-        """The last `length` results of each team, oldest first (W, D or L)."""
+        """The last `length` results of each team, oldest first (W, D or L).
+
+        A team's matches with the same kickoff (or none known) are ordered by their score from
+        its side, so that form depends on neither the order of the input nor the teams' ids.
+        """
         recent: list[list[str]] = [[] for _ in range(self.size)]
         missing = self.size
         index = self.index
-        for match in _latest_first(self.matches):
-            home_goals, away_goals = match.home_goals, match.away_goals
-            if home_goals is None or away_goals is None:
-                continue
-            if home_goals > away_goals:
-                home_result, away_result = "W", "L"
-            elif home_goals < away_goals:
-                home_result, away_result = "L", "W"
-            else:
-                home_result = away_result = "D"
-            for team, result in (
-                (index[match.home], home_result),
-                (index[match.away], away_result),
-            ):
+        for block in _same_kickoff_blocks_latest_first(self.matches):
+            results: list[tuple[int, int, int]] = []  # (team, goals for, goals against)
+            for match in block:
+                home_goals, away_goals = match.home_goals, match.away_goals
+                if home_goals is not None and away_goals is not None:
+                    results.append((index[match.home], home_goals, away_goals))
+                    results.append((index[match.away], away_goals, home_goals))
+            if len(block) > 1:
+                results.sort(reverse=True)
+            for team, scored, conceded in results:
                 mine = recent[team]
                 if len(mine) < length:
-                    mine.append(result)
+                    mine.append("W" if scored > conceded else "L" if scored < conceded else "D")
                     if len(mine) == length:
                         missing -= 1
             if not missing:
@@ -256,29 +256,18 @@ class TableStats:
         return ["".join(reversed(results)) for results in recent]
 
 
-def _latest_first(matches: Sequence[MatchResult]) -> Iterator[MatchResult]:
-    """`matches` (in kickoff order) backwards; matches with the same kickoff in a fixed order of
-    their teams and score, so that form never depends on the order they were given in."""
+def _same_kickoff_blocks_latest_first(
+    matches: Sequence[MatchResult],
+) -> Iterator[Sequence[MatchResult]]:
+    """`matches` (in kickoff order) backwards, in runs of equal kickoff."""
     end = len(matches)
     while end:
         kickoff = matches[end - 1].kickoff
         start = end - 1
         while start and matches[start - 1].kickoff == kickoff:
             start -= 1
-        if end - start == 1:
-            yield matches[start]
-        else:
-            yield from sorted(matches[start:end], key=_same_kickoff_order, reverse=True)
+        yield matches[start:end]
         end = start
-
-
-def _same_kickoff_order(match: MatchResult) -> tuple[str, str, int, int]:
-    return (
-        match.home,
-        match.away,
-        -1 if match.home_goals is None else match.home_goals,
-        -1 if match.away_goals is None else match.away_goals,
-    )
 
 
 _WHOLE_TABLE: dict[Stat, Callable[[TableStats], list[int]]] = {

@@ -13,7 +13,9 @@ from bestshot_domain.standings import (
     Overall,
     Rules,
     Stat,
+    TeamEntry,
     Unresolved,
+    compute_standings,
     parse_zones,
     preset,
     with_points,
@@ -41,7 +43,7 @@ def test_every_preset_named_in_the_issue_exists() -> None:
 
 
 def test_an_unknown_preset_names_the_known_ones() -> None:
-    with pytest.raises(InvalidInput, match="unknown rules preset 'eredivisie'.*premier_league"):
+    with pytest.raises(InvalidInput, match=r"unknown rules preset 'eredivisie'.*premier_league"):
         preset("eredivisie")
 
 
@@ -363,8 +365,6 @@ def test_premier_league_head_to_head_then_play_off() -> None:
 
 
 def test_tied_rows_are_ordered_by_name_not_id() -> None:
-    from bestshot_domain.standings import TeamEntry, compute_standings
-
     teams = [TeamEntry("t1", "Zeta"), TeamEntry("t2", "Alpha")]
     (result,) = compute_standings(preset("premier_league"), teams, matches("t1 0-0 t2"))
     assert [row.name for row in result.rows] == ["Alpha", "Zeta"]
