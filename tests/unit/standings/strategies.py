@@ -61,3 +61,23 @@ def leagues(
 
 def standard_points(rules: Rules) -> bool:
     return (rules.win, rules.draw, rules.loss) == (3, 1, 0)
+
+
+@st.composite
+def seasons_in_progress(
+    draw: st.DrawFn, min_teams: int = 2, max_teams: int = 5, max_fixtures: int = 4
+) -> tuple[list[TeamEntry], list[MatchResult], list[MatchResult]]:
+    """A double round-robin with at most `max_fixtures` matches still to play:
+    (teams, played, fixtures)."""
+    count = draw(st.integers(min_teams, max_teams))
+    teams = [TeamEntry(f"id{i}", f"Team {i}") for i in range(count)]
+    pairs = [(h.id, a.id) for h in teams for a in teams if h.id != a.id]
+    left = draw(st.sets(st.sampled_from(pairs), min_size=1, max_size=min(max_fixtures, len(pairs))))
+    played, fixtures = [], []
+    for day, (home, away) in enumerate(pairs):
+        kickoff = START + timedelta(days=day)
+        if (home, away) in left:
+            fixtures.append(MatchResult(home, away, None, None, kickoff=kickoff))
+        else:
+            played.append(MatchResult(home, away, draw(goals), draw(goals), kickoff=kickoff))
+    return teams, played, fixtures
