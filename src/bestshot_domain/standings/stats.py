@@ -9,8 +9,7 @@ and every home or away criterion comes from the same pass; what a preset rarely 
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.model import Cards
@@ -119,7 +118,7 @@ class TableStats:
             for w, d, lo, adj in zip(self.won, self.drawn, self.lost, adjustments, strict=True)
         ]
         self._values: dict[object, list[int]] = {Stat.POINTS: self.points}
-        self._pairs: dict[tuple[int, int], list[tuple[int, int]]] | None = None
+        self._by_home: list[list[tuple[int, int, int]]] | None = None
         self._played: list[Played] | None = None
 
     @property
@@ -175,42 +174,48 @@ class TableStats:
     # Head-to-head.
 
     @property
-    def pairs(self) -> dict[tuple[int, int], list[tuple[int, int]]]:
-        """The scores of the played matches by (home, away), built on first use."""
-        if self._pairs is None:
-            pairs: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-            for home, away, home_goals, away_goals, _ in self.played:
-                pairs[home, away].append((home_goals, away_goals))
-            self._pairs = dict(pairs)
-        return self._pairs
+    def by_home_team(self) -> list[list[tuple[int, int, int]]]:
+        """Each team's played home matches as (opponent, goals for, goals against), built on
+        first use: most tables never need a head-to-head."""
+        if self._by_home is None:
+            index = self.index
+            by_home: list[list[tuple[int, int, int]]] = [[] for _ in range(self.size)]
+            for match in self.matches:
+                home_goals, away_goals = match.home_goals, match.away_goals
+                if home_goals is not None and away_goals is not None:
+                    by_home[index[match.home]].append((index[match.away], home_goals, away_goals))
+            self._by_home = by_home
+        return self._by_home
 
     def mini_league(
         self, teams: Sequence[int], stats: Sequence[H2HStat]
     ) -> dict[int, tuple[int, ...]]:
         """Each team's figures over the matches among `teams` only, in the order of `stats`."""
-        pairs = self.pairs
+        by_home = self.by_home_team
         win, draw, loss = self.rules.win, self.rules.draw, self.rules.loss
+        among = set(teams)
         points = dict.fromkeys(teams, 0)
         scored = dict.fromkeys(teams, 0)
         conceded = dict.fromkeys(teams, 0)
         away_scored = dict.fromkeys(teams, 0)
         for home in teams:
-            for away in teams:
-                for home_goals, away_goals in pairs.get((home, away), ()):
-                    scored[home] += home_goals
-                    conceded[home] += away_goals
-                    scored[away] += away_goals
-                    conceded[away] += home_goals
-                    away_scored[away] += away_goals
-                    if home_goals > away_goals:
-                        points[home] += win
-                        points[away] += loss
-                    elif home_goals < away_goals:
-                        points[home] += loss
-                        points[away] += win
-                    else:
-                        points[home] += draw
-                        points[away] += draw
+            for away, home_goals, away_goals in by_home[home]:
+                if away not in among:
+                    continue
+                scored[home] += home_goals
+                conceded[home] += away_goals
+                scored[away] += away_goals
+                conceded[away] += home_goals
+                away_scored[away] += away_goals
+                if home_goals > away_goals:
+                    points[home] += win
+                    points[away] += loss
+                elif home_goals < away_goals:
+                    points[home] += loss
+                    points[away] += win
+                else:
+                    points[home] += draw
+                    points[away] += draw
         columns = {
             H2HStat.POINTS: points,
             H2HStat.GOAL_DIFFERENCE: {t: scored[t] - conceded[t] for t in teams},
@@ -221,11 +226,15 @@ class TableStats:
 
     def met_home_and_away(self, teams: Sequence[int]) -> bool:
         """Every level team has played every other at home and away, and none meets again."""
-        pairs = self.pairs
-        chosen = set(teams)
-        if any(home in chosen and away in chosen for home, away in self.fixtures):
+        among = set(teams)
+        if any(home in among and away in among for home, away in self.fixtures):
             return False
-        return all((home, away) in pairs for home in teams for away in teams if home != away)
+        by_home = self.by_home_team
+        for home in teams:
+            met = {away for away, _, _ in by_home[home]}
+            if not among - {home} <= met:
+                return False
+        return True
 
     def form(self, length: int = 5) -> list[str]:
         """The last `length` results of each team, oldest first (W, D or L).
@@ -233,41 +242,67 @@ class TableStats:
         A team's matches with the same kickoff (or none known) are ordered by their score from
         its side, so that form depends on neither the order of the input nor the teams' ids.
         """
-        recent: list[list[str]] = [[] for _ in range(self.size)]
+        # Walk back from the latest match, prepending each team's letters, until every team
+        # has `length` of them and the kickoff being read is done.
+        letters = [""] * self.size
+        last_block = [-1] * self.size
         missing = self.size
         index = self.index
-        for block in _same_kickoff_blocks_latest_first(self.matches):
-            results: list[tuple[int, int, int]] = []  # (team, goals for, goals against)
-            for match in block:
-                home_goals, away_goals = match.home_goals, match.away_goals
-                if home_goals is not None and away_goals is not None:
-                    results.append((index[match.home], home_goals, away_goals))
-                    results.append((index[match.away], away_goals, home_goals))
-            if len(block) > 1:
-                results.sort(reverse=True)
-            for team, scored, conceded in results:
-                mine = recent[team]
-                if len(mine) < length:
-                    mine.append("W" if scored > conceded else "L" if scored < conceded else "D")
-                    if len(mine) == length:
-                        missing -= 1
-            if not missing:
-                break
-        return ["".join(reversed(results)) for results in recent]
+        block = -1
+        last_kickoff: object = _NOTHING
+        for match in reversed(self.matches):
+            kickoff = match.kickoff
+            if kickoff != last_kickoff:
+                if not missing:
+                    break
+                last_kickoff = kickoff
+                block += 1
+            home_goals, away_goals = match.home_goals, match.away_goals
+            if home_goals is None or away_goals is None:
+                continue
+            home, away = index[match.home], index[match.away]
+            if last_block[home] == block or last_block[away] == block:
+                return self._form_with_shared_kickoffs(length)
+            last_block[home] = last_block[away] = block
+            if home_goals > away_goals:
+                letters[home] = "W" + letters[home]
+                letters[away] = "L" + letters[away]
+            elif home_goals < away_goals:
+                letters[home] = "L" + letters[home]
+                letters[away] = "W" + letters[away]
+            else:
+                letters[home] = "D" + letters[home]
+                letters[away] = "D" + letters[away]
+            if len(letters[home]) == length:
+                missing -= 1
+            if len(letters[away]) == length:
+                missing -= 1
+        return [form[-length:] for form in letters]
+
+    def _form_with_shared_kickoffs(self, length: int) -> list[str]:
+        """The slow way, for a team with two matches of one kickoff (or of no known kickoff):
+        its results of one kickoff go in the order of their score from its side."""
+        results: list[list[tuple[int, int, int]]] = [[] for _ in range(self.size)]
+        block = -1
+        last_kickoff: object = _NOTHING
+        for match in self.matches:
+            if match.kickoff != last_kickoff:
+                last_kickoff = match.kickoff
+                block += 1
+            home_goals, away_goals = match.home_goals, match.away_goals
+            if home_goals is not None and away_goals is not None:
+                results[self.index[match.home]].append((block, home_goals, away_goals))
+                results[self.index[match.away]].append((block, away_goals, home_goals))
+        return [
+            "".join(
+                "W" if scored > conceded else "L" if scored < conceded else "D"
+                for _, scored, conceded in sorted(mine)[-length:]
+            )
+            for mine in results
+        ]
 
 
-def _same_kickoff_blocks_latest_first(
-    matches: Sequence[MatchResult],
-) -> Iterator[Sequence[MatchResult]]:
-    """`matches` (in kickoff order) backwards, in runs of equal kickoff."""
-    end = len(matches)
-    while end:
-        kickoff = matches[end - 1].kickoff
-        start = end - 1
-        while start and matches[start - 1].kickoff == kickoff:
-            start -= 1
-        yield matches[start:end]
-        end = start
+_NOTHING = object()
 
 
 _WHOLE_TABLE: dict[Stat, Callable[[TableStats], list[int]]] = {

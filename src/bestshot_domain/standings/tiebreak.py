@@ -49,6 +49,8 @@ class _OverallBlock:
 
 
 _Step = _OverallBlock | Overall | Discipline | HeadToHead | PlayOffForTitleOrRelegation
+# A team's figures by its index: a list for whole-table figures, a dict for a mini-league.
+_Keys = list[tuple[int, ...]] | dict[int, tuple[int, ...]]
 
 
 def _steps(rules: Rules) -> tuple[_Step, ...]:
@@ -93,6 +95,7 @@ class _Ranker:
         self.order: list[int] = []
         self.separators: list[str] = []
         self.tied = [False] * stats.size
+        self._whole_table: dict[_Step, list[tuple[int, ...]]] = {}
 
     def rank(self, teams: list[int], step: int, offset: int) -> None:
         """Append `teams`, which start at position `offset`, in order."""
@@ -117,7 +120,11 @@ class _Ranker:
             if end < len(teams) and keys[teams[end]] == keys[teams[start]]:
                 continue
             if start:
-                self._separate(_first_difference(names, keys[teams[start - 1]], keys[teams[start]]))
+                self._separate(
+                    names[0]
+                    if len(names) == 1
+                    else _first_difference(names, keys[teams[start - 1]], keys[teams[start]])
+                )
             run = teams[start:end]
             if len(run) == 1:
                 self._emit(run[0])
@@ -136,17 +143,16 @@ class _Ranker:
         criterion: _Step,
         teams: list[int],
         offset: int,
-    ) -> dict[int, tuple[int, ...]] | str | None:
+    ) -> _Keys | str | None:
         """Each team's figures; None when the criterion does not apply to this set; a string
         when it decides that the set stays level (a play-off)."""
-        if isinstance(criterion, _OverallBlock):
-            columns = [self.stats.values(stat) for stat in criterion.stats]
-            return {team: tuple(column[team] for column in columns) for team in teams}
-        if isinstance(criterion, Overall | Discipline):
-            values = self.stats.values(
-                criterion if isinstance(criterion, Discipline) else criterion.stat
-            )
-            return {team: (values[team],) for team in teams}
+        if isinstance(criterion, _OverallBlock | Overall | Discipline):
+            # Whole-table figures do not depend on the set: one tuple per team, made once.
+            keys = self._whole_table.get(criterion)
+            if keys is None:
+                columns = [self.stats.values(key) for key in _figures(criterion)]
+                keys = self._whole_table[criterion] = list(zip(*columns, strict=True))
+            return keys
         if isinstance(criterion, HeadToHead):
             applies = not (criterion.only_two and len(teams) != 2) and not (
                 criterion.when_complete and not self.stats.met_home_and_away(teams)
@@ -174,6 +180,12 @@ class _Ranker:
 
     def _separate(self, label: str) -> None:
         self.separators.append(label)
+
+
+def _figures(criterion: _OverallBlock | Overall | Discipline) -> tuple[Stat | Discipline, ...]:
+    if isinstance(criterion, _OverallBlock):
+        return criterion.stats
+    return (criterion,) if isinstance(criterion, Discipline) else (criterion.stat,)
 
 
 def _first_difference(names: Sequence[str], upper: tuple[int, ...], lower: tuple[int, ...]) -> str:
