@@ -277,3 +277,15 @@ def test_bad_input_exits_2_with_one_line(
     assert err.count("\n") == 1
     assert err.startswith("bestshot table: error: ")
     assert message in err
+
+
+def test_the_readme_example_is_the_real_output(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("```console\n$ bestshot table ", 1)[1].split("\n```", 1)[0]
+    command, expected = block.split("\n", 1)
+    monkeypatch.chdir(ROOT)
+    status, out, _ = run(capsys, *command.split())
+    assert status == 0
+    assert out == expected + "\n"

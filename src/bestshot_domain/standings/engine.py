@@ -24,6 +24,7 @@ from bestshot_domain.standings.zones import (
 # (`TableStats.form` orders a team's matches of the same kickoff by their score). Unknown
 # kickoffs come first.
 _ORDER = attrgetter("kickoff")
+_GROUP = attrgetter("group")
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 _UNRESOLVED = frozenset(str(label) for label in Unresolved)
 _NO_ZONES: Mapping[str, ZoneStatus] = frozen_zones({})
@@ -61,6 +62,9 @@ def compute_standings(
     ordered = _in_kickoff_order(matches)
     if len(groups) == 1:
         (group,) = groups
+        stray = set(map(_GROUP, ordered)) - {None, group}
+        if stray:
+            raise InvalidInput(f"a match of {min(stray)!r} is not between teams of that group")
         table = _table(
             rules, group=group, teams=teams, matches=ordered, adjustments=adjustments, zones=zones
         )
