@@ -55,6 +55,10 @@ def compute_standings(
     the group of its teams, which must be the same, and the match's own group when it has one.
     """
     groups = _groups(teams)
+    for zone in zones:
+        if zone.group is not None and zone.group not in groups:
+            known = ", ".join(repr(group) for group in groups if group) or "none"
+            raise InvalidInput(f"zone {zone} names a group that is not here (groups: {known})")
     adjustments = adjustments or {}
     for team in adjustments:
         if all(entry.id != team for entry in teams):

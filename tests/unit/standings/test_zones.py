@@ -55,6 +55,11 @@ def test_a_zone_past_the_table_is_invalid() -> None:
         table(preset("premier_league"), matches("A 1-0 B"), zones=parse_zones("2-3:down"))
 
 
+def test_a_zone_of_an_unknown_group_is_invalid() -> None:
+    with pytest.raises(InvalidInput, match="names a group that is not here"):
+        table(preset("premier_league"), matches("A 1-0 B"), zones=parse_zones("Group Z:1:x"))
+
+
 def test_the_current_zone_is_the_narrowest() -> None:
     zones = parse_zones("1-2:europe,1:champion,4:relegation")
     result = table(preset("premier_league"), matches("A 1-0 B", "B 1-0 C", "C 1-0 D"), zones=zones)
