@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from operator import attrgetter
+from types import MappingProxyType
 
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.standings.inputs import MatchResult, TeamEntry
@@ -186,8 +187,9 @@ def _statuses(
     else:
         bounds = _final_bounds(ranking)
     return [
-        frozen_zones({zone.name: status_from_bounds(zone, *bounds[team]) for zone in zones})
-        for team in range(stats.size)
+        # Statuses are ZoneStatus members already: wrap without `frozen_zones`' conversion.
+        MappingProxyType({zone.name: status_from_bounds(zone, best, worst) for zone in zones})
+        for best, worst in bounds
     ]
 
 
