@@ -107,7 +107,7 @@ def _groups(teams: Sequence[TeamEntry]) -> list[str | None]:
     if len(set(ids)) != len(ids):
         duplicate = next(team for team in ids if ids.count(team) > 1)
         raise InvalidInput(f"team {duplicate!r} is listed twice")
-    groups = {entry.group for entry in teams}
+    groups = {entry.group for entry in teams} or {None}
     if len(groups) > 1 and None in groups:
         loose = next(entry.id for entry in teams if entry.group is None)
         raise InvalidInput(f"team {loose!r} has no group while others have one")

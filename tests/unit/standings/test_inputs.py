@@ -51,6 +51,12 @@ def test_scores_are_both_or_neither_and_never_negative() -> None:
         MatchResult("A", "B", -1, 0)
 
 
+def test_no_team_gives_one_empty_table() -> None:
+    assert [table.to_dict() for table in compute_standings(RULES, [], [])] == [
+        {"group": None, "rows": []}
+    ]
+
+
 def test_no_match_yet_gives_an_empty_table_in_name_order() -> None:
     (result,) = compute_standings(RULES, [TeamEntry("b", "Zulu"), TeamEntry("a", "Alpha")], [])
     assert [(row.name, row.played, row.points, row.form) for row in result.rows] == [

@@ -349,6 +349,43 @@ def test_restart_recomputes_head_to_head_over_the_smaller_set() -> None:
     assert applied_once.rows[1].decided_by == "lots"
 
 
+# Copa Libertadores: head-to-head first since 2026, goal difference first before.
+
+
+def test_copa_libertadores_head_to_head_first_since_2026() -> None:
+    lines = ("A 1-0 B", "A 0-0 C", "B 5-0 D", "B 0-0 C")
+    # A and B on 4 points: A won their meeting, B has the better goal difference.
+    current = table(preset("copa_libertadores"), matches(*lines))
+    assert order(current)[:2] == ["A", "B"]
+    assert current.rows[0].decided_by == "head_to_head_points"
+    before = table(preset("copa_libertadores_2020"), matches(*lines))
+    assert order(before)[:2] == ["B", "A"]
+    assert before.rows[0].decided_by == "goal_difference"
+
+
+# FIFA World Cup: the conduct score, by card category.
+
+
+def test_fifa_conduct_score_weights_each_card_category() -> None:
+    played = matches("A 0-0 B", "C 0-0 D")
+    played[0] = with_cards(played[0], Cards(second_yellow_red=1), Cards(red=1))
+    played[1] = with_cards(played[1], Cards(yellow_and_red=1), Cards(yellow=2))
+    # Conduct: D -2, A -3, B -4, C -5.
+    world_cup = table(preset("fifa_world_cup"), played)
+    assert order(world_cup) == ["D", "A", "B", "C"]
+    assert decided(world_cup) == ["fair_play", "fair_play", "fair_play", None]
+    # UEFA counts a second yellow and a direct red alike (3 each): A and B stay level.
+    euro = table(preset("uefa_euro"), played)
+    assert order(euro) == ["D", "A", "B", "C"]
+    assert decided(euro) == [
+        "disciplinary_points",
+        "qualifying_ranking",
+        "disciplinary_points",
+        None,
+    ]
+    assert [row.tied for row in euro.rows] == [False, True, True, False]
+
+
 # Premier League: head-to-head, then a play-off; deductions; 2-1-0.
 
 
