@@ -24,6 +24,10 @@ def _difference(scored: list[int], conceded: list[int]) -> list[int]:
     return [f - a for f, a in zip(scored, conceded, strict=True)]
 
 
+def _sum(home: list[int], away: list[int]) -> list[int]:
+    return [h + a for h, a in zip(home, away, strict=True)]
+
+
 class _Tally:
     """The one pass: home and away records of every team, and the remaining fixtures."""
 
@@ -99,19 +103,14 @@ class TableStats:
         self.adjustments = adjustments
         tally = _Tally(index, matches)
         self.fixtures = tally.fixtures
-        home_won, home_drawn, home_lost = tally.home_won, tally.home_drawn, tally.home_lost
-        away_won, away_drawn, away_lost = tally.away_won, tally.away_drawn, tally.away_lost
-        home_for, home_against = tally.home_for, tally.home_against
-        away_for, away_against = tally.away_for, tally.away_against
-        self.home_won, self.home_drawn, self.home_lost = home_won, home_drawn, home_lost
-        self.away_won, self.away_drawn, self.away_lost = away_won, away_drawn, away_lost
-        self.home_for, self.home_against = home_for, home_against
-        self.away_for, self.away_against = away_for, away_against
-        self.won = [h + a for h, a in zip(home_won, away_won, strict=True)]
-        self.drawn = [h + a for h, a in zip(home_drawn, away_drawn, strict=True)]
-        self.lost = [h + a for h, a in zip(home_lost, away_lost, strict=True)]
-        self.goals_for = [h + a for h, a in zip(home_for, away_for, strict=True)]
-        self.goals_against = [h + a for h, a in zip(home_against, away_against, strict=True)]
+        self.home_won, self.away_won = tally.home_won, tally.away_won
+        self.home_for, self.home_against = tally.home_for, tally.home_against
+        self.away_for, self.away_against = tally.away_for, tally.away_against
+        self.won = _sum(tally.home_won, tally.away_won)
+        self.drawn = _sum(tally.home_drawn, tally.away_drawn)
+        self.lost = _sum(tally.home_lost, tally.away_lost)
+        self.goals_for = _sum(tally.home_for, tally.away_for)
+        self.goals_against = _sum(tally.home_against, tally.away_against)
         win, draw, loss = rules.win, rules.draw, rules.loss
         self.points = [
             w * win + d * draw + lo * loss + adj
