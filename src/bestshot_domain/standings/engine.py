@@ -53,7 +53,8 @@ def compute_standings(
 
     `adjustments` maps a team id to points added to its total (negative: a deduction). Matches
     without a score are remaining fixtures: they only feed the zone statuses. A match counts for
-    the group of its teams, which must be the same, and the match's own group when it has one.
+    the group of its teams, which must be the same, and the match's own group when it has one
+    (ignored when no team has a group).
     """
     groups = _groups(teams)
     for zone in zones:
@@ -67,7 +68,8 @@ def compute_standings(
     ordered = _in_kickoff_order(matches)
     if len(groups) == 1:
         (group,) = groups
-        stray = set(map(_GROUP, ordered)) - {None, group}
+        # A match's group is checked where teams have groups; in a league it has no meaning.
+        stray = set(map(_GROUP, ordered)) - {None, group} if group is not None else ()
         if stray:
             raise InvalidInput(f"a match of {min(stray)!r} is not between teams of that group")
         table = _table(
