@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from adapters.files.results_file import read_results_file
 from bench.standings import EXAMPLE, minimal_table, synthetic_season
+
+from adapters.files.results_file import read_results_file
 from bestshot_domain.standings import compute_standings, preset
 
 
