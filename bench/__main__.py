@@ -10,6 +10,7 @@ import importlib
 import sys
 
 BENCHES = {
+    "standings": "bench.standings",
     "postgres": "bench.postgres",
 }
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import Any
 
-from entrypoints.commands import db
+from entrypoints.commands import db, table
 
-Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+# Any: the CLI's subparsers make its own ArgumentParser subclass, and the action is invariant.
+Register = Callable[["argparse._SubParsersAction[Any]"], None]
 
-COMMANDS: list[Register] = [db.register]
+COMMANDS: list[Register] = [table.register, db.register]

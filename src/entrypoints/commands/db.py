@@ -10,13 +10,14 @@ import asyncio
 import logging
 import os
 import sys
+from typing import Any
 
 from adapters.postgres import MigrationReport, migrate_url
 from entrypoints.database import database_url
 from entrypoints.settings import DatabaseSettings
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     db = subparsers.add_parser("db", help="manage the database")
     actions = db.add_subparsers(title="actions", dest="action", metavar="ACTION")
     actions.required = True
