@@ -12,7 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from adapters.postgres.admin import drop_database
 from entrypoints.cli import main
+from entrypoints.database import open_database
+from entrypoints.settings import DatabaseSettings
+from tests.conftest import PostgresServerForTests
 
 pytestmark = pytest.mark.integration
 
@@ -102,3 +106,21 @@ def test_db_needs_an_action(capsys: pytest.CaptureFixture[str]) -> None:
         capsys.readouterr().err
         == "bestshot db: error: the following arguments are required: ACTION\n"
     )
+
+
+async def test_open_database_migrates_and_pools(postgres_server: PostgresServerForTests) -> None:
+    name = await postgres_server.new_database(migrated=False)
+    try:
+        settings = DatabaseSettings.from_env(
+            {"DATABASE_URL": postgres_server.url(name), "BESTSHOT_DB_POOL_MAX": "2"}
+        )
+        async with open_database(settings) as database:
+            assert database.migrations is not None
+            assert [m.label for m in database.migrations.applied] == ["0001_initial"]
+            assert database.pool.get_max_size() == 2
+            async with database.uow_factory() as uow:
+                assert list(await uow.tournaments.list()) == []
+            shown = await database.pool.fetchval("SHOW statement_timeout")
+            assert shown == "15s"
+    finally:
+        await drop_database(postgres_server.admin_url, name)

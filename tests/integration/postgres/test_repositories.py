@@ -23,9 +23,11 @@ from bestshot_domain.model import (
     Membership,
     PointAdjustment,
     Score,
+    StandingsSnapshot,
     Team,
 )
 from bestshot_domain.ports import UnitOfWorkFactory
+from bestshot_domain.standings import MatchResult, TeamEntry, compute_standings, parse_zones, preset
 from tests.integration.postgres.samples import (
     KICKOFF,
     PROVIDER,
@@ -401,3 +403,37 @@ async def test_a_match_moves_between_rounds_when_the_source_says_so(
         assert match.key not in {
             m.key for m in await uow.matches.for_round(TOURNAMENT.id, "matchday-1")
         }
+
+
+async def test_standings_rows_are_columns_a_query_can_read_and_the_schema_checks(
+    postgres_uow_factory: UnitOfWorkFactory, postgres_pool: asyncpg.Pool
+) -> None:
+    teams = [
+        TeamEntry(f"{PROVIDER}:{key}", key.upper(), "AB"[i // 2]) for i, key in enumerate("abcd")
+    ]
+    results = [
+        MatchResult(f"{PROVIDER}:a", f"{PROVIDER}:b", 3, 1, KICKOFF),
+        MatchResult(f"{PROVIDER}:c", f"{PROVIDER}:d", 0, 0, KICKOFF),
+    ]
+    tables = compute_standings(preset("fifa_world_cup"), teams, results, {}, parse_zones("1:first"))
+    snapshot = StandingsSnapshot(TOURNAMENT.id, "fifa_world_cup", KICKOFF, tables)
+    async with postgres_uow_factory() as uow:
+        await uow.tournaments.save(TOURNAMENT)
+        await uow.standings.save(snapshot)
+        await uow.commit()
+
+    rows = await postgres_pool.fetch(
+        """
+        SELECT t.group_name, r.position, r.team, r.played, r.won, r.points,
+               r.detail->>'zone' AS zone
+        FROM standings_rows r JOIN standings_tables t USING (tournament_id, table_index)
+        ORDER BY r.table_index, r.row_index
+        """
+    )
+    assert [tuple(row) for row in rows] == [
+        (table.group, row.position, row.team, row.played, row.won, row.points, row.zone)
+        for table in tables
+        for row in table.rows
+    ]
+    with pytest.raises(InvalidInput, match="standings_played_adds_up"), storage_errors():
+        await postgres_pool.execute("UPDATE standings_rows SET played = played + 1")
