@@ -3,8 +3,8 @@
 Callers above the adapter only ever see `bestshot_domain.errors`: a unique violation is a
 Conflict, a reference to something not stored (a foreign key) is NotFound, a broken rule (check,
 not null, a bad value) is InvalidInput, and a lost connection or a statement timeout is
-StorageUnavailable. Messages name the constraint that
-failed, never a parameter value, so that no secret or payload leaks into a log.
+StorageUnavailable. Messages name the constraint that failed and, for a missing reference, the
+domain key that was not found; never a connection string or a secret.
 """
 
 from __future__ import annotations

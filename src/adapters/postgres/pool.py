@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, Protocol
 
 import asyncpg
@@ -67,8 +66,6 @@ class Executor(Protocol):
     async def fetchrow(self, query: str, *args: object) -> asyncpg.Record | None: ...
 
     async def fetchval(self, query: str, *args: object) -> Any: ...
-
-    async def executemany(self, command: str, args: Sequence[Sequence[object]]) -> None: ...
 
 
 async def create_pool(dsn: str, config: PoolConfig | None = None) -> asyncpg.Pool:

@@ -15,7 +15,6 @@ from contextlib import asynccontextmanager
 
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.pool import Executor
-from bestshot_domain.errors import BestshotError
 
 _SAVEPOINT = "bestshot_write"
 
@@ -39,7 +38,8 @@ class Session:
             with storage_errors():
                 yield self.db
         except BaseException:
-            # On a lost connection this fails too; the original error says more.
-            with contextlib.suppress(BestshotError), storage_errors():
+            # On a lost connection (or a cancelled task) this fails too; the original error
+            # says more, and the unit of work then gives the connection up.
+            with contextlib.suppress(Exception):
                 await self.db.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
             raise

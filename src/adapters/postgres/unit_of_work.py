@@ -85,11 +85,14 @@ class PostgresUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            if self._transaction is not None:
-                # A lost connection cannot roll back, and needs not: the server already has.
-                with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
-                    await self._transaction.rollback()
-                self._transaction = None
+            transaction, self._transaction = self._transaction, None
+            if transaction is not None:
+                try:
+                    await transaction.rollback()
+                except Exception:
+                    # A lost connection needs no rollback (the server has done it); any other
+                    # failure leaves the connection in doubt, so it is not given back for reuse.
+                    _terminate(self.connection)
         finally:
             await self._release()
 
@@ -127,8 +130,14 @@ class PostgresUnitOfWork:
         try:
             await self._pool.release(connection, timeout=self._acquire_timeout)
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError):
-            # The pool closes a connection it cannot reset and opens a fresh one when needed.
-            connection.terminate()
+            # The pool opens a fresh connection when needed; this one is given up.
+            _terminate(connection)
+
+
+def _terminate(connection: PoolConnectionProxy[asyncpg.Record]) -> None:
+    # A proxy the pool already took back (its connection lost) has nothing left to close.
+    with contextlib.suppress(asyncpg.InterfaceError):
+        connection.terminate()
 
 
 def unit_of_work_factory(pool: asyncpg.Pool, config: PoolConfig | None = None) -> UnitOfWorkFactory:

@@ -437,3 +437,32 @@ async def test_standings_rows_are_columns_a_query_can_read_and_the_schema_checks
     ]
     with pytest.raises(InvalidInput, match="standings_played_adds_up"), storage_errors():
         await postgres_pool.execute("UPDATE standings_rows SET played = played + 1")
+
+
+async def test_a_write_cancelled_while_it_waits_leaves_nothing_and_the_pool_works(
+    postgres_uow_factory: UnitOfWorkFactory, postgres_pool: asyncpg.Pool
+) -> None:
+    async with postgres_uow_factory() as uow:
+        match = (await store_league(uow))[0]
+        await uow.commit()
+    mine, _ = finish(match, 1, 0, KICKOFF)
+    theirs, _ = finish(match, 2, 2, KICKOFF)
+
+    async def blocked_writer() -> None:
+        async with postgres_uow_factory() as uow:
+            await uow.matches.save_many([theirs])  # waits for the holder's row lock
+            await uow.commit()
+
+    async with postgres_uow_factory() as holder:
+        await holder.matches.save_many([mine])
+        waiter = asyncio.create_task(blocked_writer())
+        await wait_for_lock_waiters(postgres_pool, 1)
+        waiter.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+        await holder.commit()
+    async with postgres_uow_factory() as uow:
+        (stored,) = [
+            m for m in await uow.matches.for_tournament(TOURNAMENT.id) if m.key == match.key
+        ]
+    assert stored == mine
