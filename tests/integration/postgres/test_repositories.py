@@ -192,7 +192,7 @@ async def test_adjustments_and_discipline(postgres_uow_factory: UnitOfWorkFactor
 async def test_text_is_ordered_by_code_point_whatever_the_locale(
     postgres_uow_factory: UnitOfWorkFactory,
 ) -> None:
-    ids = ["b-liga", "B-liga", "a-liga", "Z-liga", "0-liga", "a_liga"]
+    ids = ["b-liga", "a.liga", "a-liga", "a_liga", "0-liga", "aliga", "a1"]
     async with postgres_uow_factory() as uow:
         for tournament_id in ids:
             await uow.tournaments.save(evolve(TOURNAMENT, id=tournament_id))
@@ -213,6 +213,14 @@ async def test_the_schema_refuses_a_shootout_without_penalties(
         )
         with pytest.raises(InvalidInput, match="match_shootout_only_with_penalties"):
             await uow.matches.save_many([evolve(match, state=wrong, version=1)])
+
+
+async def test_the_schema_refuses_an_id_that_is_no_slug(
+    postgres_uow_factory: UnitOfWorkFactory,
+) -> None:
+    async with postgres_uow_factory() as uow:
+        with pytest.raises(InvalidInput, match="tournament_id_is_a_slug"):
+            await uow.tournaments.save(evolve(TOURNAMENT, id="Liga Test/../x"))
 
 
 async def test_the_schema_refuses_a_score_on_a_postponed_match(

@@ -3,15 +3,16 @@
 -- The rules that keep the data sane live here as constraints, not only in Python, so that no
 -- writer (a script, a later version, a hand-typed UPDATE) can store a negative score or a
 -- shoot-out on a match that did not end in one. Keys follow the domain: a team or a match is
--- known by its provider and the provider's id, folded into `key` ("espn:359").
+-- known by its provider and the provider's id, folded into `key` ("espn:359"). Tournament ids
+-- and round slugs are the domain's URL-safe slugs (`bestshot_domain.text.SLUG_PATTERN`).
 --
--- Foreign keys between rows written by one use case are: a unit
--- of work may write a match's change record before the match, or the members before the
--- teams, and the database still checks every reference when the transaction commits.
+-- Foreign keys are checked at once: a write that refers to something not stored fails where
+-- it is made (the adapter reports NotFound) and writes nothing.
 
 CREATE TABLE tournaments (
     id          text PRIMARY KEY
-                CONSTRAINT tournament_id_is_a_slug CHECK (id ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$'),
+                CONSTRAINT tournament_id_is_a_slug
+                CHECK (id ~ '^[0-9a-z]+([-_.][0-9a-z]+)*$' AND length(id) <= 128),
     label       text NOT NULL,
     provider    text NOT NULL CONSTRAINT tournament_provider_not_empty CHECK (provider <> ''),
     reference   text NOT NULL,
@@ -36,18 +37,17 @@ CREATE TABLE teams (
 
 -- A team plays in a tournament, in one group or (group NULL) in the one table.
 CREATE TABLE memberships (
-    tournament_id  text NOT NULL
-                   REFERENCES tournaments (id),
+    tournament_id  text NOT NULL REFERENCES tournaments (id),
     team           text NOT NULL REFERENCES teams (key),
     group_name     text CONSTRAINT membership_group_not_empty CHECK (group_name <> ''),
     PRIMARY KEY (tournament_id, team)
 );
 
 CREATE TABLE rounds (
-    tournament_id  text NOT NULL
-                   REFERENCES tournaments (id),
+    tournament_id  text NOT NULL REFERENCES tournaments (id),
     slug           text NOT NULL
-                   CONSTRAINT round_slug_is_a_slug CHECK (slug ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$'),
+                   CONSTRAINT round_slug_is_a_slug
+                   CHECK (slug ~ '^[0-9a-z]+([-_.][0-9a-z]+)*$' AND length(slug) <= 128),
     label          text NOT NULL,
     ordinal        integer NOT NULL,
     kind           text NOT NULL
@@ -63,8 +63,7 @@ CREATE TABLE matches (
                     CONSTRAINT match_provider_is_a_name CHECK (provider <> '' AND strpos(provider, ':') = 0),
     external_id     text NOT NULL CONSTRAINT match_external_id_not_empty CHECK (external_id <> ''),
     key             text GENERATED ALWAYS AS (provider || ':' || external_id) STORED,
-    tournament_id   text NOT NULL
-                    REFERENCES tournaments (id),
+    tournament_id   text NOT NULL REFERENCES tournaments (id),
     round_slug      text NOT NULL,
     home            text NOT NULL REFERENCES teams (key),
     away            text NOT NULL REFERENCES teams (key),
@@ -167,8 +166,7 @@ CREATE INDEX match_changes_by_tournament ON match_changes (tournament_id, record
 
 -- Points added to (negative: deducted from) a team's total.
 CREATE TABLE point_adjustments (
-    tournament_id  text NOT NULL
-                   REFERENCES tournaments (id),
+    tournament_id  text NOT NULL REFERENCES tournaments (id),
     team           text NOT NULL REFERENCES teams (key),
     reason         text NOT NULL,
     points         integer NOT NULL,
