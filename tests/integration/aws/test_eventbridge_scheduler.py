@@ -281,7 +281,7 @@ def faulty_proxy(moto: str) -> Iterator[Callable[[int, tuple[int, str]], _Faulty
 
     def start(faults: int, fault: tuple[int, str]) -> _FaultyProxy:
         proxy = _FaultyProxy(moto, faults, fault)
-        threading.Thread(target=proxy.server.serve_forever, daemon=True).start()
+        threading.Thread(target=proxy.server.serve_forever, args=(0.05,), daemon=True).start()
         proxies.append(proxy)
         return proxy
 
