@@ -31,7 +31,7 @@ import re
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import SplitResult, unquote, urlsplit
 
@@ -90,7 +90,7 @@ class Target:
     round_url: str
     standings_url: str
     environment: str
-    token: str
+    token: str = field(repr=False)
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:
@@ -162,12 +162,12 @@ def _origin(environ: Mapping[str, str], environment: str) -> Origin:
     value = environ.get(variable, "").strip()
     if not value:
         raise RefusedTarget(f"no API is configured for targetEnv {environment} ({variable})")
-    parts = urlsplit(value if "://" in value else f"https://{value}")
     schemes = ("https",) if environment == "production" else ("https", "http")
     try:
+        parts = urlsplit(value if "://" in value else f"https://{value}")
         port = parts.port
     except ValueError:
-        port = -1
+        parts, port = urlsplit(""), -1
     if (
         parts.scheme not in schemes
         or not parts.hostname
@@ -195,7 +195,14 @@ def _checked(
     value = _field(event, name)
     if len(value) > _MAX_URL or _UNSAFE.search(value):
         raise RefusedTarget(f"{name} is not a plain URL")
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError as error:  # e.g. an unbalanced IPv6 bracket
+        raise RefusedTarget(f"{name} is not a URL: {error}") from None
+    if "@" in parts.netloc:
+        # `https://api.example.com@evil.com/` has the host evil.com; and nothing of ours ever
+        # needs a user name or password in a URL.
+        raise RefusedTarget(f"{name} must carry no user-info (user@host): {_safe(parts)}")
     if not _same_origin(parts, origin):
         raise RefusedTarget(
             f"{name} is not on the API configured for {environment} "
@@ -219,9 +226,7 @@ def _checked(
 
 
 def _same_origin(parts: SplitResult, origin: Origin) -> bool:
-    # Any user-info is refused outright: `https://api.example.com@evil.com/` has the host
-    # evil.com, and nothing of ours ever needs a user name in a URL.
-    if parts.scheme.lower() != origin.scheme or "@" in parts.netloc or not parts.hostname:
+    if parts.scheme.lower() != origin.scheme or not parts.hostname:
         return False
     try:
         port = parts.port or (443 if origin.scheme == "https" else 80)
