@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -11,6 +12,7 @@ from scripted_api import ROUND_PATH, STANDINGS_PATH, TOKEN, Answer, ScriptedAPI
 
 from adapters.caller import CallRejected, CallUnavailable
 from bestshot_domain.errors import InvalidInput
+from entrypoints import lambda_handler
 from entrypoints.lambda_handler import HandlerMisconfigured, InvalidEvent, RefusedTarget, handler
 
 pytestmark = pytest.mark.integration
@@ -19,12 +21,16 @@ CONTEXT = SimpleNamespace(aws_request_id="req-7f3a")
 
 
 @pytest.fixture
-def demo_env(monkeypatch: pytest.MonkeyPatch, api: ScriptedAPI) -> ScriptedAPI:
+def demo_env(monkeypatch: pytest.MonkeyPatch, api: ScriptedAPI) -> Iterator[ScriptedAPI]:
     for name in ("API_DOMAIN", "SENTRY_DSN", "INTERNAL_SERVICE_TOKEN_DEMO", "CALLER_ATTEMPTS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("API_DOMAIN_DEMO", api.origin)
     monkeypatch.setenv("INTERNAL_SERVICE_TOKEN", TOKEN)
-    return api
+    # The handler keeps one client per container; each test is a container of its own.
+    monkeypatch.setattr(lambda_handler, "_shared_client", None)
+    yield api
+    if lambda_handler._shared_client is not None:
+        lambda_handler._shared_client.close()
 
 
 def event_for(origin: str, env: str = "demo", **overrides: Any) -> dict[str, Any]:
