@@ -101,7 +101,8 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
     if request_id:
         record["requestId"] = request_id
     secrets = _secrets(os.environ)
-    _start_sentry(os.environ.get("SENTRY_DSN"), secrets)
+    if sentry_problem := _start_sentry(os.environ.get("SENTRY_DSN"), secrets):
+        record["sentry"] = sentry_problem  # reporting is broken; the scores still get updated
     try:
         target = parse_event(event, os.environ)
         record.update(
@@ -116,7 +117,7 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
             config=_caller_config(os.environ),
             client=_client(),
         )
-    except BestshotError as error:
+    except Exception as error:  # every failure gets its log line, then goes on up to Lambda
         record.update(outcome="failed", error=type(error).__name__, detail=str(error))
         if isinstance(error, CallFailed):
             record.update(url=error.url, status=error.status, attempts=error.attempts)
@@ -338,25 +339,29 @@ def scrub_event(event: Any, secrets: list[str]) -> Any:
     return event
 
 
-def _start_sentry(dsn: str | None, secrets: list[str]) -> None:
+def _start_sentry(dsn: str | None, secrets: list[str]) -> str | None:
+    """Start the SDK once per DSN; what went wrong if it could not start (a malformed DSN)."""
     global _sentry_dsn  # noqa: PLW0603 - the SDK is process-wide; start it once per DSN
     if not dsn or dsn == _sentry_dsn:
-        return
+        return None
     import sentry_sdk  # noqa: PLC0415 - only with a DSN: it costs ~100 ms of cold start
     from sentry_sdk.integrations.aws_lambda import AwsLambdaIntegration  # noqa: PLC0415
 
     def before_send(event: Any, _hint: Any) -> Any:
         return scrub_event(event, secrets)
 
-    sentry_sdk.init(
-        dsn=dsn,
-        environment=os.environ.get("SENTRY_ENVIRONMENT"),
-        integrations=[AwsLambdaIntegration(timeout_warning=True)],
-        send_default_pii=False,
-        before_send=before_send,
-        before_breadcrumb=lambda crumb, _hint: scrub_event(crumb, secrets),
-    )
+    try:
+        sentry_sdk.init(
+            dsn=dsn,
+            environment=os.environ.get("SENTRY_ENVIRONMENT"),
+            integrations=[AwsLambdaIntegration(timeout_warning=True)],
+            before_send=before_send,
+            before_breadcrumb=lambda crumb, _hint: scrub_event(crumb, secrets),
+        )
+    except Exception as error:  # any failure here must not stop the update
+        return f"SENTRY_DSN unusable: {type(error).__name__}"
     _sentry_dsn = dsn
+    return None
 
 
 def _report(error: BaseException) -> None:

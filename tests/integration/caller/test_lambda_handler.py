@@ -235,3 +235,16 @@ def test_a_malformed_event_is_refused_naming_what_is_wrong(
 def test_an_event_that_is_not_an_object_is_refused(demo_env: ScriptedAPI, event: Any) -> None:
     with pytest.raises(InvalidEvent, match="must be a JSON object"):
         handler(event, CONTEXT)
+
+
+def test_a_malformed_sentry_dsn_does_not_stop_the_update(
+    demo_env: ScriptedAPI, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SENTRY_DSN", "not a dsn")
+
+    handler(event_for(demo_env.origin), CONTEXT)
+
+    assert demo_env.paths() == [ROUND_PATH, STANDINGS_PATH]
+    [line] = log_lines(capsys.readouterr().out)
+    assert line["outcome"] == "done"
+    assert line["sentry"] == "SENTRY_DSN unusable: BadDsn"

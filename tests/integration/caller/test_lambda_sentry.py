@@ -101,7 +101,7 @@ def test_a_failure_is_reported_with_every_secret_scrubbed(
     }
 
     done = subprocess.run(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", SCRIPT, json.dumps(event)],
+        [sys.executable, "-W", "error::DeprecationWarning", "-c", SCRIPT, json.dumps(event)],
         env=env,
         capture_output=True,
         text=True,
