@@ -13,6 +13,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from adapters.eventbridge import EventBridgeConfig, EventBridgeScheduler, SchedulerUnavailable
 from bestshot_domain.errors import NotFound
@@ -343,3 +345,32 @@ async def test_an_unreachable_endpoint_becomes_scheduler_unavailable(
 
     with pytest.raises(SchedulerUnavailable, match="EventBridge Scheduler"):
         await EventBridgeScheduler(config).delete("anything")
+
+
+slugs = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=30)
+plans = st.builds(
+    planned,
+    name=st.from_regex(r"[0-9a-z_.-]{1,64}", fullmatch=True),
+    fire_at=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2040, 12, 31)).map(
+        lambda moment: moment.replace(second=0, microsecond=0, tzinfo=UTC)
+    ),
+    tournament=slugs,
+    round_slug=slugs,
+    cron=st.booleans(),
+    env=st.sampled_from(["demo", "production"]),
+)
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(schedule=plans)
+async def test_any_plan_is_created_once_then_unchanged_and_reads_back_equal(
+    eventbridge: EventBridgeScheduler, schedule: PlannedSchedule
+) -> None:
+    assert await eventbridge.ensure(schedule) is EnsureOutcome.CREATED
+    assert await eventbridge.ensure(schedule) is EnsureOutcome.UNCHANGED
+    assert list(await eventbridge.list()) == [schedule]
+    await eventbridge.delete(schedule.name)
