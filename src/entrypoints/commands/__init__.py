@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import Any
 
-Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+from entrypoints.commands import table
 
-COMMANDS: list[Register] = []
+# Any: the CLI's subparsers make its own ArgumentParser subclass, and the action is invariant.
+Register = Callable[["argparse._SubParsersAction[Any]"], None]
+
+COMMANDS: list[Register] = [table.register]
