@@ -142,12 +142,12 @@ def _report(label: str, handler: dict[str, float], bare: dict[str, float]) -> bo
     print(f"  {label}")
     print(
         f"    import         {handler['import_ms']:7.1f} ms   target <= {IMPORT_TARGET_MS:.0f} ms"
-        f"   {'met' if import_ok else 'MISSED'}"
+        f"   {'PASS' if import_ok else 'MISS'}"
     )
     print(f"    handle 1 event {handler['handle_ms']:7.1f} ms   (two PATCHes on loopback)")
     print(
         f"    peak RSS       {handler['rss_mb']:7.1f} MB   target <= {RSS_TARGET_MB:.0f} MB"
-        f"   {'met' if rss_ok else 'MISSED'}"
+        f"   {'PASS' if rss_ok else 'MISS'}"
         f"   {handler['rss_mb'] / bare['rss_mb']:.2f}x bare ({bare['rss_mb']:.1f} MB),"
         f" +{handler['rss_mb'] - bare['rss_mb']:.1f} MB"
     )
@@ -173,6 +173,7 @@ def run() -> bool:
         API_DOMAIN_DEMO=f"http://127.0.0.1:{server.server_address[1]}",
         INTERNAL_SERVICE_TOKEN=TOKEN,
     )
+    print("lambda cold start: import and one event in a fresh process, against a bare one")
     print(f"  {SAMPLES} fresh processes each, medians; Python {sys.version.split()[0]}")
     try:
         venv_ok = _measure("virtualenv (development tools installed)", sys.executable, env, [], "")
@@ -191,8 +192,10 @@ def run() -> bool:
                     ["-I", "-S", "-B"],
                     f"sys.path.insert(0, {unpacked!r})",
                 )
+            print(f"\nlambda cold start: {'PASS' if zip_ok else 'MISS'}")
             return zip_ok
         print("  (run `make lambda-zip` first to measure the deployable zip as well)")
+        print(f"\nlambda cold start: {'PASS' if venv_ok else 'MISS'}")
         return venv_ok
     finally:
         server.shutdown()

@@ -6,7 +6,8 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from scripted_api import ScriptedAPI
+
+from tests.integration.caller.scripted_api import ScriptedAPI
 
 
 def _serve() -> Iterator[ScriptedAPI]:

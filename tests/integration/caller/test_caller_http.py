@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 
 import pytest
-from scripted_api import ROUND_PATH, STANDINGS_PATH, TOKEN, Answer, ScriptedAPI
 
 from adapters.caller import (
     CallerConfig,
@@ -13,6 +12,13 @@ from adapters.caller import (
     CallUnavailable,
     call_round_and_standings,
     call_round_and_standings_async,
+)
+from tests.integration.caller.scripted_api import (
+    ROUND_PATH,
+    STANDINGS_PATH,
+    TOKEN,
+    Answer,
+    ScriptedAPI,
 )
 
 pytestmark = pytest.mark.integration

@@ -8,12 +8,18 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from scripted_api import ROUND_PATH, STANDINGS_PATH, TOKEN, Answer, ScriptedAPI
 
 from adapters.caller import CallRejected, CallUnavailable
 from bestshot_domain.errors import InvalidInput
 from entrypoints import lambda_handler
 from entrypoints.lambda_handler import HandlerMisconfigured, InvalidEvent, RefusedTarget, handler
+from tests.integration.caller.scripted_api import (
+    ROUND_PATH,
+    STANDINGS_PATH,
+    TOKEN,
+    Answer,
+    ScriptedAPI,
+)
 
 pytestmark = pytest.mark.integration
 

@@ -18,7 +18,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from scripted_api import ROUND_PATH, STANDINGS_PATH, TOKEN, Answer, ScriptedAPI
+
+from tests.integration.caller.scripted_api import (
+    ROUND_PATH,
+    STANDINGS_PATH,
+    TOKEN,
+    Answer,
+    ScriptedAPI,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
