@@ -34,7 +34,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
 from attrs import field, frozen
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
 from tenacity import (
     AsyncRetrying,
     retry_if_exception,
@@ -52,6 +59,7 @@ from bestshot_domain.errors import (
     StorageUnavailable,
 )
 from bestshot_domain.ports import EnsureOutcome, PlannedSchedule, ScheduleTarget
+from bestshot_domain.scheduling import fire_time_of
 
 if TYPE_CHECKING:
     from types_aiobotocore_scheduler.client import EventBridgeSchedulerClient
@@ -136,13 +144,6 @@ def _is_transient(error: BaseException) -> bool:
 
 
 def _is_connection_error(error: BotoCoreError) -> bool:
-    from botocore.exceptions import (  # noqa: PLC0415 - keeps the top import list readable
-        ConnectionClosedError,
-        ConnectTimeoutError,
-        EndpointConnectionError,
-        ReadTimeoutError,
-    )
-
     return isinstance(
         error,
         EndpointConnectionError | ConnectionClosedError | ConnectTimeoutError | ReadTimeoutError,
@@ -409,29 +410,16 @@ def _planned(raw: GetScheduleOutputTypeDef) -> PlannedSchedule | None:
     )
 
 
-_AT = re.compile(r"^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$")
-_CRON = re.compile(r"^cron\((\S+) (\S+) (\S+) (\S+) \? (\S+)\)$")
-_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-
-
 def parse_expression(expression: str, timezone: str = "UTC") -> datetime:
-    """The one moment an `at(...)` or a fully specified `cron(M H D MON ? YYYY)` fires, in UTC.
+    """The one moment an `at(...)` or a `cron(M H D MON ? YYYY)` fires, in UTC.
 
-    Raises InvalidInput for anything that does not name a single moment (rate(), wildcards).
+    The domain reads the expression; the zone is the schedule's `ScheduleExpressionTimezone`,
+    UTC for every schedule of ours but not necessarily for one made by hand. Raises
+    InvalidInput for anything that does not name a single moment (rate(), wildcards).
     """
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise InvalidInput(f"unknown time zone {timezone!r}") from error
-    if at := _AT.match(expression):
-        local = datetime.fromisoformat(at[1])
-    elif cron := _CRON.match(expression):
-        minute, hour, day, month, year = cron.groups()
-        month_number = _MONTHS.index(month.upper()) + 1 if month.upper() in _MONTHS else month
-        try:
-            local = datetime(int(year), int(month_number), int(day), int(hour), int(minute))
-        except ValueError as error:
-            raise InvalidInput(f"{expression!r} does not name a single moment") from error
-    else:
-        raise InvalidInput(f"{expression!r} is neither at(...) nor cron(M H D MON ? YYYY)")
-    return local.replace(tzinfo=zone).astimezone(UTC)
+    wall_clock = fire_time_of(expression)  # the expression's fields, labelled UTC
+    return wall_clock.replace(tzinfo=zone).astimezone(UTC)
