@@ -12,6 +12,7 @@ import sys
 BENCHES = {
     "standings": "bench.standings",
     "postgres": "bench.postgres",
+    "lambda_cold_start": "bench.lambda_cold_start",
 }
 
 

@@ -22,6 +22,12 @@ from adapters.system_clock import SystemClock
 from bestshot_domain.ports import Clock, Scheduler, UnitOfWorkFactory
 from tests.builders import T0, league_fixtures
 from tests.contracts.source_case import SourceCase
+from tests.integration.aws.emulator import (  # noqa: F401 - fixtures, found by name
+    aws_credentials,
+    eventbridge,
+    moto,
+    moto_url,
+)
 
 Choice = object  # a fixture name, or pytest.param(name, marks=...)
 
@@ -30,7 +36,10 @@ UNIT_OF_WORK_FACTORIES: list[Choice] = [
     # tests/conftest.py: a fresh migrated database per test, on the session's PostgreSQL.
     pytest.param("postgres_uow_factory", marks=pytest.mark.integration),
 ]
-SCHEDULERS: list[Choice] = ["memory_scheduler"]
+SCHEDULERS: list[Choice] = [
+    "memory_scheduler",
+    pytest.param("eventbridge", marks=pytest.mark.integration),  # on moto's server
+]
 CLOCKS: list[Choice] = ["settable_clock", "system_clock"]
 RESULT_SOURCES: list[Choice] = ["scripted_source_case"]
 
