@@ -296,6 +296,9 @@ def _parse_event(event: _Event, path: str) -> ParsedMatch:
 def parse_scoreboard(raw: bytes | str) -> list[ParsedMatch]:
     """The matches of an ESPN scoreboard payload (`{"events": [...]}`)."""
     board = validate(PROVIDER, _Scoreboard, load_json(PROVIDER, raw))
+    if not board.events:
+        # We only ask for days and ranges that have matches: none means a wrong reference.
+        raise format_error(PROVIDER, "events", "no events in the scoreboard")
     return [_parse_event(event, f"events[{i}]") for i, event in enumerate(board.events)]
 
 
