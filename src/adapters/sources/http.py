@@ -17,6 +17,9 @@ How failures become domain errors:
 Messages name the provider and the URL path, never headers (the football-data.org token
 travels in one) nor the query string.
 
+Some providers say when to come back in a header of their own (football-data.org:
+`X-RequestCounter-Reset`); `retry_after_headers` lists the headers read, in order.
+
 `sleep` and `now` are injectable so tests can record the waits the client asks for instead of
 waiting them, and `limiter` so tests can count requests per window.
 """
@@ -190,6 +193,7 @@ class ProviderClient:
         sleep: Sleep = _sleep,
         now: Now = _utcnow,
         transport: httpx.AsyncBaseTransport | None = None,
+        retry_after_headers: tuple[str, ...] = ("Retry-After",),
     ) -> None:
         self.provider = provider
         self.base_url = base_url
@@ -201,6 +205,7 @@ class ProviderClient:
         self._sleep = sleep
         self._now = now
         self._transport = transport
+        self._retry_after_headers = retry_after_headers
         self._client: httpx.AsyncClient | None = None
 
     def _http(self) -> httpx.AsyncClient:
@@ -287,6 +292,13 @@ class ProviderClient:
                 ) from error
         return self._check(response, where)
 
+    def _retry_after(self, response: httpx.Response) -> float | None:
+        for name in self._retry_after_headers:
+            seconds = parse_retry_after(response.headers.get(name), self._now())
+            if seconds is not None:
+                return seconds
+        return None
+
     def _check(self, response: httpx.Response, where: str) -> bytes:
         status = response.status_code
         if is_challenge(response):
@@ -303,7 +315,7 @@ class ProviderClient:
         if status == 403:
             raise SourceBlocked(self.provider, f"HTTP 403 Forbidden for {where}")
         if status == 429 or status >= 500:
-            retry_after = parse_retry_after(response.headers.get("Retry-After"), self._now())
+            retry_after = self._retry_after(response)
             if retry_after is not None and retry_after > self.policy.max_retry_after:
                 raise SourceUnavailable(
                     self.provider,
