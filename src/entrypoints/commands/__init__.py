@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import Any
 
-Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+from entrypoints.commands import source
 
-COMMANDS: list[Register] = []
+# Any: the CLI hands over subparsers of its own ArgumentParser subclass.
+Register = Callable[["argparse._SubParsersAction[Any]"], None]
+
+COMMANDS: list[Register] = [source.register]
