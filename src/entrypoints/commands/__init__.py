@@ -6,9 +6,9 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from entrypoints.commands import source
+from entrypoints.commands import source, table
 
-# Any: the CLI hands over subparsers of its own ArgumentParser subclass.
+# Any: the CLI's subparsers make its own ArgumentParser subclass, and the action is invariant.
 Register = Callable[["argparse._SubParsersAction[Any]"], None]
 
-COMMANDS: list[Register] = [source.register]
+COMMANDS: list[Register] = [table.register, source.register]

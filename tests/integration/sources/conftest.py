@@ -3,7 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sources_loopback import LoopbackServer, serving
+
+from tests.integration.sources.sources_loopback import LoopbackServer, serving
 
 
 @pytest.fixture

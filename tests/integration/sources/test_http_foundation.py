@@ -9,10 +9,10 @@ from email.utils import format_datetime
 
 import pytest
 from aiolimiter import AsyncLimiter
-from sources_loopback import LoopbackServer, Reply
 
 from adapters.sources.http import HttpPolicy, ProviderClient, RateLimit, parse_retry_after
 from bestshot_domain.errors import SourceBlocked, SourceUnavailable
+from tests.integration.sources.sources_loopback import LoopbackServer, Reply
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sources_loopback import LoopbackServer, Reply
 
 from adapters.sources.config import ProviderSettings, SourcesConfig
 from adapters.sources.football_data import RETRY_AFTER_HEADERS, FootballDataSource
@@ -24,6 +23,7 @@ from bestshot_domain.model import (
     make_key,
 )
 from entrypoints.cli import main
+from tests.integration.sources.sources_loopback import LoopbackServer, Reply
 
 pytestmark = pytest.mark.integration
 

@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sources_data import DELETE, edited, load, raw
 
 from adapters.sources.espn import EspnReference, parse_scoreboard, status_of
 from adapters.sources.parsed import assemble_fixtures
 from bestshot_domain.errors import InvalidInput, SourceFormatError
 from bestshot_domain.model import Ending, MatchStatus, RoundKind, Score
+from tests.unit.sources.sources_data import DELETE, edited, load, raw
 
 ENG1 = "espn/scoreboard_soccer_all_20260321_eng1_with_STATUS_POSTPONED_excerpt.json"
 FINAL = "espn/scoreboard_fifa.world_20221218_final_STATUS_FINAL_PEN_excerpt.json"

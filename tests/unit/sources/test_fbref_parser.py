@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sources_data import raw
 
 from adapters.sources.fbref import parse_schedule, schedule_url
 from bestshot_domain.errors import InvalidInput, SourceFormatError
 from bestshot_domain.model import Ending, MatchStatus, RoundKind, Score
+from tests.unit.sources.sources_data import raw
 
 EPL_2024 = "html/fbref_sched_tbody_fragment_EPL_2024-08.html"
 AUT_2019 = "html/fbref_sched_ks_all_rows_AUT1_2019-20_legs.html"

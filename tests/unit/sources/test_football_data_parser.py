@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sources_data import DELETE, edited, load, raw
 
 from adapters.sources.football_data import (
     STATUSES,
@@ -19,6 +18,7 @@ from adapters.sources.football_data import (
 from adapters.sources.parsed import assemble_fixtures
 from bestshot_domain.errors import InvalidInput, SourceFormatError
 from bestshot_domain.model import Ending, MatchStatus, RoundKind, Score
+from tests.unit.sources.sources_data import DELETE, edited, load, raw
 
 TEAM = "football_data_org/v4_teams_65_matches_2023-24_PL_CL.json"
 DED = "football_data_org/v4_CompetitionMatches.json"

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sources_data import DELETE, edited, load, raw
 
 from adapters.sources.sofascore import (
     CODES,
@@ -19,6 +18,7 @@ from adapters.sources.sofascore import (
 )
 from bestshot_domain.errors import InvalidInput, SourceFormatError
 from bestshot_domain.model import Ending, MatchStatus, RoundKind, Score
+from tests.unit.sources.sources_data import DELETE, edited, load, raw
 
 PENALTIES = "sofascore/event_17090707_finished_AP_penalties.json"
 POSTPONED = "sofascore/event_16599919_postponed.json"

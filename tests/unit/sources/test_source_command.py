@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sources_data import DATA, DELETE, edited, load
 
 from entrypoints.cli import main
+from tests.unit.sources.sources_data import DATA, DELETE, edited, load
 
 FINAL = DATA / "espn/scoreboard_fifa.world_20221218_final_STATUS_FINAL_PEN_excerpt.json"
 KEYS = {

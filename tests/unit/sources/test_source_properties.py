@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sources_data import load
 
 from adapters.sources.fbref import parse_schedule
 from adapters.sources.football_data import parse_matches
 from adapters.sources.http import parse_retry_after
 from adapters.sources.parsed import ParsedMatch, RoundInfo, assemble_fixtures
 from bestshot_domain.model import MatchStatus, Observation, Score, SourceTeam
+from tests.unit.sources.sources_data import load
 
 goals = st.integers(min_value=0, max_value=15)
 

@@ -1,0 +1,1 @@
+"""bestshot's benchmarks: `python -m bench [NAME ...]` (or `make bench`)."""
