@@ -7,7 +7,6 @@
 | BESTSHOT_FOOTBALL_DATA_URL          | https://api.football-data.org             |
 | BESTSHOT_SOFASCORE_URL              | https://www.sofascore.com/api/v1          |
 | BESTSHOT_FBREF_URL                  | https://fbref.com                         |
-| BESTSHOT_OPENFOOTBALL_URL           | https://raw.githubusercontent.com         |
 | BESTSHOT_HTTP_CONNECT_TIMEOUT       | 5 (seconds)                               |
 | BESTSHOT_HTTP_READ_TIMEOUT          | 20 (seconds)                              |
 | BESTSHOT_HTTP_ATTEMPTS              | 4 (the first try included)                |
@@ -85,9 +84,13 @@ def sources_config_from_env(environ: Mapping[str, str]) -> SourcesConfig:
                 environ, f"BESTSHOT_{upper}_RATE_LIMIT", default.policy.rate_limit
             ),
         )
-        providers[name] = ProviderSettings(
-            _url(environ, f"BESTSHOT_{upper}_URL", default.base_url), policy
+        # openfootball references are whole URLs or file paths: it has no base URL.
+        base_url = (
+            default.base_url
+            if name == "openfootball"
+            else _url(environ, f"BESTSHOT_{upper}_URL", default.base_url)
         )
+        providers[name] = ProviderSettings(base_url, policy)
     window = _number(
         environ,
         "BESTSHOT_MATCH_WINDOW_MINUTES",

@@ -6,7 +6,8 @@
 - `parsed`: the plain values parsers produce (`ParsedMatch`) and how they become `Fixtures`.
 - one module per provider (`espn`, `football_data`, `sofascore`, `fbref`, `openfootball`,
   `demo`): pure parsers from payload to plain values, and a source class that fetches.
-- `factory`: builds the configured source of a provider from a `SourcesConfig`.
+- `config`: `SourcesConfig`, the settings an entrypoint builds from the environment.
+- `providers`: every provider by name, its parser, and `build_source`.
 
 See docs/sources.md for references, status tables and what each provider can and cannot do.
 """

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from attrs import field, frozen
 
-from adapters.sources import demo, espn, fbref, football_data, sofascore
+from adapters.sources import demo, espn, fbref, football_data, openfootball, sofascore
 from adapters.sources.http import HttpPolicy, RateLimit
 
 
@@ -37,7 +37,8 @@ class SourcesConfig:
     fbref: ProviderSettings = ProviderSettings(
         fbref.DEFAULT_BASE_URL, HttpPolicy(rate_limit=RateLimit(10, 60.0))
     )
+    # openfootball references are whole URLs (or file paths): no base URL to configure.
     openfootball: ProviderSettings = ProviderSettings(
-        "https://raw.githubusercontent.com", HttpPolicy(rate_limit=RateLimit(30, 60.0))
+        openfootball.DEFAULT_BASE_URL, HttpPolicy(rate_limit=RateLimit(30, 60.0))
     )
     match_window: timedelta = demo.DEFAULT_MATCH_WINDOW

@@ -7,7 +7,7 @@ from typing import Protocol
 
 import httpx
 
-from adapters.sources import demo, espn, fbref, football_data, sofascore
+from adapters.sources import demo, espn, fbref, football_data, openfootball, sofascore
 from adapters.sources.config import ProviderSettings, SourcesConfig
 from adapters.sources.http import HTML_ACCEPT, JSON_ACCEPT, ProviderClient
 from adapters.sources.parsed import ParsedMatch
@@ -21,6 +21,7 @@ PARSERS: Mapping[str, Parser] = {
     football_data.PROVIDER: football_data.parse_matches,
     sofascore.PROVIDER: sofascore.parse_events,
     fbref.PROVIDER: fbref.parse_schedule,
+    openfootball.PROVIDER: openfootball.parse_file,
 }
 """Providers whose saved payloads can be parsed, and how."""
 
@@ -78,6 +79,8 @@ def build_source(
         return sofascore.SofascoreSource(_client(provider, config.sofascore, transport))
     if provider == fbref.PROVIDER:
         return fbref.FbrefSource(_client(provider, config.fbref, transport, accept=HTML_ACCEPT))
+    if provider == openfootball.PROVIDER:
+        return openfootball.OpenfootballSource(_client(provider, config.openfootball, transport))
     if provider == demo.PROVIDER:
         return demo.DemoSource(clock, config.match_window)
     raise InvalidInput(f"unknown provider {provider!r}; known: {', '.join(PROVIDERS)}")

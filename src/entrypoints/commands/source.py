@@ -38,6 +38,7 @@ references (what `fetch` takes):
   football_data  CODE/SEASON             PL/2024   (token from FOOTBALL_DATA_TOKEN)
   sofascore      TOURNAMENT/SEASON       17/61627  (often refused: SofaScore blocks robots)
   fbref          schedule page URL/path  /en/comps/9/schedule/Premier-League-Scores-and-Fixtures
+  openfootball   file path or URL        examples/en.1-2022-23.json
   demo           SEED[/YYYY-MM-DD[THH:MM]]  42/2026-11-28
 """
 
@@ -65,7 +66,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="parse a saved payload",
         description=(
             "Parse a payload saved from a provider (an ESPN scoreboard, a football-data.org "
-            "matches answer, a SofaScore event or round, an FBref schedule page) and print "
+            "matches answer, a SofaScore event or round, an FBref schedule page, an "
+            "openfootball JSON file) and print "
             "its matches. Exits 2 with one line naming the provider and the path in the "
             "payload when it cannot be read."
         ),

@@ -64,6 +64,7 @@ def test_parse_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
         ("sofascore", "sofascore/event_16425949_canceled.json", 1),
         ("fbref", "html/fbref_sched_ks_all_rows_AUT1_2019-20_legs.html", 13),
         ("fbref", "html/fbref_sched_tbody_fragment_EPL_2024-08.html", 2),
+        ("openfootball", "../../../examples/worldcup-2018.json", 64),
     ],
 )
 def test_parse_every_recorded_payload(
@@ -116,6 +117,7 @@ def test_unreadable_payload_is_one_line_naming_provider_and_path(
         ("football_data", b'{"matches": []}', "matches"),
         ("sofascore", b"{}", "events"),
         ("fbref", b"<html><table id='stats'></table></html>", "table[id*=sched]"),
+        ("openfootball", b'{"matches": [{"team1": "A", "team2": "B"}]}', "matches[0].date"),
     ],
 )
 def test_each_provider_names_where_its_payload_fails(
