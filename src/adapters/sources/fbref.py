@@ -150,7 +150,7 @@ def _kickoff(row: _Row) -> datetime:
         span = time_cell.find(True, attrs={"data-venue-epoch": True})
         epoch = span.get("data-venue-epoch") if isinstance(span, Tag) else None
         if isinstance(epoch, str):
-            if not epoch.isdigit():
+            if not epoch.isdigit() or len(epoch) > 11:
                 raise row.error(time_name, f"the kickoff time {epoch!r} is not a Unix time")
             return datetime.fromtimestamp(int(epoch), tz=UTC)
     date_name, date_cell = row.cell("date")

@@ -126,7 +126,7 @@ class _Match(Payload):
     id: ExternalId
     utcDate: AwareDatetime
     status: str
-    matchday: int | None = None
+    matchday: NonNegativeInt | None = None
     stage: str | None = None
     group: str | None = None
     lastUpdated: AwareDatetime | None = None

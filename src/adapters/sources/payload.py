@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from bestshot_domain.errors import SourceFormatError
 
@@ -27,6 +27,8 @@ def load_json(provider: str, raw: bytes | str) -> object:
         raise SourceFormatError(provider, ROOT, f"not UTF-8 text ({error.reason})") from error
     try:
         return json.loads(text)
+    except RecursionError:
+        raise SourceFormatError(provider, ROOT, "JSON nested too deeply to read") from None
     except json.JSONDecodeError as error:
         raise SourceFormatError(
             provider,
@@ -115,6 +117,10 @@ class Payload(BaseModel):
     """Base of the payload models: unknown fields ignored, nothing mutable."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+UnixTime = Annotated[int, Field(ge=0, le=32_503_680_000)]
+"""Seconds since 1970 up to the year 3000: beyond that it is no kickoff, and no datetime."""
 
 
 def from_timestamp(seconds: int) -> datetime:

@@ -64,6 +64,7 @@ from adapters.sources.parsed import (
 from adapters.sources.payload import (
     ExternalId,
     Payload,
+    UnixTime,
     format_error,
     from_timestamp,
     load_json,
@@ -142,7 +143,7 @@ class _Score(Payload):
 
 
 class _RoundInfo(Payload):
-    round: int | None = None
+    round: NonNegativeInt | None = None
     name: str | None = None
     slug: str | None = None
 
@@ -153,12 +154,12 @@ class _Tournament(Payload):
 
 
 class _Changes(Payload):
-    changeTimestamp: int | None = None
+    changeTimestamp: UnixTime | None = None
 
 
 class _Event(Payload):
     id: ExternalId
-    startTimestamp: int
+    startTimestamp: UnixTime
     status: _Status
     homeTeam: _Team
     awayTeam: _Team
@@ -178,7 +179,7 @@ class _OneEvent(Payload):
 
 
 class _SeasonRound(Payload):
-    round: int
+    round: NonNegativeInt
     slug: str | None = None
 
 

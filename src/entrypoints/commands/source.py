@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters.sources.providers import PARSERS, PROVIDERS, build_source
+from adapters.system_clock import SystemClock
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.model import (
     Fixtures,
@@ -41,11 +42,6 @@ references (what `fetch` takes):
   openfootball   file path or URL        examples/en.1-2022-23.json
   demo           SEED[/YYYY-MM-DD[THH:MM]]  42/2026-11-28
 """
-
-
-class _SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -121,7 +117,7 @@ def _fetch(args: argparse.Namespace) -> int:
 
 async def _fetch_rows(provider: str, reference: str, round_slug: str | None) -> list[_Row]:
     config = sources_config_from_env(os.environ)
-    source = build_source(provider, config, clock=_SystemClock())
+    source = build_source(provider, config, clock=SystemClock())
     try:
         fixtures = await source.fixtures(reference)
         names = {team.external_id: team.name for team in fixtures.teams}
