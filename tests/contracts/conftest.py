@@ -15,8 +15,10 @@ Nothing else changes: every test of the suite then runs on it too.
 
 from __future__ import annotations
 
+import asyncpg
 import pytest
 
+from adapters.local_scheduler import LocalScheduler
 from adapters.memory import MemoryScheduler, MemoryUnitOfWorkFactory, ScriptedSource, SettableClock
 from adapters.system_clock import SystemClock
 from bestshot_domain.ports import Clock, Scheduler, UnitOfWorkFactory
@@ -39,6 +41,7 @@ UNIT_OF_WORK_FACTORIES: list[Choice] = [
 SCHEDULERS: list[Choice] = [
     "memory_scheduler",
     pytest.param("eventbridge", marks=pytest.mark.integration),  # on moto's server
+    pytest.param("local_scheduler", marks=pytest.mark.integration),  # in PostgreSQL
 ]
 CLOCKS: list[Choice] = ["settable_clock", "system_clock"]
 RESULT_SOURCES: list[Choice] = ["scripted_source_case"]
@@ -55,6 +58,11 @@ def memory_uow_factory() -> MemoryUnitOfWorkFactory:
 @pytest.fixture
 def memory_scheduler() -> MemoryScheduler:
     return MemoryScheduler()
+
+
+@pytest.fixture
+def local_scheduler(postgres_pool: asyncpg.Pool) -> LocalScheduler:
+    return LocalScheduler(postgres_pool)
 
 
 @pytest.fixture

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import secrets
+import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -81,3 +83,16 @@ class ScriptedAPI:
 
     def paths(self) -> list[str]:
         return [seen.path for seen in self.seen]
+
+
+def serving() -> Iterator[ScriptedAPI]:
+    """A ScriptedAPI served on a thread for as long as the generator is open (a fixture body)."""
+    api = ScriptedAPI()
+    thread = threading.Thread(target=api.server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield api
+    finally:
+        api.server.shutdown()
+        api.server.server_close()
+        thread.join()

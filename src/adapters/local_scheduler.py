@@ -1,0 +1,432 @@
+"""The local scheduler: schedules kept in PostgreSQL, fired by a worker inside the process.
+
+It is what EventBridge Scheduler and the Lambda are in production, for a laptop or a single
+server: `LocalScheduler` implements the `Scheduler` port over the `local_schedules` table, and
+`LocalWorker` claims the schedules that are due and fires each through a `Fire` callable (in
+the service, the same caller code the Lambda runs, against the API's own URL).
+
+- Claiming is one statement with `FOR UPDATE SKIP LOCKED` that marks the rows `running` with a
+  lease: two workers never fire one schedule, and a worker that dies mid-call leaves a lease
+  that runs out, after which another worker claims the schedule again.
+- A failure the API may get over (network errors, 5xx) is retried with exponential backoff up
+  to `max_attempts`; one it will not (a 4xx: a bad token, an unknown round) fails at once. Every
+  schedule keeps its attempts, its last error and when it fired.
+- A round that still has matches under way after it fired (extra time, a late kickoff) gets one
+  follow-up check `follow_up_delay` later, up to `max_follow_ups` times.
+
+Times come from the `Clock` port, so a test or the fast demo can move time forward.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import asyncpg
+from attrs import field, frozen
+
+from adapters.caller import CallerConfig, CallUnavailable, call_round_and_standings_async
+from adapters.postgres.errors import storage_errors
+from bestshot_domain.errors import BestshotError, InvalidInput, NotFound
+from bestshot_domain.ports import Clock, EnsureOutcome, PlannedSchedule, ScheduleTarget
+from bestshot_domain.scheduling import NAME_MAX, NAME_PATTERN, expression
+
+logger = logging.getLogger("bestshot.local_scheduler")
+
+
+class ScheduleState(enum.StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@frozen
+class LocalSchedule:
+    """A schedule as the local scheduler keeps it: the plan, and what became of it."""
+
+    schedule: PlannedSchedule
+    state: ScheduleState
+    attempts: int
+    next_attempt_at: datetime
+    fired_at: datetime | None
+    last_error: str | None
+    origin: str | None  # the planned schedule a follow-up check follows
+    follow_up: int  # 0 for a planned schedule, n for the n-th follow-up
+
+
+@frozen
+class FireReport:
+    """What firing a schedule found: whether the round still has matches under way."""
+
+    overdue: int = 0  # matches still live or past their kickoff without a result
+    detail: str = ""
+
+
+Fire = Callable[[PlannedSchedule], Awaitable[FireReport]]
+"""Fires one schedule; raises `RetryableFireError` or any other exception (final) on failure."""
+
+
+class RetryableFireError(BestshotError):
+    """A failure worth another attempt later (the API was down or answered 5xx)."""
+
+
+def _positive(_: object, attribute: Any, value: timedelta | int) -> None:
+    if (value <= timedelta(0)) if isinstance(value, timedelta) else value <= 0:
+        raise InvalidInput(f"{attribute.name} must be positive, got {value!r}")
+
+
+def _non_negative(_: object, attribute: Any, value: int) -> None:
+    if value < 0:
+        raise InvalidInput(f"{attribute.name} must not be negative, got {value!r}")
+
+
+@frozen
+class WorkerConfig:
+    poll_interval: timedelta = field(default=timedelta(seconds=5), validator=_positive)
+    batch_size: int = field(default=5, validator=_positive)  # schedules fired at once
+    # Longer than the caller's worst case (attempts x timeouts + backoff): a lease that runs out
+    # while the call still runs would let a second worker fire the schedule again.
+    lease: timedelta = field(default=timedelta(minutes=10), validator=_positive)
+    max_attempts: int = field(default=5, validator=_positive)
+    backoff_initial: timedelta = field(default=timedelta(seconds=30), validator=_positive)
+    backoff_max: timedelta = field(default=timedelta(minutes=15), validator=_positive)
+    follow_up_delay: timedelta = field(default=timedelta(minutes=30), validator=_positive)
+    max_follow_ups: int = field(default=4, validator=_non_negative)
+
+    def backoff(self, attempts: int) -> timedelta:
+        """The wait before attempt `attempts + 1`: doubling from `backoff_initial`, capped."""
+        wait = self.backoff_initial * (1 << max(0, attempts - 1))
+        return min(wait, self.backoff_max)
+
+
+_COLUMNS = (
+    "name",
+    "expression",
+    "fire_at",
+    "tournament_id",
+    "round_slug",
+    "round_url",
+    "standings_url",
+    "target_env",
+    "state",
+    "attempts",
+    "next_attempt_at",
+    "fired_at",
+    "last_error",
+    "origin",
+    "follow_up",
+)
+# Column names are constants of this module, never input: the f-strings below build no SQL
+# from anything a user typed.
+_SELECT_ALL = f"""
+    SELECT {", ".join(_COLUMNS)} FROM local_schedules ORDER BY fire_at, name COLLATE "C"
+"""  # noqa: S608
+_CLAIM = f"""
+    WITH due AS (
+        SELECT name FROM local_schedules
+        WHERE (state = 'pending' AND next_attempt_at <= $1)
+           OR (state = 'running' AND lease_until <= $1)
+        ORDER BY next_attempt_at, name COLLATE "C"
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED
+    )
+    UPDATE local_schedules AS s
+    SET state = 'running', attempts = s.attempts + 1, lease_until = $1 + $3::interval,
+        updated_at = now()
+    FROM due WHERE s.name = due.name
+    RETURNING {", ".join(f"s.{column}" for column in _COLUMNS)}
+"""  # noqa: S608
+# Finishing a claim. The guard on attempts: a schedule re-armed by `ensure`, or claimed again
+# after its lease ran out, belongs to someone else now, and a late answer must not overwrite it.
+_CLAIM_IS_CURRENT = "WHERE name = $1 AND state = 'running' AND attempts = $2"
+_MARK_DONE = f"""
+    UPDATE local_schedules
+    SET state = 'done', fired_at = $3, lease_until = NULL, last_error = NULL, updated_at = now()
+    {_CLAIM_IS_CURRENT}
+"""  # noqa: S608
+_MARK_FAILED = f"""
+    UPDATE local_schedules
+    SET state = 'failed', lease_until = NULL, last_error = $3, updated_at = now()
+    {_CLAIM_IS_CURRENT}
+"""  # noqa: S608
+_MARK_RETRY = f"""
+    UPDATE local_schedules
+    SET state = 'pending', lease_until = NULL, last_error = $3, next_attempt_at = $4,
+        updated_at = now()
+    {_CLAIM_IS_CURRENT}
+"""  # noqa: S608
+
+
+def _record(row: asyncpg.Record) -> LocalSchedule:
+    return LocalSchedule(
+        schedule=PlannedSchedule(
+            name=row["name"],
+            expression=row["expression"],
+            fire_at=row["fire_at"],
+            tournament_id=row["tournament_id"],
+            round_slug=row["round_slug"],
+            target=ScheduleTarget(row["round_url"], row["standings_url"], row["target_env"]),
+        ),
+        state=ScheduleState(row["state"]),
+        attempts=row["attempts"],
+        next_attempt_at=row["next_attempt_at"],
+        fired_at=row["fired_at"],
+        last_error=row["last_error"],
+        origin=row["origin"],
+        follow_up=row["follow_up"],
+    )
+
+
+def _plan_args(schedule: PlannedSchedule) -> tuple[object, ...]:
+    target = schedule.target
+    return (
+        schedule.name,
+        schedule.expression,
+        schedule.fire_at,
+        schedule.tournament_id,
+        schedule.round_slug,
+        target.round_url,
+        target.standings_url,
+        target.target_env,
+    )
+
+
+class LocalScheduler:
+    """The `Scheduler` port over the `local_schedules` table (migration 0002)."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def ensure(self, schedule: PlannedSchedule) -> EnsureOutcome:
+        if not NAME_PATTERN.fullmatch(schedule.name):
+            raise InvalidInput(f"not a schedule name: {schedule.name!r}")
+        # One statement: insert, or update only a row whose plan differs (re-arming it), and
+        # say which happened. `xmax = 0` tells an inserted row from an updated one.
+        query = """
+            INSERT INTO local_schedules AS s (name, expression, fire_at, tournament_id,
+                round_slug, round_url, standings_url, target_env, next_attempt_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $3)
+            ON CONFLICT (name) DO UPDATE SET
+                expression = EXCLUDED.expression, fire_at = EXCLUDED.fire_at,
+                tournament_id = EXCLUDED.tournament_id, round_slug = EXCLUDED.round_slug,
+                round_url = EXCLUDED.round_url, standings_url = EXCLUDED.standings_url,
+                target_env = EXCLUDED.target_env, state = 'pending', attempts = 0,
+                next_attempt_at = EXCLUDED.fire_at, lease_until = NULL, fired_at = NULL,
+                last_error = NULL, updated_at = now()
+            WHERE (s.expression, s.fire_at, s.tournament_id, s.round_slug, s.round_url,
+                   s.standings_url, s.target_env)
+                IS DISTINCT FROM
+                  (EXCLUDED.expression, EXCLUDED.fire_at, EXCLUDED.tournament_id,
+                   EXCLUDED.round_slug, EXCLUDED.round_url, EXCLUDED.standings_url,
+                   EXCLUDED.target_env)
+            RETURNING (xmax = 0) AS inserted
+        """
+        with storage_errors():
+            inserted = await self._pool.fetchval(query, *_plan_args(schedule))
+        if inserted is None:
+            return EnsureOutcome.UNCHANGED
+        return EnsureOutcome.CREATED if inserted else EnsureOutcome.UPDATED
+
+    async def list(self) -> Sequence[PlannedSchedule]:
+        """The schedules still to fire (pending or running), by firing time then name."""
+        return [
+            record.schedule
+            for record in await self.records()
+            if record.state in (ScheduleState.PENDING, ScheduleState.RUNNING)
+        ]
+
+    async def records(self) -> Sequence[LocalSchedule]:
+        """Every schedule kept, fired and failed ones included, by firing time then name."""
+        with storage_errors():
+            rows = await self._pool.fetch(_SELECT_ALL)
+        return [_record(row) for row in rows]
+
+    async def delete(self, name: str) -> None:
+        with storage_errors():
+            status = await self._pool.execute("DELETE FROM local_schedules WHERE name = $1", name)
+        if status == "DELETE 0":
+            raise NotFound(f"no schedule named {name!r}")
+
+    # The worker's side.
+
+    async def claim_due(
+        self, now: datetime, limit: int, lease: timedelta
+    ) -> Sequence[LocalSchedule]:
+        """Mark up to `limit` due schedules running, with a lease, and return them.
+
+        Due: pending whose next attempt has come, or running whose lease ran out (its worker
+        died). Rows another worker is claiming at this moment are skipped, not waited for.
+        """
+        with storage_errors():
+            rows = await self._pool.fetch(_CLAIM, now, limit, lease)
+        return sorted(
+            (_record(row) for row in rows), key=lambda r: (r.next_attempt_at, r.schedule.name)
+        )
+
+    async def mark_done(self, claimed: LocalSchedule, now: datetime) -> bool:
+        """Record a successful firing; False when the claim was lost (re-armed or re-claimed)."""
+        return await self._finish(_MARK_DONE, claimed, now)
+
+    async def mark_failed(
+        self, claimed: LocalSchedule, error: str, retry_at: datetime | None
+    ) -> bool:
+        """Record a failed attempt: pending again at `retry_at`, or failed for good (None)."""
+        if retry_at is None:
+            return await self._finish(_MARK_FAILED, claimed, error)
+        return await self._finish(_MARK_RETRY, claimed, error, retry_at)
+
+    async def _finish(self, query: str, claimed: LocalSchedule, *args: object) -> bool:
+        with storage_errors():
+            status = await self._pool.execute(query, claimed.schedule.name, claimed.attempts, *args)
+        return status == "UPDATE 1"
+
+    async def add_follow_up(self, fired: LocalSchedule, fire_at: datetime) -> PlannedSchedule:
+        """Plan one more look at the round `fired` checked (idempotent by name)."""
+        origin = fired.origin or fired.schedule.name
+        number = fired.follow_up + 1
+        follow_up = PlannedSchedule(
+            name=follow_up_name(origin, number),
+            expression=expression(fire_at),
+            fire_at=fire_at,
+            tournament_id=fired.schedule.tournament_id,
+            round_slug=fired.schedule.round_slug,
+            target=fired.schedule.target,
+        )
+        query = """
+            INSERT INTO local_schedules (name, expression, fire_at, tournament_id, round_slug,
+                round_url, standings_url, target_env, next_attempt_at, origin, follow_up)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $3, $9, $10)
+            ON CONFLICT (name) DO NOTHING
+        """
+        with storage_errors():
+            await self._pool.execute(query, *_plan_args(follow_up), origin, number)
+        return follow_up
+
+
+_FOLLOW_UP_SUFFIX = re.compile(r"_f\d+$")
+
+
+def follow_up_name(origin: str, number: int) -> str:
+    """`{origin}_f{n}`, the origin shortened so the name stays within the 64 characters."""
+    suffix = f"_f{number}"
+    return f"{origin[: NAME_MAX - len(suffix)]}{suffix}"
+
+
+@frozen
+class FireOutcome:
+    name: str
+    state: ScheduleState | None  # None: the claim was lost while firing, nothing recorded
+    error: str | None = None
+    follow_up: str | None = None  # the follow-up check planned, if any
+
+
+class LocalWorker:
+    """Fires the local scheduler's due schedules; `run()` polls until stopped."""
+
+    def __init__(
+        self,
+        scheduler: LocalScheduler,
+        *,
+        fire: Fire,
+        clock: Clock,
+        config: WorkerConfig | None = None,
+    ) -> None:
+        self._scheduler = scheduler
+        self._fire = fire
+        self._clock = clock
+        self._config = config or WorkerConfig()
+
+    async def run_once(self) -> list[FireOutcome]:
+        """Claim what is due now and fire it (a batch at once); what each firing became."""
+        config = self._config
+        claimed = await self._scheduler.claim_due(
+            self._clock.now(), config.batch_size, config.lease
+        )
+        return list(await asyncio.gather(*(self._fire_one(record) for record in claimed)))
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll every `poll_interval` until `stop` is set; a failing poll is logged, not fatal."""
+        interval = self._config.poll_interval.total_seconds()
+        while not stop.is_set():
+            try:
+                while outcomes := await self.run_once():
+                    # A full batch may mean more are due: go on without waiting.
+                    if len(outcomes) < self._config.batch_size or stop.is_set():
+                        break
+            except BestshotError as error:
+                logger.error("local scheduler: polling failed: %s", error)
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+            except TimeoutError:
+                continue
+
+    async def _fire_one(self, record: LocalSchedule) -> FireOutcome:
+        name = record.schedule.name
+        try:
+            report = await self._fire(record.schedule)
+        except RetryableFireError as error:
+            return await self._failed(record, str(error), retryable=True)
+        except Exception as error:  # any failure is recorded on the schedule
+            message = str(error) or type(error).__name__
+            return await self._failed(record, message, retryable=False)
+        now = self._clock.now()
+        if not await self._scheduler.mark_done(record, now):
+            return FireOutcome(name, None)
+        follow_up = None
+        if report.overdue and record.follow_up < self._config.max_follow_ups:
+            planned = await self._scheduler.add_follow_up(
+                record, now + self._config.follow_up_delay
+            )
+            follow_up = planned.name
+        logger.info(
+            "local scheduler: fired %s (attempt %d)%s",
+            name,
+            record.attempts,
+            f"; {report.overdue} match(es) still under way, follow-up {follow_up}"
+            if follow_up
+            else "",
+        )
+        return FireOutcome(name, ScheduleState.DONE, follow_up=follow_up)
+
+    async def _failed(self, record: LocalSchedule, error: str, *, retryable: bool) -> FireOutcome:
+        now = self._clock.now()
+        retry_at = None
+        if retryable and record.attempts < self._config.max_attempts:
+            retry_at = now + self._config.backoff(record.attempts)
+        if not await self._scheduler.mark_failed(record, error, retry_at):
+            return FireOutcome(record.schedule.name, None, error)
+        state = ScheduleState.PENDING if retry_at else ScheduleState.FAILED
+        logger.warning(
+            "local scheduler: %s failed (attempt %d): %s; %s",
+            record.schedule.name,
+            record.attempts,
+            error,
+            f"next attempt at {retry_at.isoformat()}" if retry_at else "giving up",
+        )
+        return FireOutcome(record.schedule.name, state, error)
+
+
+def caller_fire(token: str, **caller_options: Any) -> Fire:
+    """A `Fire` that runs the caller (the Lambda's code) against the schedule's URLs."""
+    config = CallerConfig(**caller_options)
+
+    async def fire(schedule: PlannedSchedule) -> FireReport:
+        target = schedule.target
+        try:
+            summary = await call_round_and_standings_async(
+                target.round_url, target.standings_url, token=token, config=config
+            )
+        except CallUnavailable as error:
+            raise RetryableFireError(str(error)) from None
+        body = summary.round.body
+        overdue = body.get("overdue") if isinstance(body, dict) else None
+        count = len(overdue) if isinstance(overdue, list) else 0
+        return FireReport(overdue=count)
+
+    return fire

@@ -1,0 +1,58 @@
+"""`caller_fire`: the worker fires a schedule with the Lambda's caller, over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import attrs
+import pytest
+
+from adapters.caller import CallRejected
+from adapters.local_scheduler import FireReport, RetryableFireError, caller_fire
+from bestshot_domain.ports import PlannedSchedule, ScheduleTarget
+from tests.builders import planned
+from tests.integration.caller.scripted_api import (
+    ROUND_PATH,
+    STANDINGS_PATH,
+    TOKEN,
+    Answer,
+    ScriptedAPI,
+    serving,
+)
+
+pytestmark = pytest.mark.integration
+
+FAST = {"attempts": 2, "backoff_initial": 0.01, "backoff_max": 0.02, "read_timeout": 5.0}
+
+
+@pytest.fixture
+def api() -> Iterator[ScriptedAPI]:
+    yield from serving()
+
+
+def aimed_at(api: ScriptedAPI) -> PlannedSchedule:
+    target = ScheduleTarget(api.url(ROUND_PATH), api.url(STANDINGS_PATH), "demo")
+    return attrs.evolve(planned(), target=target)
+
+
+async def test_a_round_still_under_way_is_reported(api: ScriptedAPI) -> None:
+    api.then(ROUND_PATH, Answer(200, {"overdue": ["espn:1", "espn:2"], "awaiting": ["espn:1"]}))
+    report = await caller_fire(TOKEN, **FAST)(aimed_at(api))
+    assert report == FireReport(overdue=2)
+    assert api.paths() == [ROUND_PATH, STANDINGS_PATH]
+    assert all(seen.headers["X-Internal-Token"] == TOKEN for seen in api.seen)
+
+
+async def test_an_api_that_stays_down_is_worth_a_later_attempt(api: ScriptedAPI) -> None:
+    api.then(ROUND_PATH, Answer(503, {"title": "down"}), Answer(503, {"title": "down"}))
+    with pytest.raises(RetryableFireError, match="503") as caught:
+        await caller_fire(TOKEN, **FAST)(aimed_at(api))
+    assert TOKEN not in str(caught.value)
+    assert api.paths() == [ROUND_PATH, ROUND_PATH]  # the standings wait for the round
+
+
+async def test_a_refusal_is_final(api: ScriptedAPI) -> None:
+    api.then(ROUND_PATH, Answer(403, {"title": "Forbidden"}))
+    with pytest.raises(CallRejected, match="403"):
+        await caller_fire(TOKEN, **FAST)(aimed_at(api))
+    assert api.paths() == [ROUND_PATH]

@@ -1,0 +1,302 @@
+"""The local scheduler's worker on a real PostgreSQL: claiming, retries, leases, follow-ups."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import timedelta
+
+import asyncpg
+import attrs
+import pytest
+
+from adapters.local_scheduler import (
+    FireReport,
+    LocalScheduler,
+    LocalWorker,
+    RetryableFireError,
+    ScheduleState,
+    WorkerConfig,
+    follow_up_name,
+)
+from adapters.memory import SettableClock
+from adapters.postgres import create_pool
+from bestshot_domain.ports import PlannedSchedule
+from tests.builders import FIRE, planned
+from tests.conftest import TEST_POOL
+
+pytestmark = pytest.mark.integration
+
+CONFIG = WorkerConfig(
+    batch_size=5,
+    lease=timedelta(minutes=10),
+    max_attempts=3,
+    backoff_initial=timedelta(minutes=1),
+    backoff_max=timedelta(minutes=3),
+    follow_up_delay=timedelta(minutes=20),
+    max_follow_ups=2,
+)
+
+
+class Recorder:
+    """A `Fire` that records what it fired and answers from a script (then success)."""
+
+    def __init__(self, *answers: FireReport | Exception, pause: float = 0.0) -> None:
+        self.answers = list(answers)
+        self.fired: list[str] = []
+        self.pause = pause
+
+    async def __call__(self, schedule: PlannedSchedule) -> FireReport:
+        self.fired.append(schedule.name)
+        if self.pause:
+            await asyncio.sleep(self.pause)
+        answer = self.answers.pop(0) if self.answers else FireReport()
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+@pytest.fixture
+def clock() -> SettableClock:
+    return SettableClock(FIRE - timedelta(minutes=1))
+
+
+@pytest.fixture
+def scheduler(postgres_pool: asyncpg.Pool) -> LocalScheduler:
+    return LocalScheduler(postgres_pool)
+
+
+def worker(scheduler: LocalScheduler, fire: Recorder, clock: SettableClock) -> LocalWorker:
+    return LocalWorker(scheduler, fire=fire, clock=clock, config=CONFIG)
+
+
+async def state_of(scheduler: LocalScheduler, name: str) -> tuple[ScheduleState, int, str | None]:
+    (record,) = [r for r in await scheduler.records() if r.schedule.name == name]
+    return record.state, record.attempts, record.last_error
+
+
+async def test_a_schedule_fires_once_when_its_time_has_come(
+    scheduler: LocalScheduler, clock: SettableClock
+) -> None:
+    await scheduler.ensure(planned("round_1", FIRE))
+    fire = Recorder()
+    runner = worker(scheduler, fire, clock)
+    assert await runner.run_once() == []
+    clock.set(FIRE)
+    (outcome,) = await runner.run_once()
+    assert (outcome.name, outcome.state) == ("round_1", ScheduleState.DONE)
+    assert await runner.run_once() == []
+    assert fire.fired == ["round_1"]
+    (record,) = await scheduler.records()
+    assert (record.state, record.attempts, record.fired_at) == (ScheduleState.DONE, 1, FIRE)
+    # A fired schedule is no longer pending: the port lists only what will still fire.
+    assert list(await scheduler.list()) == []
+
+
+async def test_a_retryable_failure_is_retried_with_backoff_until_the_attempts_run_out(
+    scheduler: LocalScheduler, clock: SettableClock
+) -> None:
+    await scheduler.ensure(planned("round_1", FIRE))
+    fire = Recorder(*(RetryableFireError(f"HTTP 503 #{n}") for n in range(1, 4)))
+    runner = worker(scheduler, fire, clock)
+    clock.set(FIRE)
+    (first,) = await runner.run_once()
+    assert (first.state, first.error) == (ScheduleState.PENDING, "HTTP 503 #1")
+    (record,) = await scheduler.records()
+    assert record.next_attempt_at == FIRE + timedelta(minutes=1)
+    clock.advance(timedelta(seconds=59))
+    assert await runner.run_once() == []  # not before the backoff
+    clock.advance(timedelta(seconds=1))
+    (second,) = await runner.run_once()
+    assert second.state is ScheduleState.PENDING
+    (record,) = await scheduler.records()
+    assert record.next_attempt_at == clock.now() + timedelta(minutes=2)  # doubled
+    clock.advance(timedelta(minutes=2))
+    (third,) = await runner.run_once()
+    assert third.state is ScheduleState.FAILED
+    assert await state_of(scheduler, "round_1") == (ScheduleState.FAILED, 3, "HTTP 503 #3")
+    clock.advance(timedelta(days=1))
+    assert await runner.run_once() == []
+    assert len(fire.fired) == 3
+
+
+async def test_a_retry_then_success_keeps_the_history(
+    scheduler: LocalScheduler, clock: SettableClock
+) -> None:
+    await scheduler.ensure(planned("round_1", FIRE))
+    runner = worker(scheduler, Recorder(RetryableFireError("connection refused")), clock)
+    clock.set(FIRE)
+    await runner.run_once()
+    clock.advance(timedelta(minutes=1))
+    (outcome,) = await runner.run_once()
+    assert outcome.state is ScheduleState.DONE
+    (record,) = await scheduler.records()
+    assert (record.state, record.attempts, record.fired_at) == (
+        ScheduleState.DONE,
+        2,
+        clock.now(),
+    )
+
+
+async def test_a_refusal_fails_at_once(scheduler: LocalScheduler, clock: SettableClock) -> None:
+    await scheduler.ensure(planned("round_1", FIRE))
+    runner = worker(scheduler, Recorder(RuntimeError("PATCH refused: HTTP 403")), clock)
+    clock.set(FIRE)
+    (outcome,) = await runner.run_once()
+    assert outcome.state is ScheduleState.FAILED
+    assert await state_of(scheduler, "round_1") == (
+        ScheduleState.FAILED,
+        1,
+        "PATCH refused: HTTP 403",
+    )
+
+
+async def test_two_workers_never_fire_one_schedule_twice(
+    postgres_url: str, scheduler: LocalScheduler, clock: SettableClock
+) -> None:
+    names = [f"round_{n:02d}" for n in range(12)]
+    for name in names:
+        await scheduler.ensure(planned(name, FIRE))
+    clock.set(FIRE)
+    # Two workers, each on its own pool (as two processes would be), firing slowly enough that
+    # their polls overlap.
+    other_pool = await create_pool(postgres_url, TEST_POOL)
+    try:
+        fire = Recorder(pause=0.05)
+        workers = [
+            worker(scheduler, fire, clock),
+            worker(LocalScheduler(other_pool), fire, clock),
+        ]
+
+        async def drain(runner: LocalWorker) -> None:
+            while await runner.run_once():
+                pass
+
+        await asyncio.gather(*(drain(runner) for runner in workers))
+    finally:
+        await other_pool.close()
+    assert Counter(fire.fired) == Counter(names)
+    assert {r.state for r in await scheduler.records()} == {ScheduleState.DONE}
+
+
+async def test_a_claim_whose_worker_died_is_taken_again_once_its_lease_runs_out(
+    scheduler: LocalScheduler, clock: SettableClock
+) -> None:
+    await scheduler.ensure(planned("round_1", FIRE))
+    clock.set(FIRE)
+    # A worker claims it, then its process dies before it records anything.
+    (claimed,) = await scheduler.claim_due(clock.now(), 5, CONFIG.lease)
+    fire = Recorder()
+    # The restarted service: a new scheduler object on the same database.
+    runner = worker(LocalScheduler(scheduler._pool), fire, clock)
+    assert await runner.run_once() == []  # the lease still holds
+    clock.advance(CONFIG.lease)
+    (outcome,) = await runner.run_once()
+    assert outcome.state is ScheduleState.DONE
+    assert await state_of(scheduler, "round_1") == (ScheduleState.DONE, 2, None)
+    # The dead worker's claim is no longer current: a late answer from it changes nothing.
+    assert not await scheduler.mark_failed(claimed, "late", None)
+    assert await state_of(scheduler, "round_1") == (ScheduleState.DONE, 2, None)
+
+
+async def test_a_round_still_under_way_gets_follow_ups_up_to_the_limit(
+    scheduler: LocalScheduler, clock: SettableClock
+) -> None:
+    schedule = planned("round_1", FIRE)
+    await scheduler.ensure(schedule)
+    fire = Recorder(FireReport(overdue=2), FireReport(overdue=1), FireReport(overdue=1))
+    runner = worker(scheduler, fire, clock)
+    clock.set(FIRE)
+    (first,) = await runner.run_once()
+    assert first.follow_up == "round_1_f1"
+    (pending,) = await scheduler.list()
+    assert pending == attrs.evolve(
+        schedule,
+        name="round_1_f1",
+        fire_at=FIRE + CONFIG.follow_up_delay,
+        expression="at(2031-05-17T21:50:00)",
+    )
+    clock.advance(CONFIG.follow_up_delay)
+    (second,) = await runner.run_once()
+    assert second.follow_up == "round_1_f2"
+    clock.advance(CONFIG.follow_up_delay)
+    (third,) = await runner.run_once()
+    assert (third.state, third.follow_up) == (ScheduleState.DONE, None)  # the limit: 2
+    assert fire.fired == ["round_1", "round_1_f1", "round_1_f2"]
+    records = {r.schedule.name: r for r in await scheduler.records()}
+    assert {name: (r.origin, r.follow_up) for name, r in records.items()} == {
+        "round_1": (None, 0),
+        "round_1_f1": ("round_1", 1),
+        "round_1_f2": ("round_1", 2),
+    }
+
+
+async def test_a_round_with_nothing_under_way_gets_no_follow_up(
+    scheduler: LocalScheduler, clock: SettableClock
+) -> None:
+    await scheduler.ensure(planned("round_1", FIRE))
+    clock.set(FIRE)
+    (outcome,) = await worker(scheduler, Recorder(FireReport(overdue=0)), clock).run_once()
+    assert outcome.follow_up is None
+    assert list(await scheduler.list()) == []
+
+
+def test_follow_up_names_stay_within_64_characters() -> None:
+    origin = "x" * 64
+    assert follow_up_name(origin, 3) == "x" * 61 + "_f3"
+    assert follow_up_name("round_1", 12) == "round_1_f12"
+
+
+async def test_ensure_re_arms_a_fired_schedule_only_when_the_plan_changed(
+    scheduler: LocalScheduler, clock: SettableClock
+) -> None:
+    schedule = planned("round_1", FIRE)
+    await scheduler.ensure(schedule)
+    clock.set(FIRE)
+    fire = Recorder()
+    runner = worker(scheduler, fire, clock)
+    await runner.run_once()
+    await scheduler.ensure(schedule)  # the same plan again the same day: already done
+    clock.advance(timedelta(hours=1))
+    assert await runner.run_once() == []
+    later = planned("round_1", FIRE + timedelta(hours=2))
+    await scheduler.ensure(later)  # a kickoff moved: the schedule fires again at the new time
+    assert await state_of(scheduler, "round_1") == (ScheduleState.PENDING, 0, None)
+    clock.set(later.fire_at)
+    await runner.run_once()
+    assert fire.fired == ["round_1", "round_1"]
+
+
+async def test_a_restart_loses_nothing(postgres_url: str, clock: SettableClock) -> None:
+    pool = await create_pool(postgres_url, TEST_POOL)
+    try:
+        await LocalScheduler(pool).ensure(planned("round_1", FIRE))
+    finally:
+        await pool.close()
+    pool = await create_pool(postgres_url, TEST_POOL)
+    try:
+        clock.set(FIRE)
+        fire = Recorder()
+        (outcome,) = await worker(LocalScheduler(pool), fire, clock).run_once()
+        assert outcome.state is ScheduleState.DONE
+    finally:
+        await pool.close()
+
+
+async def test_run_polls_until_stopped(scheduler: LocalScheduler, clock: SettableClock) -> None:
+    await scheduler.ensure(planned("round_1", FIRE))
+    clock.set(FIRE)
+    fired = asyncio.Event()
+
+    async def fire(schedule: PlannedSchedule) -> FireReport:
+        fired.set()
+        return FireReport()
+
+    fast = attrs.evolve(CONFIG, poll_interval=timedelta(milliseconds=10))
+    runner = LocalWorker(scheduler, fire=fire, clock=clock, config=fast)
+    stop = asyncio.Event()
+    task = asyncio.create_task(runner.run(stop))
+    await asyncio.wait_for(fired.wait(), timeout=10)
+    stop.set()
+    await asyncio.wait_for(task, timeout=10)
+    assert await state_of(scheduler, "round_1") == (ScheduleState.DONE, 1, None)
