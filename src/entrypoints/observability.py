@@ -1,10 +1,14 @@
 """Error reporting to Sentry, with every credential scrubbed before an event leaves.
 
-Three layers, because one missed header is one leaked token: `send_default_pii=False` (the SDK
-drops cookies and its own list of sensitive headers), an `EventScrubber` whose denylist also
-names our header, and a `before_send` that removes credential headers and cookies by name and
-replaces any configured secret value wherever it appears in the event (a token pasted into an
-exception message, a local variable, a breadcrumb).
+Three layers, because one missed header is one leaked token:
+- what the SDK collects: no PII (`data_collection`, which supersedes `send_default_pii=False` in
+  this SDK and says the same more precisely), no cookies, no request bodies, no query values of
+  sensitive names, and no stack-frame local variables (a local `token` or `header` in the auth
+  code would otherwise travel with every error);
+- a `before_send` that blanks, anywhere in the event, every value whose key names a credential
+  (`authorization`, `x-internal-token`, `cookie`, `token`, `secret`, `password` ...), and replaces
+  every configured secret value wherever it appears (a token pasted into an exception message,
+  a breadcrumb, a log line). (The SDK refuses an `EventScrubber` next to `data_collection`.)
 """
 
 from __future__ import annotations
@@ -14,48 +18,54 @@ from typing import Any
 
 import sentry_sdk
 from sentry_sdk.integrations.starlette import StarletteIntegration
-from sentry_sdk.scrubber import DEFAULT_DENYLIST, EventScrubber
 
 from entrypoints.settings import Settings
 
 FILTERED = "[Filtered]"
-CREDENTIAL_HEADERS = frozenset(
-    {"authorization", "proxy-authorization", "x-internal-token", "cookie", "set-cookie"}
+_CREDENTIAL_KEY_TERMS = (
+    "authorization",
+    "internal-token",
+    "internal_token",
+    "cookie",
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "jwt",
+    "dsn",
+    "api_key",
+    "apikey",
 )
-_DENYLIST = [*DEFAULT_DENYLIST, "x-internal-token", "x_internal_token", "jwt", "dsn"]
+# Added to the SDK's own sensitive terms (auth, token, secret, key, cookie names ...).
+_HEADER_DENYLIST = ["cookie", "internal", "forwarded", "-ip", "remote-", "via", "-user"]
 
 
-def _scrub_values(value: Any, secrets: tuple[str, ...]) -> Any:
+def _names_a_credential(key: object) -> bool:
+    lowered = str(key).lower()
+    return any(term in lowered for term in _CREDENTIAL_KEY_TERMS)
+
+
+def _scrub(value: Any, secrets: tuple[str, ...]) -> Any:
     if isinstance(value, str):
         for secret in secrets:
             value = value.replace(secret, FILTERED)
         return value
     if isinstance(value, Mapping):
-        return {key: _scrub_values(item, secrets) for key, item in value.items()}
+        return {
+            key: FILTERED if _names_a_credential(key) else _scrub(item, secrets)
+            for key, item in value.items()
+        }
     if isinstance(value, list | tuple):
-        return [_scrub_values(item, secrets) for item in value]
+        return [_scrub(item, secrets) for item in value]
     return value
 
 
-def _scrub_request(request: dict[str, Any]) -> None:
-    headers = request.get("headers")
-    if isinstance(headers, Mapping):
-        request["headers"] = {
-            name: FILTERED if str(name).lower() in CREDENTIAL_HEADERS else value
-            for name, value in headers.items()
-        }
-    if "cookies" in request:
-        request["cookies"] = FILTERED
-
-
 def make_before_send(secrets: Iterable[str]) -> Any:
+    """A `before_send` hook that scrubs credentials by key and configured secrets by value."""
     ordered = tuple(sorted({s for s in secrets if s}, key=len, reverse=True))
 
     def before_send(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
-        request = event.get("request")
-        if isinstance(request, dict):
-            _scrub_request(request)
-        scrubbed: dict[str, Any] = _scrub_values(event, ordered) if ordered else event
+        scrubbed: dict[str, Any] = _scrub(event, ordered)
         return scrubbed
 
     return before_send
@@ -69,10 +79,18 @@ def init_sentry(settings: Settings) -> bool:
     sentry_sdk.init(
         dsn=settings.sentry_dsn.get_secret_value(),
         environment=settings.node_env.value,
-        send_default_pii=False,
+        data_collection={
+            "user_info": False,
+            "cookies": {"mode": "off"},
+            "http_headers": {"request": {"mode": "denylist", "terms": _HEADER_DENYLIST}},
+            "http_bodies": [],
+            "url_query_params": {"mode": "denylist", "terms": []},
+            "database_query_data": False,
+            "queues": False,
+            "stack_frame_variables": False,
+        },
         traces_sample_rate=settings.sentry_traces_sample_rate,
         integrations=[StarletteIntegration()],
-        event_scrubber=EventScrubber(denylist=_DENYLIST, recursive=True),
         before_send=make_before_send(secrets),
         before_send_transaction=make_before_send(secrets),
     )

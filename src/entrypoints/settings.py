@@ -86,8 +86,12 @@ class Settings(BaseSettings):
     pgdata_dir: Path = Path(".bestshot/pgdata")
     db_pool_min_size: int = Field(default=1, ge=0, le=100)
     db_pool_max_size: int = Field(default=10, ge=1, le=200)
-    db_command_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
-    db_statement_timeout_ms: int = Field(default=15_000, ge=0)
+    db_statement_timeout_seconds: float = Field(
+        default=15.0, ge=0, le=3600, description="0: no statement timeout."
+    )
+    db_command_timeout_seconds: float = Field(default=20.0, gt=0, le=3600)
+    db_acquire_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    db_connect_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
 
     # Errors.
     sentry_dsn: SecretStr | None = None
