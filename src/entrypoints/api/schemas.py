@@ -7,7 +7,7 @@ document is generated from them, so what is documented is what is sent.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -19,9 +19,13 @@ from bestshot_domain.model import (
     Round,
     RoundKind,
     Score,
+    StandingsSnapshot,
     Team,
     Tournament,
 )
+
+if TYPE_CHECKING:
+    from bestshot_domain.standings import StandingsRow, Table
 
 SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$"
 """Tournament ids and round slugs in paths: URL-unreserved characters, no leading dot (so no
@@ -173,3 +177,74 @@ class RoundMatches(ApiModel):
     tournament: str
     round: RoundOut
     matches: list[MatchOut]
+
+
+class StandingsRowOut(ApiModel):
+    position: int = Field(ge=1)
+    team: str = Field(description="The team's key, e.g. `espn:359`.")
+    name: str
+    played: int = Field(ge=0)
+    won: int = Field(ge=0)
+    drawn: int = Field(ge=0)
+    lost: int = Field(ge=0)
+    goals_for: int = Field(ge=0)
+    goals_against: int = Field(ge=0)
+    goal_difference: int
+    points: int
+    form: str = Field(description="The last results, oldest first: `W`, `D`, `L`.")
+    decided_by: str | None = Field(
+        description="The criterion that put this row above the next one."
+    )
+    tied: bool = Field(description="The rules could not separate this row from a neighbour.")
+    zone: str | None = Field(description="The zone this position is in now.")
+    zones: dict[str, Literal["clinched", "eliminated", "open"]]
+
+    @classmethod
+    def of(cls, row: StandingsRow) -> StandingsRowOut:
+        return cls(
+            position=row.position,
+            team=row.team,
+            name=row.name,
+            played=row.played,
+            won=row.won,
+            drawn=row.drawn,
+            lost=row.lost,
+            goals_for=row.goals_for,
+            goals_against=row.goals_against,
+            goal_difference=row.goal_difference,
+            points=row.points,
+            form=row.form,
+            decided_by=row.decided_by,
+            tied=row.tied,
+            zone=row.zone,
+            zones={name: status.value for name, status in row.zones.items()},
+        )
+
+
+class TableOut(ApiModel):
+    group: str | None = Field(description="Null for a league's single table.")
+    rows: list[StandingsRowOut]
+
+    @classmethod
+    def of(cls, table: Table) -> TableOut:
+        return cls(group=table.group, rows=[StandingsRowOut.of(row) for row in table.rows])
+
+
+class StandingsOut(ApiModel):
+    tournament: str
+    rules: str
+    computed_at: datetime | None = Field(description="Null when never computed yet.")
+    tables: list[TableOut]
+
+    @classmethod
+    def of(cls, tournament: Tournament, snapshot: StandingsSnapshot | None) -> StandingsOut:
+        if snapshot is None:
+            return cls(
+                tournament=tournament.id, rules=tournament.rules, computed_at=None, tables=[]
+            )
+        return cls(
+            tournament=snapshot.tournament_id,
+            rules=snapshot.rules,
+            computed_at=snapshot.computed_at,
+            tables=[TableOut.of(table) for table in snapshot.tables],
+        )

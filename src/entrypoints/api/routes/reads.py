@@ -18,6 +18,7 @@ from entrypoints.api.schemas import (
     RoundList,
     RoundMatches,
     RoundOut,
+    StandingsOut,
     TournamentList,
     TournamentOut,
 )
@@ -65,6 +66,13 @@ def operations(uow_factory: UnitOfWorkFactory, max_age: int, prefix: str) -> lis
             matches=[MatchOut.of(match, teams) for match in matches],
         )
         return cached_json(request, body, max_age)
+
+    async def standings(request: Request) -> Response:
+        tournament_id = inputs.slug(request, "tournament")
+        async with uow_factory() as uow:
+            tournament = await uow.tournaments.get(tournament_id)
+            snapshot = await uow.standings.get(tournament_id)
+        return cached_json(request, StandingsOut.of(tournament, snapshot), max_age)
 
     def read(
         path: str,
@@ -124,5 +132,18 @@ def operations(uow_factory: UnitOfWorkFactory, max_age: int, prefix: str) -> lis
             (404, "No such tournament or round."),
             _BAD_PATH,
             params=(_TOURNAMENT, _ROUND),
+        ),
+        read(
+            "/tournaments/{tournament}/standings",
+            standings,
+            "getStandings",
+            "A tournament's tables, as last computed",
+            Reply(
+                "The tables, one per group (one for a league); empty before the first computation.",
+                StandingsOut,
+            ),
+            (404, "No such tournament."),
+            _BAD_PATH,
+            params=(_TOURNAMENT,),
         ),
     ]

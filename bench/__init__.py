@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench` runs each and reports ratios against a baseline."""
