@@ -1,27 +1,37 @@
-"""`python -m bench [NAME ...]`: run the benchmarks (all, or those named), each printing its own
-numbers and ratios against a baseline measured in the same process."""
+"""Run the benchmarks: `python -m bench` for all of them, `python -m bench NAME ...` for some.
+
+Each benchmark is a module of this package with a `main() -> int` that prints its report
+(ratios against a baseline measured in the same run) and returns 0 when its targets are met.
+Register a new one in `BENCHMARKS`.
+"""
 
 from __future__ import annotations
 
-import importlib
 import sys
+from collections.abc import Callable, Sequence
 
-# Each module exposes `main() -> None`.
-BENCHMARKS: dict[str, str] = {
-    "api": "bench.api",
+from bench import api
+
+BENCHMARKS: dict[str, Callable[[], int]] = {
+    "api": api.main,
 }
 
 
-def main(argv: list[str]) -> int:
-    names = argv or list(BENCHMARKS)
-    unknown = [name for name in names if name not in BENCHMARKS]
+def main(argv: Sequence[str]) -> int:
+    unknown = [name for name in argv if name not in BENCHMARKS]
     if unknown:
-        print(f"bench: unknown benchmark {unknown[0]!r}; choose from {', '.join(BENCHMARKS)}")
+        print(
+            f"bench: error: unknown benchmark {', '.join(unknown)} "
+            f"(known: {', '.join(BENCHMARKS)})",
+            file=sys.stderr,
+        )
         return 2
-    for name in names:
+    status = 0
+    for name in argv or list(BENCHMARKS):
         print(f"== {name}")
-        importlib.import_module(BENCHMARKS[name]).main()
-    return 0
+        status |= BENCHMARKS[name]()
+        print()
+    return status
 
 
 if __name__ == "__main__":

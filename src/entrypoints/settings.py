@@ -109,7 +109,10 @@ class Settings(BaseSettings):
     eventbridge_lambda_arn: str | None = None
     eventbridge_role_arn: str | None = None
     eventbridge_dlq_arn: str | None = None
-    aws_region: str = "us-east-1"
+    eventbridge_endpoint_url: str | None = Field(
+        default=None, description="An emulator's URL (moto in tests); unset: AWS itself."
+    )
+    aws_region: str | None = Field(default=None, description="Unset: the usual AWS chain.")
 
     # Result providers.
     football_data_token: SecretStr | None = None

@@ -16,15 +16,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from bestshot_domain.ports import UnitOfWorkFactory
+from bestshot_domain.ports import Clock, UnitOfWorkFactory
 from entrypoints.api.auth import Authenticator
 from entrypoints.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from entrypoints.api.openapi import openapi_document
 from entrypoints.api.operations import Endpoint, Operation, Security
 from entrypoints.api.problems import EXCEPTION_HANDLERS
-from entrypoints.api.routes import ops, reads
+from entrypoints.api.routes import data_provider, ops, reads
 from entrypoints.api.routes.ops import ReadyCheck
 from entrypoints.settings import Settings
+from entrypoints.use_cases import UseCases
 
 API_PREFIX = "/api/v2"
 
@@ -84,13 +85,16 @@ def create_app(
     *,
     settings: Settings,
     uow_factory: UnitOfWorkFactory,
+    use_cases: UseCases,
+    clock: Clock,
     ready_check: ReadyCheck,
     authenticator: Authenticator | None = None,
     extra_operations: Sequence[Operation] = (),
     lifespan: Lifespan | None = None,
 ) -> Starlette:
-    """The API. `extra_operations` adds routes (the benchmark's baselines); `lifespan` opens and
-    closes what the composition root owns (the pool, the embedded server, the worker)."""
+    """The API over wired use cases. The clock decides "today" for the scheduler endpoint;
+    `extra_operations` adds routes (the benchmark's baselines); `lifespan` opens and closes what
+    the composition root owns, when the server rather than the caller should."""
     authenticator = authenticator or Authenticator(settings)
     operations: list[Operation] = []
 
@@ -103,6 +107,7 @@ def create_app(
         )
 
     operations.extend(ops.operations(ready_check, document))
+    operations.extend(data_provider.operations(use_cases, clock, API_PREFIX))
     operations.extend(reads.operations(uow_factory, settings.public_cache_max_age, API_PREFIX))
     operations.extend(extra_operations)
 

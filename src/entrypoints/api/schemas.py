@@ -6,6 +6,7 @@ document is generated from them, so what is documented is what is sent.
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
@@ -25,6 +26,9 @@ from bestshot_domain.model import (
 )
 
 if TYPE_CHECKING:
+    from bestshot_domain.importing import Counts, ImportSummary
+    from bestshot_domain.round_update import RoundUpdate
+    from bestshot_domain.services import ScheduleResult
     from bestshot_domain.standings import StandingsRow, Table
 
 SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$"
@@ -237,14 +241,166 @@ class StandingsOut(ApiModel):
     tables: list[TableOut]
 
     @classmethod
-    def of(cls, tournament: Tournament, snapshot: StandingsSnapshot | None) -> StandingsOut:
-        if snapshot is None:
-            return cls(
-                tournament=tournament.id, rules=tournament.rules, computed_at=None, tables=[]
-            )
+    def of_snapshot(cls, snapshot: StandingsSnapshot) -> StandingsOut:
         return cls(
             tournament=snapshot.tournament_id,
             rules=snapshot.rules,
             computed_at=snapshot.computed_at,
             tables=[TableOut.of(table) for table in snapshot.tables],
+        )
+
+    @classmethod
+    def of(cls, tournament: Tournament, snapshot: StandingsSnapshot | None) -> StandingsOut:
+        """The stored tables, or none yet (`computedAt` null) before the first computation."""
+        if snapshot is not None:
+            return cls.of_snapshot(snapshot)
+        return cls(tournament=tournament.id, rules=tournament.rules, computed_at=None, tables=[])
+
+
+# The data provider: schedules, round updates, standings updates, imports.
+
+
+class ScheduleQuery(ApiModel):
+    date: dt.date | None = Field(
+        default=None, description="The day to schedule (YYYY-MM-DD); default: today, in UTC."
+    )
+    dry_run: bool = Field(default=False, description="Only plan: create nothing.")
+
+
+class ScheduleTargetOut(ApiModel):
+    round_url: str
+    standings_url: str
+    target_env: str
+
+
+class ScheduleOut(ApiModel):
+    name: str
+    expression: str = Field(description="`at(...)` or `cron(...)`, in UTC.")
+    fire_at: datetime
+    tournament: str
+    round: str
+    target: ScheduleTargetOut = Field(description="The input the caller receives when it fires.")
+    status: Literal["created", "unchanged", "updated", "planned"] = Field(
+        description="Created now, already there as planned, updated to the plan, or only "
+        "planned (a dry run)."
+    )
+
+    @classmethod
+    def of(cls, result: ScheduleResult) -> ScheduleOut:
+        schedule = result.schedule
+        target = schedule.target
+        return cls(
+            name=schedule.name,
+            expression=schedule.expression,
+            fire_at=schedule.fire_at,
+            tournament=schedule.tournament_id,
+            round=schedule.round_slug,
+            target=ScheduleTargetOut(
+                round_url=target.round_url,
+                standings_url=target.standings_url,
+                target_env=target.target_env,
+            ),
+            status="planned" if result.outcome is None else result.outcome.value,
+        )
+
+
+class SchedulesOut(ApiModel):
+    day: dt.date
+    dry_run: bool
+    schedules: list[ScheduleOut]
+
+
+class RejectedOut(ApiModel):
+    match: str
+    reason: str
+
+
+class RoundUpdateOut(ApiModel):
+    tournament: str
+    round: str
+    observed_at: datetime
+    updated: list[str] = Field(description="Matches a normal step changed (keys).")
+    corrections: list[str] = Field(description="Finished matches whose score was corrected.")
+    unchanged: list[str]
+    stale: list[str] = Field(description="Observations older than what is stored: ignored.")
+    rejected: list[RejectedOut] = Field(description="Observations refused as invalid, and why.")
+    missing: list[str] = Field(description="Matches of the round the provider said nothing of.")
+    unknown: list[str] = Field(description="Provider ids that are no match of this round.")
+    awaiting: list[str] = Field(description="Matches still awaiting a result.")
+    written: int = Field(ge=0, description="Matches written.")
+    changes: int = Field(ge=0, description="Change records written.")
+
+    @classmethod
+    def of(cls, update: RoundUpdate) -> RoundUpdateOut:
+        return cls(
+            tournament=update.tournament_id,
+            round=update.round_slug,
+            observed_at=update.observed_at,
+            updated=list(update.updated),
+            corrections=list(update.corrections),
+            unchanged=list(update.unchanged),
+            stale=list(update.stale),
+            rejected=[RejectedOut(match=o.match, reason=o.reason) for o in update.rejected],
+            missing=list(update.missing),
+            unknown=list(update.unknown),
+            awaiting=list(update.awaiting),
+            written=len(update.saved),
+            changes=len(update.changes),
+        )
+
+
+class TournamentImportIn(ApiModel):
+    provider: str = Field(min_length=1, max_length=64, description="`espn`, `demo` ...")
+    reference: str = Field(
+        min_length=1, max_length=512, description="The provider's own id of the tournament."
+    )
+    label: str = Field(min_length=1, max_length=200, description="Its id is made from this.")
+    rules: str = Field(min_length=1, max_length=64, description="A standings preset name.")
+    timezone: str = Field(
+        default="UTC", min_length=1, max_length=64, description="IANA name, e.g. `Europe/London`."
+    )
+    zones: str = Field(
+        default="",
+        max_length=1000,
+        description="Zones of the table, e.g. `1:champion,18-20:relegation`.",
+    )
+
+
+class CountsOut(ApiModel):
+    created: int = Field(ge=0)
+    updated: int = Field(ge=0)
+    unchanged: int = Field(ge=0)
+
+    @classmethod
+    def of(cls, counts: Counts) -> CountsOut:
+        return cls(created=counts.created, updated=counts.updated, unchanged=counts.unchanged)
+
+
+class ImportOut(ApiModel):
+    tournament: TournamentOut
+    changed: bool = Field(description="False when importing again found nothing new.")
+    tournament_created: bool
+    tournament_updated: bool
+    teams: CountsOut
+    members_changed: bool
+    rounds: CountsOut
+    matches: CountsOut
+    rejected: list[RejectedOut] = Field(description="Source matches that could not be stored.")
+    absent: list[str] = Field(description="Stored matches the source no longer lists (kept).")
+    changes: int = Field(ge=0, description="Change records written.")
+
+    @classmethod
+    def of(cls, summary: ImportSummary) -> ImportOut:
+        return cls(
+            tournament=TournamentOut.of(summary.tournament),
+            changed=summary.changed,
+            tournament_created=summary.tournament_created,
+            tournament_updated=summary.tournament_updated,
+            teams=CountsOut.of(summary.teams),
+            members_changed=summary.members_changed,
+            rounds=CountsOut.of(summary.rounds),
+            matches=CountsOut.of(summary.matches),
+            rejected=[RejectedOut(match=r.external_id, reason=r.reason) for r in summary.rejected],
+            absent=list(summary.absent),
+            changes=summary.changes,
         )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from entrypoints.commands import token
+from entrypoints.commands import serve, token
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
-COMMANDS: list[Register] = [token.register]
+COMMANDS: list[Register] = [serve.register, token.register]

@@ -1,0 +1,71 @@
+"""`bestshot serve [--host 127.0.0.1] [--port 8000]`: the HTTP API under uvicorn.
+
+The service is wired before uvicorn starts, in the same event loop, so that a database that
+cannot be reached or a refused configuration stops the command with one line (exit 2) instead
+of a server that answers 500s. uvicorn's own signal handling stops it on Ctrl-C or SIGTERM, and
+the composition root then closes the pool and the embedded PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+
+import uvicorn
+
+from entrypoints.bootstrap import bootstrap, describe
+from entrypoints.logs import configure_logging
+from entrypoints.observability import init_sentry
+from entrypoints.settings import Settings, load_settings
+
+logger = logging.getLogger("bestshot.serve")
+
+
+def uvicorn_config(app: object, host: str, port: int) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,  # type: ignore[arg-type]
+        host=host,
+        port=port,
+        log_config=None,  # our JSON logging, configured before
+        access_log=False,  # our middleware logs each request with its id
+        lifespan="off",  # the composition root owns what lives as long as the server
+        server_header=False,
+        proxy_headers=False,  # behind a proxy, say so explicitly (FORWARDED_ALLOW_IPS)
+    )
+
+
+async def serve(settings: Settings, host: str, port: int) -> None:
+    async with bootstrap(settings) as service:
+        logger.info("serving", extra={"host": host, "port": port, **describe(service)})
+        await uvicorn.Server(uvicorn_config(service.app(), host, port)).serve()
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is between 0 and 65535, got {port}")
+    return port
+
+
+def _handle(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.secret_values())
+    init_sentry(settings)
+    asyncio.run(serve(settings, args.host, args.port))
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="serve the HTTP API",
+        description="Serve the HTTP API with uvicorn. With no DATABASE_URL, an embedded "
+        "PostgreSQL is started in PGDATA_DIR (default ./.bestshot/pgdata).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    parser.set_defaults(handler=_handle)
