@@ -30,6 +30,7 @@ from adapters.system_clock import SystemClock
 from bestshot_domain.ports import Clock, ResultSource, Scheduler, UnitOfWorkFactory
 from bestshot_domain.scheduling import ExpressionStyle, SchedulingPolicy
 from entrypoints.api import create_app
+from entrypoints.api.auth import Authenticator
 from entrypoints.api.operations import Operation
 from entrypoints.settings import SchedulerKind, Settings, load_settings
 from entrypoints.use_cases import UseCases, bind_use_cases
@@ -52,13 +53,19 @@ class Service:
     ready_check: ReadyCheck
     pool: asyncpg.Pool | None = None  # None when storage was handed in (tests)
 
-    def app(self, *, extra_operations: tuple[Operation, ...] = ()) -> Starlette:
+    def app(
+        self,
+        *,
+        extra_operations: tuple[Operation, ...] = (),
+        authenticator: Authenticator | None = None,
+    ) -> Starlette:
         return create_app(
             settings=self.settings,
             uow_factory=self.uow_factory,
             use_cases=self.use_cases,
             clock=self.clock,
             ready_check=self.ready_check,
+            authenticator=authenticator,
             extra_operations=extra_operations,
         )
 

@@ -6,14 +6,13 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 import sentry_sdk
 
-from entrypoints.api import create_app
 from entrypoints.observability import init_sentry
 from entrypoints.settings import load_settings
 from tests.integration.api.conftest import LoopbackServer
+from tests.unit.api.conftest import client_of
 
 pytestmark = pytest.mark.integration
 
@@ -60,12 +59,7 @@ async def test_an_error_reaches_sentry_with_every_secret_scrubbed(
         # A library pasting credentials into its message: the value scrubber must catch it.
         raise RuntimeError(f"the check failed while holding {PROVIDER_TOKEN} and {INTERNAL_TOKEN}")
 
-    async def no_storage() -> None:
-        raise AssertionError("not used")
-
-    app = create_app(settings=settings, uow_factory=no_storage, ready_check=ready_check)  # type: ignore[arg-type]
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
+    async with client_of(settings, ready_check=ready_check) as client:
         response = await client.get(
             "/ready",
             headers={

@@ -1,8 +1,14 @@
-"""Fixtures for the API tests over httpx's ASGI transport."""
+"""Fixtures for the API tests over httpx's ASGI transport.
+
+The app is wired by the real composition root (`bootstrap`) with the in-memory adapters, a
+settable clock, the demo source (deterministic from its seed and the clock) and a scripted
+source that tests can make fail.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,9 +18,19 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.applications import Starlette
 
+from adapters.memory import (
+    MemoryScheduler,
+    MemoryStore,
+    MemoryUnitOfWorkFactory,
+    ScriptedSource,
+    SettableClock,
+)
+from adapters.sources.demo import DemoSource, reference_for
 from bestshot_domain.errors import StorageUnavailable
 from bestshot_domain.ports import UnitOfWork
-from entrypoints.api import create_app
+from entrypoints.api.auth import Authenticator
+from entrypoints.api.operations import Operation
+from entrypoints.bootstrap import Service, bootstrap
 from entrypoints.settings import Settings, load_settings
 
 JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789abcdef"
@@ -25,6 +41,10 @@ INTERNAL_TOKENS = (
 )
 AUDIENCE = "bestshot-api"
 ISSUER = "https://issuer.test/"
+# A Saturday morning, before the demo's current matchday kicks off.
+NOW = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
+DEMO_LABEL = "Demo League"
+DEMO_ID = "demo-league"
 
 TokenFactory = Callable[..., str]
 
@@ -44,6 +64,7 @@ def environ() -> dict[str, str]:
     """The environment the app under test is configured from; tests may change it first."""
     return {
         "NODE_ENV": "demo",
+        "API_DOMAIN": "https://api.bestshot.test",
         "JWT_SECRET": JWT_SECRET,
         "JWT_AUDIENCE": AUDIENCE,
         "JWT_ISSUER": ISSUER,
@@ -86,32 +107,64 @@ def make_token() -> TokenFactory:
     return make
 
 
-class _UnreachableStorage:
-    """A unit of work whose database is down: what every read meets when PostgreSQL is gone."""
-
-    async def __aenter__(self) -> UnitOfWork:
-        raise StorageUnavailable("connection refused")
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        return None
+@pytest.fixture
+def admin(make_token: TokenFactory) -> dict[str, str]:
+    return {"Authorization": f"Bearer {make_token()}"}
 
 
 @pytest.fixture
-def uow_factory() -> Callable[[], Any]:
-    return _UnreachableStorage
+def internal() -> dict[str, str]:
+    return {"X-Internal-Token": INTERNAL_TOKENS[0]}
 
 
 @pytest.fixture
-def ready_check() -> Callable[[], Any]:
-    async def database_answers() -> None:
-        return None
-
-    return database_answers
+def clock() -> SettableClock:
+    return SettableClock(NOW)
 
 
 @pytest.fixture
-def app(settings: Settings, uow_factory: Any, ready_check: Any) -> Starlette:
-    return create_app(settings=settings, uow_factory=uow_factory, ready_check=ready_check)
+def store() -> MemoryStore:
+    return MemoryStore()
+
+
+@pytest.fixture
+def uow_factory(store: MemoryStore) -> Any:
+    return MemoryUnitOfWorkFactory(store)
+
+
+@pytest.fixture
+def scripted() -> ScriptedSource:
+    return ScriptedSource("scripted")
+
+
+@pytest.fixture
+def scheduler() -> MemoryScheduler:
+    return MemoryScheduler()
+
+
+@pytest.fixture
+def demo_reference(clock: SettableClock) -> str:
+    return reference_for(7, clock.now())
+
+
+@pytest.fixture
+async def service(
+    settings: Settings,
+    uow_factory: Any,
+    clock: SettableClock,
+    scripted: ScriptedSource,
+    scheduler: MemoryScheduler,
+) -> AsyncIterator[Service]:
+    sources = {"demo": DemoSource(clock), "scripted": scripted}
+    async with bootstrap(
+        settings, uow_factory=uow_factory, sources=sources, scheduler=scheduler, clock=clock
+    ) as wired:
+        yield wired
+
+
+@pytest.fixture
+def app(service: Service) -> Starlette:
+    return service.app()
 
 
 @pytest.fixture
@@ -119,3 +172,53 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
+
+
+@pytest.fixture
+async def demo_league(client: httpx.AsyncClient, admin: dict[str, str], demo_reference: str) -> str:
+    """A 20-club demo league imported through the API; its id."""
+    response = await client.post(
+        "/api/v2/data-provider/tournaments",
+        json={
+            "provider": "demo",
+            "reference": demo_reference,
+            "label": DEMO_LABEL,
+            "rules": "premier_league",
+            "timezone": "Europe/London",
+            "zones": "1:champion,1-4:champions_league,18-20:relegation",
+        },
+        headers=admin,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["tournament"]["id"] == DEMO_ID
+    return DEMO_ID
+
+
+class UnreachableStorage:
+    """A unit of work whose database is down: what every request meets when PostgreSQL is."""
+
+    async def __aenter__(self) -> UnitOfWork:
+        raise StorageUnavailable("connection to 10.0.0.7 refused")
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        return None
+
+
+@asynccontextmanager
+async def client_of(
+    settings: Settings,
+    *,
+    extra_operations: tuple[Operation, ...] = (),
+    authenticator: Authenticator | None = None,
+    **ports: Any,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app over other settings or ports than the fixtures' (storage down ...)."""
+    ports.setdefault("uow_factory", MemoryUnitOfWorkFactory(MemoryStore()))
+    ports.setdefault("sources", {})
+    ports.setdefault("scheduler", MemoryScheduler())
+    ports.setdefault("clock", SettableClock(NOW))
+    async with bootstrap(settings, **ports) as wired:
+        app = wired.app(extra_operations=extra_operations, authenticator=authenticator)
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client

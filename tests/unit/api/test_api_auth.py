@@ -14,14 +14,21 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from entrypoints.api import create_app
 from entrypoints.api.auth import Authenticator
 from entrypoints.api.operations import Operation, Reply, Security
+from entrypoints.bootstrap import Service
 from entrypoints.settings import load_settings
-from tests.unit.api.conftest import INTERNAL_TOKENS, JWT_SECRET, OTHER_JWT_SECRET, TokenFactory
+from tests.unit.api.conftest import (
+    INTERNAL_TOKENS,
+    JWT_SECRET,
+    OTHER_JWT_SECRET,
+    TokenFactory,
+    client_of,
+)
 
 ADMIN_PATH = "/guarded/admin"
 INTERNAL_PATH = "/guarded/internal"
@@ -58,13 +65,8 @@ def _guarded_operations() -> list[Operation]:
 
 
 @pytest.fixture
-def app(settings: Any, uow_factory: Any, ready_check: Any) -> Any:
-    return create_app(
-        settings=settings,
-        uow_factory=uow_factory,
-        ready_check=ready_check,
-        extra_operations=_guarded_operations(),
-    )
+def app(service: Service) -> Starlette:
+    return service.app(extra_operations=_guarded_operations())
 
 
 def _assert_problem(response: httpx.Response, status: int, *secrets: str) -> dict[str, Any]:
@@ -195,21 +197,12 @@ async def test_admin_with_a_valid_token_without_the_admin_claim_is_403(
 async def test_the_admin_claim_is_configurable(
     environ: dict[str, str],
     make_token: TokenFactory,
-    uow_factory: Any,
-    ready_check: Any,
     spec: str,
     claims: dict[str, Any],
     granted: bool,
 ) -> None:
     settings = load_settings({**environ, "JWT_ADMIN_CLAIM": spec})
-    app = create_app(
-        settings=settings,
-        uow_factory=uow_factory,
-        ready_check=ready_check,
-        extra_operations=_guarded_operations(),
-    )
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with client_of(settings, extra_operations=_guarded_operations()) as client:
         response = await client.post(
             ADMIN_PATH, headers=_bearer(make_token(drop=("role",), **claims))
         )
@@ -242,22 +235,17 @@ class _StaticJwks(jwt.PyJWKClient):
 
 
 @pytest.fixture
-def rs256_client_factory(
-    environ: dict[str, str], uow_factory: Any, ready_check: Any, rsa_key: rsa.RSAPrivateKey
-) -> Any:
-    def build() -> httpx.AsyncClient:
+def rs256_client_factory(environ: dict[str, str], rsa_key: rsa.RSAPrivateKey) -> Any:
+    def build() -> Any:
         env = {k: v for k, v in environ.items() if k != "JWT_SECRET"}
         env["JWT_JWKS_URL"] = "https://keys.test/.well-known/jwks.json"
         settings = load_settings(env)
         jwks = _StaticJwks({"keys": [_jwk(rsa_key, "k1")]})
-        app = create_app(
-            settings=settings,
-            uow_factory=uow_factory,
-            ready_check=ready_check,
+        return client_of(
+            settings,
             authenticator=Authenticator(settings, jwks_client=jwks),
             extra_operations=_guarded_operations(),
         )
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
 
     return build
 

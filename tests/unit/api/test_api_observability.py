@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from bestshot_domain.errors import StorageUnavailable
-from entrypoints.api import create_app
 from entrypoints.logs import JsonFormatter, RedactSecrets, configure_logging, request_id_var
-from tests.unit.api.conftest import INTERNAL_TOKENS
+from entrypoints.settings import Settings
+from tests.unit.api.conftest import INTERNAL_TOKENS, UnreachableStorage, client_of
 
 
 @pytest.fixture
@@ -79,9 +79,9 @@ async def test_each_request_is_one_json_log_line_with_its_id(
 async def test_a_failed_request_is_logged_with_its_status(
     client: httpx.AsyncClient, log_lines: io.StringIO
 ) -> None:
-    await client.get("/api/v2/tournaments")  # the database is down in this fixture
+    await client.get("/api/v2/tournaments/nothing-like-it")
     statuses = [e.get("status") for e in _entries(log_lines) if e["logger"] == "bestshot.access"]
-    assert statuses == [503]
+    assert statuses == [404]
 
 
 def test_secrets_are_redacted_from_log_lines(log_lines: io.StringIO) -> None:
@@ -114,8 +114,9 @@ def test_configure_logging_writes_json_to_stderr(capsys: pytest.CaptureFixture[s
     assert [json.loads(line)["message"] for line in lines] == ["started with [redacted]"]
 
 
-async def test_health_answers_without_touching_the_database(client: httpx.AsyncClient) -> None:
-    response = await client.get("/health")  # the database fixture is down; health is not
+async def test_health_answers_without_touching_the_database(settings: Settings) -> None:
+    async with client_of(settings, uow_factory=UnreachableStorage) as client:
+        response = await client.get("/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
 
@@ -134,10 +135,7 @@ async def test_ready_is_a_503_problem_when_the_check_fails(settings: Any, uow_fa
         calls += 1
         raise StorageUnavailable("could not connect to server at 10.1.2.3")
 
-    app = create_app(settings=settings, uow_factory=uow_factory, ready_check=database_down)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://test"
-    ) as client:
+    async with client_of(settings, ready_check=database_down) as client:
         response = await client.get("/ready")
     assert calls == 1
     assert response.status_code == 503
