@@ -1,1 +1,1 @@
-"""Benchmarks: `python -m bench` runs each and reports ratios against a baseline."""
+"""bestshot's benchmarks: `python -m bench [NAME ...]` (or `make bench`)."""

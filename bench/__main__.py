@@ -1,37 +1,28 @@
-"""Run the benchmarks: `python -m bench` for all of them, `python -m bench NAME ...` for some.
+"""Run the benchmarks: `python -m bench` runs them all, `python -m bench standings` one.
 
-Each benchmark is a module of this package with a `main() -> int` that prints its report
-(ratios against a baseline measured in the same run) and returns 0 when its targets are met.
-Register a new one in `BENCHMARKS`.
+Each benchmark is a module with `run() -> bool` (True when every target is met) that prints its
+own report. Adding one is one line in BENCHES.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
-from collections.abc import Callable, Sequence
 
-from bench import api
-
-BENCHMARKS: dict[str, Callable[[], int]] = {
-    "api": api.main,
+BENCHES = {
+    "standings": "bench.standings",
+    "api": "bench.api",
 }
 
 
-def main(argv: Sequence[str]) -> int:
-    unknown = [name for name in argv if name not in BENCHMARKS]
+def main(argv: list[str]) -> int:
+    names = argv or list(BENCHES)
+    unknown = [name for name in names if name not in BENCHES]
     if unknown:
-        print(
-            f"bench: error: unknown benchmark {', '.join(unknown)} "
-            f"(known: {', '.join(BENCHMARKS)})",
-            file=sys.stderr,
-        )
+        print(f"unknown benchmark {unknown[0]!r} (known: {', '.join(BENCHES)})", file=sys.stderr)
         return 2
-    status = 0
-    for name in argv or list(BENCHMARKS):
-        print(f"== {name}")
-        status |= BENCHMARKS[name]()
-        print()
-    return status
+    met = [importlib.import_module(BENCHES[name]).run() for name in names]
+    return 0 if all(met) else 1
 
 
 if __name__ == "__main__":

@@ -34,7 +34,10 @@ from bestshot_domain.model import (
 )
 
 # Repositories. Reads of something that must exist raise NotFound; writes are upserts keyed by
-# the natural key named in each docstring, so that replaying an import changes nothing.
+# the natural key named in each docstring, so that replaying an import changes nothing. A write
+# that refers to something not stored (a match of an unknown round, a member that is no team)
+# raises NotFound, as a foreign key would. Orderings compare strings by code point (what
+# `COLLATE "C"` does in SQL), so that every adapter lists in the same order.
 
 
 class TournamentRepository(Protocol):
@@ -51,9 +54,11 @@ class TournamentRepository(Protocol):
         ...
 
     async def lock(self, tournament_id: TournamentId) -> None:
-        """Serialize writers: until this unit of work ends, no other one locks this tournament.
+        """Serialize writers: until this unit of work's transaction ends (commit, rollback or
+        leaving the block), any other unit of work locking this tournament waits.
 
-        Raises NotFound when the tournament does not exist.
+        Locking again in the same unit of work returns at once. Raises NotFound when the
+        tournament does not exist (as this unit of work sees it).
         """
         ...
 
@@ -68,11 +73,15 @@ class TeamRepository(Protocol):
         ...
 
     async def members(self, tournament_id: TournamentId) -> Sequence[Membership]:
-        """The teams of a tournament with their groups, ordered by group then team key."""
+        """The teams of a tournament with their groups, ordered by group (teams without a group
+        last), then team key."""
         ...
 
     async def set_members(self, tournament_id: TournamentId, members: Sequence[Membership]) -> None:
-        """Make the tournament's membership exactly `members`."""
+        """Make the tournament's membership exactly `members`.
+
+        NotFound when the tournament or one of the teams does not exist.
+        """
         ...
 
 
@@ -86,7 +95,7 @@ class RoundRepository(Protocol):
         ...
 
     async def save_many(self, rounds: Sequence[Round]) -> None:
-        """Insert or update by (tournament, slug)."""
+        """Insert or update by (tournament, slug); NotFound when the tournament does not exist."""
         ...
 
 
@@ -106,50 +115,60 @@ class MatchRepository(Protocol):
     async def save_many(self, matches: Sequence[Match]) -> None:
         """Insert or update by key, in as few round trips as the technology allows.
 
-        An update whose stored version is not `match.version - 1` (someone else changed the match
-        since it was read) raises Conflict and writes nothing.
+        A match not stored yet is inserted as it is (new matches have version 0). An update whose
+        stored version is not `match.version - 1` (someone else changed the match since it was
+        read, or inserted it meanwhile) raises Conflict; NotFound when the tournament, the round
+        or a team does not exist. Either way nothing of the batch is written.
         """
         ...
 
 
 class ChangeRepository(Protocol):
     async def record_many(self, changes: Sequence[MatchChange]) -> None:
-        """Append to the history."""
+        """Append to the history; NotFound when a change's match is not stored."""
         ...
 
     async def for_match(self, match: MatchKey) -> Sequence[MatchChange]:
-        """A match's history, oldest first."""
+        """A match's history, oldest first (by `recorded_at`, then in the order recorded)."""
         ...
 
     async def for_tournament(self, tournament_id: TournamentId) -> Sequence[MatchChange]:
-        """A tournament's history, oldest first."""
+        """A tournament's history, oldest first (by `recorded_at`, then in the order recorded)."""
         ...
 
 
 class StandingsRepository(Protocol):
     async def save(self, snapshot: StandingsSnapshot) -> None:
-        """Replace the tournament's stored tables with these."""
+        """Replace the tournament's stored tables with these; NotFound for an unknown tournament."""
         ...
 
     async def get(self, tournament_id: TournamentId) -> StandingsSnapshot | None:
         """The last stored tables, or None when none were computed yet."""
         ...
 
-    async def adjustments(self, tournament_id: TournamentId) -> Sequence[PointAdjustment]: ...
-
-    async def save_adjustment(self, adjustment: PointAdjustment) -> None:
-        """Insert or replace by (tournament, team, reason)."""
+    async def adjustments(self, tournament_id: TournamentId) -> Sequence[PointAdjustment]:
+        """The tournament's point adjustments, ordered by team key then reason."""
         ...
 
-    async def discipline(self, tournament_id: TournamentId) -> Sequence[MatchDiscipline]: ...
+    async def save_adjustment(self, adjustment: PointAdjustment) -> None:
+        """Insert or replace by (tournament, team, reason); NotFound for an unknown tournament
+        or team."""
+        ...
+
+    async def discipline(self, tournament_id: TournamentId) -> Sequence[MatchDiscipline]:
+        """The cards of the tournament's matches, ordered by match key then team key."""
+        ...
 
     async def save_discipline(self, records: Sequence[MatchDiscipline]) -> None:
-        """Insert or replace by (match, team)."""
+        """Insert or replace by (match, team); NotFound for an unknown match or team."""
         ...
 
 
 class UnitOfWork(Protocol):
-    """One transaction over every repository. Leaving the block without `commit()` rolls back."""
+    """One transaction over every repository. Leaving the block without `commit()` rolls back.
+
+    Its repositories work only inside `async with`. Reads see the unit of work's own writes.
+    """
 
     tournaments: TournamentRepository
     teams: TeamRepository
@@ -188,16 +207,21 @@ class ResultSource(Protocol):
         ...
 
     async def fixtures(self, reference: str) -> Fixtures:
-        """The whole tournament: teams (with groups), rounds and matches with their state."""
+        """The whole tournament: teams (with groups), rounds and matches with their state.
+
+        Every match names teams and a round of the same fixtures and has a kickoff; round slugs
+        are URL-safe (`text.SLUG_PATTERN`). NotFound when the provider does not know `reference`.
+        """
         ...
 
     async def round_observations(
         self, reference: str, round_: Round, matches: Sequence[Match]
     ) -> Sequence[Observation]:
-        """What the provider says now of one round.
+        """What the provider says now of one round: only matches of that round.
 
-        `matches` are the stored matches of the round, for providers that look results up by
-        date or by match id rather than by round.
+        `round_.reference` is the provider's own round id (from `SourceRound.reference`, or its
+        slug when that was empty). `matches` are the stored matches of the round, for providers
+        that look results up by date or by match id rather than by round.
         """
         ...
 

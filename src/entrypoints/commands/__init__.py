@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import Any
 
-from entrypoints.commands import serve, token
+from entrypoints.commands import serve, table, token
 
-Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+# Any: the CLI's subparsers make its own ArgumentParser subclass, and the action is invariant.
+Register = Callable[["argparse._SubParsersAction[Any]"], None]
 
-COMMANDS: list[Register] = [serve.register, token.register]
+COMMANDS: list[Register] = [serve.register, table.register, token.register]

@@ -1,0 +1,243 @@
+"""The repository ports over an in-memory transaction, with the checks a database would make."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
+
+from adapters.memory.transaction import Transaction
+from bestshot_domain.errors import Conflict, InvalidInput, NotFound
+from bestshot_domain.model import (
+    Match,
+    MatchChange,
+    MatchDiscipline,
+    MatchKey,
+    Membership,
+    PointAdjustment,
+    Round,
+    StandingsSnapshot,
+    Team,
+    TeamKey,
+    Tournament,
+    TournamentId,
+)
+
+TransactionGetter = Callable[[], Transaction]
+
+
+async def _io() -> None:
+    """Let other tasks run, as a database round trip would: concurrency bugs in the use cases
+    (a missing lock, a lost update) show up on this adapter too, not only on PostgreSQL."""
+    await asyncio.sleep(0)
+
+
+def _by_kickoff(matches: list[Match]) -> list[Match]:
+    return sorted(matches, key=lambda match: (match.kickoff, match.key))
+
+
+class _Repository:
+    def __init__(self, transaction: TransactionGetter) -> None:
+        self._transaction = transaction
+
+    @property
+    def _tx(self) -> Transaction:
+        return self._transaction()
+
+    def _require_tournament(self, tournament_id: TournamentId) -> Tournament:
+        tournament = self._tx.tournaments.get(tournament_id)
+        if tournament is None:
+            raise NotFound(f"no tournament {tournament_id!r}")
+        return tournament
+
+    def _require_team(self, key: TeamKey) -> None:
+        if key not in self._tx.teams:
+            raise NotFound(f"no team {key!r}")
+
+
+class MemoryTournamentRepository(_Repository):
+    def __init__(
+        self, transaction: TransactionGetter, lock: Callable[[TournamentId], Awaitable[None]]
+    ) -> None:
+        super().__init__(transaction)
+        self._lock = lock
+
+    async def get(self, tournament_id: TournamentId) -> Tournament:
+        await _io()
+        return self._require_tournament(tournament_id)
+
+    async def list(self) -> Sequence[Tournament]:
+        await _io()
+        return sorted(self._tx.tournaments.values(), key=lambda tournament: tournament.id)
+
+    async def save(self, tournament: Tournament) -> None:
+        await _io()
+        self._tx.tournaments.put(tournament.id, tournament)
+
+    async def lock(self, tournament_id: TournamentId) -> None:
+        await _io()
+        self._require_tournament(tournament_id)
+        await self._lock(tournament_id)
+
+
+class MemoryTeamRepository(_Repository):
+    async def save_many(self, teams: Sequence[Team]) -> None:
+        await _io()
+        for team in teams:
+            self._tx.teams.put(team.key, team)
+
+    async def get_many(self, keys: Sequence[TeamKey]) -> Mapping[TeamKey, Team]:
+        await _io()
+        found = {key: self._tx.teams.get(key) for key in keys}
+        return {key: team for key, team in found.items() if team is not None}
+
+    async def members(self, tournament_id: TournamentId) -> Sequence[Membership]:
+        await _io()
+        return sorted(
+            self._tx.members.get(tournament_id) or (),
+            key=lambda member: (member.group is None, member.group or "", member.team),
+        )
+
+    async def set_members(self, tournament_id: TournamentId, members: Sequence[Membership]) -> None:
+        await _io()
+        self._require_tournament(tournament_id)
+        for member in members:
+            if member.tournament_id != tournament_id:
+                raise InvalidInput(f"{member} is not a membership of {tournament_id!r}")
+            self._require_team(member.team)
+        repeated = [team for team, count in Counter(m.team for m in members).items() if count > 1]
+        if repeated:
+            raise InvalidInput(f"teams listed twice in {tournament_id!r}: {', '.join(repeated)}")
+        self._tx.members.put(tournament_id, tuple(members))
+
+
+class MemoryRoundRepository(_Repository):
+    async def get(self, tournament_id: TournamentId, slug: str) -> Round:
+        await _io()
+        found = self._tx.rounds.get((tournament_id, slug))
+        if found is None:
+            raise NotFound(f"no round {slug!r} in tournament {tournament_id!r}")
+        return found
+
+    async def list(self, tournament_id: TournamentId) -> Sequence[Round]:
+        await _io()
+        return sorted(
+            (r for r in self._tx.rounds.values() if r.tournament_id == tournament_id),
+            key=lambda r: (r.order, r.slug),
+        )
+
+    async def save_many(self, rounds: Sequence[Round]) -> None:
+        await _io()
+        for round_ in rounds:
+            self._require_tournament(round_.tournament_id)
+        for round_ in rounds:
+            self._tx.rounds.put((round_.tournament_id, round_.slug), round_)
+
+
+class MemoryMatchRepository(_Repository):
+    async def for_round(self, tournament_id: TournamentId, round_slug: str) -> Sequence[Match]:
+        await _io()
+        return _by_kickoff(
+            [
+                m
+                for m in self._tx.matches.values()
+                if m.tournament_id == tournament_id and m.round_slug == round_slug
+            ]
+        )
+
+    async def for_tournament(self, tournament_id: TournamentId) -> Sequence[Match]:
+        await _io()
+        return _by_kickoff(
+            [m for m in self._tx.matches.values() if m.tournament_id == tournament_id]
+        )
+
+    async def kicking_off(self, start: datetime, end: datetime) -> Sequence[Match]:
+        await _io()
+        return _by_kickoff([m for m in self._tx.matches.values() if start <= m.kickoff < end])
+
+    async def save_many(self, matches: Sequence[Match]) -> None:
+        await _io()
+        repeated = [key for key, count in Counter(m.key for m in matches).items() if count > 1]
+        if repeated:
+            raise InvalidInput(f"matches saved twice in one batch: {', '.join(repeated)}")
+        for match in matches:  # every check before any write: a batch is all or nothing
+            self._require_tournament(match.tournament_id)
+            if (match.tournament_id, match.round_slug) not in self._tx.rounds:
+                raise NotFound(f"no round {match.round_slug!r} in {match.tournament_id!r}")
+            self._require_team(match.home)
+            self._require_team(match.away)
+            stored = self._tx.matches.get(match.key)
+            if stored is not None and stored.version != match.version - 1:
+                raise Conflict(
+                    f"match {match.key} is at version {stored.version}, "
+                    f"not {match.version - 1} as this update expects"
+                )
+        for match in matches:
+            self._tx.write_match(match)
+
+
+class MemoryChangeRepository(_Repository):
+    async def record_many(self, changes: Sequence[MatchChange]) -> None:
+        await _io()
+        for change in changes:
+            if change.match not in self._tx.matches:
+                raise NotFound(f"no match {change.match!r} to record a change of")
+        self._tx.new_changes.extend(changes)
+
+    async def for_match(self, match: MatchKey) -> Sequence[MatchChange]:
+        await _io()
+        # sorted() is stable: equal times stay in the order recorded.
+        return sorted(
+            (c for c in self._tx.changes() if c.match == match), key=lambda c: c.recorded_at
+        )
+
+    async def for_tournament(self, tournament_id: TournamentId) -> Sequence[MatchChange]:
+        await _io()
+        return sorted(
+            (c for c in self._tx.changes() if c.tournament_id == tournament_id),
+            key=lambda c: c.recorded_at,
+        )
+
+
+class MemoryStandingsRepository(_Repository):
+    async def save(self, snapshot: StandingsSnapshot) -> None:
+        await _io()
+        self._require_tournament(snapshot.tournament_id)
+        self._tx.standings.put(snapshot.tournament_id, snapshot)
+
+    async def get(self, tournament_id: TournamentId) -> StandingsSnapshot | None:
+        await _io()
+        return self._tx.standings.get(tournament_id)
+
+    async def adjustments(self, tournament_id: TournamentId) -> Sequence[PointAdjustment]:
+        await _io()
+        return sorted(
+            (a for a in self._tx.adjustments.values() if a.tournament_id == tournament_id),
+            key=lambda a: (a.team, a.reason),
+        )
+
+    async def save_adjustment(self, adjustment: PointAdjustment) -> None:
+        await _io()
+        self._require_tournament(adjustment.tournament_id)
+        self._require_team(adjustment.team)
+        key = (adjustment.tournament_id, adjustment.team, adjustment.reason)
+        self._tx.adjustments.put(key, adjustment)
+
+    async def discipline(self, tournament_id: TournamentId) -> Sequence[MatchDiscipline]:
+        await _io()
+        records = []
+        for record in self._tx.discipline.values():
+            match = self._tx.matches.get(record.match)
+            if match is not None and match.tournament_id == tournament_id:
+                records.append(record)
+        return sorted(records, key=lambda record: (record.match, record.team))
+
+    async def save_discipline(self, records: Sequence[MatchDiscipline]) -> None:
+        await _io()
+        for record in records:
+            if record.match not in self._tx.matches:
+                raise NotFound(f"no match {record.match!r} for its cards")
+            self._require_team(record.team)
+        for record in records:
+            self._tx.discipline.put((record.match, record.team), record)

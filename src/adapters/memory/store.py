@@ -1,0 +1,47 @@
+"""The committed state of the in-memory database, shared by every unit of work made from it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+
+from attrs import define, field
+
+from bestshot_domain.model import (
+    Match,
+    MatchChange,
+    MatchDiscipline,
+    MatchKey,
+    Membership,
+    PointAdjustment,
+    Round,
+    StandingsSnapshot,
+    Team,
+    TeamKey,
+    Tournament,
+    TournamentId,
+)
+
+RoundKey = tuple[TournamentId, str]
+AdjustmentKey = tuple[TournamentId, TeamKey, str]
+DisciplineKey = tuple[MatchKey, TeamKey]
+
+
+@define
+class MemoryStore:
+    """What is committed. Values are frozen, so units of work share them without copying."""
+
+    tournaments: dict[TournamentId, Tournament] = field(factory=dict)
+    teams: dict[TeamKey, Team] = field(factory=dict)
+    members: dict[TournamentId, tuple[Membership, ...]] = field(factory=dict)
+    rounds: dict[RoundKey, Round] = field(factory=dict)
+    matches: dict[MatchKey, Match] = field(factory=dict)
+    changes: list[MatchChange] = field(factory=list)
+    standings: dict[TournamentId, StandingsSnapshot] = field(factory=dict)
+    adjustments: dict[AdjustmentKey, PointAdjustment] = field(factory=dict)
+    discipline: dict[DisciplineKey, MatchDiscipline] = field(factory=dict)
+    # One lock per tournament: what a row lock on the tournament is in PostgreSQL.
+    locks: defaultdict[TournamentId, asyncio.Lock] = field(
+        factory=lambda: defaultdict(asyncio.Lock)
+    )
+    commits: int = 0  # how many units of work committed something, for tests

@@ -1,0 +1,107 @@
+"""A transaction over a MemoryStore: writes kept aside until commit, reads seeing both.
+
+Reads see the latest committed state plus this transaction's own writes (PostgreSQL's READ
+COMMITTED). Commit applies the writes at once; a match written here that another transaction
+changed since this one first wrote it fails the commit with Conflict, as the row version check
+does in the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from adapters.memory.store import AdjustmentKey, DisciplineKey, MemoryStore, RoundKey
+from bestshot_domain.errors import Conflict
+from bestshot_domain.model import (
+    Match,
+    MatchChange,
+    MatchDiscipline,
+    MatchKey,
+    Membership,
+    PointAdjustment,
+    Round,
+    StandingsSnapshot,
+    Team,
+    TeamKey,
+    Tournament,
+    TournamentId,
+)
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Overlay(Generic[K, V]):
+    """One table: the committed rows, with this transaction's writes laid over them."""
+
+    def __init__(self, committed: dict[K, V]) -> None:
+        self._committed = committed
+        self._writes: dict[K, V] = {}
+
+    def get(self, key: K) -> V | None:
+        if key in self._writes:
+            return self._writes[key]
+        return self._committed.get(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._writes or key in self._committed
+
+    def values(self) -> list[V]:
+        return list({**self._committed, **self._writes}.values())
+
+    def put(self, key: K, value: V) -> None:
+        self._writes[key] = value
+
+    def committed(self, key: K) -> V | None:
+        return self._committed.get(key)
+
+    def flush(self) -> None:
+        self._committed.update(self._writes)
+        self._writes.clear()
+
+
+class Transaction:
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+        self.tournaments: Overlay[TournamentId, Tournament] = Overlay(store.tournaments)
+        self.teams: Overlay[TeamKey, Team] = Overlay(store.teams)
+        self.members: Overlay[TournamentId, tuple[Membership, ...]] = Overlay(store.members)
+        self.rounds: Overlay[RoundKey, Round] = Overlay(store.rounds)
+        self.matches: Overlay[MatchKey, Match] = Overlay(store.matches)
+        self.standings: Overlay[TournamentId, StandingsSnapshot] = Overlay(store.standings)
+        self.adjustments: Overlay[AdjustmentKey, PointAdjustment] = Overlay(store.adjustments)
+        self.discipline: Overlay[DisciplineKey, MatchDiscipline] = Overlay(store.discipline)
+        self.new_changes: list[MatchChange] = []
+        # The committed version of each match when this transaction first wrote it (None: absent).
+        self._match_bases: dict[MatchKey, int | None] = {}
+
+    def changes(self) -> list[MatchChange]:
+        return [*self.store.changes, *self.new_changes]
+
+    def write_match(self, match: Match) -> None:
+        if match.key not in self._match_bases:
+            stored = self.matches.committed(match.key)
+            self._match_bases[match.key] = None if stored is None else stored.version
+        self.matches.put(match.key, match)
+
+    def commit(self) -> None:
+        for key, base in self._match_bases.items():
+            stored = self.store.matches.get(key)
+            if (None if stored is None else stored.version) != base:
+                raise Conflict(f"match {key} was changed by another transaction")
+        overlays: tuple[Overlay[Any, Any], ...] = (
+            self.tournaments,
+            self.teams,
+            self.members,
+            self.rounds,
+            self.matches,
+            self.standings,
+            self.adjustments,
+            self.discipline,
+        )
+        for overlay in overlays:
+            overlay.flush()
+        self.store.changes.extend(self.new_changes)
+        self.new_changes.clear()
+        self._match_bases.clear()
+        self.store.commits += 1

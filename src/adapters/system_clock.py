@@ -1,0 +1,10 @@
+"""The real time, in UTC: the Clock every composition root uses outside tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)

@@ -1,0 +1,269 @@
+"""Which schedules a day needs: one per tournament and round still to be played that day.
+
+A schedule fires when the round's last match of the day should be over (its kickoff plus a
+match window), or shortly after planning in test mode, and asks the caller to update that round
+and then the tournament's table. Everything here is pure: the same matches, time and policy
+always give the same names, times and targets.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from attrs import field, frozen
+
+from bestshot_domain.errors import InvalidInput
+from bestshot_domain.lifecycle import AWAITING_RESULT
+from bestshot_domain.model import Match, Tournament, TournamentId
+from bestshot_domain.ports import PlannedSchedule, ScheduleTarget
+from bestshot_domain.text import collapse_underscores, name_part
+
+NAME_PATTERN = re.compile(r"^[0-9a-z_.-]{1,64}$")
+NAME_MAX = 64
+PREFIX_MAX = 24  # leaves room for a readable label, a disambiguator and the time
+TARGET_ENVS = ("demo", "production")
+_TIME_FORMAT = "%Y_%m_%d_%H_%M"
+_LABEL_MIN = 8  # a label is never cut shorter than this to make room for a disambiguator
+_DIGEST_LENGTH = 10
+
+
+class ExpressionStyle(enum.StrEnum):
+    AT = "at"  # at(2026-11-28T17:30:00): a one-time schedule
+    CRON = "cron"  # cron(30 17 28 11 ? 2026): the same moment as a cron expression
+
+
+def _positive(_: object, attribute: object, value: timedelta | None) -> None:
+    if value is not None and value <= timedelta(0):
+        raise InvalidInput(f"{getattr(attribute, 'name', 'duration')} must be positive: {value}")
+
+
+def _check_prefix(_: object, __: object, value: str) -> None:
+    if len(value) > PREFIX_MAX or not re.fullmatch(r"[0-9a-z_.-]*", value):
+        raise InvalidInput(
+            f"schedule prefix {value!r} must be at most {PREFIX_MAX} characters of [0-9a-z_.-]"
+        )
+
+
+def _check_base_url(_: object, __: object, value: str) -> None:
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+        raise InvalidInput(f"API base URL must be http(s)://host[/path], got {value!r}")
+
+
+def _check_env(_: object, __: object, value: str) -> None:
+    if value not in TARGET_ENVS:
+        raise InvalidInput(f"target environment must be one of {', '.join(TARGET_ENVS)}: {value!r}")
+
+
+@frozen(kw_only=True)
+class SchedulingPolicy:
+    """How schedules are timed, named and aimed."""
+
+    api_base_url: str = field(validator=_check_base_url)  # "https://api.example.com"
+    target_env: str = field(default="demo", validator=_check_env)
+    window: timedelta = field(default=timedelta(hours=2, minutes=30), validator=_positive)
+    # Test mode: fire this long after planning instead of after the matches (the original: 2 min).
+    test_delay: timedelta | None = field(default=None, validator=_positive)
+    prefix: str = field(default="", validator=_check_prefix)  # e.g. "demo_"
+    expression_style: ExpressionStyle = ExpressionStyle.AT
+
+
+# Days and time zones.
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA time zone `name`, or InvalidInput."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise InvalidInput(f"unknown time zone {name!r}") from error
+
+
+def local_day(moment: datetime, timezone: str) -> date:
+    """The calendar day `moment` falls on in `timezone`."""
+    return moment.astimezone(zone(timezone)).date()
+
+
+def day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
+    """`day` in `timezone` as a UTC interval [start, end): 23, 24 or 25 hours long."""
+    tz = zone(timezone)
+    # zoneinfo maps a midnight that a DST jump skips to the first instant after the jump.
+    start = datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
+    return start, end
+
+
+def day_window(day: date, tournaments: Iterable[Tournament]) -> tuple[datetime, datetime]:
+    """The UTC interval covering `day` in every tournament's time zone (UTC when none)."""
+    bounds = [day_bounds(day, t.timezone) for t in tournaments] or [day_bounds(day, "UTC")]
+    return min(start for start, _ in bounds), max(end for _, end in bounds)
+
+
+# Names, expressions and targets.
+
+
+def _ceil_minute(moment: datetime) -> datetime:
+    moment = moment.astimezone(UTC)
+    floor = moment.replace(second=0, microsecond=0)
+    return floor if floor == moment else floor + timedelta(minutes=1)
+
+
+def schedule_name(prefix: str, label: str, fire_at: datetime, extras: Iterable[str] = ()) -> str:
+    """`{prefix}{label}[_{extra}...]_{YYYY}_{MM}_{DD}_{HH}_{MM}` in the name alphabet, <= 64 chars.
+
+    The label (then the extras) is shortened to fit; the time never is.
+    """
+    stamp = fire_at.astimezone(UTC).strftime(_TIME_FORMAT)
+    folded = name_part(label) or "tournament"
+    tail = "_".join(part for part in (name_part(extra) for extra in extras) if part)
+    budget = NAME_MAX - len(prefix) - len(stamp) - 1
+    if tail:
+        label_room = max(budget - len(tail) - 1, min(len(folded), _LABEL_MIN))
+        tail = tail[: budget - label_room - 1].strip("_")
+        folded = folded[:label_room].strip("_")
+        middle = f"{folded}_{tail}" if tail else folded
+    else:
+        middle = folded[:budget].strip("_")
+    return collapse_underscores(f"{prefix}{middle}_{stamp}")
+
+
+def expression(fire_at: datetime, style: ExpressionStyle = ExpressionStyle.AT) -> str:
+    """The scheduler expression for a one-time firing at `fire_at`, in UTC."""
+    moment = fire_at.astimezone(UTC)
+    if style is ExpressionStyle.CRON:
+        return f"cron({moment.minute} {moment.hour} {moment.day} {moment.month} ? {moment.year})"
+    return f"at({moment.strftime('%Y-%m-%dT%H:%M:%S')})"
+
+
+_AT = re.compile(r"at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)")
+_CRON = re.compile(r"cron\((\d{1,2}) (\d{1,2}) (\d{1,2}) (\d{1,2}) \? (\d{4})\)")
+
+
+def fire_time_of(text: str) -> datetime:
+    """The UTC moment a one-time `at(...)` or `cron(M H D MON ? YYYY)` expression fires."""
+    try:
+        if found := _AT.fullmatch(text):
+            year, month, day, hour, minute, second = map(int, found.groups())
+            return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+        if found := _CRON.fullmatch(text):
+            minute, hour, day, month, year = map(int, found.groups())
+            return datetime(year, month, day, hour, minute, tzinfo=UTC)
+    except ValueError as error:
+        raise InvalidInput(f"not a valid moment in {text!r}: {error}") from error
+    raise InvalidInput(f"not a one-time schedule expression: {text!r}")
+
+
+def schedule_target(
+    policy: SchedulingPolicy, tournament_id: TournamentId, round_slug: str
+) -> ScheduleTarget:
+    base = f"{policy.api_base_url.rstrip('/')}/api/v2/data-provider/tournaments/"
+    tournament = quote(tournament_id, safe="")
+    return ScheduleTarget(
+        round_url=f"{base}{tournament}/matches/{quote(round_slug, safe='')}",
+        standings_url=f"{base}{tournament}/standings",
+        target_env=policy.target_env,
+    )
+
+
+# Planning.
+
+
+@frozen
+class _Slot:
+    tournament: Tournament
+    round_slug: str
+    fire_at: datetime
+
+
+def plan_schedules(
+    day: date,
+    tournaments: Iterable[Tournament],
+    matches: Iterable[Match],
+    *,
+    now: datetime,
+    policy: SchedulingPolicy,
+) -> tuple[PlannedSchedule, ...]:
+    """The schedules `day` needs, ordered by firing time then name.
+
+    A match counts for `day` when its kickoff falls on that day in its tournament's time zone
+    and it is still awaiting a result; matches of tournaments not given are ignored. Each
+    tournament and round with such matches gets one schedule firing at the latest kickoff plus
+    the window (or at `now` plus the test delay), rounded up to the minute.
+    """
+    by_id = {t.id: t for t in tournaments}
+    latest: dict[tuple[TournamentId, str], datetime] = {}
+    for match in matches:
+        tournament = by_id.get(match.tournament_id)
+        if tournament is None or match.status not in AWAITING_RESULT:
+            continue
+        if local_day(match.kickoff, tournament.timezone) != day:
+            continue
+        key = (match.tournament_id, match.round_slug)
+        latest[key] = max(latest.get(key, match.kickoff), match.kickoff)
+    slots = [
+        _Slot(
+            by_id[tournament_id],
+            round_slug,
+            _ceil_minute(
+                now + policy.test_delay
+                if policy.test_delay is not None
+                else kickoff + policy.window
+            ),
+        )
+        for (tournament_id, round_slug), kickoff in sorted(latest.items())
+    ]
+    names = _unique_names(slots, policy.prefix)
+    planned = [
+        PlannedSchedule(
+            name=name,
+            expression=expression(slot.fire_at, policy.expression_style),
+            fire_at=slot.fire_at,
+            tournament_id=slot.tournament.id,
+            round_slug=slot.round_slug,
+            target=schedule_target(policy, slot.tournament.id, slot.round_slug),
+        )
+        for slot, name in zip(slots, names, strict=True)
+    ]
+    return tuple(sorted(planned, key=lambda schedule: (schedule.fire_at, schedule.name)))
+
+
+def _unique_names(slots: list[_Slot], prefix: str) -> list[str]:
+    """A name per slot: the plain one, with the round (and the tournament id when two
+    tournaments fold to one label) where two would collide, and a digest as the last resort."""
+    names = [schedule_name(prefix, slot.tournament.label, slot.fire_at) for slot in slots]
+    clashing = _clashes(names)
+    if not clashing:
+        return names
+    tournaments_per_name: dict[str, set[TournamentId]] = defaultdict(set)
+    rounds_per_name: Counter[tuple[str, TournamentId]] = Counter()
+    for name, slot in zip(names, slots, strict=True):
+        tournaments_per_name[name].add(slot.tournament.id)
+        rounds_per_name[(name, slot.tournament.id)] += 1
+    for index in sorted(clashing):
+        slot, name = slots[index], names[index]
+        extras: list[str] = []
+        if len(tournaments_per_name[name]) > 1:
+            extras.append(slot.tournament.id)
+        if rounds_per_name[(name, slot.tournament.id)] > 1:
+            extras.append(slot.round_slug)
+        names[index] = schedule_name(prefix, slot.tournament.label, slot.fire_at, extras)
+    for index in sorted(_clashes(names)):
+        # Shortened labels or look-alike ids can still collide; a digest of what the slot is
+        # cannot (not in any plan a real calendar produces).
+        slot = slots[index]
+        digest = hashlib.sha256(f"{slot.tournament.id}\0{slot.round_slug}".encode()).hexdigest()
+        names[index] = schedule_name(
+            prefix, slot.tournament.label, slot.fire_at, [digest[:_DIGEST_LENGTH]]
+        )
+    return names
+
+
+def _clashes(names: list[str]) -> set[int]:
+    counts = Counter(names)
+    return {index for index, name in enumerate(names) if counts[name] > 1}

@@ -1,0 +1,220 @@
+"""The use cases, written only against the ports.
+
+Each takes its ports as keyword arguments, so that a composition root binds them once and tests
+pass in-memory adapters to the same code. Nothing here waits on a provider while a transaction
+is open: a use case reads, closes, fetches, then writes in one short unit of work, under the
+tournament's lock, so that concurrent calls serialize in the database and a failing provider
+leaves nothing written.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from attrs import frozen
+
+from bestshot_domain.errors import Conflict, InvalidInput, NotFound, SourceUnavailable
+from bestshot_domain.importing import ImportSummary, check_fixtures, plan_import
+from bestshot_domain.model import StandingsSnapshot, Tournament, TournamentId, make_key
+from bestshot_domain.ports import (
+    Clock,
+    EnsureOutcome,
+    PlannedSchedule,
+    ResultSource,
+    ResultSources,
+    Scheduler,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from bestshot_domain.round_update import RoundUpdate, reconcile
+from bestshot_domain.scheduling import SchedulingPolicy, day_window, plan_schedules, zone
+from bestshot_domain.standings import parse_zones, preset
+from bestshot_domain.tables import compute_snapshot
+from bestshot_domain.text import slugify
+
+
+async def update_round(
+    tournament_id: TournamentId,
+    round_slug: str,
+    *,
+    uow_factory: UnitOfWorkFactory,
+    sources: ResultSources,
+    clock: Clock,
+) -> RoundUpdate:
+    """Fetch what the tournament's provider says of the round now and write what changed.
+
+    NotFound for an unknown tournament or round; the provider's SourceError when it fails (and
+    then nothing is written). The changed matches and their change records go in one unit of
+    work, after the tournament's lock, re-read under it: a concurrent update of the same round
+    finds this one's writes and records nothing twice.
+    """
+    async with uow_factory() as uow:
+        tournament = await uow.tournaments.get(tournament_id)
+        round_ = await uow.rounds.get(tournament_id, round_slug)
+        known = await uow.matches.for_round(tournament_id, round_slug)
+    source = _configured_source(sources, tournament)
+    observations = await source.round_observations(tournament.reference, round_, known)
+    at = clock.now()
+    async with uow_factory() as uow:
+        await uow.tournaments.lock(tournament_id)
+        matches = await uow.matches.for_round(tournament_id, round_slug)
+        update = reconcile(tournament_id, round_slug, matches, observations, at=at)
+        if update.saved:
+            await uow.matches.save_many(update.saved)
+            await uow.changes.record_many(update.changes)
+            await uow.commit()
+    return update
+
+
+async def update_standings(
+    tournament_id: TournamentId, *, uow_factory: UnitOfWorkFactory, clock: Clock
+) -> StandingsSnapshot:
+    """Recompute every table of the tournament from its stored results and store them."""
+    async with uow_factory() as uow:
+        # Under the lock, no round update lands between reading the results and storing the
+        # tables computed from them.
+        await uow.tournaments.lock(tournament_id)
+        tournament = await uow.tournaments.get(tournament_id)
+        members = await uow.teams.members(tournament_id)
+        snapshot = compute_snapshot(
+            tournament,
+            members=members,
+            teams=await uow.teams.get_many([member.team for member in members]),
+            rounds=await uow.rounds.list(tournament_id),
+            matches=await uow.matches.for_tournament(tournament_id),
+            adjustments=await uow.standings.adjustments(tournament_id),
+            discipline=await uow.standings.discipline(tournament_id),
+            at=clock.now(),
+        )
+        await uow.standings.save(snapshot)
+        await uow.commit()
+    return snapshot
+
+
+@frozen
+class ScheduleResult:
+    schedule: PlannedSchedule
+    outcome: EnsureOutcome | None  # None on a dry run: planned only
+
+
+async def create_daily_schedules(
+    day: date | None = None,
+    *,
+    uow_factory: UnitOfWorkFactory,
+    scheduler: Scheduler,
+    clock: Clock,
+    policy: SchedulingPolicy,
+    dry_run: bool = False,
+) -> tuple[ScheduleResult, ...]:
+    """Plan the schedules `day` (default: today in UTC) needs and make sure each exists."""
+    now = clock.now()
+    day = day if day is not None else now.date()
+    async with uow_factory() as uow:
+        tournaments = await uow.tournaments.list()
+        start, end = day_window(day, tournaments)
+        matches = await uow.matches.kicking_off(start, end)
+    planned = plan_schedules(day, tournaments, matches, now=now, policy=policy)
+    if dry_run:
+        return tuple(ScheduleResult(schedule, None) for schedule in planned)
+    # One after the other: a scheduler API throttles bursts, and the order stays the plan's.
+    results = []
+    for schedule in planned:
+        results.append(ScheduleResult(schedule, await scheduler.ensure(schedule)))
+    return tuple(results)
+
+
+async def import_tournament(
+    provider: str,
+    reference: str,
+    label: str,
+    rules: str,
+    *,
+    timezone: str = "UTC",
+    zones: str = "",
+    uow_factory: UnitOfWorkFactory,
+    sources: ResultSources,
+    clock: Clock,
+) -> ImportSummary:
+    """Create or update a tournament (id: the label's slug) from its provider's fixtures.
+
+    Teams and matches are keyed by the provider's ids, so that importing again changes only what
+    the provider changed. InvalidInput for an unknown provider, rules preset, time zone or zone
+    spec; Conflict when the id or the provider's tournament is already another import's.
+    """
+    source = sources.get(provider)
+    if source is None:
+        known = ", ".join(sorted(sources)) or "none"
+        raise InvalidInput(f"unknown provider {provider!r} (configured: {known})")
+    label = label.strip()
+    reference = reference.strip()
+    if not reference:
+        raise InvalidInput("a tournament needs the provider's reference")
+    preset(rules)
+    zone(timezone)
+    parse_zones(zones)
+    tournament = Tournament(slugify(label), label, provider, reference, rules, timezone, zones)
+    fixtures = await source.fixtures(reference)
+    check_fixtures(fixtures, provider)
+    at = clock.now()
+    async with uow_factory() as uow:
+        stored = await _lock_existing(uow, tournament)
+        if stored != tournament:
+            await uow.tournaments.save(tournament)
+        await uow.tournaments.lock(tournament.id)
+        members = await uow.teams.members(tournament.id)
+        plan = plan_import(
+            tournament,
+            fixtures,
+            stored_tournament=stored,
+            stored_teams=await uow.teams.get_many(
+                [make_key(provider, team.external_id) for team in fixtures.teams]
+            ),
+            stored_members=members,
+            stored_rounds=await uow.rounds.list(tournament.id),
+            stored_matches=await uow.matches.for_tournament(tournament.id),
+            at=at,
+        )
+        if plan.teams:
+            await uow.teams.save_many(plan.teams)
+        if plan.members is not None:
+            await uow.teams.set_members(tournament.id, plan.members)
+        if plan.rounds:
+            await uow.rounds.save_many(plan.rounds)
+        if plan.matches:
+            await uow.matches.save_many(plan.matches)
+            await uow.changes.record_many(plan.changes)
+        if plan.summary.changed:
+            await uow.commit()
+    return plan.summary
+
+
+async def _lock_existing(uow: UnitOfWork, tournament: Tournament) -> Tournament | None:
+    """The stored tournament of that id, locked, or None; Conflict when it is another import."""
+    for other in await uow.tournaments.list():
+        if (other.provider, other.reference) == (tournament.provider, tournament.reference) and (
+            other.id != tournament.id
+        ):
+            raise Conflict(
+                f"{tournament.provider} {tournament.reference!r} is already imported"
+                f" as {other.id!r}"
+            )
+    try:
+        await uow.tournaments.lock(tournament.id)
+    except NotFound:
+        return None
+    stored = await uow.tournaments.get(tournament.id)
+    if (stored.provider, stored.reference) != (tournament.provider, tournament.reference):
+        raise Conflict(
+            f"tournament {stored.id!r} is imported from {stored.provider} {stored.reference!r}, "
+            f"not {tournament.provider} {tournament.reference!r}"
+        )
+    return stored
+
+
+def _configured_source(sources: ResultSources, tournament: Tournament) -> ResultSource:
+    source = sources.get(tournament.provider)
+    if source is None:
+        # A deployment without that provider configured cannot reach it: the provider is, for
+        # this process, unavailable (a 502 at the API, not the caller's fault).
+        raise SourceUnavailable(tournament.provider, "no source is configured for this provider")
+    return source

@@ -1,0 +1,218 @@
+"""`bestshot table FILE`: a league table from a results file, with a competition's rules."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from adapters.files.results_file import read_results_file
+from bestshot_domain.errors import InvalidInput
+from bestshot_domain.standings import (
+    PRESETS,
+    Rules,
+    StandingsRow,
+    Table,
+    Unresolved,
+    Zone,
+    ZoneStatus,
+    compute_standings,
+    parse_zones,
+    preset,
+    with_points,
+)
+
+T = TypeVar("T")
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    parser = subparsers.add_parser(
+        "table",
+        help="compute a league table from a results file",
+        description=(
+            "Compute the table(s) of a competition from an openfootball JSON file or a"
+            " football-data.co.uk CSV, with the tie-break rules of a preset."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE", help="openfootball JSON or football-data.co.uk CSV")
+    parser.add_argument(
+        "--rules",
+        metavar="PRESET",
+        type=_argument(preset),
+        default=preset("premier_league"),
+        help=f"tie-break rules (default premier_league): {', '.join(sorted(PRESETS))}",
+    )
+    parser.add_argument(
+        "--deduct",
+        metavar="TEAM=POINTS",
+        type=_argument(_deduction),
+        action="append",
+        default=[],
+        help="deduct POINTS from TEAM (as named in FILE); repeatable",
+    )
+    parser.add_argument(
+        "--points",
+        metavar="W,D,L",
+        type=_argument(_points),
+        help="points for a win, a draw and a loss (default 3,1,0; 2,1,0 for old seasons)",
+    )
+    parser.add_argument(
+        "--zones",
+        metavar="SPEC",
+        type=_argument(parse_zones),
+        nargs="?",
+        const=(),
+        default=(),
+        help=(
+            "zones by position, e.g. 1:champion,1-4:champions_league,18-20:relegation;"
+            " GROUP:1-2:qualified for one group only; without SPEC, none"
+        ),
+    )
+    parser.add_argument("--json", action="store_true", help="print the tables as JSON")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    rules: Rules = args.rules
+    if args.points is not None:
+        rules = with_points(rules, *args.points)
+    data = read_results_file(args.file)
+    known = {team.id for team in data.teams}
+    adjustments: dict[str, int] = {}
+    for team, points in args.deduct:
+        if team not in known:
+            raise InvalidInput(f"--deduct: no team {team!r} in {args.file}")
+        adjustments[team] = adjustments.get(team, 0) - points
+    zones: tuple[Zone, ...] = args.zones
+    tables = compute_standings(rules, data.teams, data.matches, adjustments, zones)
+    if args.json:
+        json.dump({"tables": [table.to_dict() for table in tables]}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        title = f"{data.name} ({rules.name})" if data.name else rules.name
+        sys.stdout.write(render(title, tables, with_zones=bool(zones)))
+    return 0
+
+
+def _argument(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """argparse reports ArgumentTypeError as a usage error: one line, exit status 2."""
+
+    def convert(value: str) -> T:
+        try:
+            return parse(value)
+        except InvalidInput as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return convert
+
+
+def _deduction(value: str) -> tuple[str, int]:
+    team, equals, points = value.rpartition("=")
+    if not equals or not team.strip():
+        raise InvalidInput(f"expected TEAM=POINTS, got {value!r}")
+    try:
+        amount = int(points)
+    except ValueError:
+        raise InvalidInput(f"expected TEAM=POINTS with whole POINTS, got {value!r}") from None
+    if amount <= 0:
+        raise InvalidInput(f"POINTS to deduct must be positive, got {value!r}")
+    return team.strip(), amount
+
+
+def _points(value: str) -> tuple[int, int, int]:
+    parts = value.split(",")
+    try:
+        win, draw, loss = (int(part) for part in parts)
+    except ValueError:
+        raise InvalidInput(f"expected W,D,L as three whole numbers, got {value!r}") from None
+    if not win > draw >= loss:
+        raise InvalidInput(f"points must be win > draw >= loss, got {value!r}")
+    return win, draw, loss
+
+
+# Human output.
+
+_HEADERS = ("Pos", "Team", "P", "W", "D", "L", "GF", "GA", "GD", "Pts", "Form")
+_UNRESOLVED = {str(label) for label in Unresolved}
+
+
+def describe(criterion: str) -> str:
+    """`head_to_head_away_goals` -> `head-to-head away goals`."""
+    return (
+        criterion.replace("head_to_head_", "head-to-head ")
+        .replace("play_off", "play-off")
+        .replace("_", " ")
+    )
+
+
+def render(title: str, tables: Sequence[Table], *, with_zones: bool) -> str:
+    blocks = [title]
+    for table in tables:
+        blocks.append(_render_table(table, with_zones=with_zones))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _render_table(table: Table, *, with_zones: bool) -> str:
+    lines: list[list[str]] = [list(_HEADERS) + (["Zone"] if with_zones else [])]
+    for row in table.rows:
+        cells = [
+            str(row.position) + ("=" if row.tied else ""),
+            row.name,
+            str(row.played),
+            str(row.won),
+            str(row.drawn),
+            str(row.lost),
+            str(row.goals_for),
+            str(row.goals_against),
+            f"{row.goal_difference:+d}" if row.goal_difference else "0",
+            str(row.points),
+            row.form or "-",
+        ]
+        if with_zones:
+            cells.append(_zone_cell(row))
+        lines.append(cells)
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    left = {1, 10, 11}  # team, form and zone read better aligned left
+    text = [
+        "  ".join(
+            cell.ljust(widths[i]) if i in left else cell.rjust(widths[i])
+            for i, cell in enumerate(line)
+        ).rstrip()
+        for line in lines
+    ]
+    if table.group:
+        text.insert(0, table.group)
+    legend = _legend(table.rows)
+    if legend:
+        text += ["", *legend]
+    return "\n".join(text)
+
+
+def _zone_cell(row: StandingsRow) -> str:
+    if row.zone is None:
+        return ""
+    status = row.zones.get(row.zone, ZoneStatus.OPEN)
+    return row.zone if status is ZoneStatus.OPEN else f"{row.zone} ({status})"
+
+
+def _legend(rows: Sequence[StandingsRow]) -> list[str]:
+    """One line per decision not made on points, and one per run of rows left level."""
+    lines = []
+    position = 0
+    while position < len(rows) - 1:
+        row, below = rows[position], rows[position + 1]
+        decided_by = row.decided_by or ""
+        if decided_by in _UNRESOLVED:
+            end = position + 1
+            while end < len(rows) - 1 and rows[end].decided_by == decided_by:
+                end += 1
+            names = ", ".join(r.name for r in rows[position : end + 1])
+            lines.append(f"{names}: level on every criterion; {describe(decided_by)} to decide")
+            position = end
+            continue
+        if decided_by != "points":
+            lines.append(f"{row.name} above {below.name} on {describe(decided_by)}")
+        position += 1
+    return lines

@@ -1,0 +1,88 @@
+"""Which adapters each contract suite runs on.
+
+Every port has a list of fixture names below and one parametrized fixture (`uow_factory`,
+`scheduler`, `clock`, `source_case`) that picks each in turn with `request.getfixturevalue`, as
+aiocache's acceptance tests do. To hold a new adapter to a contract:
+
+1. write a fixture that returns (or yields, cleaning up after) the adapter, in this file or in a
+   conftest.py that pytest loads for tests/contracts (e.g. `postgres_uow_factory`, returning a
+   UnitOfWorkFactory over an empty database);
+2. add its name to the port's list, wrapped in `pytest.param(..., marks=pytest.mark.integration)`
+   when it needs a real server, so that `pytest -m "not integration"` still runs the rest.
+
+Nothing else changes: every test of the suite then runs on it too.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.memory import MemoryScheduler, MemoryUnitOfWorkFactory, ScriptedSource, SettableClock
+from adapters.system_clock import SystemClock
+from bestshot_domain.ports import Clock, Scheduler, UnitOfWorkFactory
+from tests.builders import T0, league_fixtures
+from tests.contracts.source_case import SourceCase
+
+Choice = object  # a fixture name, or pytest.param(name, marks=...)
+
+UNIT_OF_WORK_FACTORIES: list[Choice] = ["memory_uow_factory"]
+SCHEDULERS: list[Choice] = ["memory_scheduler"]
+CLOCKS: list[Choice] = ["settable_clock", "system_clock"]
+RESULT_SOURCES: list[Choice] = ["scripted_source_case"]
+
+
+# The in-memory adapters.
+
+
+@pytest.fixture
+def memory_uow_factory() -> MemoryUnitOfWorkFactory:
+    return MemoryUnitOfWorkFactory()
+
+
+@pytest.fixture
+def memory_scheduler() -> MemoryScheduler:
+    return MemoryScheduler()
+
+
+@pytest.fixture
+def settable_clock() -> SettableClock:
+    return SettableClock(T0)
+
+
+@pytest.fixture
+def system_clock() -> SystemClock:
+    return SystemClock()
+
+
+@pytest.fixture
+def scripted_source_case() -> SourceCase:
+    source = ScriptedSource()
+    source.publish("liga", league_fixtures(6))
+    return SourceCase(source, "liga", unknown_reference="no-such-league")
+
+
+# The choosers: one parametrized fixture per port.
+
+
+@pytest.fixture(params=UNIT_OF_WORK_FACTORIES)
+def uow_factory(request: pytest.FixtureRequest) -> UnitOfWorkFactory:
+    factory: UnitOfWorkFactory = request.getfixturevalue(request.param)
+    return factory
+
+
+@pytest.fixture(params=SCHEDULERS)
+def scheduler(request: pytest.FixtureRequest) -> Scheduler:
+    chosen: Scheduler = request.getfixturevalue(request.param)
+    return chosen
+
+
+@pytest.fixture(params=CLOCKS)
+def clock(request: pytest.FixtureRequest) -> Clock:
+    chosen: Clock = request.getfixturevalue(request.param)
+    return chosen
+
+
+@pytest.fixture(params=RESULT_SOURCES)
+def source_case(request: pytest.FixtureRequest) -> SourceCase:
+    chosen: SourceCase = request.getfixturevalue(request.param)
+    return chosen

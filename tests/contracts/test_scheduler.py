@@ -1,0 +1,74 @@
+"""The Scheduler contract: ensure is idempotent and says what it did; list; delete."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import attrs
+import pytest
+
+from bestshot_domain.errors import NotFound
+from bestshot_domain.ports import EnsureOutcome, PlannedSchedule, Scheduler
+from bestshot_domain.scheduling import ExpressionStyle
+from tests.builders import FIRE, planned
+
+
+async def test_ensure_creates_then_finds_it_unchanged(scheduler: Scheduler) -> None:
+    schedule = planned()
+    assert await scheduler.ensure(schedule) is EnsureOutcome.CREATED
+    assert await scheduler.ensure(schedule) is EnsureOutcome.UNCHANGED
+    assert list(await scheduler.list()) == [schedule]
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        planned(fire_at=FIRE + timedelta(minutes=30)),
+        planned(style=ExpressionStyle.CRON),
+        planned(round_slug="matchday-2"),
+        attrs.evolve(planned(), target=attrs.evolve(planned().target, target_env="production")),
+    ],
+    ids=["time", "expression", "round-and-target", "target-env"],
+)
+async def test_ensure_updates_a_schedule_that_differs_from_the_plan(
+    scheduler: Scheduler, changed: PlannedSchedule
+) -> None:
+    await scheduler.ensure(planned())
+    assert await scheduler.ensure(changed) is EnsureOutcome.UPDATED
+    assert list(await scheduler.list()) == [changed]
+    assert await scheduler.ensure(changed) is EnsureOutcome.UNCHANGED
+
+
+async def test_list_is_ordered_by_firing_time_then_name(scheduler: Scheduler) -> None:
+    schedules = [
+        planned("b_late", FIRE + timedelta(hours=1)),
+        planned("b_early", FIRE),
+        planned("a_early", FIRE),
+        planned("c_earliest", FIRE - timedelta(days=1)),
+    ]
+    for schedule in schedules:
+        await scheduler.ensure(schedule)
+    assert [s.name for s in await scheduler.list()] == [
+        "c_earliest",
+        "a_early",
+        "b_early",
+        "b_late",
+    ]
+
+
+async def test_delete_removes_only_that_schedule(scheduler: Scheduler) -> None:
+    await scheduler.ensure(planned("one"))
+    await scheduler.ensure(planned("two"))
+    await scheduler.delete("one")
+    assert [s.name for s in await scheduler.list()] == ["two"]
+    assert await scheduler.ensure(planned("one")) is EnsureOutcome.CREATED
+
+
+async def test_deleting_an_unknown_schedule_is_not_found(scheduler: Scheduler) -> None:
+    await scheduler.ensure(planned("one"))
+    with pytest.raises(NotFound):
+        await scheduler.delete("two")
+    await scheduler.delete("one")
+    with pytest.raises(NotFound):
+        await scheduler.delete("one")
+    assert list(await scheduler.list()) == []

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bestshot_domain.lifecycle import Verdict
+from bestshot_domain.model import ChangeKind, MatchStatus, Observation
+from bestshot_domain.round_update import MatchOutcome, reconcile
+from tests.builders import T0, match, observation
+from tests.strategies import observations
+
+AT = T0 + timedelta(hours=3)
+APPLIED = (Verdict.UPDATED, Verdict.CORRECTION)
+S = MatchStatus
+
+
+def test_each_observation_meets_its_match_and_the_summary_sorts_them() -> None:
+    stored = [
+        match("live", status=S.LIVE, score=(0, 0), version=2),
+        match("done", status=S.FINISHED, score=(1, 0), version=4),
+        match("same", status=S.FINISHED, score=(3, 3)),
+        match("behind", status=S.FINISHED, score=(2, 0)),
+        match("odd", version=1),
+        match("silent"),
+        match("later", kickoff=T0 + timedelta(hours=2)),
+    ]
+    update = reconcile(
+        "liga-test",
+        "matchday-1",
+        stored,
+        [
+            observation("live", score=(2, 1)),
+            observation("done", score=(1, 1)),
+            observation("same", score=(3, 3)),
+            observation("behind", S.LIVE, (1, 0)),
+            observation("odd", S.POSTPONED, (0, 0)),
+            observation("stranger", score=(9, 9)),
+            observation("later", S.LIVE, (0, 0)),
+        ],
+        at=AT,
+    )
+    assert update.updated == ("scripted:live", "scripted:later")
+    assert update.corrections == ("scripted:done",)
+    assert update.unchanged == ("scripted:same",)
+    assert update.stale == ("scripted:behind",)
+    assert update.rejected == (
+        MatchOutcome("scripted:odd", Verdict.REJECTED, "a postponed match has no score, got 0-0"),
+    )
+    assert update.missing == ("scripted:silent",)
+    assert update.unknown == ("stranger",)
+    assert update.awaiting == ("scripted:odd", "scripted:silent", "scripted:later")
+    assert [(m.external_id, m.version) for m in update.saved] == [
+        ("live", 3),
+        ("done", 5),
+        ("later", 1),
+    ]
+    assert [(c.match, c.kind) for c in update.changes] == [
+        ("scripted:live", ChangeKind.UPDATED),
+        ("scripted:done", ChangeKind.CORRECTION),
+        ("scripted:later", ChangeKind.UPDATED),
+    ]
+    assert update.observed_at == AT
+
+
+def test_a_match_observed_twice_is_written_once_one_version_up() -> None:
+    stored = match(version=6)
+    update = reconcile(
+        "liga-test",
+        "matchday-1",
+        [stored],
+        [observation(status=S.LIVE, score=(0, 0)), observation(score=(1, 0))],
+        at=AT,
+    )
+    (saved,) = update.saved
+    assert (saved.status, saved.version) == (S.FINISHED, 7)
+    assert [c.reason for c in update.changes] == [
+        "scheduled -> live 0-0",
+        "live 0-0 -> finished 1-0",
+    ]
+
+
+def test_nothing_observed_changes_nothing() -> None:
+    update = reconcile("liga-test", "matchday-1", [match()], [], at=AT)
+    assert (update.saved, update.changes, update.outcomes) == ((), (), ())
+    assert update.missing == ("scripted:m1",)
+
+
+@given(st.lists(st.sampled_from(["m1", "m2", "m3", "x"]).flatmap(observations), max_size=12))
+def test_the_latest_word_on_each_match_again_writes_nothing(said: list[Observation]) -> None:
+    stored = [match("m1"), match("m2", status=S.FINISHED, score=(1, 1)), match("m3", status=S.LIVE)]
+    first = reconcile("liga-test", "matchday-1", stored, said, at=AT)
+    originals = {m.key: m for m in stored}
+    assert all(m.version == originals[m.key].version + 1 for m in first.saved)
+    assert len(first.changes) == sum(o.verdict in APPLIED for o in first.outcomes)
+    after = [*({m.key: m for m in stored} | {m.key: m for m in first.saved}).values()]
+    latest = list({o.external_id: o for o in said}.values())
+    again = reconcile("liga-test", "matchday-1", after, latest, at=AT + timedelta(hours=1))
+    assert again.saved == ()
+    assert again.changes == ()

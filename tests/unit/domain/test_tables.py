@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from bestshot_domain.model import (
+    Cards,
+    Match,
+    MatchDiscipline,
+    MatchStatus,
+    Membership,
+    PointAdjustment,
+    RoundKind,
+    StandingsSnapshot,
+)
+from bestshot_domain.tables import compute_snapshot
+from tests.builders import T0, match, round_, team, tournament
+
+S = MatchStatus
+
+
+def members(*keys: str, group: str | None = None) -> list[Membership]:
+    return [Membership("liga-test", f"scripted:{key}", group) for key in keys]
+
+
+def snapshot(
+    matches: Sequence[Match],
+    *,
+    rules: str = "la_liga",
+    memberships: Sequence[Membership] = (),
+    adjustments: Sequence[PointAdjustment] = (),
+    discipline: Sequence[MatchDiscipline] = (),
+) -> StandingsSnapshot:
+    memberships = memberships or members("a", "b", "c", "d")
+    return compute_snapshot(
+        tournament(rules=rules),
+        members=memberships,
+        teams={t.key: t for t in (team(key) for key in "abcd")},
+        rounds=[round_("matchday-1"), round_("cup-final", order=2, kind=RoundKind.KNOCKOUT)],
+        matches=matches,
+        adjustments=adjustments,
+        discipline=discipline,
+        at=T0,
+    )
+
+
+def order(result: StandingsSnapshot, table: int = 0) -> list[str]:
+    return [row.team.removeprefix("scripted:") for row in result.tables[table].rows]
+
+
+def test_cards_reach_the_fair_play_criterion() -> None:
+    matches = [
+        match("1", home="a", away="c", status=S.FINISHED, score=(1, 0)),
+        match("2", home="b", away="d", status=S.FINISHED, score=(1, 0)),
+    ]
+    plain = snapshot(matches)
+    assert order(plain)[:2] == ["a", "b"]  # level on everything that counts: by name
+    booked = snapshot(
+        matches, discipline=[MatchDiscipline("scripted:1", "scripted:a", Cards(yellow=2))]
+    )
+    assert order(booked)[:2] == ["b", "a"]
+    assert booked.tables[0].rows[0].decided_by == "fair_play"
+
+
+def test_knockout_rounds_cancelled_matches_and_outsiders_do_not_count() -> None:
+    matches = [
+        match("ko", home="d", away="a", status=S.FINISHED, score=(5, 0), round_slug="cup-final"),
+        match("void", home="d", away="b", status=S.CANCELLED),
+        match("guest", home="d", away="zz", status=S.FINISHED, score=(9, 0)),
+        match("real", home="c", away="d", status=S.FINISHED, score=(1, 0)),
+    ]
+    result = snapshot(matches)
+    rows = {row.team.removeprefix("scripted:"): row for row in result.tables[0].rows}
+    assert (rows["d"].played, rows["d"].goals_for) == (1, 0)
+    assert rows["a"].played == 0
+
+
+def test_remaining_fixtures_count_as_not_played() -> None:
+    matches = [
+        match("live", home="a", away="b", status=S.LIVE, score=None),
+        match("later", home="c", away="d", kickoff=T0 + timedelta(days=3)),
+        match("off", home="a", away="c", status=S.POSTPONED),
+    ]
+    assert all(row.played == 0 for row in snapshot(matches).tables[0].rows)
+
+
+def test_adjustments_are_summed_and_those_of_outsiders_ignored() -> None:
+    result = snapshot(
+        [],
+        adjustments=[
+            PointAdjustment("liga-test", "scripted:c", 2, "x"),
+            PointAdjustment("liga-test", "scripted:c", 1, "y"),
+            PointAdjustment("liga-test", "scripted:zz", -9, "gone"),
+        ],
+    )
+    assert (order(result)[0], result.tables[0].rows[0].points) == ("c", 3)
+
+
+def test_groups_get_their_tables_and_cross_group_matches_are_left_out() -> None:
+    memberships = [*members("a", "b", group="A"), *members("c", "d", group="B")]
+    matches = [
+        match("1", home="b", away="a", status=S.FINISHED, score=(1, 0)),
+        match("2", home="a", away="c", status=S.FINISHED, score=(3, 0)),
+    ]
+    result = snapshot(matches, rules="fifa_world_cup", memberships=memberships)
+    assert [t.group for t in result.tables] == ["A", "B"]
+    assert order(result, 0) == ["b", "a"]
+    assert all(row.played == 0 for row in result.tables[1].rows)
+
+
+def test_the_snapshot_says_when_and_with_which_rules() -> None:
+    result = snapshot([])
+    assert (result.tournament_id, result.rules, result.computed_at) == ("liga-test", "la_liga", T0)
+    assert [row.name for row in result.tables[0].rows] == [f"Team {k}" for k in "abcd"]

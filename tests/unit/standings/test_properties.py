@@ -1,0 +1,178 @@
+"""Invariants of every table, under every preset."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bestshot_domain.standings import (
+    MatchResult,
+    Rules,
+    Table,
+    TeamEntry,
+    Unresolved,
+    Zone,
+    compute_standings,
+)
+from tests.unit.standings.strategies import leagues, presets
+
+UNRESOLVED = {str(label) for label in Unresolved}
+
+
+def only_table(rules: Rules, teams: list[TeamEntry], matches: list[MatchResult]) -> Table:
+    (result,) = compute_standings(rules, teams, matches)
+    return result
+
+
+@given(presets, leagues())
+def test_points_add_up(rules: Rules, league: tuple[list[TeamEntry], list[MatchResult]]) -> None:
+    teams, matches = league
+    result = only_table(rules, teams, matches)
+    played = [m for m in matches if m.played]
+    draws = sum(1 for m in played if m.home_goals == m.away_goals)
+    assert sum(row.points for row in result.rows) == 3 * (len(played) - draws) + 2 * draws
+    assert sum(row.goals_for for row in result.rows) == sum(
+        row.goals_against for row in result.rows
+    )
+    assert sum(row.played for row in result.rows) == 2 * len(played)
+    assert sum(row.won for row in result.rows) == sum(row.lost for row in result.rows)
+    for row in result.rows:
+        assert row.played == row.won + row.drawn + row.lost
+        assert row.goal_difference == row.goals_for - row.goals_against
+        assert row.points == 3 * row.won + row.drawn
+        assert len(row.form) == min(5, row.played)
+
+
+@given(presets, leagues())
+def test_positions_are_a_permutation_in_points_order(
+    rules: Rules, league: tuple[list[TeamEntry], list[MatchResult]]
+) -> None:
+    teams, matches = league
+    result = only_table(rules, teams, matches)
+    assert [row.position for row in result.rows] == list(range(1, len(teams) + 1))
+    assert sorted(row.team for row in result.rows) == sorted(team.id for team in teams)
+    points = [row.points for row in result.rows]
+    assert points == sorted(points, reverse=True)
+
+
+@given(presets, leagues())
+def test_every_row_says_what_placed_it_above_the_next(
+    rules: Rules, league: tuple[list[TeamEntry], list[MatchResult]]
+) -> None:
+    teams, matches = league
+    rows = only_table(rules, teams, matches).rows
+    assert rows[-1].decided_by is None
+    for upper, lower in itertools.pairwise(rows):
+        assert upper.decided_by is not None
+        if upper.points != lower.points:
+            assert upper.decided_by == "points"
+        if upper.decided_by in UNRESOLVED:
+            # Left level: both marked, ordered by name, and level on points at least.
+            assert upper.tied
+            assert lower.tied
+            assert (upper.name, upper.team) < (lower.name, lower.team)
+            assert upper.points == lower.points
+    for position, row in enumerate(rows):
+        if row.tied:
+            neighbours = [rows[position - 1].decided_by] if position else []
+            neighbours.append(row.decided_by)
+            assert any(label in UNRESOLVED for label in neighbours)
+
+
+@given(presets, leagues(), st.randoms(use_true_random=False))
+def test_the_table_does_not_depend_on_the_order_of_matches(
+    rules: Rules, league: tuple[list[TeamEntry], list[MatchResult]], shuffler: random.Random
+) -> None:
+    teams, matches = league
+    shuffled = list(matches)
+    shuffler.shuffle(shuffled)
+    shuffled_teams = list(teams)
+    shuffler.shuffle(shuffled_teams)
+    zones = (Zone("top", 1, 1), Zone("bottom", len(teams), len(teams)))
+    assert compute_standings(rules, shuffled_teams, shuffled, zones=zones) == compute_standings(
+        rules, teams, matches, zones=zones
+    )
+
+
+@given(presets, leagues(), st.randoms(use_true_random=False))
+def test_renaming_teams_renames_rows_and_changes_nothing_else(
+    rules: Rules, league: tuple[list[TeamEntry], list[MatchResult]], shuffler: random.Random
+) -> None:
+    teams, matches = league
+    new_ids = [f"renamed{i}" for i in range(len(teams))]
+    shuffler.shuffle(new_ids)
+    rename = {team.id: new for team, new in zip(teams, new_ids, strict=True)}
+    renamed_teams = [TeamEntry(rename[t.id], t.name) for t in teams]
+    renamed_matches = [
+        MatchResult(
+            rename[m.home],
+            rename[m.away],
+            m.home_goals,
+            m.away_goals,
+            kickoff=m.kickoff,
+            home_cards=m.home_cards,
+            away_cards=m.away_cards,
+        )
+        for m in matches
+    ]
+    before = only_table(rules, teams, matches).to_dict()
+    after = only_table(rules, renamed_teams, renamed_matches).to_dict()
+    for row in before["rows"]:
+        row["team"] = rename[row["team"]]
+    assert after == before
+
+
+@given(presets, leagues(), st.data())
+def test_one_more_win_never_moves_a_team_down(
+    rules: Rules, league: tuple[list[TeamEntry], list[MatchResult]], data: st.DataObject
+) -> None:
+    teams, matches = league
+    winner, loser = data.draw(st.permutations(teams))[:2]
+    margin = data.draw(st.integers(0, 3))
+    last = max((m.kickoff for m in matches if m.kickoff), default=None)
+    win = MatchResult(
+        winner.id,
+        loser.id,
+        margin + 1,
+        margin,
+        kickoff=None if last is None else last + timedelta(days=1),
+    )
+    before = only_table(rules, teams, matches).row(winner.id)
+    after = only_table(rules, teams, [*matches, win]).row(winner.id)
+    assert after.position <= before.position
+    assert after.points == before.points + rules.win
+    assert after.form[-1:] == "W"
+
+
+@given(presets, leagues())
+def test_tables_round_trip_through_plain_data(
+    rules: Rules, league: tuple[list[TeamEntry], list[MatchResult]]
+) -> None:
+    teams, matches = league
+    result = only_table(rules, teams, matches)
+    assert Table.from_dict(result.to_dict()) == result
+
+
+@settings(max_examples=50)
+@given(presets, leagues(max_teams=8), st.randoms(use_true_random=False))
+def test_groups_are_tables_of_their_own(
+    rules: Rules, league: tuple[list[TeamEntry], list[MatchResult]], shuffler: random.Random
+) -> None:
+    teams, matches = league
+    grouped = [TeamEntry(t.id, t.name, shuffler.choice(["Group B", "Group A"])) for t in teams]
+    group_of = {t.id: t.group for t in grouped}
+    inside = [m for m in matches if group_of[m.home] == group_of[m.away]]
+    tables = compute_standings(rules, grouped, inside)
+    assert [t.group for t in tables] == sorted({t.group for t in grouped})
+    for result in tables:
+        members = [t for t in grouped if t.group == result.group]
+        alone = only_table(
+            rules,
+            [TeamEntry(t.id, t.name) for t in members],
+            [m for m in inside if group_of[m.home] == result.group],
+        )
+        assert result.rows == alone.rows
