@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test unit lint format bench clean
+.PHONY: help install run test unit lint format bench lambda-zip clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -25,10 +25,11 @@ run: $(STAMP) ## run bestshot on its embedded default
 		--zones 1:champion,1-4:champions_league,18-20:relegation
 
 lint: $(STAMP) ## ruff, formatting, mypy (strict on src/), import contracts
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench infra
+	$(BIN)/ruff format --check src tests bench infra
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/cfn-lint infra/template.yaml
 
 test: $(STAMP) lint ## lint, then the whole test suite
 	$(BIN)/pytest
@@ -37,11 +38,14 @@ unit: $(STAMP) ## the fast unit tests only
 	$(BIN)/pytest tests/unit
 
 format: $(STAMP) ## apply ruff's fixes and formatting
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench infra
+	$(BIN)/ruff format src tests bench infra
 
 bench: $(STAMP) ## benchmarks, as ratios against a baseline run in the same process
 	$(BIN)/python -m bench
+
+lambda-zip: $(STAMP) ## build dist/caller-scores-and-standings.zip, the Lambda's deployable code
+	$(BIN)/python infra/build_lambda_zip.py --output dist/caller-scores-and-standings.zip
 
 clean: ## remove the virtualenv and caches (keeps .bestshot data)
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

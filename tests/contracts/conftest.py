@@ -22,11 +22,20 @@ from adapters.system_clock import SystemClock
 from bestshot_domain.ports import Clock, Scheduler, UnitOfWorkFactory
 from tests.builders import T0, league_fixtures
 from tests.contracts.source_case import SourceCase
+from tests.integration.aws.emulator import (  # noqa: F401 - fixtures, found by name
+    aws_credentials,
+    eventbridge,
+    moto,
+    moto_url,
+)
 
 Choice = object  # a fixture name, or pytest.param(name, marks=...)
 
 UNIT_OF_WORK_FACTORIES: list[Choice] = ["memory_uow_factory"]
-SCHEDULERS: list[Choice] = ["memory_scheduler"]
+SCHEDULERS: list[Choice] = [
+    "memory_scheduler",
+    pytest.param("eventbridge", marks=pytest.mark.integration),  # on moto's server
+]
 CLOCKS: list[Choice] = ["settable_clock", "system_clock"]
 RESULT_SOURCES: list[Choice] = ["scripted_source_case"]
 

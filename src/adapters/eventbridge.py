@@ -1,0 +1,425 @@
+"""The `Scheduler` port on AWS EventBridge Scheduler, through aiobotocore.
+
+Every schedule lives in one schedule group and targets the Lambda `caller-scores-and-standings`
+with the schedule's `ScheduleTarget` as its JSON input. A one-time schedule deletes itself after
+it fires (`ActionAfterCompletion: DELETE`), so the group only ever holds what is still pending;
+the original system never deleted fired schedules and crashed on a re-run the same day, which is
+why `ensure` treats "already exists" as the normal case: read, compare, update only if needed.
+
+Throttling, 5xx answers and dropped connections are retried with exponential backoff and jitter
+(tenacity; botocore's own retries are switched off so the two never multiply). Whatever is left
+becomes a domain error: `Conflict`, `NotFound`, `InvalidInput`, or `SchedulerUnavailable` (a
+`StorageUnavailable`: the store of schedules could not be used).
+
+The adapter can be used as an async context manager, which keeps one client (and its connection
+pool) for the whole block; outside one, each operation opens a short-lived client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import json
+import logging
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
+from datetime import UTC, datetime
+from functools import partial
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from aiobotocore.config import AioConfig
+from aiobotocore.session import AioSession, get_session
+from attrs import field, frozen
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential,
+    wait_random,
+)
+from tenacity.wait import wait_base
+
+from bestshot_domain.errors import (
+    BestshotError,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    StorageUnavailable,
+)
+from bestshot_domain.ports import EnsureOutcome, PlannedSchedule, ScheduleTarget
+from bestshot_domain.scheduling import fire_time_of
+
+if TYPE_CHECKING:
+    from types_aiobotocore_scheduler.client import EventBridgeSchedulerClient
+    from types_aiobotocore_scheduler.type_defs import (
+        GetScheduleOutputTypeDef,
+        ListSchedulesInputTypeDef,
+        TargetTypeDef,
+    )
+
+__all__ = [
+    "DEFAULT_GROUP",
+    "EventBridgeConfig",
+    "EventBridgeScheduler",
+    "SchedulerUnavailable",
+    "parse_expression",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_GROUP = "scores-and-standings-routine"
+
+T = TypeVar("T")
+
+
+class SchedulerUnavailable(StorageUnavailable):
+    """EventBridge Scheduler could not be reached, refused us, or kept throttling."""
+
+
+@frozen
+class EventBridgeConfig:
+    """Where the schedules go and what they fire. Built by the composition root from settings."""
+
+    lambda_arn: str
+    role_arn: str  # the role EventBridge Scheduler assumes to invoke the Lambda
+    group: str = DEFAULT_GROUP
+    dead_letter_arn: str | None = None  # an SQS queue for invocations that never succeeded
+    region: str | None = None  # None: the usual AWS chain (AWS_REGION, the profile)
+    endpoint_url: str | None = None  # an emulator (moto) in tests
+    retry_attempts: int = field(default=5)  # our calls to AWS, on throttling and 5xx
+    backoff_initial: float = 0.2  # seconds before the first retry, doubling, with jitter
+    backoff_max: float = 5.0
+    target_retry_attempts: int = 3  # EventBridge's own retries when invoking the Lambda
+    target_max_event_age: int = 3600  # seconds after which EventBridge gives up on a firing
+    connect_timeout: float = 5.0
+    read_timeout: float = 15.0
+
+    @retry_attempts.validator
+    def _at_least_one(self, _attribute: object, value: int) -> None:
+        if value < 1:
+            raise InvalidInput(f"retry_attempts must be at least 1, got {value}")
+
+
+# Error codes worth another try: the service asked us to slow down or failed on its side.
+_TRANSIENT_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "Throttling",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "InternalServerException",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+    }
+)
+
+
+def backoff(initial: float, maximum: float) -> wait_base:
+    """Exponential backoff from `initial` seconds up to `maximum`, plus up to `initial` of jitter.
+
+    The jitter keeps many clients throttled at once from coming back in step.
+    """
+    return wait_exponential(multiplier=initial, max=maximum) + wait_random(0, initial)
+
+
+def _is_transient(error: BaseException) -> bool:
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return code in _TRANSIENT_CODES or status == 429 or status >= 500
+    # Connection refused or reset, timeouts: botocore raises these outside ClientError.
+    return isinstance(error, BotoCoreError) and _is_connection_error(error)
+
+
+def _is_connection_error(error: BotoCoreError) -> bool:
+    return isinstance(
+        error,
+        EndpointConnectionError | ConnectionClosedError | ConnectTimeoutError | ReadTimeoutError,
+    )
+
+
+def _domain_error(operation: str, error: ClientError | BotoCoreError) -> BestshotError:
+    if isinstance(error, BotoCoreError):
+        return SchedulerUnavailable(f"EventBridge Scheduler {operation}: {error}")
+    code = error.response.get("Error", {}).get("Code", "Unknown")
+    message = error.response.get("Error", {}).get("Message", "")
+    text = f"EventBridge Scheduler {operation}: {code}: {message}".rstrip(": ")
+    if code == "ConflictException":
+        return Conflict(text)
+    if code == "ResourceNotFoundException":
+        return NotFound(text)
+    if code == "ValidationException":
+        return InvalidInput(text)
+    return SchedulerUnavailable(text)
+
+
+class EventBridgeScheduler:
+    """`Scheduler` on EventBridge Scheduler. See the module docstring."""
+
+    def __init__(self, config: EventBridgeConfig, *, session: AioSession | None = None) -> None:
+        self._config = config
+        self._session = session or get_session()
+        self._stack: AsyncExitStack | None = None
+        self._client: EventBridgeSchedulerClient | None = None
+        self._group_ready = False
+
+    @property
+    def config(self) -> EventBridgeConfig:
+        return self._config
+
+    async def __aenter__(self) -> Self:
+        stack = AsyncExitStack()
+        self._client = await stack.enter_async_context(self._new_client())
+        self._stack = stack
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        stack, self._stack, self._client = self._stack, None, None
+        if stack is not None:
+            await stack.aclose()
+
+    # The port.
+
+    async def ensure(self, schedule: PlannedSchedule) -> EnsureOutcome:
+        async with self._connected() as client:
+            await self._ensure_group(client)
+            request = self._request(schedule)
+            # Created or found: a schedule deleted between our create and our read (it fired,
+            # or an operator removed it) sends us round once more, never forever.
+            for _ in range(3):
+                try:
+                    await self._call("CreateSchedule", lambda: client.create_schedule(**request))
+                except Conflict:
+                    pass
+                else:
+                    return EnsureOutcome.CREATED
+                try:
+                    existing = await self._call(
+                        "GetSchedule",
+                        lambda: client.get_schedule(Name=schedule.name, GroupName=self._group),
+                    )
+                except NotFound:
+                    continue
+                if _as_compared(existing) == _as_compared(request):
+                    return EnsureOutcome.UNCHANGED
+                await self._call("UpdateSchedule", lambda: client.update_schedule(**request))
+                return EnsureOutcome.UPDATED
+        raise SchedulerUnavailable(
+            f"EventBridge Scheduler: schedule {schedule.name} kept appearing and disappearing"
+        )
+
+    async def list(self) -> Sequence[PlannedSchedule]:
+        async with self._connected() as client:
+            names = await self._names(client)
+            # A few reads at a time: ListSchedules omits the target input, and a burst of
+            # GetSchedule calls is exactly what gets an account throttled.
+            limit = asyncio.Semaphore(4)
+
+            async def read(name: str) -> GetScheduleOutputTypeDef | None:
+                async with limit:
+                    try:
+                        return await self._call(
+                            "GetSchedule",
+                            lambda: client.get_schedule(Name=name, GroupName=self._group),
+                        )
+                    except NotFound:  # fired and deleted itself since the listing
+                        return None
+
+            found = await asyncio.gather(*(read(name) for name in names))
+        planned = [schedule for raw in found if raw and (schedule := _planned(raw))]
+        return sorted(planned, key=lambda schedule: (schedule.fire_at, schedule.name))
+
+    async def delete(self, name: str) -> None:
+        async with self._connected() as client:
+            await self._call(
+                "DeleteSchedule",
+                lambda: client.delete_schedule(Name=name, GroupName=self._group),
+            )
+
+    # The plumbing.
+
+    @property
+    def _group(self) -> str:
+        return self._config.group
+
+    def _new_client(self) -> Any:
+        config = self._config
+        return self._session.create_client(
+            "scheduler",
+            region_name=config.region,
+            endpoint_url=config.endpoint_url,
+            config=AioConfig(
+                retries={"total_max_attempts": 1},  # tenacity retries, see _call
+                connect_timeout=config.connect_timeout,
+                read_timeout=config.read_timeout,
+            ),
+        )
+
+    @asynccontextmanager
+    async def _connected(self) -> AsyncIterator[EventBridgeSchedulerClient]:
+        if self._client is not None:
+            yield self._client
+            return
+        async with self._new_client() as client:
+            yield client
+
+    async def _call(self, operation: str, call: Callable[[], Awaitable[T]]) -> T:
+        config = self._config
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(config.retry_attempts),
+            wait=backoff(config.backoff_initial, config.backoff_max),
+            retry=retry_if_exception(_is_transient),
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await call()
+        except (ClientError, BotoCoreError) as error:
+            raise _domain_error(operation, error) from error
+        raise AssertionError("tenacity neither returned nor raised")  # pragma: no cover
+
+    async def _ensure_group(self, client: EventBridgeSchedulerClient) -> None:
+        if self._group_ready:
+            return
+        try:
+            await self._call(
+                "GetScheduleGroup", lambda: client.get_schedule_group(Name=self._group)
+            )
+        except NotFound:
+            with suppress(Conflict):  # another process made it first: just as good
+                await self._call(
+                    "CreateScheduleGroup",
+                    lambda: client.create_schedule_group(
+                        Name=self._group, Tags=[{"Key": "app", "Value": "bestshot"}]
+                    ),
+                )
+        self._group_ready = True
+
+    async def _names(self, client: EventBridgeSchedulerClient) -> Sequence[str]:
+        names: builtins.list[str] = []
+        request: ListSchedulesInputTypeDef = {"GroupName": self._group}
+        while True:
+            try:
+                page = await self._call("ListSchedules", partial(client.list_schedules, **request))
+            except NotFound:  # no group yet, so nothing pending
+                return names
+            names.extend(summary["Name"] for summary in page.get("Schedules", []))
+            if not (token := page.get("NextToken")):
+                return names
+            request = {"GroupName": self._group, "NextToken": token}
+
+    def _request(self, schedule: PlannedSchedule) -> dict[str, Any]:
+        config = self._config
+        target: TargetTypeDef = {
+            "Arn": config.lambda_arn,
+            "RoleArn": config.role_arn,
+            "Input": json.dumps(schedule.target.to_json(), sort_keys=True),
+            "RetryPolicy": {
+                "MaximumRetryAttempts": config.target_retry_attempts,
+                "MaximumEventAgeInSeconds": config.target_max_event_age,
+            },
+        }
+        if config.dead_letter_arn:
+            target["DeadLetterConfig"] = {"Arn": config.dead_letter_arn}
+        return {
+            "Name": schedule.name,
+            "GroupName": config.group,
+            "Description": f"bestshot: {schedule.tournament_id} / {schedule.round_slug}"[:512],
+            "ScheduleExpression": schedule.expression,
+            "ScheduleExpressionTimezone": "UTC",
+            "FlexibleTimeWindow": {"Mode": "OFF"},
+            "Target": target,
+            "ActionAfterCompletion": "DELETE",
+            "State": "ENABLED",
+        }
+
+
+def _as_compared(schedule: GetScheduleOutputTypeDef | dict[str, Any]) -> dict[str, Any]:
+    """The parts of a schedule that `ensure` owns, in one shape for stored and planned ones.
+
+    The input is compared as parsed JSON, so that key order or spacing chosen by whoever wrote
+    it is no reason to update.
+    """
+    target = schedule.get("Target", {})
+    try:
+        target_input = json.loads(target.get("Input") or "null")
+    except ValueError:
+        target_input = target.get("Input")
+    return {
+        "expression": schedule.get("ScheduleExpression"),
+        "timezone": schedule.get("ScheduleExpressionTimezone") or "UTC",
+        "window": (schedule.get("FlexibleTimeWindow") or {}).get("Mode"),
+        "after": schedule.get("ActionAfterCompletion") or "NONE",
+        "state": schedule.get("State") or "ENABLED",
+        "description": schedule.get("Description") or "",
+        "arn": target.get("Arn"),
+        "role": target.get("RoleArn"),
+        "input": target_input,
+        "retry": target.get("RetryPolicy") or {},
+        "dead_letter": (target.get("DeadLetterConfig") or {}).get("Arn"),
+    }
+
+
+_ROUND_PATH = re.compile(r"/tournaments/(?P<tournament>[^/]+)/matches/(?P<round>[^/]+)/?$")
+
+
+def _planned(raw: GetScheduleOutputTypeDef) -> PlannedSchedule | None:
+    """A stored schedule read back as the domain's value, or None (logged) if it is not ours."""
+    name = raw.get("Name", "?")
+    try:
+        fire_at = parse_expression(
+            raw.get("ScheduleExpression", ""), raw.get("ScheduleExpressionTimezone") or "UTC"
+        )
+        data = json.loads(raw.get("Target", {}).get("Input") or "")
+        target = ScheduleTarget(
+            round_url=str(data["roundUrl"]),
+            standings_url=str(data["standingsUrl"]),
+            target_env=str(data["targetEnv"]),
+        )
+        match = _ROUND_PATH.search(urlsplit(target.round_url).path)
+        if match is None:
+            raise InvalidInput(f"roundUrl {target.round_url!r} names no tournament and round")
+    except (InvalidInput, ValueError, KeyError, TypeError) as error:
+        log.warning("skipping schedule %s: not one of bestshot's (%s)", name, error)
+        return None
+    return PlannedSchedule(
+        name=name,
+        expression=raw["ScheduleExpression"],
+        fire_at=fire_at,
+        tournament_id=unquote(match["tournament"]),
+        round_slug=unquote(match["round"]),
+        target=target,
+    )
+
+
+def parse_expression(expression: str, timezone: str = "UTC") -> datetime:
+    """The one moment an `at(...)` or a `cron(M H D MON ? YYYY)` fires, in UTC.
+
+    The domain reads the expression; the zone is the schedule's `ScheduleExpressionTimezone`,
+    UTC for every schedule of ours but not necessarily for one made by hand. Raises
+    InvalidInput for anything that does not name a single moment (rate(), wildcards).
+    """
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise InvalidInput(f"unknown time zone {timezone!r}") from error
+    wall_clock = fire_time_of(expression)  # the expression's fields, labelled UTC
+    return wall_clock.replace(tzinfo=zone).astimezone(UTC)

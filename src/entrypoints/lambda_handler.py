@@ -1,0 +1,376 @@
+"""The Lambda `caller-scores-and-standings`: what an EventBridge schedule fires.
+
+The event is the schedule's target input: `{"roundUrl": ..., "standingsUrl": ...,
+"targetEnv": "demo" | "production"}`. The handler checks that both URLs point at the API
+configured for that environment (a schedule must never be able to send the internal token to
+another host), PATCHes the round then the standings through `adapters.caller`, writes one JSON
+line to the log, and raises on any failure so that Lambda's retries and the dead-letter queue
+apply (the original swallowed every error and reported success).
+
+Configuration (environment variables):
+
+- `API_DOMAIN`: the production API, `api.example.com` or `https://api.example.com[:port][/prefix]`;
+  https only.
+- `API_DOMAIN_DEMO`: the demo API, e.g. `http://127.0.0.1:8000` (http allowed). Unset: events
+  with `targetEnv` demo are refused.
+- `INTERNAL_SERVICE_TOKEN` (required): sent as `X-Internal-Token`.
+- `INTERNAL_SERVICE_TOKEN_DEMO`: the demo API's token (default: `INTERNAL_SERVICE_TOKEN`).
+- `CALLER_ATTEMPTS` (3), `CALLER_READ_TIMEOUT` (30 seconds): patience per PATCH.
+- `SENTRY_DSN`, `SENTRY_ENVIRONMENT`: report failures to Sentry, secrets scrubbed.
+
+Cold start matters (the original used 139 MB per invocation): this module imports only the
+standard library, the caller (httpx, tenacity) and the domain's error classes. Sentry is imported
+on the first invocation that has a DSN. An import-linter contract keeps it that way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import SplitResult, unquote, urlsplit
+
+import httpx
+
+from adapters.caller import (
+    TOKEN_HEADER,
+    CallerConfig,
+    CallFailed,
+    CallSummary,
+    call_round_and_standings,
+)
+from bestshot_domain.errors import BestshotError, InvalidInput
+
+__all__ = ["HandlerMisconfigured", "InvalidEvent", "RefusedTarget", "handler", "scrub_event"]
+
+ENVIRONMENTS = ("demo", "production")
+_DOMAIN_VARIABLES = {"production": "API_DOMAIN", "demo": "API_DOMAIN_DEMO"}
+_TOKEN_VARIABLES = {"production": "INTERNAL_SERVICE_TOKEN", "demo": "INTERNAL_SERVICE_TOKEN_DEMO"}
+_MAX_URL = 2048
+_UNSAFE = re.compile(r"[\s\\\x00-\x1f\x7f]")  # whitespace, backslashes, control characters
+_ROUND = re.compile(r"^/api/v2/data-provider/tournaments/(?P<tournament>[^/]+)/matches/[^/]+$")
+_STANDINGS = re.compile(r"^/api/v2/data-provider/tournaments/(?P<tournament>[^/]+)/standings$")
+
+
+class InvalidEvent(InvalidInput):
+    """The event is not a schedule's target input; names the field."""
+
+
+class RefusedTarget(InvalidInput):
+    """A URL that is not the configured API for its environment: the token is not sent."""
+
+
+class HandlerMisconfigured(BestshotError):
+    """The function's environment lacks a setting, or has one that cannot be right."""
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where one environment's API lives."""
+
+    scheme: str
+    host: str
+    port: int
+    prefix: str  # a path the API is mounted under, "" usually
+
+    @property
+    def netloc(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host  # an IPv6 address
+        default = 443 if self.scheme == "https" else 80
+        return host if self.port == default else f"{host}:{self.port}"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    round_url: str
+    standings_url: str
+    environment: str
+    token: str = field(repr=False)
+
+
+def handler(event: Any, context: Any) -> dict[str, Any]:
+    """Lambda's entry point. Returns the caller's summary; raises on any failure."""
+    started = time.perf_counter()
+    record: dict[str, Any] = {"function": "caller-scores-and-standings"}
+    request_id = getattr(context, "aws_request_id", None)
+    if request_id:
+        record["requestId"] = request_id
+    secrets = _secrets(os.environ)
+    if sentry_problem := _start_sentry(os.environ.get("SENTRY_DSN"), secrets):
+        record["sentry"] = sentry_problem  # reporting is broken; the scores still get updated
+    try:
+        target = parse_event(event, os.environ)
+        record.update(
+            targetEnv=target.environment,
+            roundUrl=target.round_url,
+            standingsUrl=target.standings_url,
+        )
+        summary = call_round_and_standings(
+            target.round_url,
+            target.standings_url,
+            token=target.token,
+            config=_caller_config(os.environ),
+            client=_client(),
+        )
+    except Exception as error:  # every failure gets its log line, then goes on up to Lambda
+        record.update(outcome="failed", error=type(error).__name__, detail=str(error))
+        if isinstance(error, CallFailed):
+            record.update(url=error.url, status=error.status, attempts=error.attempts)
+        _log(record, started, level="error", secrets=secrets)
+        _report(error)
+        raise
+    record.update(outcome="done", **_logged(summary))
+    _log(record, started, level="info", secrets=secrets)
+    return summary.to_json()
+
+
+def parse_event(event: Any, environ: Mapping[str, str]) -> Target:
+    """Validate the event and check its URLs against the configured API of its environment."""
+    if not isinstance(event, Mapping):
+        raise InvalidEvent(f"the event must be a JSON object, got {type(event).__name__}")
+    environment = _field(event, "targetEnv")
+    if environment not in ENVIRONMENTS:
+        raise InvalidEvent(f"targetEnv must be one of {', '.join(ENVIRONMENTS)}: {environment!r}")
+    origin = _origin(environ, environment)
+    round_url, round_tournament = _checked(event, "roundUrl", _ROUND, origin, environment)
+    standings_url, standings_tournament = _checked(
+        event, "standingsUrl", _STANDINGS, origin, environment
+    )
+    if round_tournament != standings_tournament:
+        raise InvalidEvent(
+            f"roundUrl and standingsUrl name different tournaments: "
+            f"{round_tournament!r} and {standings_tournament!r}"
+        )
+    return Target(round_url, standings_url, environment, _token(environ, environment))
+
+
+def _field(event: Mapping[str, Any], name: str) -> str:
+    if name not in event:
+        raise InvalidEvent(f"{name} is missing")
+    value = event[name]
+    if not isinstance(value, str) or not value:
+        raise InvalidEvent(f"{name} must be a non-empty string")
+    return value
+
+
+def _origin(environ: Mapping[str, str], environment: str) -> Origin:
+    variable = _DOMAIN_VARIABLES[environment]
+    value = environ.get(variable, "").strip()
+    if not value:
+        raise RefusedTarget(f"no API is configured for targetEnv {environment} ({variable})")
+    schemes = ("https",) if environment == "production" else ("https", "http")
+    try:
+        parts = urlsplit(value if "://" in value else f"https://{value}")
+        port = parts.port
+    except ValueError:
+        parts, port = urlsplit(""), -1
+    if (
+        parts.scheme not in schemes
+        or not parts.hostname
+        or "@" in parts.netloc
+        or port == -1
+        or parts.query
+        or parts.fragment
+        or _UNSAFE.search(value)
+    ):
+        raise HandlerMisconfigured(
+            f"{variable} must be a host or an {' or '.join(schemes)} origin, got {value!r}"
+        )
+    return Origin(
+        scheme=parts.scheme,
+        host=parts.hostname.lower(),
+        port=port or (443 if parts.scheme == "https" else 80),
+        prefix=parts.path.rstrip("/"),
+    )
+
+
+def _checked(
+    event: Mapping[str, Any], name: str, shape: re.Pattern[str], origin: Origin, environment: str
+) -> tuple[str, str]:
+    """The URL rebuilt from the configured origin and the checked path, and its tournament."""
+    value = _field(event, name)
+    if len(value) > _MAX_URL or _UNSAFE.search(value):
+        raise RefusedTarget(f"{name} is not a plain URL")
+    try:
+        parts = urlsplit(value)
+    except ValueError as error:  # e.g. an unbalanced IPv6 bracket
+        raise RefusedTarget(f"{name} is not a URL: {error}") from None
+    if "@" in parts.netloc:
+        # `https://api.example.com@evil.com/` has the host evil.com; and nothing of ours ever
+        # needs a user name or password in a URL.
+        raise RefusedTarget(f"{name} must carry no user-info (user@host): {_safe(parts)}")
+    if not _same_origin(parts, origin):
+        raise RefusedTarget(
+            f"{name} is not on the API configured for {environment} "
+            f"({origin.scheme}://{origin.netloc}): {_safe(parts)}"
+        )
+    if parts.query or parts.fragment:
+        raise RefusedTarget(f"{name} must have no query or fragment")
+    path = parts.path
+    if origin.prefix:
+        if not path.startswith(f"{origin.prefix}/"):
+            raise RefusedTarget(f"{name} is not under {origin.prefix}/")
+        path = path[len(origin.prefix) :]
+    segments = [unquote(segment) for segment in path.split("/")]
+    matched = shape.match(path)
+    if matched is None or any(s in {".", ".."} or "/" in s for s in segments):
+        raise InvalidEvent(f"{name} is not a data-provider {name.removesuffix('Url')} URL: {path}")
+    return (
+        f"{origin.scheme}://{origin.netloc}{origin.prefix}{path}",
+        unquote(matched["tournament"]),
+    )
+
+
+def _same_origin(parts: SplitResult, origin: Origin) -> bool:
+    if parts.scheme.lower() != origin.scheme or not parts.hostname:
+        return False
+    try:
+        port = parts.port or (443 if origin.scheme == "https" else 80)
+    except ValueError:
+        return False
+    return parts.hostname.lower() == origin.host and port == origin.port
+
+
+def _safe(parts: SplitResult) -> str:
+    """A refused URL as it may be logged: without any user-info it carried."""
+    host = parts.netloc.rpartition("@")[2]
+    return f"{parts.scheme}://{host}{parts.path}"
+
+
+def _token(environ: Mapping[str, str], environment: str) -> str:
+    token = environ.get(_TOKEN_VARIABLES[environment]) or environ.get("INTERNAL_SERVICE_TOKEN")
+    if not token:
+        raise HandlerMisconfigured("INTERNAL_SERVICE_TOKEN is not set")
+    return token
+
+
+def _caller_config(environ: Mapping[str, str]) -> CallerConfig:
+    try:
+        attempts = int(environ.get("CALLER_ATTEMPTS", "3"))
+        read_timeout = float(environ.get("CALLER_READ_TIMEOUT", "30"))
+    except ValueError as error:
+        raise HandlerMisconfigured(f"CALLER_ATTEMPTS or CALLER_READ_TIMEOUT: {error}") from None
+    if attempts < 1 or read_timeout <= 0:
+        raise HandlerMisconfigured("CALLER_ATTEMPTS and CALLER_READ_TIMEOUT must be positive")
+    return CallerConfig(attempts=attempts, read_timeout=read_timeout)
+
+
+_shared_client: httpx.Client | None = None
+
+
+def _client() -> httpx.Client:
+    """One client per container, so that a warm Lambda reuses its TLS connections."""
+    global _shared_client  # noqa: PLW0603 - the container's one connection pool
+    if _shared_client is None:
+        _shared_client = httpx.Client(follow_redirects=False)
+    return _shared_client
+
+
+# The log line.
+
+
+def _logged(summary: CallSummary) -> dict[str, Any]:
+    # The round's body is the update summary, small and worth keeping; the standings' body is
+    # every table of the tournament, returned to the caller but too big to log each time.
+    standings = summary.standings.to_json()
+    standings.pop("body", None)
+    return {"round": summary.round.to_json(), "standings": standings}
+
+
+def _log(record: dict[str, Any], started: float, *, level: str, secrets: list[str]) -> None:
+    record = {"level": level, **record, "durationMs": round((time.perf_counter() - started) * 1000)}
+    line = json.dumps(record, separators=(",", ":"), default=str, ensure_ascii=False)
+    for secret in secrets:
+        line = line.replace(secret, "[Filtered]")
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+# Sentry: imported only when a DSN is configured, on the first invocation.
+
+_SECRET_KEYS = frozenset(
+    {
+        TOKEN_HEADER.lower(),
+        "x_internal_token",
+        "internal_service_token",
+        "internal_service_token_demo",
+        "token",
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+    }
+)
+_FILTERED = "[Filtered]"
+_sentry_dsn: str | None = None
+
+
+def _secrets(environ: Mapping[str, str]) -> list[str]:
+    values = {environ.get(variable, "") for variable in _TOKEN_VARIABLES.values()}
+    for value in list(values):  # each token of a comma-separated list being rotated
+        values.update(part.strip() for part in value.split(","))
+    # Longest first, so that a token containing another is filtered whole.
+    return sorted((value for value in values if len(value) >= 4), key=len, reverse=True)
+
+
+def scrub_event(event: Any, secrets: list[str]) -> Any:
+    """A copy of a Sentry event with secret headers blanked and every token value filtered."""
+    if isinstance(event, Mapping):
+        return {
+            key: _FILTERED
+            if isinstance(key, str) and key.lower() in _SECRET_KEYS
+            else scrub_event(value, secrets)
+            for key, value in event.items()
+        }
+    if isinstance(event, list | tuple):
+        # Headers are sometimes [name, value] pairs rather than a mapping.
+        if len(event) == 2 and isinstance(event[0], str) and event[0].lower() in _SECRET_KEYS:
+            return [event[0], _FILTERED]
+        return [scrub_event(item, secrets) for item in event]
+    if isinstance(event, str):
+        for secret in secrets:
+            event = event.replace(secret, _FILTERED)
+        return event
+    return event
+
+
+def _start_sentry(dsn: str | None, secrets: list[str]) -> str | None:
+    """Start the SDK once per DSN; what went wrong if it could not start (a malformed DSN)."""
+    global _sentry_dsn  # noqa: PLW0603 - the SDK is process-wide; start it once per DSN
+    if not dsn or dsn == _sentry_dsn:
+        return None
+    import sentry_sdk  # noqa: PLC0415 - only with a DSN: it costs ~100 ms of cold start
+    from sentry_sdk.integrations.aws_lambda import AwsLambdaIntegration  # noqa: PLC0415
+
+    def before_send(event: Any, _hint: Any) -> Any:
+        return scrub_event(event, secrets)
+
+    try:
+        sentry_sdk.init(
+            dsn=dsn,
+            environment=os.environ.get("SENTRY_ENVIRONMENT"),
+            integrations=[AwsLambdaIntegration(timeout_warning=True)],
+            before_send=before_send,
+            before_breadcrumb=lambda crumb, _hint: scrub_event(crumb, secrets),
+        )
+    except Exception as error:  # any failure here must not stop the update
+        return f"SENTRY_DSN unusable: {type(error).__name__}"
+    _sentry_dsn = dsn
+    return None
+
+
+def _report(error: BaseException) -> None:
+    # The AWS Lambda integration reports what escapes the handler, but only from the second
+    # invocation on (it wraps the runtime's next call), so failures are captured here as well;
+    # the SDK's dedupe drops the second report of the same exception.
+    if _sentry_dsn is None:
+        return
+    import sentry_sdk  # noqa: PLC0415 - already imported by _start_sentry
+
+    sentry_sdk.capture_exception(error)
+    sentry_sdk.flush(timeout=2.0)

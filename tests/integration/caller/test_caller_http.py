@@ -1,0 +1,176 @@
+"""The caller against a real HTTP server on loopback."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from adapters.caller import (
+    CallerConfig,
+    CallRejected,
+    CallUnavailable,
+    call_round_and_standings,
+    call_round_and_standings_async,
+)
+from tests.integration.caller.scripted_api import (
+    ROUND_PATH,
+    STANDINGS_PATH,
+    TOKEN,
+    Answer,
+    ScriptedAPI,
+)
+
+pytestmark = pytest.mark.integration
+
+FAST = CallerConfig(attempts=3, backoff_initial=0.01, backoff_max=0.05, read_timeout=5.0)
+
+
+def test_patches_the_round_then_the_standings_with_the_token(api: ScriptedAPI) -> None:
+    api.then(ROUND_PATH, Answer(200, {"updated": 3, "unchanged": 7}))
+    api.then(STANDINGS_PATH, Answer(200, {"tables": [{"group": None, "rows": []}]}))
+
+    summary = call_round_and_standings(
+        api.url(ROUND_PATH), api.url(STANDINGS_PATH), token=TOKEN, config=FAST
+    )
+
+    assert [(seen.method, seen.path) for seen in api.seen] == [
+        ("PATCH", ROUND_PATH),
+        ("PATCH", STANDINGS_PATH),
+    ]
+    assert all(seen.headers["X-Internal-Token"] == TOKEN for seen in api.seen)
+    assert summary.round.status == 200
+    assert summary.round.body == {"updated": 3, "unchanged": 7}
+    assert summary.round.attempts == 1
+    assert summary.standings.body == {"tables": [{"group": None, "rows": []}]}
+    as_json = summary.to_json()
+    assert as_json["round"]["status"] == 200
+    assert as_json["standings"]["url"] == api.url(STANDINGS_PATH)
+
+
+def test_two_503_then_success_is_retried(api: ScriptedAPI) -> None:
+    api.then(ROUND_PATH, Answer(503, {"title": "busy"}), Answer(503, {"title": "busy"}))
+
+    summary = call_round_and_standings(
+        api.url(ROUND_PATH), api.url(STANDINGS_PATH), token=TOKEN, config=FAST
+    )
+
+    assert api.paths() == [ROUND_PATH, ROUND_PATH, ROUND_PATH, STANDINGS_PATH]
+    assert summary.round.attempts == 3
+    assert summary.round.status == 200
+    assert summary.standings.attempts == 1
+
+
+def test_a_403_is_not_retried_and_never_shows_the_token(api: ScriptedAPI) -> None:
+    # A careless server echoing the token: the message must still not carry it.
+    api.then(ROUND_PATH, Answer(403, {"title": "Forbidden", "detail": f"bad token {TOKEN}"}))
+
+    with pytest.raises(CallRejected) as caught:
+        call_round_and_standings(
+            api.url(ROUND_PATH), api.url(STANDINGS_PATH), token=TOKEN, config=FAST
+        )
+
+    error = caught.value
+    assert api.paths() == [ROUND_PATH]  # once, and the standings never asked
+    assert error.status == 403
+    assert error.attempts == 1
+    assert error.url == api.url(ROUND_PATH)
+    assert "403" in str(error)
+    assert ROUND_PATH in str(error)
+    assert TOKEN not in str(error)
+    assert TOKEN not in repr(error.args)
+
+
+def test_5xx_until_the_attempts_run_out(api: ScriptedAPI) -> None:
+    api.then(ROUND_PATH, *[Answer(502, "bad gateway")] * 5)
+
+    with pytest.raises(CallUnavailable, match=r"after 3 attempts: HTTP 502 \(bad gateway\)") as c:
+        call_round_and_standings(
+            api.url(ROUND_PATH), api.url(STANDINGS_PATH), token=TOKEN, config=FAST
+        )
+
+    assert c.value.status == 502
+    assert c.value.attempts == 3
+    assert api.paths() == [ROUND_PATH] * 3
+
+
+def test_the_standings_failing_after_the_round_names_the_standings(api: ScriptedAPI) -> None:
+    api.then(STANDINGS_PATH, *[Answer(500, {"title": "boom"})] * 3)
+
+    with pytest.raises(CallUnavailable) as caught:
+        call_round_and_standings(
+            api.url(ROUND_PATH), api.url(STANDINGS_PATH), token=TOKEN, config=FAST
+        )
+
+    assert caught.value.url == api.url(STANDINGS_PATH)
+    assert api.paths() == [ROUND_PATH] + [STANDINGS_PATH] * 3
+
+
+def test_a_server_too_slow_to_answer_times_out_and_is_retried(api: ScriptedAPI) -> None:
+    api.then(ROUND_PATH, Answer(200, {"late": True}, delay=1.0))
+    patient_once = CallerConfig(attempts=2, backoff_initial=0.01, read_timeout=0.2)
+
+    summary = call_round_and_standings(
+        api.url(ROUND_PATH), api.url(STANDINGS_PATH), token=TOKEN, config=patient_once
+    )
+
+    assert summary.round.attempts == 2
+    assert summary.round.body == {"path": ROUND_PATH, "ok": True}
+
+
+def test_nobody_listening_is_unavailable_with_no_status() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}{ROUND_PATH}"
+
+    with pytest.raises(CallUnavailable, match="ConnectError") as caught:
+        call_round_and_standings(url, url, token=TOKEN, config=FAST)
+
+    assert caught.value.status is None
+    assert caught.value.attempts == 3
+
+
+def test_a_redirect_is_not_followed(api: ScriptedAPI, elsewhere: ScriptedAPI) -> None:
+    api.then(ROUND_PATH, Answer(307, {}, headers={"Location": elsewhere.url(ROUND_PATH)}))
+
+    with pytest.raises(CallRejected, match="307"):
+        call_round_and_standings(
+            api.url(ROUND_PATH), api.url(STANDINGS_PATH), token=TOKEN, config=FAST
+        )
+
+    assert elsewhere.seen == []
+
+
+def test_a_body_that_is_not_json_is_kept_as_text(api: ScriptedAPI) -> None:
+    api.then(ROUND_PATH, Answer(200, "done"))
+
+    summary = call_round_and_standings(
+        api.url(ROUND_PATH), api.url(STANDINGS_PATH), token=TOKEN, config=FAST
+    )
+
+    assert summary.round.body == "done"
+
+
+async def test_the_async_form_retries_the_same_way(api: ScriptedAPI) -> None:
+    api.then(ROUND_PATH, Answer(503), Answer(503))
+
+    summary = await call_round_and_standings_async(
+        api.url(ROUND_PATH), api.url(STANDINGS_PATH), token=TOKEN, config=FAST
+    )
+
+    assert api.paths() == [ROUND_PATH] * 3 + [STANDINGS_PATH]
+    assert summary.round.attempts == 3
+    assert all(seen.headers["X-Internal-Token"] == TOKEN for seen in api.seen)
+
+
+async def test_the_async_form_does_not_retry_a_4xx(api: ScriptedAPI) -> None:
+    api.then(ROUND_PATH, Answer(404, {"title": "Not Found", "detail": "no round round-36"}))
+
+    with pytest.raises(CallRejected, match="no round round-36") as caught:
+        await call_round_and_standings_async(
+            api.url(ROUND_PATH), api.url(STANDINGS_PATH), token=TOKEN, config=FAST
+        )
+
+    assert caught.value.status == 404
+    assert api.paths() == [ROUND_PATH]
