@@ -1,0 +1,295 @@
+"""The demo source: a simulated league season, deterministic from a seed and a clock.
+
+Twenty fictional clubs play a double round-robin (38 matchdays, `matchday-1` ...
+`matchday-38`, ten matches each, every pairing once at each ground). Matchday 20 kicks off on
+the anchor day; the others follow a weekly rhythm before and after it, so half a season is
+already played when the demo starts. A matchday's matches kick off in three waves: four at the
+first kickoff, four 2 h 30 later, two 5 h later.
+
+A match is scheduled before its kickoff, live from its kickoff until kickoff plus the match
+window (default 2 h 30) has passed on the `Clock`, with the goals scored so far, and finished
+after that, with its result. Results are drawn from Poisson distributions (about 1.5 home and
+1.2 away goals a match, shaded by each club's seeded strength), so tables look like real ones.
+Nothing here reads the real time: the same seed, reference and clock give the same answers.
+
+Reference: `SEED`, `SEED/YYYY-MM-DD` or `SEED/YYYY-MM-DDTHH:MM` (UTC): the seed, the anchor day
+(default: the clock's current day) and matchday 20's first kickoff (default 12:00 UTC). Pin
+the day when importing a tournament (`reference_for` does), or its kickoffs move every day.
+
+| simulated state                         | status    | ended   |
+|-----------------------------------------|-----------|---------|
+| before kickoff                          | scheduled |         |
+| from kickoff until kickoff + window     | live      |         |
+| after kickoff + window                  | finished  | regular |
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+
+from attrs import frozen
+
+from adapters.sources.parsed import ParsedMatch, RoundInfo, assemble_fixtures, round_observations
+from bestshot_domain.errors import InvalidInput
+from bestshot_domain.model import (
+    Ending,
+    Fixtures,
+    Match,
+    MatchStatus,
+    Observation,
+    Round,
+    RoundKind,
+    Score,
+    SourceTeam,
+)
+from bestshot_domain.ports import Clock
+
+PROVIDER = "demo"
+DEFAULT_MATCH_WINDOW = timedelta(hours=2, minutes=30)
+CURRENT_MATCHDAY = 20
+DEFAULT_FIRST_KICKOFF = time(12, 0)
+WAVES = (timedelta(0),) * 4 + (timedelta(hours=2, minutes=30),) * 4 + (timedelta(hours=5),) * 2
+LAST_WAVE = WAVES[-1]
+
+CLUBS: tuple[tuple[str, str, str], ...] = (
+    ("t01", "Aldmere Athletic", "ALD"),
+    ("t02", "Brackenford Rovers", "BRF"),
+    ("t03", "Caddow Town", "CAD"),
+    ("t04", "Dunmarsh United", "DUN"),
+    ("t05", "Eastwold City", "EWC"),
+    ("t06", "Fernleigh Albion", "FER"),
+    ("t07", "Glenharrow FC", "GLE"),
+    ("t08", "Hollowmere Wanderers", "HOL"),
+    ("t09", "Irkham Forge", "IRK"),
+    ("t10", "Juniper Vale", "JUN"),
+    ("t11", "Kestrel Bay", "KES"),
+    ("t12", "Larkspur Harriers", "LAR"),
+    ("t13", "Mossfield Rangers", "MOS"),
+    ("t14", "Northwick Orient", "NOR"),
+    ("t15", "Oakhaven Athletic", "OAK"),
+    ("t16", "Pellingham Borough", "PEL"),
+    ("t17", "Quarrington Vale", "QUA"),
+    ("t18", "Redstowe County", "RED"),
+    ("t19", "Saltmarsh Mariners", "SAL"),
+    ("t20", "Thistlewick Dynamo", "THI"),
+)
+MATCHDAYS = 2 * (len(CLUBS) - 1)
+
+HOME_GOALS = 1.5
+AWAY_GOALS = 1.2
+# A goal in match minute m happens m real minutes after kickoff in the first half, and 17 more
+# (a 15-minute break and first-half stoppage time) in the second.
+_SECOND_HALF_DELAY = 17
+
+_REFERENCE = re.compile(
+    r"^(?P<seed>\d{1,18})(?:/(?P<day>\d{4}-\d{2}-\d{2})(?:T(?P<time>\d{2}:\d{2}))?)?$"
+)
+
+
+@frozen
+class DemoReference:
+    seed: int
+    day: date | None = None
+    first_kickoff: time = DEFAULT_FIRST_KICKOFF
+
+    @classmethod
+    def parse(cls, reference: str) -> DemoReference:
+        found = _REFERENCE.match(reference.strip())
+        try:
+            if found is None:
+                raise ValueError("expected SEED, SEED/YYYY-MM-DD or SEED/YYYY-MM-DDTHH:MM")
+            day = date.fromisoformat(found["day"]) if found["day"] else None
+            first = time.fromisoformat(found["time"]) if found["time"] else DEFAULT_FIRST_KICKOFF
+        except ValueError as error:
+            raise InvalidInput(f"demo reference {reference!r}: {error}") from error
+        return cls(int(found["seed"]), day, first)
+
+    def __str__(self) -> str:
+        if self.day is None:
+            return str(self.seed)
+        return f"{self.seed}/{self.day.isoformat()}T{self.first_kickoff:%H:%M}"
+
+
+def reference_for(seed: int, now: datetime) -> str:
+    """A pinned reference whose current matchday kicks off on `now`'s day, soon after `now`.
+
+    The first wave is at the next quarter hour at least 15 minutes ahead, but early enough
+    that the last wave still kicks off that day; late in the evening some matches of the day
+    are therefore already under way or over.
+    """
+    moment = now.astimezone(UTC)
+    start_of_day = datetime.combine(moment.date(), time(0), tzinfo=UTC)
+    minutes = math.ceil((moment - start_of_day).total_seconds() / 60 / 15) * 15 + 15
+    latest = (24 * 60 - 15) - int(LAST_WAVE.total_seconds() // 60)
+    first = min(minutes, latest)
+    return str(DemoReference(seed, moment.date(), time(first // 60, first % 60)))
+
+
+@frozen
+class _Fixture:
+    matchday: int
+    home: int  # index into CLUBS
+    away: int
+    kickoff: datetime
+
+    @property
+    def external_id(self) -> str:
+        return f"md{self.matchday:02d}-{CLUBS[self.home][0]}-{CLUBS[self.away][0]}"
+
+
+def _pairings(order: Sequence[int]) -> list[list[tuple[int, int]]]:
+    """n-1 rounds where everyone meets everyone once (the circle method).
+
+    Each pair's home side is the one that has been at home less often so far, then the one that
+    was away last time, so no club spends half a season on the road.
+    """
+    teams = list(order)
+    n = len(teams)
+    homes = dict.fromkeys(teams, 0)
+    away_last = dict.fromkeys(teams, False)
+    rounds = []
+    for _ in range(n - 1):
+        pairs = []
+        for i in range(n // 2):
+            a, b = teams[i], teams[n - 1 - i]
+            key_a = (homes[a], not away_last[a], a)
+            key_b = (homes[b], not away_last[b], b)
+            home, away = (a, b) if key_a < key_b else (b, a)
+            homes[home] += 1
+            pairs.append((home, away))
+        for home, away in pairs:
+            away_last[home], away_last[away] = False, True
+        rounds.append(pairs)
+        teams = [teams[0], teams[-1], *teams[1:-1]]
+    return rounds
+
+
+def _schedule(reference: DemoReference, today: date) -> list[_Fixture]:
+    order = list(range(len(CLUBS)))
+    random.Random(f"demo:{reference.seed}:order")  # noqa: S311 - a simulation, not a secret.shuffle(order)
+    first_half = _pairings(order)
+    season = first_half + [[(away, home) for home, away in pairs] for pairs in first_half]
+    anchor = datetime.combine(reference.day or today, reference.first_kickoff, tzinfo=UTC)
+    fixtures = []
+    for matchday, pairs in enumerate(season, start=1):
+        start = anchor + timedelta(weeks=matchday - CURRENT_MATCHDAY)
+        for (home, away), wave in zip(pairs, WAVES, strict=True):
+            fixtures.append(_Fixture(matchday, home, away, start + wave))
+    return fixtures
+
+
+def _strengths(seed: int) -> list[tuple[float, float]]:
+    """(attack, defensive weakness) per club: 1.0 is average."""
+    rng = random.Random(f"demo:{seed}:strength")  # noqa: S311 - a simulation
+    return [(rng.uniform(0.7, 1.35), rng.uniform(0.75, 1.3)) for _ in CLUBS]
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    # Knuth's method: fine for the small means of football scores.
+    limit, goals, product = math.exp(-mean), 0, rng.random()
+    while product > limit and goals < 9:
+        goals += 1
+        product *= rng.random()
+    return goals
+
+
+def _goal_offsets(rng: random.Random, goals: int) -> list[timedelta]:
+    minutes = sorted(rng.randint(1, 90) for _ in range(goals))
+    return [
+        timedelta(minutes=m if m <= 45 else m + _SECOND_HALF_DELAY)  # when they happen
+        for m in minutes
+    ]
+
+
+@frozen
+class _Result:
+    home: list[timedelta]  # when each home goal is scored, after kickoff
+    away: list[timedelta]
+
+
+def _result(seed: int, fixture: _Fixture, strengths: list[tuple[float, float]]) -> _Result:
+    rng = random.Random(f"demo:{seed}:{fixture.external_id}")  # noqa: S311 - a simulation
+    home_attack, home_weakness = strengths[fixture.home]
+    away_attack, away_weakness = strengths[fixture.away]
+    home = _poisson(rng, HOME_GOALS * home_attack * away_weakness)
+    away = _poisson(rng, AWAY_GOALS * away_attack * home_weakness)
+    return _Result(_goal_offsets(rng, home), _goal_offsets(rng, away))
+
+
+def _observe(fixture: _Fixture, result: _Result, now: datetime, window: timedelta) -> Observation:
+    elapsed = now - fixture.kickoff
+    if elapsed < timedelta(0):
+        return Observation(fixture.external_id, MatchStatus.SCHEDULED, kickoff=fixture.kickoff)
+    if elapsed < window:
+        scored = [t for t in result.home + result.away if t <= elapsed]
+        return Observation(
+            fixture.external_id,
+            MatchStatus.LIVE,
+            score=Score(
+                sum(1 for t in result.home if t <= elapsed),
+                sum(1 for t in result.away if t <= elapsed),
+            ),
+            kickoff=fixture.kickoff,
+            changed_at=fixture.kickoff + max(scored, default=timedelta(0)),
+        )
+    return Observation(
+        fixture.external_id,
+        MatchStatus.FINISHED,
+        score=Score(len(result.home), len(result.away)),
+        ended=Ending.REGULAR,
+        kickoff=fixture.kickoff,
+        changed_at=fixture.kickoff + window,
+    )
+
+
+def simulate(
+    reference: str, now: datetime, window: timedelta = DEFAULT_MATCH_WINDOW
+) -> list[ParsedMatch]:
+    """Every match of the demo season as it stands at `now`."""
+    ref = DemoReference.parse(reference)
+    strengths = _strengths(ref.seed)
+    teams = [SourceTeam(club_id, name, code) for club_id, name, code in CLUBS]
+    return [
+        ParsedMatch(
+            round=RoundInfo(
+                f"matchday-{fixture.matchday}",
+                f"Matchday {fixture.matchday}",
+                RoundKind.LEAGUE,
+                str(fixture.matchday),
+            ),
+            home=teams[fixture.home],
+            away=teams[fixture.away],
+            observation=_observe(fixture, _result(ref.seed, fixture, strengths), now, window),
+        )
+        for fixture in _schedule(ref, now.astimezone(UTC).date())
+    ]
+
+
+class DemoSource:
+    """`ResultSource` of the simulated season; results appear as the clock moves on."""
+
+    def __init__(self, clock: Clock, match_window: timedelta = DEFAULT_MATCH_WINDOW) -> None:
+        if match_window <= timedelta(0):
+            raise ValueError(f"the match window is positive, got {match_window}")
+        self._clock = clock
+        self._window = match_window
+
+    @property
+    def provider(self) -> str:
+        return PROVIDER
+
+    async def aclose(self) -> None:
+        """Nothing to release; here so every source closes the same way."""
+
+    async def fixtures(self, reference: str) -> Fixtures:
+        return assemble_fixtures(PROVIDER, simulate(reference, self._clock.now(), self._window))
+
+    async def round_observations(
+        self, reference: str, round_: Round, matches: Sequence[Match]
+    ) -> Sequence[Observation]:
+        season = simulate(reference, self._clock.now(), self._window)
+        return round_observations(season, round_.slug, (match.external_id for match in matches))

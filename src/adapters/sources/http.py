@@ -1,0 +1,327 @@
+"""The HTTP client every provider shares.
+
+One `ProviderClient` per provider: an httpx `AsyncClient` with connect and read timeouts and a
+descriptive User-Agent, a rate limit (aiolimiter) held around every attempt, and retries
+(tenacity) with exponential backoff and jitter on network errors, timeouts, 429 and 5xx. A
+`Retry-After` header (seconds or an HTTP date) replaces the backoff for that wait; one longer
+than `HttpPolicy.max_retry_after` ends the retries at once. Nothing else is retried.
+
+How failures become domain errors:
+
+| what happened                                   | error              | retried |
+|-------------------------------------------------|--------------------|---------|
+| network error, timeout, 429, 5xx                | SourceUnavailable  | yes, then gives up |
+| 401, 403, or a challenge page (any status)      | SourceBlocked      | never   |
+| any other 4xx, too many redirects, a bad URL    | SourceUnavailable  | never   |
+
+Messages name the provider and the URL path, never headers (the football-data.org token
+travels in one) nor the query string.
+
+Some providers say when to come back in a header of their own (football-data.org:
+`X-RequestCounter-Reset`); `retry_after_headers` lists the headers read, in order.
+
+`sleep` and `now` are injectable so tests can record the waits the client asks for instead of
+waiting them, and `limiter` so tests can count requests per window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime
+from importlib import metadata
+from types import TracebackType
+from typing import Self
+
+import httpx
+from aiolimiter import AsyncLimiter
+from attrs import field, frozen
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+    wait_random,
+)
+from tenacity.wait import wait_base
+
+from bestshot_domain.errors import SourceBlocked, SourceUnavailable
+
+log = logging.getLogger("bestshot.sources")
+
+Sleep = Callable[[float], Awaitable[None]]
+Now = Callable[[], datetime]
+Limiter = AbstractAsyncContextManager[None]
+
+JSON_ACCEPT = "application/json"
+HTML_ACCEPT = "text/html,application/xhtml+xml"
+
+# Markers of the bot-protection pages providers answer plain clients with (Cloudflare's
+# "Just a moment...", SofaScore's `{"error": {"reason": "challenge"}}`, captcha walls).
+_CHALLENGE_MARKERS = ("challenge", "captcha", "just a moment", "cf-chl", "attention required")
+_CHALLENGE_STATUSES = frozenset({403, 429, 503})
+
+
+def user_agent() -> str:
+    """Who we are, so that a provider's operator can tell our traffic apart and reach us."""
+    try:
+        version = metadata.version("bestshot")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        version = "0"
+    return (
+        f"bestshot/{version} (football scores and standings updater; "
+        f"python-httpx/{httpx.__version__})"
+    )
+
+
+@frozen
+class RateLimit:
+    """At most `requests` requests in any window of `per_seconds` seconds."""
+
+    requests: int = field()
+    per_seconds: float = field()
+
+    @requests.validator
+    def _positive_requests(self, attribute: object, value: int) -> None:
+        if value < 1:
+            raise ValueError(f"a rate limit allows at least one request, got {value}")
+
+    @per_seconds.validator
+    def _positive_window(self, attribute: object, value: float) -> None:
+        if value <= 0:
+            raise ValueError(f"a rate limit window is positive, got {value}")
+
+    def __str__(self) -> str:
+        return f"{self.requests}/{self.per_seconds:g}"
+
+
+@frozen
+class HttpPolicy:
+    """Timeouts, retries and the rate limit of one provider's client."""
+
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    attempts: int = 4  # the first try included
+    backoff_initial: float = 1.0
+    backoff_max: float = 30.0
+    backoff_jitter: float = 1.0
+    max_retry_after: float = 120.0  # a longer Retry-After gives up instead of waiting
+    rate_limit: RateLimit = RateLimit(30, 60.0)
+
+
+class _Retryable(Exception):
+    """A failure worth another attempt; `retry_after` is the server's wish, in seconds."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class _RetryAfterOrBackoff(wait_base):
+    """Wait what `Retry-After` asked for when the server said so, else the backoff."""
+
+    def __init__(self, backoff: wait_base) -> None:
+        self._backoff = backoff
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        outcome = retry_state.outcome
+        error = outcome.exception() if outcome is not None else None
+        if isinstance(error, _Retryable) and error.retry_after is not None:
+            return error.retry_after
+        return float(self._backoff(retry_state))
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a `Retry-After` header (delta-seconds or an HTTP date), or None."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # an HTTP date is GMT by definition
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def is_challenge(response: httpx.Response) -> bool:
+    """Whether a response is a bot-protection page rather than the provider's answer."""
+    if response.headers.get("cf-mitigated", "").lower() == "challenge":
+        return True
+    if response.status_code not in _CHALLENGE_STATUSES:
+        return False
+    head = response.content[:4096].decode("utf-8", "replace").lower()
+    return any(marker in head for marker in _CHALLENGE_MARKERS)
+
+
+def _where(url: str) -> str:
+    """The URL's path, for messages: never the query string or the host's credentials."""
+    try:
+        return httpx.URL(url).path or "/"
+    except httpx.InvalidURL:
+        return "<invalid URL>"
+
+
+async def _sleep(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ProviderClient:
+    """GETs from one provider, politely, turning every failure into a domain error."""
+
+    def __init__(
+        self,
+        provider: str,
+        base_url: str,
+        policy: HttpPolicy | None = None,
+        *,
+        accept: str = JSON_ACCEPT,
+        headers: Mapping[str, str] | None = None,
+        limiter: Limiter | None = None,
+        sleep: Sleep = _sleep,
+        now: Now = _utcnow,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry_after_headers: tuple[str, ...] = ("Retry-After",),
+    ) -> None:
+        self.provider = provider
+        self.base_url = base_url
+        self.policy = policy or HttpPolicy()
+        self._headers = {"User-Agent": user_agent(), "Accept": accept, **(headers or {})}
+        self._limiter: Limiter = limiter or AsyncLimiter(
+            self.policy.rate_limit.requests, self.policy.rate_limit.per_seconds
+        )
+        self._sleep = sleep
+        self._now = now
+        self._transport = transport
+        self._retry_after_headers = retry_after_headers
+        self._client: httpx.AsyncClient | None = None
+
+    def _http(self) -> httpx.AsyncClient:
+        # Created on first use, inside the running event loop that will also close it.
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                base_url=self.base_url,
+                headers=self._headers,
+                timeout=httpx.Timeout(
+                    self.policy.read_timeout, connect=self.policy.connect_timeout
+                ),
+                follow_redirects=True,
+                transport=self._transport,
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def get_bytes(self, url: str, params: Mapping[str, str] | None = None) -> bytes:
+        """The body of a successful GET of `url` (absolute, or relative to the base URL)."""
+        policy = self.policy
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(policy.attempts),
+            wait=_RetryAfterOrBackoff(
+                wait_exponential(multiplier=policy.backoff_initial, max=policy.backoff_max)
+                + wait_random(0, policy.backoff_jitter)
+            ),
+            retry=retry_if_exception_type(_Retryable),
+            sleep=self._sleep,
+            before_sleep=self._log_retry,
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await self._attempt(url, params)
+        except _Retryable as error:
+            raise SourceUnavailable(
+                self.provider, f"{error.reason}; gave up after {policy.attempts} attempts"
+            ) from error
+        raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
+
+    def _log_retry(self, retry_state: RetryCallState) -> None:
+        outcome = retry_state.outcome
+        error = outcome.exception() if outcome is not None else None
+        wait = retry_state.next_action.sleep if retry_state.next_action else 0.0
+        log.warning(
+            "%s: %s; retrying in %.1f s (attempt %d of %d)",
+            self.provider,
+            error,
+            wait,
+            retry_state.attempt_number,
+            self.policy.attempts,
+        )
+
+    async def _attempt(self, url: str, params: Mapping[str, str] | None) -> bytes:
+        where = _where(url)
+        async with self._limiter:
+            try:
+                response = await self._http().get(url, params=params)
+            except httpx.TimeoutException as error:
+                raise _Retryable(f"timed out fetching {where} ({type(error).__name__})") from error
+            except (httpx.NetworkError, httpx.RemoteProtocolError) as error:
+                raise _Retryable(
+                    f"network error fetching {where} ({type(error).__name__})"
+                ) from error
+            except (httpx.HTTPError, httpx.InvalidURL) as error:
+                raise SourceUnavailable(
+                    self.provider, f"cannot fetch {where} ({type(error).__name__})"
+                ) from error
+        return self._check(response, where)
+
+    def _retry_after(self, response: httpx.Response) -> float | None:
+        for name in self._retry_after_headers:
+            seconds = parse_retry_after(response.headers.get(name), self._now())
+            if seconds is not None:
+                return seconds
+        return None
+
+    def _check(self, response: httpx.Response, where: str) -> bytes:
+        status = response.status_code
+        if is_challenge(response):
+            raise SourceBlocked(
+                self.provider,
+                f"HTTP {status} challenge page for {where}: the provider blocks automated clients",
+            )
+        if 200 <= status < 300:
+            return response.content
+        if status == 401:
+            raise SourceBlocked(
+                self.provider, f"HTTP 401 for {where}: missing or rejected credentials"
+            )
+        if status == 403:
+            raise SourceBlocked(self.provider, f"HTTP 403 Forbidden for {where}")
+        if status == 429 or status >= 500:
+            retry_after = self._retry_after(response)
+            if retry_after is not None and retry_after > self.policy.max_retry_after:
+                raise SourceUnavailable(
+                    self.provider,
+                    f"HTTP {status} for {where}: asks to retry after {retry_after:.0f} s",
+                )
+            raise _Retryable(f"HTTP {status} for {where}", retry_after)
+        raise SourceUnavailable(
+            self.provider, f"HTTP {status} {response.reason_phrase} for {where}".strip()
+        )

@@ -1,0 +1,198 @@
+"""openfootball files as a source: ids, rounds and states on top of `bestshot table`'s reader."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.memory import SettableClock
+from adapters.sources.config import SourcesConfig
+from adapters.sources.openfootball import OpenfootballSource, parse_file
+from adapters.sources.parsed import assemble_fixtures
+from adapters.sources.providers import build_source
+from bestshot_domain.errors import SourceFormatError, SourceUnavailable
+from bestshot_domain.model import Ending, MatchStatus, RoundKind, Score
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+LEAGUE = EXAMPLES / "en.1-2022-23.json"
+WORLD_CUP = EXAMPLES / "worldcup-2018.json"
+
+
+def test_a_league_season() -> None:
+    matches = parse_file(LEAGUE.read_bytes())
+    assert len(matches) == 380
+    first = matches[0]
+    assert first.external_id == "matchday-1-crystal-palace-fc-arsenal-fc"
+    assert (first.home.external_id, first.home.name) == ("crystal-palace-fc", "Crystal Palace FC")
+    assert (first.observation.status, first.observation.score, first.observation.ended) == (
+        MatchStatus.FINISHED,
+        Score(0, 2),
+        Ending.REGULAR,
+    )
+    assert first.observation.kickoff == datetime(2022, 8, 5, 20, 0, tzinfo=UTC)
+    fixtures = assemble_fixtures("openfootball", matches)
+    assert len(fixtures.teams) == 20
+    assert [r.slug for r in fixtures.rounds][:3] == ["matchday-1", "matchday-2", "matchday-3"]
+    assert {r.kind for r in fixtures.rounds} == {RoundKind.LEAGUE}
+    assert len({m.external_id for m in fixtures.matches}) == 380
+
+
+def test_a_world_cup_with_groups_knockouts_extra_time_and_penalties() -> None:
+    matches = parse_file(WORLD_CUP.read_bytes())
+    kinds = Counter(m.round.kind for m in matches)
+    assert kinds == {RoundKind.GROUP: 48, RoundKind.KNOCKOUT: 16}
+    opener = matches[0]
+    assert (opener.group, opener.observation.score) == ("Group A", Score(5, 0))
+    # 18:00 UTC+3 in Moscow is 15:00 UTC.
+    assert opener.observation.kickoff == datetime(2018, 6, 14, 15, 0, tzinfo=UTC)
+    by_id = {m.external_id: m.observation for m in matches}
+    shootout = by_id["quarter-finals-russia-croatia"]
+    assert (shootout.score, shootout.ended, shootout.shootout) == (
+        Score(2, 2),
+        Ending.PENALTIES,
+        Score(3, 4),
+    )
+    extra_time = by_id["semi-finals-croatia-england"]
+    assert (extra_time.score, extra_time.ended, extra_time.shootout) == (
+        Score(2, 1),
+        Ending.EXTRA_TIME,
+        None,
+    )
+    teams = assemble_fixtures("openfootball", matches).teams
+    assert {t.group for t in teams} == {f"Group {letter}" for letter in "ABCDEFGH"}
+
+
+def _one(**fields: Any) -> dict[str, Any]:
+    match = {
+        "round": "Matchday 1",
+        "date": "2024-08-16",
+        "team1": "Aldmere",
+        "team2": "Brackenford",
+    }
+    match.update(fields)
+    return match
+
+
+def _without(key: str) -> dict[str, Any]:
+    match = _one()
+    del match[key]
+    return match
+
+
+def _parse(*matches: dict[str, Any], name: str = "Demo") -> list[Any]:
+    return parse_file(json.dumps({"name": name, "matches": list(matches)}))
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({}, (MatchStatus.SCHEDULED, None, None, None)),
+        ({"score": {"ft": [2, 1]}}, (MatchStatus.FINISHED, Score(2, 1), Ending.REGULAR, None)),
+        (
+            {"score": {"ft": [1, 1], "et": [2, 1]}},
+            (MatchStatus.FINISHED, Score(2, 1), Ending.EXTRA_TIME, None),
+        ),
+        (
+            {"score": {"ft": [1, 1], "et": [1, 1], "p": [5, 4]}},
+            (MatchStatus.FINISHED, Score(1, 1), Ending.PENALTIES, Score(5, 4)),
+        ),
+        ({"score1": 3, "score2": 0}, (MatchStatus.FINISHED, Score(3, 0), Ending.REGULAR, None)),
+        ({"status": "cancelled"}, (MatchStatus.CANCELLED, None, None, None)),
+        (
+            {"status": "canceled", "score": {"ft": [0, 0]}},
+            (MatchStatus.CANCELLED, None, None, None),
+        ),
+        (
+            {"status": "postponed", "score": {"ft": [1, 0]}},
+            (MatchStatus.POSTPONED, None, None, None),
+        ),
+        (
+            {"status": "awarded", "score": {"ft": [3, 0]}},
+            (MatchStatus.AWARDED, Score(3, 0), None, None),
+        ),
+    ],
+)
+def test_every_status(fields: dict[str, Any], expected: tuple[object, ...]) -> None:
+    (match,) = _parse(_one(**fields))
+    o = match.observation
+    assert (o.status, o.score, o.ended, o.shootout) == expected
+
+
+def test_same_teams_twice_in_a_round_get_distinct_ids() -> None:
+    first, second = _parse(_one(), _one(date="2024-08-20"))
+    assert (first.external_id, second.external_id) == (
+        "matchday-1-aldmere-brackenford",
+        "matchday-1-aldmere-brackenford-2",
+    )
+
+
+def test_a_match_without_a_round_falls_on_its_day() -> None:
+    match = _one()
+    del match["round"]
+    (parsed,) = _parse(match)
+    assert (parsed.round.slug, parsed.round.kind) == ("day-2024-08-16", RoundKind.LEAGUE)
+
+
+def test_rounds_shape_paths() -> None:
+    document = {
+        "name": "Euro",
+        "rounds": [
+            {"name": "Final", "matches": [_one(round="Final")]},
+            {"name": "Other", "matches": [_one(), {"team1": "A", "team2": "B"}]},
+        ],
+    }
+    with pytest.raises(SourceFormatError) as raised:
+        parse_file(json.dumps(document))
+    assert raised.value.path == "rounds[1].matches[1].date"
+
+
+@pytest.mark.parametrize(
+    ("document", "path", "message"),
+    [
+        ({"matches": [_one(), _without("date")]}, "matches[1].date", "needs its date"),
+        ({"matches": [_one(team2=None)]}, "matches[0].team2", "team name"),
+        ({"matches": [_one(score={"ft": [1]})]}, "matches[0].score.ft", "two non-negative"),
+        ({"matches": [_one(status="awarded")]}, "matches[0].score", "awarded"),
+        ({"matches": [_one(status="abandoned-ish")]}, "matches[0].status", "unknown status"),
+        (
+            {"matches": [_one(team1="São Paulo"), _one(team1="Sao Paulo")]},
+            "matches[1].team1",
+            "same id",
+        ),
+        ({"matches": []}, "matches", "no matches"),
+        ({"teams": []}, "", "expected `matches` or `rounds`"),
+    ],
+)
+def test_files_it_cannot_read_name_the_place(
+    document: dict[str, Any], path: str, message: str
+) -> None:
+    with pytest.raises(SourceFormatError) as raised:
+        parse_file(json.dumps(document))
+    assert raised.value.provider == "openfootball"
+    assert raised.value.path == path
+    assert message in str(raised.value)
+
+
+def test_truncated_json() -> None:
+    with pytest.raises(SourceFormatError, match="not valid JSON") as raised:
+        parse_file(LEAGUE.read_bytes()[:500])
+    assert raised.value.path == "$"
+
+
+async def test_a_file_source_and_a_missing_file(tmp_path: Path) -> None:
+    source = build_source("openfootball", SourcesConfig(), clock=SettableClock(datetime.now(UTC)))
+    assert isinstance(source, OpenfootballSource)
+    try:
+        fixtures = await source.fixtures(str(WORLD_CUP))
+        uri = await source.fixtures(WORLD_CUP.as_uri())
+        with pytest.raises(SourceUnavailable, match="cannot read"):
+            await source.fixtures(str(tmp_path / "missing.json"))
+    finally:
+        await source.aclose()
+    assert len(fixtures.matches) == 64
+    assert uri == fixtures
