@@ -11,6 +11,7 @@ import sys
 
 BENCHES = {
     "standings": "bench.standings",
+    "postgres": "bench.postgres",
     "lambda_cold_start": "bench.lambda_cold_start",
     "api": "bench.api",
 }

@@ -1,9 +1,10 @@
 """The composition root: every port chosen and wired in one place (cosmicpython's bootstrap).
 
-`bootstrap(settings)` is an async context manager: it opens what the service needs (the embedded
-PostgreSQL when no `DATABASE_URL` is set, the pool, the migrations, the provider clients, the
-scheduler) and closes it all on the way out. Each port is a keyword argument with the production
-choice as default, so tests hand in-memory adapters to the same wiring.
+`bootstrap(settings)` is an async context manager: it opens what the service needs (the database
+through `entrypoints.database`: the embedded PostgreSQL when no `DATABASE_URL` is set, migrated
+and pooled; the provider clients; the scheduler) and closes it all on the way out. Each port is
+a keyword argument with the production choice as default, so tests hand in-memory adapters to
+the same wiring.
 """
 
 from __future__ import annotations
@@ -14,17 +15,12 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
-import anyio.to_thread
 import asyncpg
 from attrs import frozen
 from starlette.applications import Starlette
 
 from adapters.memory import MemoryScheduler
-from adapters.postgres import PoolConfig, create_pool, migrate_url, unit_of_work_factory
-from adapters.postgres.admin import ensure_database
-from adapters.postgres.embedded import DEFAULT_DATABASE, EmbeddedPostgres
 from adapters.postgres.errors import storage_errors
-from adapters.sources.config import SourcesConfig
 from adapters.sources.providers import PROVIDERS, build_source
 from adapters.system_clock import SystemClock
 from bestshot_domain.ports import Clock, ResultSource, Scheduler, UnitOfWorkFactory
@@ -32,6 +28,7 @@ from bestshot_domain.scheduling import ExpressionStyle, SchedulingPolicy
 from entrypoints.api import create_app
 from entrypoints.api.auth import Authenticator
 from entrypoints.api.operations import Operation
+from entrypoints.database import open_database
 from entrypoints.settings import SchedulerKind, Settings, load_settings
 from entrypoints.use_cases import UseCases, bind_use_cases
 
@@ -82,25 +79,6 @@ def scheduling_policy(settings: Settings) -> SchedulingPolicy:
     )
 
 
-def sources_config(settings: Settings) -> SourcesConfig:
-    token = settings.football_data_token
-    return SourcesConfig(
-        football_data_token=None if token is None else token.get_secret_value(),
-        match_window=timedelta(minutes=settings.schedule_match_window_minutes),
-    )
-
-
-def pool_config(settings: Settings) -> PoolConfig:
-    return PoolConfig(
-        min_size=settings.db_pool_min_size,
-        max_size=settings.db_pool_max_size,
-        statement_timeout=settings.db_statement_timeout_seconds,
-        command_timeout=settings.db_command_timeout_seconds,
-        acquire_timeout=settings.db_acquire_timeout_seconds,
-        connect_timeout=settings.db_connect_timeout_seconds,
-    )
-
-
 def pool_ready_check(pool: asyncpg.Pool, timeout: float = 2.0) -> ReadyCheck:
     async def database_answers() -> None:
         with storage_errors():
@@ -116,17 +94,6 @@ def unit_of_work_ready_check(uow_factory: UnitOfWorkFactory) -> ReadyCheck:
             await uow.tournaments.list()
 
     return storage_answers
-
-
-async def _database_url(settings: Settings, stack: AsyncExitStack) -> str:
-    if settings.database_url is not None:
-        return settings.database_url.get_secret_value()
-    server = EmbeddedPostgres(settings.pgdata_dir)
-    # Starting a server takes a few seconds of subprocesses: not on the event loop.
-    await anyio.to_thread.run_sync(server.start)
-    stack.callback(server.stop)
-    await ensure_database(server.url("postgres"), DEFAULT_DATABASE)
-    return server.url(DEFAULT_DATABASE)
 
 
 async def _scheduler(settings: Settings, stack: AsyncExitStack) -> Scheduler:
@@ -169,19 +136,13 @@ async def bootstrap(
     async with AsyncExitStack() as stack:
         pool: asyncpg.Pool | None = None
         if uow_factory is None:
-            url = await _database_url(settings, stack)
-            if migrate:
-                report = await migrate_url(url)
-                logger.info("database schema up to date", extra={"migrations": str(report)})
-            config = pool_config(settings)
-            pool = await create_pool(url, config)
-            stack.push_async_callback(pool.close)
-            uow_factory = unit_of_work_factory(pool, config)
+            database = await stack.enter_async_context(
+                open_database(settings.database(), migrate=migrate)
+            )
+            pool, uow_factory = database.pool, database.uow_factory
         if sources is None:
-            built = {
-                name: build_source(name, sources_config(settings), clock=clock)
-                for name in PROVIDERS
-            }
+            config = settings.sources()
+            built = {name: build_source(name, config, clock=clock) for name in PROVIDERS}
             for source in built.values():
                 stack.push_async_callback(source.aclose)
             sources = built

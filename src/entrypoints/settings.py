@@ -1,8 +1,25 @@
 """Every setting of the service, read once from the environment.
 
-The names are the environment variables (case-insensitive), with the names the original system
-used where it had them (`NODE_ENV`, `API_DOMAIN`, `INTERNAL_SERVICE_TOKEN`). Only entrypoints read
-settings; they hand plain values to the adapters and the domain.
+`load_settings()` gives one `Settings`: the service's own variables (below in the class, named
+after the environment variables, case-insensitive, with the original system's names where it had
+them: `NODE_ENV`, `API_DOMAIN`, `INTERNAL_SERVICE_TOKEN`), and, from the same environment, the
+database's (`Settings.database()`, the table below) and the result providers' (`Settings.sources()`,
+see `entrypoints.sources_config`). Only entrypoints read settings; they hand plain values to the
+adapters and the domain.
+
+| variable | default | meaning |
+|---|---|---|
+| DATABASE_URL | (unset) | a PostgreSQL URL; unset: the embedded server |
+| BESTSHOT_DATA_DIR | `.bestshot` | where the embedded server keeps its data (`<dir>/pgdata`) |
+| BESTSHOT_DB_POOL_MIN / BESTSHOT_DB_POOL_MAX | 1 / 10 | connections kept / allowed |
+| BESTSHOT_DB_STATEMENT_TIMEOUT | 15 | seconds the server lets one statement run (0: no limit) |
+| BESTSHOT_DB_COMMAND_TIMEOUT | 20 | seconds the client waits for an answer |
+| BESTSHOT_DB_ACQUIRE_TIMEOUT | 10 | seconds a request waits for a free connection |
+| BESTSHOT_DB_CONNECT_TIMEOUT | 10 | seconds to open a connection |
+
+`DatabaseSettings.from_env` reads only those, for commands that need nothing else (`bestshot db
+migrate`). The demo source's match window is `SCHEDULE_MATCH_WINDOW_MINUTES`, the same as the
+schedules', so that a demo schedule fires when the demo's results exist.
 
 `NODE_ENV=demo` (the default) runs with nothing set: the secrets fall back to the documented local
 values below, which are public and therefore refused in production. `NODE_ENV=production` refuses
@@ -13,14 +30,23 @@ wrong and never a value.
 from __future__ import annotations
 
 import enum
+import math
+import os
+from collections.abc import Callable, Mapping
+from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError
+import attrs
+from attrs import frozen
+from pydantic import Field, PrivateAttr, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from adapters.postgres.pool import PoolConfig
+from adapters.sources.config import SourcesConfig
 from bestshot_domain.errors import InvalidInput
+from entrypoints.sources_config import sources_config_from_env
 
 # Documented local defaults for demo mode. They are in the README and in this repository, so they
 # protect nothing: production refuses them.
@@ -62,7 +88,16 @@ class Settings(BaseSettings):
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
-    public_cache_max_age: int = Field(default=15, ge=0, le=86_400)
+    public_cache_max_age: int = Field(
+        default=15, ge=0, le=86_400, description="Cache-Control max-age of the public reads."
+    )
+    read_cache_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        description="How long this process reuses a public read's body (0: never); at most "
+        "PUBLIC_CACHE_MAX_AGE.",
+    )
 
     # Authentication.
     internal_service_token: SecretStr | None = Field(
@@ -81,17 +116,8 @@ class Settings(BaseSettings):
 
     # Storage.
     database_url: SecretStr | None = Field(
-        default=None, description="Unset: an embedded PostgreSQL in `pgdata_dir`."
+        default=None, description="Unset: an embedded PostgreSQL in BESTSHOT_DATA_DIR/pgdata."
     )
-    pgdata_dir: Path = Path(".bestshot/pgdata")
-    db_pool_min_size: int = Field(default=1, ge=0, le=100)
-    db_pool_max_size: int = Field(default=10, ge=1, le=200)
-    db_statement_timeout_seconds: float = Field(
-        default=15.0, ge=0, le=3600, description="0: no statement timeout."
-    )
-    db_command_timeout_seconds: float = Field(default=20.0, gt=0, le=3600)
-    db_acquire_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
-    db_connect_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
 
     # Errors.
     sentry_dsn: SecretStr | None = None
@@ -114,14 +140,25 @@ class Settings(BaseSettings):
     )
     aws_region: str | None = Field(default=None, description="Unset: the usual AWS chain.")
 
-    # Result providers.
+    # Result providers (the rest of their settings: `entrypoints.sources_config`).
     football_data_token: SecretStr | None = None
-    source_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
-    source_retries: int = Field(default=3, ge=0, le=10)
+
+    # The whole environment these settings were read from, for the parts read by their own
+    # modules (the database's, the providers').
+    _environ: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @property
     def is_production(self) -> bool:
         return self.node_env is NodeEnv.PRODUCTION
+
+    def database(self) -> DatabaseSettings:
+        """Where the data lives and how the pool behaves (InvalidInput naming a bad variable)."""
+        return DatabaseSettings.from_env(self._environ)
+
+    def sources(self) -> SourcesConfig:
+        """The result providers' settings (InvalidInput naming a bad variable)."""
+        window = timedelta(minutes=self.schedule_match_window_minutes)
+        return attrs.evolve(sources_config_from_env(self._environ), match_window=window)
 
     def effective_jwt_secret(self) -> str | None:
         """The HS256 key: the configured one, or in demo (with no JWKS either) the demo key."""
@@ -191,10 +228,15 @@ class Settings(BaseSettings):
     def other_problems(self) -> list[str]:
         """Inconsistencies refused in every environment."""
         problems: list[str] = []
-        if self.db_pool_min_size > self.db_pool_max_size:
-            problems.append("DB_POOL_MIN_SIZE is larger than DB_POOL_MAX_SIZE")
+        for part in (self.database, self.sources):
+            try:
+                part()
+            except InvalidInput as error:
+                problems.append(str(error))
         if self.internal_service_token is not None and not self.internal_tokens():
             problems.append("INTERNAL_SERVICE_TOKEN is set but holds no token")
+        if self.read_cache_seconds > self.public_cache_max_age:
+            problems.append("READ_CACHE_SECONDS is longer than PUBLIC_CACHE_MAX_AGE")
         try:
             admin_claim(self.jwt_admin_claim)
         except ValueError as error:
@@ -224,19 +266,16 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
 
     `environ` replaces the process environment (tests); by default `os.environ` is read.
     """
+    environ = dict(os.environ if environ is None else environ)
     try:
-        if environ is None:
-            settings = Settings()
-        else:
-            settings = Settings.model_validate(
-                {key.lower(): value for key, value in environ.items()}
-            )
+        settings = Settings.model_validate({key.lower(): value for key, value in environ.items()})
     except ValidationError as error:
         names = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
             for e in error.errors(include_input=False, include_url=False)
         )
         raise ConfigurationError(f"invalid settings: {names}") from None
+    settings._environ = environ
     problems = settings.other_problems()
     if settings.is_production:
         problems = settings.production_problems() + problems
@@ -244,3 +283,62 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         mode = "in production" if settings.is_production else "with these settings"
         raise ConfigurationError(f"refusing to start {mode}: " + "; ".join(problems))
     return settings
+
+
+# The database alone, for commands that need nothing else.
+
+T = TypeVar("T", int, float)
+
+
+def _number(env: Mapping[str, str], name: str, default: T, kind: Callable[[str], T]) -> T:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise InvalidInput(f"{name} must be a number, got {raw!r}") from None
+    if value < 0 or (isinstance(value, float) and not math.isfinite(value)):
+        raise InvalidInput(f"{name} must be a non-negative number, got {raw!r}")
+    return value
+
+
+@frozen
+class DatabaseSettings:
+    url: str | None  # None: the embedded server
+    data_dir: Path
+    pool: PoolConfig
+
+    @property
+    def embedded_data_dir(self) -> Path:
+        return self.data_dir / "pgdata"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> DatabaseSettings:
+        """Settings from `env` (usually `os.environ`); InvalidInput names a bad variable."""
+        url = env.get("DATABASE_URL", "").strip() or None
+        if url is not None and not url.startswith(("postgresql://", "postgres://")):
+            # Never echo the value: it may carry a password.
+            raise InvalidInput("DATABASE_URL must be a postgresql:// URL")
+        pool_defaults = PoolConfig()
+        try:
+            pool = PoolConfig(
+                min_size=_number(env, "BESTSHOT_DB_POOL_MIN", pool_defaults.min_size, int),
+                max_size=_number(env, "BESTSHOT_DB_POOL_MAX", pool_defaults.max_size, int),
+                statement_timeout=_number(
+                    env, "BESTSHOT_DB_STATEMENT_TIMEOUT", pool_defaults.statement_timeout, float
+                ),
+                command_timeout=_number(
+                    env, "BESTSHOT_DB_COMMAND_TIMEOUT", pool_defaults.command_timeout, float
+                ),
+                acquire_timeout=_number(
+                    env, "BESTSHOT_DB_ACQUIRE_TIMEOUT", pool_defaults.acquire_timeout, float
+                ),
+                connect_timeout=_number(
+                    env, "BESTSHOT_DB_CONNECT_TIMEOUT", pool_defaults.connect_timeout, float
+                ),
+            )
+        except InvalidInput as error:
+            raise InvalidInput(f"database pool settings: {error}") from None
+        data_dir = Path(env.get("BESTSHOT_DATA_DIR", "").strip() or ".bestshot")
+        return cls(url=url, data_dir=data_dir, pool=pool)

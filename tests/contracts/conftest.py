@@ -31,7 +31,11 @@ from tests.integration.aws.emulator import (  # noqa: F401 - fixtures, found by 
 
 Choice = object  # a fixture name, or pytest.param(name, marks=...)
 
-UNIT_OF_WORK_FACTORIES: list[Choice] = ["memory_uow_factory"]
+UNIT_OF_WORK_FACTORIES: list[Choice] = [
+    "memory_uow_factory",
+    # tests/conftest.py: a fresh migrated database per test, on the session's PostgreSQL.
+    pytest.param("postgres_uow_factory", marks=pytest.mark.integration),
+]
 SCHEDULERS: list[Choice] = [
     "memory_scheduler",
     pytest.param("eventbridge", marks=pytest.mark.integration),  # on moto's server

@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from bestshot_domain.ports import Clock, UnitOfWorkFactory
 from entrypoints.api.auth import Authenticator
+from entrypoints.api.caching import CachedReads, ReadCache
 from entrypoints.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from entrypoints.api.openapi import openapi_document
 from entrypoints.api.operations import Endpoint, Operation, Security
@@ -107,11 +108,13 @@ def create_app(
         )
 
     operations.extend(ops.operations(ready_check, document))
-    operations.extend(data_provider.operations(use_cases, clock, API_PREFIX))
-    operations.extend(reads.operations(uow_factory, settings.public_cache_max_age, API_PREFIX))
+    cache = ReadCache(settings.read_cache_seconds)
+    operations.extend(data_provider.operations(use_cases, clock, cache, API_PREFIX))
+    cached_reads = CachedReads(cache, settings.public_cache_max_age)
+    operations.extend(reads.operations(uow_factory, cached_reads, API_PREFIX))
     operations.extend(extra_operations)
 
-    return Starlette(
+    app = Starlette(
         routes=_routes(operations, authenticator),
         middleware=[
             Middleware(RequestContextMiddleware),
@@ -120,3 +123,5 @@ def create_app(
         exception_handlers=dict(EXCEPTION_HANDLERS),
         lifespan=lifespan,
     )
+    app.state.openapi_document = document  # the document without a request (tests, tools)
+    return app

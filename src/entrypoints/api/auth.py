@@ -103,7 +103,11 @@ class Authenticator:
         presented = request.headers.get(INTERNAL_TOKEN_HEADER)
         if not presented:
             raise ApiProblem(
-                401, f"the {INTERNAL_TOKEN_HEADER} header is missing", kind="unauthorized"
+                401,
+                f"the {INTERNAL_TOKEN_HEADER} header is missing",
+                kind="unauthorized",
+                # 401 must carry a challenge (RFC 9110); this one names the header to send.
+                headers={"WWW-Authenticate": f'{INTERNAL_TOKEN_HEADER} realm="bestshot"'},
             )
         candidate = presented.encode()
         # Compare against every token, without stopping early, so timing says nothing of which.

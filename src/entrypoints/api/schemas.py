@@ -7,10 +7,11 @@ document is generated from them, so what is documented is what is sent.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
 from pydantic.alias_generators import to_camel
 
 from bestshot_domain.model import (
@@ -24,6 +25,7 @@ from bestshot_domain.model import (
     Team,
     Tournament,
 )
+from bestshot_domain.standings import PRESETS
 
 if TYPE_CHECKING:
     from bestshot_domain.importing import Counts, ImportSummary
@@ -260,11 +262,32 @@ class StandingsOut(ApiModel):
 # The data provider: schedules, round updates, standings updates, imports.
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_day(value: object) -> object:
+    # pydantic's lax dates also take numbers ("0" is 1970-01-01): a query says a day one way.
+    if isinstance(value, str) and not _ISO_DAY.match(value):
+        raise ValueError("must be a day written YYYY-MM-DD")
+    return value
+
+
+def _query_flag(value: object) -> object:
+    # Lax booleans would also read "1", "yes", "on" ...: the document says true or false.
+    if isinstance(value, str):
+        if value not in ("true", "false"):
+            raise ValueError("must be true or false")
+        return value == "true"
+    return value
+
+
 class ScheduleQuery(ApiModel):
-    date: dt.date | None = Field(
+    date: Annotated[dt.date | None, BeforeValidator(_iso_day)] = Field(
         default=None, description="The day to schedule (YYYY-MM-DD); default: today, in UTC."
     )
-    dry_run: bool = Field(default=False, description="Only plan: create nothing.")
+    dry_run: Annotated[bool, BeforeValidator(_query_flag)] = Field(
+        default=False, description="Only plan: create nothing."
+    )
 
 
 class ScheduleTargetOut(ApiModel):
@@ -349,13 +372,25 @@ class RoundUpdateOut(ApiModel):
         )
 
 
+_PRESET_NAMES = list[JsonValue](sorted(PRESETS))
+
+
 class TournamentImportIn(ApiModel):
-    provider: str = Field(min_length=1, max_length=64, description="`espn`, `demo` ...")
+    provider: str = Field(
+        min_length=1,
+        max_length=64,
+        description="A configured provider: `espn`, `football_data`, `sofascore`, `fbref`, `demo`.",
+    )
     reference: str = Field(
         min_length=1, max_length=512, description="The provider's own id of the tournament."
     )
     label: str = Field(min_length=1, max_length=200, description="Its id is made from this.")
-    rules: str = Field(min_length=1, max_length=64, description="A standings preset name.")
+    rules: str = Field(
+        min_length=1,
+        max_length=64,
+        description="The standings preset: the competition's tie-break rules.",
+        json_schema_extra={"enum": _PRESET_NAMES},
+    )
     timezone: str = Field(
         default="UTC", min_length=1, max_length=64, description="IANA name, e.g. `Europe/London`."
     )

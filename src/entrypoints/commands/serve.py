@@ -2,17 +2,23 @@
 
 The service is wired before uvicorn starts, in the same event loop, so that a database that
 cannot be reached or a refused configuration stops the command with one line (exit 2) instead
-of a server that answers 500s. uvicorn's own signal handling stops it on Ctrl-C or SIGTERM, and
-the composition root then closes the pool and the embedded PostgreSQL.
+of a server that answers 500s. Ctrl-C or SIGTERM stops uvicorn gracefully (requests in flight are
+answered), then the composition root closes the pool and the embedded PostgreSQL, and the
+command exits with status 0.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
+import threading
+from collections.abc import Iterator
 
 import uvicorn
+from uvicorn.server import HANDLED_SIGNALS
 
 from entrypoints.bootstrap import bootstrap, describe
 from entrypoints.logs import configure_logging
@@ -35,10 +41,29 @@ def uvicorn_config(app: object, host: str, port: int) -> uvicorn.Config:
     )
 
 
+class _Server(uvicorn.Server):
+    """uvicorn, minus one habit: once stopped by a signal, it raises that signal again, which
+    would end the process before the composition root closes the pool and leaves the embedded
+    PostgreSQL. Here a stop by SIGINT or SIGTERM is a graceful exit (status 0)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        original = {sig: signal.signal(sig, self.handle_exit) for sig in HANDLED_SIGNALS}
+        try:
+            yield
+        finally:
+            for sig, handler in original.items():
+                signal.signal(sig, handler)
+
+
 async def serve(settings: Settings, host: str, port: int) -> None:
     async with bootstrap(settings) as service:
         logger.info("serving", extra={"host": host, "port": port, **describe(service)})
-        await uvicorn.Server(uvicorn_config(service.app(), host, port)).serve()
+        await _Server(uvicorn_config(service.app(), host, port)).serve()
+    logger.info("stopped")
 
 
 def _port(value: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import threading
 from collections.abc import Iterator
@@ -9,6 +10,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from attrs import define, field
+
+from adapters.postgres.admin import drop_database
+from entrypoints.commands.token import mint_admin_token
+from entrypoints.settings import load_settings
+from tests.conftest import PostgresServerForTests
+from tests.integration.api.live import LiveApi
+from tests.integration.aws.emulator import (  # noqa: F401 - fixtures, found by name
+    aws_credentials,
+    moto,
+    moto_url,
+    raw_client,
+)
 
 
 @define
@@ -68,3 +81,39 @@ def loopback() -> Iterator[LoopbackServer]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+# A live API over a real PostgreSQL database of its own, shared by a module's tests.
+
+LIVE_JWT_SECRET = "live-test-jwt-secret-0123456789abcdef0123456789"
+LIVE_INTERNAL_TOKEN = "live-test-internal-token-0123456789abcdef"
+
+
+@pytest.fixture(scope="module")
+def live_api(postgres_server: PostgresServerForTests) -> Iterator[LiveApi]:
+    name = asyncio.run(postgres_server.new_database())
+    settings = load_settings(
+        {
+            "NODE_ENV": "demo",
+            "DATABASE_URL": postgres_server.url(name),
+            "JWT_SECRET": LIVE_JWT_SECRET,
+            "INTERNAL_SERVICE_TOKEN": LIVE_INTERNAL_TOKEN,
+            "BESTSHOT_DB_POOL_MAX": "4",
+        }
+    )
+    try:
+        with LiveApi(settings) as api:
+            yield api
+    finally:
+        asyncio.run(drop_database(postgres_server.admin_url, name))
+
+
+@pytest.fixture(scope="module")
+def live_admin(live_api: LiveApi) -> dict[str, str]:
+    settings = load_settings({"JWT_SECRET": LIVE_JWT_SECRET})
+    return {"Authorization": f"Bearer {mint_admin_token(settings)}"}
+
+
+@pytest.fixture(scope="module")
+def live_internal() -> dict[str, str]:
+    return {"X-Internal-Token": LIVE_INTERNAL_TOKEN}

@@ -175,19 +175,25 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def demo_league(client: httpx.AsyncClient, admin: dict[str, str], demo_reference: str) -> str:
+def demo_import(demo_reference: str) -> dict[str, str]:
+    """The body that imports the demo league."""
+    return {
+        "provider": "demo",
+        "reference": demo_reference,
+        "label": DEMO_LABEL,
+        "rules": "premier_league",
+        "timezone": "Europe/London",
+        "zones": "1:champion,1-4:champions_league,18-20:relegation",
+    }
+
+
+@pytest.fixture
+async def demo_league(
+    client: httpx.AsyncClient, admin: dict[str, str], demo_import: dict[str, str]
+) -> str:
     """A 20-club demo league imported through the API; its id."""
     response = await client.post(
-        "/api/v2/data-provider/tournaments",
-        json={
-            "provider": "demo",
-            "reference": demo_reference,
-            "label": DEMO_LABEL,
-            "rules": "premier_league",
-            "timezone": "Europe/London",
-            "zones": "1:champion,1-4:champions_league,18-20:relegation",
-        },
-        headers=admin,
+        "/api/v2/data-provider/tournaments", json=demo_import, headers=admin
     )
     assert response.status_code == 200, response.text
     assert response.json()["tournament"]["id"] == DEMO_ID

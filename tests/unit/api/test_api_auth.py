@@ -304,7 +304,9 @@ async def test_hs256_signed_with_the_public_key_is_refused_when_only_jwks_is_con
 
 
 async def test_internal_without_a_token_is_401(client: httpx.AsyncClient) -> None:
-    _assert_problem(await client.patch(INTERNAL_PATH), 401)
+    missing = await client.patch(INTERNAL_PATH)
+    _assert_problem(missing, 401)
+    assert missing.headers["www-authenticate"].startswith("X-Internal-Token")
     _assert_problem(await client.patch(INTERNAL_PATH, headers={"X-Internal-Token": ""}), 401)
 
 

@@ -32,8 +32,9 @@ EVERY_ENDPOINT = [
     ("POST", f"{DATA}/tournaments", "admin"),
     *[(m, p.format(t=DEMO_ID, r="matchday-1"), c) for m, p, c in PATH_ENDPOINTS],
 ]
+# Literal `..` segments are resolved by every HTTP client before sending (RFC 3986), so the
+# server never sees them from httpx; the uvicorn smoke test sends them raw. Encoded ones arrive.
 TRICKS = [
-    "..",
     ".hidden",
     "..%2F..%2Fopenapi.json",
     "%2e%2e",
@@ -68,7 +69,10 @@ async def test_path_tricks_are_refused_cleanly(
     kind: str | None,
     trick: str,
 ) -> None:
-    for path in {template.format(t=trick, r="matchday-1"), template.format(t=DEMO_ID, r=trick)}:
+    paths = [template.format(t=trick, r="matchday-1")]
+    if "{r}" in template:
+        paths.append(template.format(t=DEMO_ID, r=trick))
+    for path in paths:
         response = await client.request(method, path, headers=_credentials(kind, admin, internal))
         # 404: no route or no such thing; 422: a parameter that is no slug. Never a 5xx, and
         # never another resource's data.
@@ -213,11 +217,11 @@ async def test_the_admin_matrix(
     client: httpx.AsyncClient,
     make_token: TokenFactory,
     demo_league: str,
+    demo_import: dict[str, str],
     method: str,
     path: str,
 ) -> None:
-    body = {"provider": "demo", "reference": "7", "label": "Other", "rules": "premier_league"}
-    json_body = body if path.endswith("tournaments") else None
+    json_body = demo_import if path.endswith("tournaments") else None
     _is_problem(await client.request(method, path, json=json_body), 401)
     for case, token in _jwt_cases(make_token).items():
         response = await client.request(

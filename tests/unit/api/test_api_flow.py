@@ -24,20 +24,12 @@ async def _get(client: httpx.AsyncClient, path: str, **kwargs: Any) -> Any:
 
 
 async def test_importing_again_changes_nothing(
-    client: httpx.AsyncClient, admin: dict[str, str], demo_league: str, demo_reference: str
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    demo_league: str,
+    demo_import: dict[str, str],
 ) -> None:
-    again = await client.post(
-        f"{DATA}/tournaments",
-        json={
-            "provider": "demo",
-            "reference": demo_reference,
-            "label": "Demo League",
-            "rules": "premier_league",
-            "timezone": "Europe/London",
-            "zones": "1:champion,1-4:champions_league,18-20:relegation",
-        },
-        headers=admin,
-    )
+    again = await client.post(f"{DATA}/tournaments", json=demo_import, headers=admin)
     assert again.status_code == 200
     body = again.json()
     assert body["changed"] is False
@@ -104,7 +96,7 @@ async def test_another_day_can_be_asked_for(
     client: httpx.AsyncClient, admin: dict[str, str], demo_league: str
 ) -> None:
     next_week = (NOW + timedelta(days=7)).date().isoformat()
-    response = await client.post(f"{DATA}/scheduler?date={next_week}&dryRun=1", headers=admin)
+    response = await client.post(f"{DATA}/scheduler?date={next_week}&dryRun=true", headers=admin)
     assert response.status_code == 200
     assert response.json()["day"] == next_week
     assert [s["round"] for s in response.json()["schedules"]] == ["matchday-21"]
@@ -179,7 +171,12 @@ async def _scripted_league(
     scripted.publish("liga", league_fixtures(4, start=NOW + timedelta(hours=3)))
     response = await client.post(
         f"{DATA}/tournaments",
-        json={"provider": "scripted", "reference": "liga", "label": "Liga", "rules": "fifa"},
+        json={
+            "provider": "scripted",
+            "reference": "liga",
+            "label": "Liga",
+            "rules": "premier_league",
+        },
         headers=admin,
     )
     assert response.status_code == 200, response.text

@@ -28,6 +28,8 @@ PRODUCTION = {
 
 def test_demo_starts_with_nothing_set_on_documented_defaults() -> None:
     settings = load_settings({})
+    assert settings.database().url is None
+    assert settings.sources().match_window.total_seconds() == 150 * 60
     assert settings.node_env is NodeEnv.DEMO
     assert settings.internal_tokens() == (DEMO_INTERNAL_SERVICE_TOKEN,)
     assert settings.effective_jwt_secret() == DEMO_JWT_SECRET
@@ -71,7 +73,9 @@ def test_production_with_nothing_set_names_every_missing_variable() -> None:
         ({"JWT_JWKS_URL": "http://keys.example/jwks.json"}, "JWT_JWKS_URL"),
         ({"API_DOMAIN": "http://api.bestshot.example"}, "API_DOMAIN"),
         ({"SCHEDULER_KIND": "eventbridge"}, "EVENTBRIDGE_LAMBDA_ARN"),
-        ({"DB_POOL_MIN_SIZE": "20", "DB_POOL_MAX_SIZE": "5"}, "DB_POOL_MIN_SIZE"),
+        ({"BESTSHOT_DB_POOL_MIN": "20", "BESTSHOT_DB_POOL_MAX": "5"}, "pool"),
+        ({"DATABASE_URL": "mysql://u:p@h/db"}, "DATABASE_URL"),
+        ({"BESTSHOT_ESPN_RATE_LIMIT": "fast"}, "BESTSHOT_ESPN_RATE_LIMIT"),
     ],
 )
 def test_production_refuses_unsafe_values_and_never_prints_them(
@@ -103,11 +107,11 @@ def test_a_rotation_accepts_several_tokens() -> None:
 
 def test_a_malformed_value_names_the_variable_and_hides_the_value() -> None:
     with pytest.raises(ConfigurationError) as caught:
-        load_settings({"DB_POOL_MAX_SIZE": "lots-of-connections", "NODE_ENV": "staging"})
+        load_settings({"SCHEDULE_MATCH_WINDOW_MINUTES": "lots-of-minutes", "NODE_ENV": "staging"})
     message = str(caught.value)
-    assert "DB_POOL_MAX_SIZE" in message
+    assert "SCHEDULE_MATCH_WINDOW_MINUTES" in message
     assert "NODE_ENV" in message
-    assert "lots-of-connections" not in message
+    assert "lots-of-minutes" not in message
     assert "staging" not in message
 
 
@@ -132,3 +136,19 @@ def test_secret_values_lists_what_scrubbers_must_hide() -> None:
 def test_a_malformed_admin_claim_is_refused(spec: str) -> None:
     with pytest.raises(ConfigurationError, match="JWT_ADMIN_CLAIM"):
         load_settings({"JWT_ADMIN_CLAIM": spec})
+
+
+def test_the_database_and_the_providers_read_the_same_environment() -> None:
+    settings = load_settings(
+        {
+            **PRODUCTION,
+            "BESTSHOT_DB_POOL_MAX": "7",
+            "BESTSHOT_ESPN_URL": "http://127.0.0.1:9000",
+            "SCHEDULE_MATCH_WINDOW_MINUTES": "120",
+        }
+    )
+    assert settings.database().pool.max_size == 7
+    assert settings.database().url == PRODUCTION["DATABASE_URL"]
+    assert settings.sources().espn.base_url == "http://127.0.0.1:9000"
+    # One window for both: a demo schedule fires when the demo's results exist.
+    assert settings.sources().match_window.total_seconds() == 120 * 60

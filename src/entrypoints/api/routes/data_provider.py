@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from bestshot_domain.ports import Clock
 from entrypoints.api import inputs
+from entrypoints.api.caching import ReadCache
 from entrypoints.api.operations import Operation, Reply, Security, replies
 from entrypoints.api.schemas import (
     ImportOut,
@@ -38,7 +39,7 @@ def _json(model: BaseModel) -> Response:
     )
 
 
-def operations(use_cases: UseCases, clock: Clock, prefix: str) -> list[Operation]:
+def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str) -> list[Operation]:
     base = f"{prefix}/data-provider"
 
     async def create_schedules(request: Request) -> Response:
@@ -56,11 +57,14 @@ def operations(use_cases: UseCases, clock: Clock, prefix: str) -> list[Operation
         tournament_id = inputs.slug(request, "tournament")
         round_slug = inputs.slug(request, "round")
         update = await use_cases.update_round(tournament_id, round_slug)
+        if update.saved:
+            cache.invalidate(tournament_id)
         return _json(RoundUpdateOut.of(update))
 
     async def update_standings(request: Request) -> Response:
         tournament_id = inputs.slug(request, "tournament")
         snapshot = await use_cases.update_standings(tournament_id)
+        cache.invalidate(tournament_id)
         return _json(StandingsOut.of_snapshot(snapshot))
 
     async def import_tournament(request: Request) -> Response:
@@ -75,6 +79,8 @@ def operations(use_cases: UseCases, clock: Clock, prefix: str) -> list[Operation
                 zones=body.zones,
             )
         )
+        if summary.changed:
+            cache.invalidate(summary.tournament.id)
         return _json(ImportOut.of(summary))
 
     return [

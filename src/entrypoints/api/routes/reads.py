@@ -1,4 +1,4 @@
-"""Public reads: tournaments, their rounds, a round's matches. Cacheable, with ETags.
+"""Public reads: tournaments, their rounds, a round's matches, the tables. Cached, with ETags.
 
 These read the repositories directly, in a unit of work that is never committed: a query
 needs no use case (cosmicpython's "views").
@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from bestshot_domain.ports import UnitOfWorkFactory
 from entrypoints.api import inputs
-from entrypoints.api.caching import cached_json
+from entrypoints.api.caching import ALL_TOURNAMENTS, CachedReads
 from entrypoints.api.operations import Endpoint, Operation, Reply, replies
 from entrypoints.api.schemas import (
     MatchOut,
@@ -30,49 +30,64 @@ _BAD_PATH = (422, "A path parameter is not a valid slug.")
 _STORAGE_DOWN = (503, "The database is unavailable.")
 
 
-def operations(uow_factory: UnitOfWorkFactory, max_age: int, prefix: str) -> list[Operation]:
+def operations(uow_factory: UnitOfWorkFactory, reads: CachedReads, prefix: str) -> list[Operation]:
     async def list_tournaments(request: Request) -> Response:
-        async with uow_factory() as uow:
-            tournaments = await uow.tournaments.list()
-        body = TournamentList(tournaments=[TournamentOut.of(t) for t in tournaments])
-        return cached_json(request, body, max_age)
+        async def build() -> TournamentList:
+            async with uow_factory() as uow:
+                tournaments = await uow.tournaments.list()
+            return TournamentList(tournaments=[TournamentOut.of(t) for t in tournaments])
+
+        return await reads.answer(request, ALL_TOURNAMENTS, build)
 
     async def get_tournament(request: Request) -> Response:
         tournament_id = inputs.slug(request, "tournament")
-        async with uow_factory() as uow:
-            tournament = await uow.tournaments.get(tournament_id)
-        return cached_json(request, TournamentOut.of(tournament), max_age)
+
+        async def build() -> TournamentOut:
+            async with uow_factory() as uow:
+                return TournamentOut.of(await uow.tournaments.get(tournament_id))
+
+        return await reads.answer(request, tournament_id, build)
 
     async def list_rounds(request: Request) -> Response:
         tournament_id = inputs.slug(request, "tournament")
-        async with uow_factory() as uow:
-            await uow.tournaments.get(tournament_id)  # NotFound for an unknown tournament
-            rounds = await uow.rounds.list(tournament_id)
-        body = RoundList(tournament=tournament_id, rounds=[RoundOut.of(r) for r in rounds])
-        return cached_json(request, body, max_age)
+
+        async def build() -> RoundList:
+            async with uow_factory() as uow:
+                await uow.tournaments.get(tournament_id)  # NotFound for an unknown tournament
+                rounds = await uow.rounds.list(tournament_id)
+            return RoundList(tournament=tournament_id, rounds=[RoundOut.of(r) for r in rounds])
+
+        return await reads.answer(request, tournament_id, build)
 
     async def round_matches(request: Request) -> Response:
         tournament_id = inputs.slug(request, "tournament")
         round_slug = inputs.slug(request, "round")
-        async with uow_factory() as uow:
-            await uow.tournaments.get(tournament_id)
-            round_ = await uow.rounds.get(tournament_id, round_slug)
-            matches = await uow.matches.for_round(tournament_id, round_slug)
-            keys = sorted({key for match in matches for key in (match.home, match.away)})
-            teams = dict(await uow.teams.get_many(keys))
-        body = RoundMatches(
-            tournament=tournament_id,
-            round=RoundOut.of(round_),
-            matches=[MatchOut.of(match, teams) for match in matches],
-        )
-        return cached_json(request, body, max_age)
+
+        async def build() -> RoundMatches:
+            async with uow_factory() as uow:
+                await uow.tournaments.get(tournament_id)
+                round_ = await uow.rounds.get(tournament_id, round_slug)
+                matches = await uow.matches.for_round(tournament_id, round_slug)
+                keys = sorted({key for match in matches for key in (match.home, match.away)})
+                teams = dict(await uow.teams.get_many(keys))
+            return RoundMatches(
+                tournament=tournament_id,
+                round=RoundOut.of(round_),
+                matches=[MatchOut.of(match, teams) for match in matches],
+            )
+
+        return await reads.answer(request, tournament_id, build)
 
     async def standings(request: Request) -> Response:
         tournament_id = inputs.slug(request, "tournament")
-        async with uow_factory() as uow:
-            tournament = await uow.tournaments.get(tournament_id)
-            snapshot = await uow.standings.get(tournament_id)
-        return cached_json(request, StandingsOut.of(tournament, snapshot), max_age)
+
+        async def build() -> StandingsOut:
+            async with uow_factory() as uow:
+                tournament = await uow.tournaments.get(tournament_id)
+                snapshot = await uow.standings.get(tournament_id)
+            return StandingsOut.of(tournament, snapshot)
+
+        return await reads.answer(request, tournament_id, build)
 
     def read(
         path: str,

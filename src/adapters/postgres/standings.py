@@ -1,0 +1,247 @@
+"""Computed tables, point adjustments and per-match discipline in PostgreSQL.
+
+A table is stored as rows with one column per number (so a query or a constraint can see a
+team's points), plus a JSON `detail` for whatever else the engine puts in a row or a table
+(form, the deciding criterion, zones ...). Reading joins them back into the dictionary that
+`Table.from_dict` takes, so what was saved is exactly what is read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from adapters.postgres.errors import storage_errors
+from adapters.postgres.session import Session
+from bestshot_domain.errors import InvalidInput
+from bestshot_domain.model import (
+    Cards,
+    MatchDiscipline,
+    PointAdjustment,
+    StandingsSnapshot,
+    TournamentId,
+)
+
+if TYPE_CHECKING:
+    from bestshot_domain.standings import Table
+
+ROW_COLUMNS = (
+    "position",
+    "team",
+    "played",
+    "won",
+    "drawn",
+    "lost",
+    "goals_for",
+    "goals_against",
+    "goal_difference",
+    "points",
+)
+
+
+def _json(value: Mapping[str, Any]) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def split_table(
+    index: int, table: Mapping[str, Any]
+) -> tuple[str | None, str, list[tuple[object, ...]]]:
+    """A table's dictionary as (group, table detail, row tuples of ROW_COLUMNS + detail)."""
+    try:
+        rows = table["rows"]
+        group = table.get("group")
+        detail = {k: v for k, v in table.items() if k not in ("group", "rows")}
+        split_rows = []
+        for row in rows:
+            row_detail = {k: v for k, v in row.items() if k not in ROW_COLUMNS}
+            split_rows.append((*(row[c] for c in ROW_COLUMNS), _json(row_detail)))
+    except (KeyError, TypeError, AttributeError) as error:
+        raise InvalidInput(f"table {index} has no {error} to store") from error
+    return group, _json(detail), split_rows
+
+
+class PostgresStandingsRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._db = session.db
+
+    async def save(self, snapshot: StandingsSnapshot) -> None:
+        tid = snapshot.tournament_id
+        tables = [split_table(i, table.to_dict()) for i, table in enumerate(snapshot.tables)]
+        rows = [
+            (i, row_index, *row)
+            for i, (_, _, table_rows) in enumerate(tables)
+            for row_index, row in enumerate(table_rows)
+        ]
+        async with self._session.write() as db:
+            await db.execute(
+                """
+                INSERT INTO standings_snapshots (tournament_id, rules, computed_at)
+                VALUES ($1, $2, $3)
+                ON CONFLICT (tournament_id) DO UPDATE SET
+                    rules = EXCLUDED.rules, computed_at = EXCLUDED.computed_at
+                """,
+                tid,
+                snapshot.rules,
+                snapshot.computed_at,
+            )
+            # The old rows go with their tables (ON DELETE CASCADE).
+            await db.execute("DELETE FROM standings_tables WHERE tournament_id = $1", tid)
+            if not tables:
+                return
+            await db.execute(
+                """
+                INSERT INTO standings_tables (tournament_id, table_index, group_name, detail)
+                SELECT $1, i - 1, g, d::jsonb
+                FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(g, d, i)
+                """,
+                tid,
+                [group for group, _, _ in tables],
+                [detail for _, detail, _ in tables],
+            )
+            if not rows:
+                return
+            columns = list(zip(*rows, strict=True))
+            await db.execute(
+                """
+                INSERT INTO standings_rows (
+                    tournament_id, table_index, row_index, position, team, played, won, drawn,
+                    lost, goals_for, goals_against, goal_difference, points, detail)
+                SELECT $1, t, r, p, team, pl, w, d, l, gf, ga, gd, pts, detail::jsonb
+                FROM unnest($2::int[], $3::int[], $4::int[], $5::text[], $6::int[], $7::int[],
+                            $8::int[], $9::int[], $10::int[], $11::int[], $12::int[], $13::int[],
+                            $14::text[])
+                    AS u(t, r, p, team, pl, w, d, l, gf, ga, gd, pts, detail)
+                """,
+                tid,
+                *(list(column) for column in columns),
+            )
+
+    async def get(self, tournament_id: TournamentId) -> StandingsSnapshot | None:
+        with storage_errors():
+            snapshot = await self._db.fetchrow(
+                """
+                SELECT rules, computed_at FROM standings_snapshots WHERE tournament_id = $1
+                """,
+                tournament_id,
+            )
+            if snapshot is None:
+                return None
+            tables = await self._db.fetch(
+                """
+                SELECT t.table_index, t.group_name, t.detail::text AS detail,
+                    coalesce(
+                        (SELECT json_agg(json_build_object(
+                                'position', r.position, 'team', r.team, 'played', r.played,
+                                'won', r.won, 'drawn', r.drawn, 'lost', r.lost,
+                                'goals_for', r.goals_for, 'goals_against', r.goals_against,
+                                'goal_difference', r.goal_difference, 'points', r.points,
+                                'detail', r.detail) ORDER BY r.row_index)
+                         FROM standings_rows r
+                         WHERE r.tournament_id = t.tournament_id
+                           AND r.table_index = t.table_index),
+                        '[]')::text AS rows
+                FROM standings_tables t WHERE t.tournament_id = $1 ORDER BY t.table_index
+                """,
+                tournament_id,
+            )
+        return StandingsSnapshot(
+            tournament_id=tournament_id,
+            rules=snapshot["rules"],
+            computed_at=snapshot["computed_at"],
+            tables=tuple(
+                _table_from_row(row["group_name"], row["detail"], row["rows"]) for row in tables
+            ),
+        )
+
+    async def adjustments(self, tournament_id: TournamentId) -> Sequence[PointAdjustment]:
+        with storage_errors():
+            rows = await self._db.fetch(
+                """
+                SELECT tournament_id, team, points, reason FROM point_adjustments
+                WHERE tournament_id = $1 ORDER BY team COLLATE "C", reason COLLATE "C"
+                """,
+                tournament_id,
+            )
+        return [
+            PointAdjustment(
+                tournament_id=row["tournament_id"],
+                team=row["team"],
+                points=row["points"],
+                reason=row["reason"],
+            )
+            for row in rows
+        ]
+
+    async def save_adjustment(self, adjustment: PointAdjustment) -> None:
+        async with self._session.write() as db:
+            await db.execute(
+                """
+                INSERT INTO point_adjustments (tournament_id, team, reason, points)
+                VALUES ($1, $2, $3, $4)
+                ON CONFLICT (tournament_id, team, reason) DO UPDATE SET points = EXCLUDED.points
+                """,
+                adjustment.tournament_id,
+                adjustment.team,
+                adjustment.reason,
+                adjustment.points,
+            )
+
+    async def discipline(self, tournament_id: TournamentId) -> Sequence[MatchDiscipline]:
+        with storage_errors():
+            rows = await self._db.fetch(
+                """
+                SELECT d.match_key, d.team, d.yellow, d.second_yellow_red, d.red,
+                       d.yellow_and_red
+                FROM match_discipline d JOIN matches m ON m.key = d.match_key
+                WHERE m.tournament_id = $1
+                ORDER BY d.match_key COLLATE "C", d.team COLLATE "C"
+                """,
+                tournament_id,
+            )
+        return [
+            MatchDiscipline(
+                match=row["match_key"],
+                team=row["team"],
+                cards=Cards(
+                    yellow=row["yellow"],
+                    second_yellow_red=row["second_yellow_red"],
+                    red=row["red"],
+                    yellow_and_red=row["yellow_and_red"],
+                ),
+            )
+            for row in rows
+        ]
+
+    async def save_discipline(self, records: Sequence[MatchDiscipline]) -> None:
+        unique = list({(r.match, r.team): r for r in records}.values())
+        if not unique:
+            return
+        async with self._session.write() as db:
+            await db.execute(
+                """
+                INSERT INTO match_discipline
+                    (match_key, team, yellow, second_yellow_red, red, yellow_and_red)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[],
+                                     $6::int[])
+                ON CONFLICT (match_key, team) DO UPDATE SET
+                    yellow = EXCLUDED.yellow, second_yellow_red = EXCLUDED.second_yellow_red,
+                    red = EXCLUDED.red, yellow_and_red = EXCLUDED.yellow_and_red
+                """,
+                [r.match for r in unique],
+                [r.team for r in unique],
+                [r.cards.yellow for r in unique],
+                [r.cards.second_yellow_red for r in unique],
+                [r.cards.red for r in unique],
+                [r.cards.yellow_and_red for r in unique],
+            )
+
+
+def _table_from_row(group: str | None, detail: str, rows: str) -> Table:
+    from bestshot_domain.standings import Table  # noqa: PLC0415 - the engine's own module
+
+    table: dict[str, Any] = json.loads(detail)
+    table["group"] = group
+    table["rows"] = [{**row.pop("detail"), **row} for row in json.loads(rows)]
+    return Table.from_dict(table)

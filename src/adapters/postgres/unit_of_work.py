@@ -1,0 +1,150 @@
+"""The unit of work: one pooled connection, one transaction, every repository over it."""
+
+from __future__ import annotations
+
+import contextlib
+from types import TracebackType
+from typing import Self
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+from asyncpg.transaction import Transaction
+
+from adapters.postgres.catalog import (
+    PostgresRoundRepository,
+    PostgresTeamRepository,
+    PostgresTournamentRepository,
+)
+from adapters.postgres.errors import storage_errors
+from adapters.postgres.matches import PostgresChangeRepository, PostgresMatchRepository
+from adapters.postgres.pool import PoolConfig
+from adapters.postgres.session import Session
+from adapters.postgres.standings import PostgresStandingsRepository
+from bestshot_domain.ports import (
+    ChangeRepository,
+    MatchRepository,
+    RoundRepository,
+    StandingsRepository,
+    TeamRepository,
+    TournamentRepository,
+    UnitOfWorkFactory,
+)
+
+
+class PostgresUnitOfWork:
+    """`async with` acquires a connection and begins a transaction; leaving without `commit()`
+    rolls it back. After `commit()` or `rollback()` the block may go on: the next statement
+    runs in a new transaction on the same connection.
+    """
+
+    tournaments: TournamentRepository
+    teams: TeamRepository
+    rounds: RoundRepository
+    matches: MatchRepository
+    changes: ChangeRepository
+    standings: StandingsRepository
+
+    def __init__(self, pool: asyncpg.Pool, *, acquire_timeout: float = 10.0) -> None:
+        self._pool = pool
+        self._acquire_timeout = acquire_timeout
+        self._connection: PoolConnectionProxy[asyncpg.Record] | None = None
+        self._transaction: Transaction | None = None
+        self._session: Session | None = None
+
+    @property
+    def connection(self) -> PoolConnectionProxy[asyncpg.Record]:
+        """The connection of this unit of work (for tests and for locks of other adapters)."""
+        if self._connection is None:
+            raise RuntimeError("the unit of work is not open: use `async with`")
+        return self._connection
+
+    async def __aenter__(self) -> Self:
+        if self._connection is not None:
+            raise RuntimeError("a unit of work is opened once")
+        with storage_errors():
+            connection = await self._pool.acquire(timeout=self._acquire_timeout)
+        self._connection = connection
+        try:
+            await self._begin()
+        except BaseException:
+            await self._release()
+            raise
+        session = self._session = Session(connection)
+        self.tournaments = PostgresTournamentRepository(session)
+        self.teams = PostgresTeamRepository(session)
+        self.rounds = PostgresRoundRepository(session)
+        self.matches = PostgresMatchRepository(session)
+        self.changes = PostgresChangeRepository(session)
+        self.standings = PostgresStandingsRepository(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            transaction, self._transaction = self._transaction, None
+            if transaction is not None:
+                try:
+                    await transaction.rollback()
+                except Exception:
+                    # A lost connection needs no rollback (the server has done it); any other
+                    # failure leaves the connection in doubt, so it is not given back for reuse.
+                    _terminate(self.connection)
+        finally:
+            await self._release()
+
+    async def commit(self) -> None:
+        transaction = self._transaction
+        if transaction is None:
+            raise RuntimeError("nothing to commit: the unit of work is not open")
+        self._transaction = None
+        # Deferred foreign keys are checked here, so a commit can fail with InvalidInput too.
+        with storage_errors():
+            await transaction.commit()
+        await self._begin()
+
+    async def rollback(self) -> None:
+        transaction = self._transaction
+        if transaction is None:
+            raise RuntimeError("nothing to roll back: the unit of work is not open")
+        self._transaction = None
+        with storage_errors():
+            await transaction.rollback()
+        await self._begin()
+
+    async def _begin(self) -> None:
+        if self._session is not None:
+            self._session.transaction_ended()
+        transaction = self.connection.transaction()
+        with storage_errors():
+            await transaction.start()
+        self._transaction = transaction
+
+    async def _release(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            await self._pool.release(connection, timeout=self._acquire_timeout)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError):
+            # The pool opens a fresh connection when needed; this one is given up.
+            _terminate(connection)
+
+
+def _terminate(connection: PoolConnectionProxy[asyncpg.Record]) -> None:
+    # A proxy the pool already took back (its connection lost) has nothing left to close.
+    with contextlib.suppress(asyncpg.InterfaceError):
+        connection.terminate()
+
+
+def unit_of_work_factory(pool: asyncpg.Pool, config: PoolConfig | None = None) -> UnitOfWorkFactory:
+    """Each call makes a fresh unit of work over `pool`."""
+    acquire_timeout = (config or PoolConfig()).acquire_timeout
+
+    def open_unit_of_work() -> PostgresUnitOfWork:
+        return PostgresUnitOfWork(pool, acquire_timeout=acquire_timeout)
+
+    return open_unit_of_work

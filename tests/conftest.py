@@ -1,0 +1,109 @@
+"""Fixtures shared by every test folder.
+
+PostgreSQL: one server per test session, either the one `BESTSHOT_TEST_DATABASE_URL` points at
+(a role that may create databases) or an embedded one started from `pgserver` in a temporary
+folder. The schema is migrated once into a template database; each test that asks for
+`postgres_url` gets a fresh copy of it (a file copy, a few milliseconds) and it is dropped
+afterwards, so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from attrs import frozen
+
+from adapters.postgres import PoolConfig, create_pool, migrate_url, unit_of_work_factory
+from adapters.postgres.admin import drop_database, ensure_database, with_database
+from adapters.postgres.embedded import EmbeddedPostgres
+from bestshot_domain.ports import UnitOfWorkFactory
+
+
+@frozen
+class PostgresServerForTests:
+    admin_url: str  # a database of the server that tests never write to
+    template: str  # the migrated template each test database copies
+
+    def url(self, database: str) -> str:
+        return with_database(self.admin_url, database)
+
+    async def new_database(self, *, migrated: bool = True) -> str:
+        name = f"test_{uuid.uuid4().hex[:16]}"
+        await ensure_database(self.admin_url, name, template=self.template if migrated else None)
+        return name
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServerForTests]:
+    external = os.environ.get("BESTSHOT_TEST_DATABASE_URL")
+    embedded: EmbeddedPostgres | None = None
+    if external:
+        admin_url = external
+    else:
+        # Not under pytest's basetemp: another pytest run on the machine may prune that folder
+        # while this server still lives in it. pgserver deletes this one when it stops.
+        folder = Path(tempfile.mkdtemp(prefix="bestshot-test-pg-"))
+        embedded = EmbeddedPostgres(folder / "pgdata", cleanup="delete").start()
+        admin_url = embedded.url("postgres")
+    template = f"bestshot_template_{os.getpid()}"
+    server = PostgresServerForTests(admin_url=admin_url, template=template)
+
+    async def make_template() -> None:
+        if embedded is not None:
+            # A throwaway server needs no durability; tests commit a lot and go faster without.
+            connection = await asyncpg.connect(admin_url)
+            try:
+                for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+                    await connection.execute(f"ALTER SYSTEM SET {setting} = off")
+                await connection.execute("SELECT pg_reload_conf()")
+            finally:
+                await connection.close()
+        await drop_database(admin_url, template)
+        await ensure_database(admin_url, template)
+        await migrate_url(server.url(template))
+
+    try:
+        asyncio.run(make_template())
+        yield server
+    finally:
+        try:
+            asyncio.run(drop_database(admin_url, template))
+        finally:
+            if embedded is not None:
+                embedded.stop()
+                shutil.rmtree(embedded.data_dir.parent, ignore_errors=True)
+
+
+@pytest.fixture
+async def postgres_url(postgres_server: PostgresServerForTests) -> AsyncIterator[str]:
+    """The URL of a fresh, migrated database of its own, dropped after the test."""
+    name = await postgres_server.new_database()
+    try:
+        yield postgres_server.url(name)
+    finally:
+        await drop_database(postgres_server.admin_url, name)
+
+
+TEST_POOL = PoolConfig(min_size=1, max_size=4, statement_timeout=10.0, command_timeout=15.0)
+
+
+@pytest.fixture
+async def postgres_pool(postgres_url: str) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(postgres_url, TEST_POOL)
+    try:
+        yield pool
+    finally:
+        await pool.close()
+
+
+@pytest.fixture
+def postgres_uow_factory(postgres_pool: asyncpg.Pool) -> UnitOfWorkFactory:
+    return unit_of_work_factory(postgres_pool, TEST_POOL)
