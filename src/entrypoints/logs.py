@@ -20,10 +20,14 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 
 REDACTED = "[redacted]"
 
-# Attributes every LogRecord has; anything else was passed through `extra=` and is logged.
+# Attributes every LogRecord has; anything else was passed through `extra=` and is logged
+# (except uvicorn's terminal-coloured copy of its message).
 _STANDARD_ATTRIBUTES = frozenset(
-    logging.LogRecord("", 0, "", 0, "", (), None).__dict__.keys() | {"message", "asctime"}
+    logging.LogRecord("", 0, "", 0, "", (), None).__dict__.keys()
+    | {"message", "asctime", "color_message"}
 )
+# Libraries whose INFO lines are a subprocess's whole output: only their warnings are kept.
+_CHATTY_LOGGERS = ("pgserver",)
 
 
 class JsonFormatter(logging.Formatter):
@@ -90,3 +94,5 @@ def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
         logger.propagate = True
     # Our middleware logs every request with its id; uvicorn's access line would repeat it.
     logging.getLogger("uvicorn.access").disabled = True
+    for name in _CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))

@@ -105,13 +105,21 @@ def test_configure_logging_writes_json_to_stderr(capsys: pytest.CaptureFixture[s
     saved = (list(root.handlers), root.level)
     try:
         configure_logging("INFO", secrets=["hunter2-hunter2"])
-        logging.getLogger("uvicorn.error").info("started with hunter2-hunter2")
+        logging.getLogger("uvicorn.error").info(
+            "started with %s", "hunter2-hunter2", extra={"color_message": "\x1b[36m..."}
+        )
         logging.getLogger("uvicorn.access").info("GET / 200")  # ours replaces it
+        logging.getLogger("pgserver").info("initdb said a lot")  # only its warnings
+        logging.getLogger("pgserver").warning("postgres is slow")
     finally:
         root.handlers[:] = saved[0]
         root.setLevel(saved[1])
-    lines = capsys.readouterr().err.splitlines()
-    assert [json.loads(line)["message"] for line in lines] == ["started with [redacted]"]
+    entries = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert [entry["message"] for entry in entries] == [
+        "started with [redacted]",
+        "postgres is slow",
+    ]
+    assert "color_message" not in entries[0]
 
 
 async def test_health_answers_without_touching_the_database(settings: Settings) -> None:
