@@ -99,7 +99,8 @@ def _domain_problem(error: BestshotError) -> ApiProblem:
         # The driver's words may name hosts or users: say only what the client can act on.
         return ApiProblem(
             503,
-            "the database is unavailable; try again shortly",
+            "a service bestshot depends on (the database, the scheduler) is unavailable; "
+            "try again shortly",
             kind="storage-unavailable",
             headers={"Retry-After": "5"},
         )

@@ -100,9 +100,9 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str)
                 (200, Reply("Each schedule, and what was done about it.", SchedulesOut)),
                 _UNAUTHENTICATED,
                 _FORBIDDEN,
+                (409, "The scheduler holds a conflicting schedule."),
                 _BAD_INPUT,
-                (502, "The scheduler service failed."),
-                _STORAGE_DOWN,
+                (503, "The database or the scheduler service is unavailable."),
             ),
         ),
         Operation(
