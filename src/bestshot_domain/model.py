@@ -9,7 +9,7 @@ tournament finds the same rows again.
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from attrs import field, frozen
@@ -30,7 +30,9 @@ def make_key(provider: str, external_id: str) -> str:
 def _utc(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"datetime must be timezone-aware, got {value!r}")
-    return value
+    # Normalized to UTC: Python never compares a local time in a DST gap or fold equal to the
+    # same instant elsewhere, so a kickoff read back from the database must be in one zone.
+    return value.astimezone(UTC)
 
 
 def _optional_utc(value: datetime | None) -> datetime | None:

@@ -9,7 +9,14 @@ import attrs
 from attrs import frozen
 
 from bestshot_domain.lifecycle import AWAITING_RESULT, Applied, Verdict, apply_observation
-from bestshot_domain.model import Match, MatchChange, MatchKey, Observation, TournamentId
+from bestshot_domain.model import (
+    Match,
+    MatchChange,
+    MatchKey,
+    MatchStatus,
+    Observation,
+    TournamentId,
+)
 
 
 @frozen
@@ -32,6 +39,9 @@ class RoundUpdate:
     missing: tuple[MatchKey, ...]  # stored matches of the round the provider said nothing of
     unknown: tuple[str, ...]  # provider ids observed that are no match of this round
     awaiting: tuple[MatchKey, ...]  # matches still awaiting a result after the update
+    # Of those, the ones that should be under way or over by now (live, or past their kickoff
+    # and not suspended): worth another look soon, unlike next week's fixtures of the round.
+    overdue: tuple[MatchKey, ...]
     saved: tuple[Match, ...]  # the matches written, each once
     changes: tuple[MatchChange, ...]  # the change records written
 
@@ -105,6 +115,12 @@ def reconcile(
         missing=tuple(m.key for m in matches if m.external_id not in observed),
         unknown=tuple(unknown),
         awaiting=tuple(m.key for m in current.values() if m.status in AWAITING_RESULT),
+        overdue=tuple(
+            m.key
+            for m in current.values()
+            if m.status is MatchStatus.LIVE
+            or (m.status is MatchStatus.SCHEDULED and m.kickoff <= at)
+        ),
         saved=saved,
         changes=tuple(changes),
     )

@@ -51,6 +51,7 @@ def test_each_observation_meets_its_match_and_the_summary_sorts_them() -> None:
     assert update.missing == ("scripted:silent",)
     assert update.unknown == ("stranger",)
     assert update.awaiting == ("scripted:odd", "scripted:silent", "scripted:later")
+    assert update.overdue == ("scripted:odd", "scripted:silent", "scripted:later")
     assert [(m.external_id, m.version) for m in update.saved] == [
         ("live", 3),
         ("done", 5),
@@ -99,3 +100,21 @@ def test_the_latest_word_on_each_match_again_writes_nothing(said: list[Observati
     again = reconcile("liga-test", "matchday-1", after, latest, at=AT + timedelta(hours=1))
     assert again.saved == ()
     assert again.changes == ()
+
+
+def test_overdue_are_the_awaited_matches_that_should_be_under_way_by_now() -> None:
+    stored = [
+        match("playing", status=S.LIVE, score=(0, 0)),
+        match("late", kickoff=AT - timedelta(minutes=5)),
+        match("sunday", kickoff=AT + timedelta(days=1)),
+        match("stopped", status=S.SUSPENDED, kickoff=AT - timedelta(hours=1)),
+        match("over", status=S.FINISHED, score=(1, 0)),
+    ]
+    update = reconcile("liga-test", "matchday-1", stored, [], at=AT)
+    assert update.awaiting == (
+        "scripted:playing",
+        "scripted:late",
+        "scripted:sunday",
+        "scripted:stopped",
+    )
+    assert update.overdue == ("scripted:playing", "scripted:late")
