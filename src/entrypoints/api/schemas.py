@@ -350,6 +350,9 @@ class RoundUpdateOut(ApiModel):
     missing: list[str] = Field(description="Matches of the round the provider said nothing of.")
     unknown: list[str] = Field(description="Provider ids that are no match of this round.")
     awaiting: list[str] = Field(description="Matches still awaiting a result.")
+    overdue: list[str] = Field(
+        description="Of those, the ones under way or past their kickoff: worth another look soon."
+    )
     written: int = Field(ge=0, description="Matches written.")
     changes: int = Field(ge=0, description="Change records written.")
 
@@ -367,6 +370,7 @@ class RoundUpdateOut(ApiModel):
             missing=list(update.missing),
             unknown=list(update.unknown),
             awaiting=list(update.awaiting),
+            overdue=list(update.overdue),
             written=len(update.saved),
             changes=len(update.changes),
         )
