@@ -13,6 +13,7 @@ BENCHES = {
     "standings": "bench.standings",
     "postgres": "bench.postgres",
     "lambda_cold_start": "bench.lambda_cold_start",
+    "api": "bench.api",
 }
 
 

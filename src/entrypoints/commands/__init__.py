@@ -6,9 +6,15 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from entrypoints.commands import db, source, table
+from entrypoints.commands import db, serve, source, table, token
 
 # Any: the CLI's subparsers make its own ArgumentParser subclass, and the action is invariant.
 Register = Callable[["argparse._SubParsersAction[Any]"], None]
 
-COMMANDS: list[Register] = [table.register, source.register, db.register]
+COMMANDS: list[Register] = [
+    table.register,
+    source.register,
+    db.register,
+    serve.register,
+    token.register,
+]

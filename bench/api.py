@@ -1,0 +1,277 @@
+"""The API over a real uvicorn server on loopback, a real PostgreSQL and the demo source.
+
+Two comparisons, each against a baseline endpoint served by the same server:
+- latency: the pair the scheduler's caller sends when a schedule fires (PATCH a 10-match round,
+  then PATCH the standings) against an endpoint that runs one `SELECT 1`; target: the pair's
+  p50 at most 6x the baseline's;
+- throughput: `GET .../standings` against a plain JSON endpoint, with concurrent clients;
+  target: at least half the plain endpoint's requests per second.
+
+The server runs in its own process (`python -m bench.api --serve PORT`), so that the client's
+work does not share its interpreter; the embedded PostgreSQL lives in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+LATENCY_ROUNDS = 150
+THROUGHPUT_REQUESTS = 1500
+CONCURRENCY = 16
+TOURNAMENT = "bench-league"
+ROUND = "matchday-19"  # before the demo's current matchday: ten finished matches
+TARGET_PAIR_RATIO = 6.0
+TARGET_THROUGHPUT_RATIO = 0.5
+
+
+# The server side.
+
+
+async def _serve(port: int) -> None:
+    import uvicorn  # noqa: PLC0415 - server process only
+    from starlette.requests import Request  # noqa: PLC0415
+    from starlette.responses import Response  # noqa: PLC0415
+
+    from adapters.sources.demo import reference_for  # noqa: PLC0415
+    from entrypoints.api.operations import Operation, Reply  # noqa: PLC0415
+    from entrypoints.bootstrap import bootstrap  # noqa: PLC0415
+    from entrypoints.commands.serve import uvicorn_config  # noqa: PLC0415
+    from entrypoints.settings import load_settings  # noqa: PLC0415
+    from entrypoints.use_cases import TournamentImport  # noqa: PLC0415
+
+    async with bootstrap(load_settings()) as service:
+        pool = service.pool
+        assert pool is not None
+        reference = reference_for(7, datetime.now(UTC))
+        await service.use_cases.import_tournament(
+            TournamentImport("demo", reference, "Bench League", "premier_league")
+        )
+
+        async def select_one(request: Request) -> Response:
+            async with pool.acquire() as connection:
+                await connection.fetchval("SELECT 1")
+            return Response(b'{"one":1}', media_type="application/json")
+
+        async def plain(request: Request) -> Response:
+            return Response(b'{"status":"ok"}', media_type="application/json")
+
+        baselines = tuple(
+            Operation(
+                "GET",
+                path,
+                endpoint,
+                operation_id=name,
+                summary=name,
+                tag="bench",
+                replies={200: Reply("baseline")},
+                include_in_schema=False,
+            )
+            for path, endpoint, name in (
+                ("/bench/select-1", select_one, "selectOne"),
+                ("/bench/plain", plain, "plain"),
+            )
+        )
+        app = service.app(extra_operations=baselines)
+        await uvicorn.Server(uvicorn_config(app, "127.0.0.1", port)).serve()
+
+
+# The client side: a lean keep-alive HTTP/1.1 client on asyncio streams, so that the client's
+# own cost (httpx spends about a millisecond a request) does not hide the server's.
+
+
+class Connection:
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._reader = reader
+        self._writer = writer
+
+    @classmethod
+    async def open(cls, port: int) -> Connection:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        return cls(reader, writer)
+
+    async def request(
+        self, method: str, path: str, headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
+        lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Content-Length: 0"]
+        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+        self._writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+        head = await self._reader.readuntil(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        body = await self._reader.readexactly(length) if length else b""
+        if status >= 400:
+            raise RuntimeError(f"{method} {path}: {status} {body[:200]!r}")
+        return status, body
+
+    async def close(self) -> None:
+        self._writer.close()
+        await self._writer.wait_closed()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+async def _wait_until_up(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the bench server exited with {process.returncode}")
+        try:
+            connection = await Connection.open(port)
+        except OSError:
+            await asyncio.sleep(0.2)
+            continue
+        try:
+            await connection.request("GET", "/ready")
+            return
+        except (RuntimeError, OSError, asyncio.IncompleteReadError):
+            await asyncio.sleep(0.2)
+        finally:
+            await connection.close()
+    raise RuntimeError("the bench server did not become ready in 120 s")
+
+
+def _percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+async def _latencies(rounds: int, call: Callable[[], Awaitable[object]]) -> list[float]:
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        await call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+async def _throughput(connections: list[Connection], path: str, requests: int) -> float:
+    remaining = requests
+
+    async def worker(connection: Connection) -> None:
+        nonlocal remaining
+        while remaining > 0:
+            remaining -= 1
+            await connection.request("GET", path)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(connection) for connection in connections))
+    return requests / (time.perf_counter() - started)
+
+
+async def _measure(port: int, process: subprocess.Popen[bytes], token: str) -> bool:
+    await _wait_until_up(port, process)
+    connections = [await Connection.open(port) for _ in range(CONCURRENCY)]
+    client = connections[0]
+    headers = {"X-Internal-Token": token}
+    round_path = f"/api/v2/data-provider/tournaments/{TOURNAMENT}/matches/{ROUND}"
+    standings_path = f"/api/v2/data-provider/tournaments/{TOURNAMENT}/standings"
+
+    async def pair() -> None:
+        await client.request("PATCH", round_path, headers)
+        await client.request("PATCH", standings_path, headers)
+
+    async def select_one() -> None:
+        await client.request("GET", "/bench/select-1")
+
+    try:
+        _, body = await client.request("PATCH", round_path, headers)
+        summary = json.loads(body)
+        matches = len(summary["unchanged"]) + len(summary["updated"])
+        for warm in (pair, select_one):
+            await _latencies(20, warm)
+        pair_ms = await _latencies(LATENCY_ROUNDS, pair)
+        select_ms = await _latencies(LATENCY_ROUNDS, select_one)
+
+        read_path = f"/api/v2/tournaments/{TOURNAMENT}/standings"
+        await _throughput(connections, read_path, 200)
+        await _throughput(connections, "/bench/plain", 200)
+        standings_rps = await _throughput(connections, read_path, THROUGHPUT_REQUESTS)
+        plain_rps = await _throughput(connections, "/bench/plain", THROUGHPUT_REQUESTS)
+    finally:
+        for connection in connections:
+            await connection.close()
+
+    pair_p50, select_p50 = statistics.median(pair_ms), statistics.median(select_ms)
+    pair_ratio = pair_p50 / select_p50
+    throughput_ratio = standings_rps / plain_rps
+    print(f"round of {matches} matches (demo source), {LATENCY_ROUNDS} sequential samples each")
+    print(
+        f"  PATCH round + PATCH standings  p50 {pair_p50:7.2f} ms  "
+        f"p99 {_percentile(pair_ms, 0.99):7.2f} ms"
+    )
+    print(
+        f"  GET SELECT 1 (baseline)        p50 {select_p50:7.2f} ms  "
+        f"p99 {_percentile(select_ms, 0.99):7.2f} ms"
+    )
+    print(f"  ratio at p50: {pair_ratio:.2f}x (target <= {TARGET_PAIR_RATIO:g}x)")
+    print(f"throughput, {CONCURRENCY} keep-alive connections, {THROUGHPUT_REQUESTS} requests each")
+    print(f"  GET .../standings            {standings_rps:8.0f} req/s")
+    print(f"  GET plain JSON (baseline)    {plain_rps:8.0f} req/s")
+    print(
+        f"  ratio: {throughput_ratio:.2f} of the baseline (target >= {TARGET_THROUGHPUT_RATIO:g})"
+    )
+    met = pair_ratio <= TARGET_PAIR_RATIO and throughput_ratio >= TARGET_THROUGHPUT_RATIO
+    print("targets met" if met else "TARGETS MISSED")
+    return met
+
+
+def run() -> bool:
+    from adapters.postgres.admin import ensure_database  # noqa: PLC0415
+    from adapters.postgres.embedded import EmbeddedPostgres  # noqa: PLC0415
+    from entrypoints.settings import DEMO_INTERNAL_SERVICE_TOKEN  # noqa: PLC0415
+
+    with (
+        tempfile.TemporaryDirectory(prefix="bestshot-bench-api-") as folder,
+        EmbeddedPostgres(Path(folder) / "pgdata", cleanup="delete") as server,
+    ):
+        asyncio.run(ensure_database(server.url("postgres"), "bench"))
+        port = _free_port()
+        env = {
+            **os.environ,
+            "NODE_ENV": "demo",
+            "DATABASE_URL": server.url("bench"),
+            "INTERNAL_SERVICE_TOKEN": DEMO_INTERNAL_SERVICE_TOKEN,
+            "LOG_LEVEL": "WARNING",
+            "SENTRY_DSN": "",
+        }
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "bench.api", "--serve", str(port)], env=env
+        )
+        try:
+            return asyncio.run(_measure(port, process, DEMO_INTERNAL_SERVICE_TOKEN))
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="python -m bench.api")
+    parser.add_argument("--serve", type=int, metavar="PORT", help="run the bench server")
+    args = parser.parse_args()
+    if args.serve is None:
+        sys.exit(0 if run() else 1)
+    from entrypoints.logs import configure_logging
+
+    configure_logging("WARNING")
+    asyncio.run(_serve(args.serve))

@@ -1,0 +1,127 @@
+"""The Starlette app factory. It wires nothing itself: the composition root hands it the unit of
+work factory, the use cases and the readiness check (cosmicpython's style), so tests build the
+same app over other adapters."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from importlib.metadata import version
+from typing import Any, Protocol
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from bestshot_domain.ports import Clock, UnitOfWorkFactory
+from entrypoints.api.auth import Authenticator
+from entrypoints.api.caching import CachedReads, ReadCache
+from entrypoints.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from entrypoints.api.openapi import openapi_document
+from entrypoints.api.operations import Endpoint, Operation, Security
+from entrypoints.api.problems import EXCEPTION_HANDLERS
+from entrypoints.api.routes import data_provider, ops, reads
+from entrypoints.api.routes.ops import ReadyCheck
+from entrypoints.settings import Settings
+from entrypoints.use_cases import UseCases
+
+API_PREFIX = "/api/v2"
+
+
+class Lifespan(Protocol):
+    def __call__(self, app: Starlette) -> AbstractAsyncContextManager[Any]: ...
+
+
+def _guarded(operation: Operation, authenticator: Authenticator) -> Endpoint:
+    """The endpoint behind its credential check."""
+    endpoint = operation.endpoint
+    if operation.security is Security.ADMIN:
+
+        async def admin_only(request: Request) -> Response:
+            request.state.claims = await authenticator.check_admin(request)
+            return await endpoint(request)
+
+        return admin_only
+    if operation.security is Security.INTERNAL:
+
+        async def internal_only(request: Request) -> Response:
+            authenticator.check_internal(request)
+            return await endpoint(request)
+
+        return internal_only
+    return endpoint
+
+
+def _dispatcher(endpoints: dict[str, Endpoint]) -> Endpoint:
+    async def dispatch(request: Request) -> Response:
+        return await endpoints[request.method](request)
+
+    return dispatch
+
+
+def _routes(operations: Sequence[Operation], authenticator: Authenticator) -> list[BaseRoute]:
+    """One Starlette route per path, dispatching on the method, so that a wrong method gets a
+    405 whose Allow header lists every method of the path."""
+    by_path: dict[str, dict[str, Endpoint]] = defaultdict(dict)
+    for operation in operations:
+        by_path[operation.path][operation.method] = _guarded(operation, authenticator)
+    routes: list[BaseRoute] = []
+    for path, endpoints in by_path.items():
+        if "GET" in endpoints:
+            endpoints.setdefault("HEAD", endpoints["GET"])
+
+        async def dispatch(
+            request: Request, endpoints: dict[str, Endpoint] = endpoints
+        ) -> Response:
+            return await endpoints[request.method](request)
+
+        routes.append(Route(path, dispatch, methods=list(endpoints)))
+    return routes
+
+
+def create_app(
+    *,
+    settings: Settings,
+    uow_factory: UnitOfWorkFactory,
+    use_cases: UseCases,
+    clock: Clock,
+    ready_check: ReadyCheck,
+    authenticator: Authenticator | None = None,
+    extra_operations: Sequence[Operation] = (),
+    lifespan: Lifespan | None = None,
+) -> Starlette:
+    """The API over wired use cases. The clock decides "today" for the scheduler endpoint;
+    `extra_operations` adds routes (the benchmark's baselines); `lifespan` opens and closes what
+    the composition root owns, when the server rather than the caller should."""
+    authenticator = authenticator or Authenticator(settings)
+    operations: list[Operation] = []
+
+    def document() -> dict[str, Any]:
+        return openapi_document(
+            operations,
+            title="bestshot",
+            version=version("bestshot"),
+            server_url=settings.api_domain,
+        )
+
+    operations.extend(ops.operations(ready_check, document))
+    cache = ReadCache(settings.read_cache_seconds)
+    operations.extend(data_provider.operations(use_cases, clock, cache, API_PREFIX))
+    cached_reads = CachedReads(cache, settings.public_cache_max_age)
+    operations.extend(reads.operations(uow_factory, cached_reads, API_PREFIX))
+    operations.extend(extra_operations)
+
+    app = Starlette(
+        routes=_routes(operations, authenticator),
+        middleware=[
+            Middleware(RequestContextMiddleware),
+            Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
+        ],
+        exception_handlers=dict(EXCEPTION_HANDLERS),
+        lifespan=lifespan,
+    )
+    app.state.openapi_document = document  # the document without a request (tests, tools)
+    return app

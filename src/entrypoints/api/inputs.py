@@ -1,0 +1,91 @@
+"""Reading a request's path, query and body into pydantic models, or answering a problem.
+
+Validation errors name the field (`body.provider`, `query.date`, `path.round`) and never repeat
+the value that was sent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+from starlette.requests import Request
+
+from entrypoints.api.problems import ApiProblem
+from entrypoints.api.schemas import SLUG_PATTERN
+
+_SLUG = re.compile(SLUG_PATTERN)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _field_errors(where: str, errors: Iterable[ErrorDetails]) -> list[dict[str, str]]:
+    return [
+        {"field": ".".join([where, *(str(part) for part in error["loc"])]), "message": error["msg"]}
+        for error in errors
+    ]
+
+
+def invalid(errors: list[dict[str, str]]) -> ApiProblem:
+    fields = ", ".join(dict.fromkeys(error["field"] for error in errors))
+    return ApiProblem(
+        422, f"invalid {fields}", kind="validation", title="Invalid request", errors=errors
+    )
+
+
+def slug(request: Request, name: str) -> str:
+    value: str = request.path_params[name]
+    if not _SLUG.match(value):
+        raise invalid(
+            [
+                {
+                    "field": f"path.{name}",
+                    "message": "must be letters, digits and `._~-`, not starting with a dot",
+                }
+            ]
+        )
+    return value
+
+
+def query(request: Request, model: type[M]) -> M:
+    params = request.query_params
+    unknown = set(params.keys()) - {
+        field.alias or name for name, field in model.model_fields.items()
+    }
+    errors = [{"field": f"query.{key}", "message": "unknown parameter"} for key in sorted(unknown)]
+    if errors:
+        raise invalid(errors)
+    try:
+        return model.model_validate(dict(params.items()))
+    except ValidationError as error:
+        raise invalid(_field_errors("query", error.errors(include_input=False))) from None
+
+
+def _is_json(content_type: str) -> bool:
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
+
+
+async def body(request: Request, model: type[M]) -> M:
+    content_type = request.headers.get("content-type", "")
+    if not _is_json(content_type):
+        raise ApiProblem(
+            415,
+            "the request body must be JSON (Content-Type: application/json)",
+            kind="unsupported-media-type",
+        )
+    raw = await request.body()
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as error:
+        details = error.errors(include_input=False)
+        if any(detail["type"] == "json_invalid" for detail in details):
+            raise ApiProblem(
+                400, "the request body is not valid JSON", kind="malformed-json"
+            ) from None
+        raise invalid(_field_errors("body", details)) from None

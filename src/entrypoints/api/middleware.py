@@ -1,0 +1,111 @@
+"""Pure ASGI middleware: a request id and one JSON log line per request; a body size limit."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from entrypoints.api.problems import ApiProblem, problem_response
+from entrypoints.logs import request_id_var
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# A caller's id is kept when it is short and plain (so it can join logs across services);
+# anything else is replaced, so a log line never carries what a client chose to inject.
+_ACCEPTED_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+access_logger = logging.getLogger("bestshot.access")
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (returned as `X-Request-ID`) and logs it once it is answered."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = Request(scope).headers.get(REQUEST_ID_HEADER, "")
+        request_id = incoming if _ACCEPTED_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+        started_response = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, started_response
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                started_response = True
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Answered here rather than by Starlette's outer ServerErrorMiddleware so that the
+            # 500 carries the request id; re-raised so the server and Sentry still see it.
+            if not started_response:
+                problem = ApiProblem(500, "an unexpected error occurred", kind="internal")
+                await problem_response(problem, Request(scope))(scope, receive, send_with_id)
+            raise
+        finally:
+            access_logger.info(
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                },
+            )
+            request_id_var.reset(token)
+
+
+class BodySizeLimitMiddleware:
+    """Refuses bodies larger than `max_bytes` with 413, by header or while they stream in."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def _too_large(self) -> ApiProblem:
+        return ApiProblem(
+            413,
+            f"the request body is larger than {self.max_bytes} bytes",
+            kind="body-too-large",
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Request(scope).headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            problem = (
+                self._too_large()
+                if declared.isdigit()
+                else ApiProblem(400, "the Content-Length header is not a number")
+            )
+            await problem_response(problem, Request(scope))(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    # Raised inside the route, so Starlette's handlers answer it as a problem.
+                    raise self._too_large()
+            return message
+
+        await self.app(scope, limited_receive, send)

@@ -1,0 +1,160 @@
+"""The OpenAPI 3.1 document, generated from the route table and the pydantic models."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
+
+from entrypoints.api.operations import Operation, Security
+from entrypoints.api.problems import PROBLEM_JSON
+from entrypoints.api.schemas import SLUG_PATTERN, Problem
+
+_REF = "#/components/schemas/{model}"
+
+SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
+    "adminBearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "A JWT signed with JWT_SECRET (HS256) or a key of JWT_JWKS_URL (RS256), "
+        "with `exp`, and the admin claim (JWT_ADMIN_CLAIM, default `role=admin`).",
+    },
+    "internalToken": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Internal-Token",
+        "description": "One of the tokens in INTERNAL_SERVICE_TOKEN (comma-separated).",
+    },
+}
+_SECURITY = {Security.ADMIN: "adminBearer", Security.INTERNAL: "internalToken"}
+
+_CACHE_HEADERS = {
+    "ETag": {"description": "A hash of the body.", "schema": {"type": "string"}},
+    "Cache-Control": {"schema": {"type": "string"}},
+}
+_REQUEST_ID_HEADER = {
+    "X-Request-ID": {
+        "description": "This request's id, as in the logs.",
+        "schema": {"type": "string"},
+    }
+}
+
+
+def _models(operations: Sequence[Operation]) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
+    models: dict[tuple[type[BaseModel], JsonSchemaMode], None] = {(Problem, "serialization"): None}
+    for operation in operations:
+        for reply in operation.replies.values():
+            if reply.model is not None:
+                models[(reply.model, "serialization")] = None
+        if operation.body is not None:
+            models[(operation.body, "validation")] = None
+    return list(models)
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    schema = model.model_json_schema(mode="validation", ref_template=_REF)
+    required = set(schema.get("required", ()))
+    parameters = []
+    for name, property_schema in schema.get("properties", {}).items():
+        description = property_schema.pop("description", None)
+        property_schema.pop("title", None)
+        parameter: dict[str, Any] = {
+            "name": name,
+            "in": "query",
+            "required": name in required,
+            "schema": property_schema,
+        }
+        if description:
+            parameter["description"] = description
+        parameters.append(parameter)
+    return parameters
+
+
+def _operation(operation: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "operationId": operation.operation_id,
+        "summary": operation.summary,
+        "tags": [operation.tag],
+    }
+    if operation.description:
+        document["description"] = operation.description
+    parameters: list[dict[str, Any]] = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "description": description,
+            "schema": {"type": "string", "pattern": SLUG_PATTERN},
+        }
+        for name, description in operation.path_params
+    ]
+    if operation.query is not None:
+        parameters.extend(_query_parameters(operation.query))
+    if operation.cached:
+        parameters.append(
+            {
+                "name": "If-None-Match",
+                "in": "header",
+                "required": False,
+                "description": "An ETag from an earlier answer: 304 when it still holds.",
+                "schema": {"type": "string"},
+            }
+        )
+    if parameters:
+        document["parameters"] = parameters
+    if operation.body is not None:
+        document["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": refs[(operation.body, "validation")]}},
+        }
+    if operation.security is not Security.PUBLIC:
+        document["security"] = [{_SECURITY[operation.security]: []}]
+    responses: dict[str, Any] = {}
+    for status, reply in sorted(operation.replies.items()):
+        response: dict[str, Any] = {
+            "description": reply.description,
+            "headers": dict(_REQUEST_ID_HEADER),
+        }
+        if status >= 400:
+            response["content"] = {PROBLEM_JSON: {"schema": refs[(Problem, "serialization")]}}
+        elif reply.model is not None:
+            response["content"] = {
+                "application/json": {"schema": refs[(reply.model, "serialization")]}
+            }
+        if operation.cached and status in (200, 304):
+            response["headers"].update(_CACHE_HEADERS)
+        responses[str(status)] = response
+    document["responses"] = responses
+    return document
+
+
+def openapi_document(
+    operations: Sequence[Operation], *, title: str, version: str, server_url: str | None = None
+) -> dict[str, Any]:
+    visible = [operation for operation in operations if operation.include_in_schema]
+    refs, schemas = models_json_schema(_models(visible), ref_template=_REF)
+    paths: dict[str, dict[str, Any]] = {}
+    for operation in visible:
+        paths.setdefault(operation.path, {})[operation.method.lower()] = _operation(
+            operation, dict(refs)
+        )
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": title,
+            "version": version,
+            "description": "Keeps a football prediction app's scores and league tables fresh. "
+            "Every error is an RFC 9457 problem (application/problem+json).",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas.get("$defs", {}),
+            "securitySchemes": SECURITY_SCHEMES,
+        },
+    }
+    if server_url:
+        document["servers"] = [{"url": server_url}]
+    return document

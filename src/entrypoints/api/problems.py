@@ -1,0 +1,149 @@
+"""Every error the API answers is an RFC 9457 problem (`application/problem+json`).
+
+Routes raise `ApiProblem` (or a domain error, which is mapped here); Starlette's own 404 and 405
+arrive as `HTTPException` and are turned into problems too, keeping the `Allow` header. A problem
+never carries a credential: details are written here or by the domain, never copied from a
+header.
+"""
+
+from __future__ import annotations
+
+import http
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ExceptionHandler
+
+from bestshot_domain.errors import (
+    BestshotError,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    SourceBlocked,
+    SourceError,
+    SourceFormatError,
+    SourceUnavailable,
+    StorageUnavailable,
+)
+from entrypoints.logs import request_id_var
+
+PROBLEM_JSON = "application/problem+json"
+_TYPE_PREFIX = "urn:bestshot:problem:"
+
+logger = logging.getLogger("bestshot.api")
+
+
+class ApiProblem(Exception):
+    """An error answer: `status`, a short `title`, a `detail` for this occurrence."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        kind: str | None = None,
+        title: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        errors: Sequence[Mapping[str, str]] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.kind = kind
+        self.title = title or http.HTTPStatus(status).phrase
+        self.headers = dict(headers or {})
+        self.errors = list(errors or [])
+
+
+def problem_response(problem: ApiProblem, request: Request | None = None) -> Response:
+    body: dict[str, Any] = {
+        "type": f"{_TYPE_PREFIX}{problem.kind}" if problem.kind else "about:blank",
+        "title": problem.title,
+        "status": problem.status,
+        "detail": problem.detail,
+    }
+    if request is not None:
+        body["instance"] = request.url.path
+    if (request_id := request_id_var.get()) is not None:
+        body["requestId"] = request_id
+    if problem.errors:
+        body["errors"] = problem.errors
+    headers = {"Cache-Control": "no-store", **problem.headers}
+    return Response(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(),
+        status_code=problem.status,
+        headers=headers,
+        media_type=PROBLEM_JSON,
+    )
+
+
+# Most specific first: the first class the error is an instance of decides.
+_DOMAIN_PROBLEMS: tuple[tuple[type[BestshotError], int, str, str | None], ...] = (
+    (NotFound, 404, "not-found", None),
+    (InvalidInput, 422, "invalid-input", None),
+    (Conflict, 409, "conflict", None),
+    (SourceBlocked, 502, "source-blocked", "Provider refused us"),
+    (SourceFormatError, 502, "source-format", "Provider sent an unreadable answer"),
+    (SourceUnavailable, 502, "source-unavailable", "Provider is unavailable"),
+    (SourceError, 502, "source-unavailable", "Provider is unavailable"),
+)
+
+
+def _domain_problem(error: BestshotError) -> ApiProblem:
+    if isinstance(error, StorageUnavailable):
+        # The driver's words may name hosts or users: say only what the client can act on.
+        return ApiProblem(
+            503,
+            "a service bestshot depends on (the database, the scheduler) is unavailable; "
+            "try again shortly",
+            kind="storage-unavailable",
+            headers={"Retry-After": "5"},
+        )
+    for kind, status, slug, title in _DOMAIN_PROBLEMS:
+        if isinstance(error, kind):
+            return ApiProblem(status, str(error), kind=slug, title=title)
+    return ApiProblem(500, "an unexpected error occurred", kind="internal")
+
+
+def _http_problem(request: Request, exc: HTTPException) -> ApiProblem:
+    status = exc.status_code
+    if status == 404:
+        detail = f"there is nothing at {request.url.path}"
+    elif status == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        detail = f"{request.method} is not allowed here; use {allowed}"
+    else:
+        detail = exc.detail
+    return ApiProblem(status, detail, headers=exc.headers)
+
+
+async def handle_exception(request: Request, exc: Exception) -> Response:
+    """Every exception the routes let out, as a problem."""
+    if isinstance(exc, ApiProblem):
+        problem = exc
+    elif isinstance(exc, HTTPException):
+        problem = _http_problem(request, exc)
+    elif isinstance(exc, BestshotError):
+        problem = _domain_problem(exc)
+        logger.warning(
+            "request failed",
+            extra={"status": problem.status, "error": type(exc).__name__},
+        )
+    else:
+        # Starlette's ServerErrorMiddleware re-raises after this answer, so the server log and
+        # Sentry see the exception; the client learns nothing of it.
+        problem = ApiProblem(500, "an unexpected error occurred", kind="internal")
+    return problem_response(problem, request)
+
+
+EXCEPTION_HANDLERS: Mapping[Any, ExceptionHandler] = {
+    ApiProblem: handle_exception,
+    HTTPException: handle_exception,
+    BestshotError: handle_exception,
+    Exception: handle_exception,
+}

@@ -1,0 +1,173 @@
+"""The data provider: what operators (admin) and the scheduler's caller (internal) ask for."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bestshot_domain.ports import Clock
+from entrypoints.api import inputs
+from entrypoints.api.caching import ReadCache
+from entrypoints.api.operations import Operation, Reply, Security, replies
+from entrypoints.api.schemas import (
+    ImportOut,
+    RoundUpdateOut,
+    ScheduleOut,
+    ScheduleQuery,
+    SchedulesOut,
+    StandingsOut,
+    TournamentImportIn,
+)
+from entrypoints.use_cases import TournamentImport, UseCases
+
+_TOURNAMENT = ("tournament", "The tournament's id.")
+_ROUND = ("round", "The round's slug within the tournament.")
+_UNAUTHENTICATED = (401, "No credentials, or a token that proves nothing.")
+_FORBIDDEN = (403, "The credentials are not accepted for this operation.")
+_BAD_INPUT = (422, "A parameter or a field of the body is invalid; `errors` names it.")
+_PROVIDER_DOWN = (502, "The provider is down, refuses us, or sent something unreadable.")
+_STORAGE_DOWN = (503, "The database is unavailable.")
+
+
+def _json(model: BaseModel) -> Response:
+    # Answers of writes: never to be cached by anything between the caller and us.
+    return Response(
+        model.model_dump_json(by_alias=True),
+        media_type="application/json",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str) -> list[Operation]:
+    base = f"{prefix}/data-provider"
+
+    async def create_schedules(request: Request) -> Response:
+        query = inputs.query(request, ScheduleQuery)
+        day = query.date if query.date is not None else clock.now().date()
+        results = await use_cases.create_daily_schedules(day, query.dry_run)
+        body = SchedulesOut(
+            day=day,
+            dry_run=query.dry_run,
+            schedules=[ScheduleOut.of(result) for result in results],
+        )
+        return _json(body)
+
+    async def update_round(request: Request) -> Response:
+        tournament_id = inputs.slug(request, "tournament")
+        round_slug = inputs.slug(request, "round")
+        update = await use_cases.update_round(tournament_id, round_slug)
+        if update.saved:
+            cache.invalidate(tournament_id)
+        return _json(RoundUpdateOut.of(update))
+
+    async def update_standings(request: Request) -> Response:
+        tournament_id = inputs.slug(request, "tournament")
+        snapshot = await use_cases.update_standings(tournament_id)
+        cache.invalidate(tournament_id)
+        return _json(StandingsOut.of_snapshot(snapshot))
+
+    async def import_tournament(request: Request) -> Response:
+        body = await inputs.body(request, TournamentImportIn)
+        summary = await use_cases.import_tournament(
+            TournamentImport(
+                provider=body.provider,
+                reference=body.reference,
+                label=body.label,
+                rules=body.rules,
+                timezone=body.timezone,
+                zones=body.zones,
+            )
+        )
+        if summary.changed:
+            cache.invalidate(summary.tournament.id)
+        return _json(ImportOut.of(summary))
+
+    return [
+        Operation(
+            "POST",
+            f"{base}/scheduler",
+            create_schedules,
+            operation_id="createDailySchedules",
+            summary="Create the day's schedules",
+            description="Plans one schedule per tournament and round with matches that day, "
+            "firing when they should be over, and makes sure each exists in the scheduler. "
+            "Running it again the same day changes nothing.",
+            tag="data provider",
+            security=Security.ADMIN,
+            query=ScheduleQuery,
+            replies=replies(
+                (200, Reply("Each schedule, and what was done about it.", SchedulesOut)),
+                _UNAUTHENTICATED,
+                _FORBIDDEN,
+                (409, "The scheduler holds a conflicting schedule."),
+                _BAD_INPUT,
+                (503, "The database or the scheduler service is unavailable."),
+            ),
+        ),
+        Operation(
+            "PATCH",
+            f"{base}/tournaments/{{tournament}}/matches/{{round}}",
+            update_round,
+            operation_id="updateRound",
+            summary="Update a round from its provider",
+            description="Fetches the round from the tournament's provider and writes the "
+            "changes in one transaction; when the provider fails, nothing is written.",
+            tag="data provider",
+            security=Security.INTERNAL,
+            path_params=(_TOURNAMENT, _ROUND),
+            replies=replies(
+                (200, Reply("What the update did.", RoundUpdateOut)),
+                _UNAUTHENTICATED,
+                _FORBIDDEN,
+                (404, "No such tournament or round."),
+                (409, "A concurrent write got there first; try again."),
+                _BAD_INPUT,
+                _PROVIDER_DOWN,
+                _STORAGE_DOWN,
+            ),
+        ),
+        Operation(
+            "PATCH",
+            f"{base}/tournaments/{{tournament}}/standings",
+            update_standings,
+            operation_id="updateStandings",
+            summary="Recompute and store the tables",
+            tag="data provider",
+            security=Security.INTERNAL,
+            path_params=(_TOURNAMENT,),
+            replies=replies(
+                (200, Reply("The tables as now stored.", StandingsOut)),
+                _UNAUTHENTICATED,
+                _FORBIDDEN,
+                (404, "No such tournament."),
+                _BAD_INPUT,
+                _STORAGE_DOWN,
+            ),
+        ),
+        Operation(
+            "POST",
+            f"{base}/tournaments",
+            import_tournament,
+            operation_id="importTournament",
+            summary="Import a tournament from a provider",
+            description="Creates or updates the tournament (its id is the label's slug), its "
+            "teams, rounds and matches, keyed by the provider's ids. Running it again changes "
+            "nothing unless the provider changed.",
+            tag="data provider",
+            security=Security.ADMIN,
+            body=TournamentImportIn,
+            replies=replies(
+                (200, Reply("What the import did.", ImportOut)),
+                (400, "The body is not valid JSON."),
+                _UNAUTHENTICATED,
+                _FORBIDDEN,
+                (409, "The id or the provider's tournament belongs to another import."),
+                (413, "The body is too large."),
+                (415, "The body is not JSON."),
+                _BAD_INPUT,
+                _PROVIDER_DOWN,
+                _STORAGE_DOWN,
+            ),
+        ),
+    ]

@@ -1,0 +1,183 @@
+"""The composition root: every port chosen and wired in one place (cosmicpython's bootstrap).
+
+`bootstrap(settings)` is an async context manager: it opens what the service needs (the database
+through `entrypoints.database`: the embedded PostgreSQL when no `DATABASE_URL` is set, migrated
+and pooled; the provider clients; the scheduler) and closes it all on the way out. Each port is
+a keyword argument with the production choice as default, so tests hand in-memory adapters to
+the same wiring.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+from attrs import frozen
+from starlette.applications import Starlette
+
+from adapters.memory import MemoryScheduler
+from adapters.postgres.errors import storage_errors
+from adapters.sources.providers import PROVIDERS, build_source
+from adapters.system_clock import SystemClock
+from bestshot_domain.ports import Clock, ResultSource, Scheduler, UnitOfWorkFactory
+from bestshot_domain.scheduling import ExpressionStyle, SchedulingPolicy
+from entrypoints.api import create_app
+from entrypoints.api.auth import Authenticator
+from entrypoints.api.operations import Operation
+from entrypoints.database import open_database
+from entrypoints.settings import SchedulerKind, Settings, load_settings
+from entrypoints.use_cases import UseCases, bind_use_cases
+
+logger = logging.getLogger("bestshot.bootstrap")
+
+ReadyCheck = Callable[[], Awaitable[None]]
+
+
+@frozen
+class Service:
+    """Everything wired: what the API and the CLI need to serve."""
+
+    settings: Settings
+    uow_factory: UnitOfWorkFactory
+    use_cases: UseCases
+    clock: Clock
+    scheduler: Scheduler
+    sources: Mapping[str, ResultSource]
+    ready_check: ReadyCheck
+    pool: asyncpg.Pool | None = None  # None when storage was handed in (tests)
+
+    def app(
+        self,
+        *,
+        extra_operations: tuple[Operation, ...] = (),
+        authenticator: Authenticator | None = None,
+    ) -> Starlette:
+        return create_app(
+            settings=self.settings,
+            uow_factory=self.uow_factory,
+            use_cases=self.use_cases,
+            clock=self.clock,
+            ready_check=self.ready_check,
+            authenticator=authenticator,
+            extra_operations=extra_operations,
+        )
+
+
+def scheduling_policy(settings: Settings) -> SchedulingPolicy:
+    delay = settings.schedule_test_delay_seconds
+    return SchedulingPolicy(
+        api_base_url=settings.api_domain,
+        target_env=settings.node_env.value,
+        window=timedelta(minutes=settings.schedule_match_window_minutes),
+        test_delay=None if delay is None else timedelta(seconds=delay),
+        prefix=settings.schedule_name_prefix,
+        expression_style=ExpressionStyle(settings.schedule_expression),
+    )
+
+
+def pool_ready_check(pool: asyncpg.Pool, timeout: float = 2.0) -> ReadyCheck:
+    async def database_answers() -> None:
+        with storage_errors():
+            async with pool.acquire(timeout=timeout) as connection:
+                await connection.fetchval("SELECT 1")
+
+    return database_answers
+
+
+def unit_of_work_ready_check(uow_factory: UnitOfWorkFactory) -> ReadyCheck:
+    async def storage_answers() -> None:
+        async with uow_factory() as uow:
+            await uow.tournaments.list()
+
+    return storage_answers
+
+
+async def _scheduler(settings: Settings, stack: AsyncExitStack) -> Scheduler:
+    if settings.scheduler_kind is SchedulerKind.EVENTBRIDGE:
+        from adapters.eventbridge import (  # noqa: PLC0415 - aiobotocore only when chosen
+            EventBridgeConfig,
+            EventBridgeScheduler,
+        )
+
+        config = EventBridgeConfig(
+            lambda_arn=settings.eventbridge_lambda_arn or "",
+            role_arn=settings.eventbridge_role_arn or "",
+            group=settings.eventbridge_group,
+            dead_letter_arn=settings.eventbridge_dlq_arn,
+            region=settings.aws_region,
+            endpoint_url=settings.eventbridge_endpoint_url,
+        )
+        scheduler: Scheduler = await stack.enter_async_context(EventBridgeScheduler(config))
+        return scheduler
+    # The local scheduler (schedules in PostgreSQL, fired by an in-process worker) is not
+    # written yet; until it is, schedules are kept in memory and nothing fires them.
+    logger.warning("SCHEDULER_KIND=local: schedules are kept in memory until the local scheduler")
+    return MemoryScheduler()
+
+
+@asynccontextmanager
+async def bootstrap(
+    settings: Settings | None = None,
+    *,
+    uow_factory: UnitOfWorkFactory | None = None,
+    sources: Mapping[str, ResultSource] | None = None,
+    scheduler: Scheduler | None = None,
+    clock: Clock | None = None,
+    ready_check: ReadyCheck | None = None,
+    migrate: bool = True,
+) -> AsyncIterator[Service]:
+    """Wire the service; every argument left out gets its production choice."""
+    settings = settings if settings is not None else load_settings()
+    clock = clock if clock is not None else SystemClock()
+    async with AsyncExitStack() as stack:
+        pool: asyncpg.Pool | None = None
+        if uow_factory is None:
+            database = await stack.enter_async_context(
+                open_database(settings.database(), migrate=migrate)
+            )
+            pool, uow_factory = database.pool, database.uow_factory
+        if sources is None:
+            config = settings.sources()
+            built = {name: build_source(name, config, clock=clock) for name in PROVIDERS}
+            for source in built.values():
+                stack.push_async_callback(source.aclose)
+            sources = built
+        if scheduler is None:
+            scheduler = await _scheduler(settings, stack)
+        if ready_check is None:
+            ready_check = (
+                pool_ready_check(pool)
+                if pool is not None
+                else unit_of_work_ready_check(uow_factory)
+            )
+        use_cases = bind_use_cases(
+            uow_factory=uow_factory,
+            sources=sources,
+            scheduler=scheduler,
+            clock=clock,
+            policy=scheduling_policy(settings),
+        )
+        yield Service(
+            settings=settings,
+            uow_factory=uow_factory,
+            use_cases=use_cases,
+            clock=clock,
+            scheduler=scheduler,
+            sources=sources,
+            ready_check=ready_check,
+            pool=pool,
+        )
+
+
+def describe(service: Service) -> dict[str, Any]:
+    """What was wired, for the start-up log line (no secret in it)."""
+    return {
+        "node_env": service.settings.node_env.value,
+        "database": "configured" if service.settings.database_url else "embedded",
+        "scheduler": type(service.scheduler).__name__,
+        "sources": sorted(service.sources),
+    }

@@ -1,0 +1,96 @@
+"""`bestshot serve [--host 127.0.0.1] [--port 8000]`: the HTTP API under uvicorn.
+
+The service is wired before uvicorn starts, in the same event loop, so that a database that
+cannot be reached or a refused configuration stops the command with one line (exit 2) instead
+of a server that answers 500s. Ctrl-C or SIGTERM stops uvicorn gracefully (requests in flight are
+answered), then the composition root closes the pool and the embedded PostgreSQL, and the
+command exits with status 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import threading
+from collections.abc import Iterator
+
+import uvicorn
+from uvicorn.server import HANDLED_SIGNALS
+
+from entrypoints.bootstrap import bootstrap, describe
+from entrypoints.logs import configure_logging
+from entrypoints.observability import init_sentry
+from entrypoints.settings import Settings, load_settings
+
+logger = logging.getLogger("bestshot.serve")
+
+
+def uvicorn_config(app: object, host: str, port: int) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,  # type: ignore[arg-type]
+        host=host,
+        port=port,
+        log_config=None,  # our JSON logging, configured before
+        access_log=False,  # our middleware logs each request with its id
+        lifespan="off",  # the composition root owns what lives as long as the server
+        server_header=False,
+        proxy_headers=False,  # behind a proxy, say so explicitly (FORWARDED_ALLOW_IPS)
+    )
+
+
+class _Server(uvicorn.Server):
+    """uvicorn, minus one habit: once stopped by a signal, it raises that signal again, which
+    would end the process before the composition root closes the pool and leaves the embedded
+    PostgreSQL. Here a stop by SIGINT or SIGTERM is a graceful exit (status 0)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        original = {sig: signal.signal(sig, self.handle_exit) for sig in HANDLED_SIGNALS}
+        try:
+            yield
+        finally:
+            for sig, handler in original.items():
+                signal.signal(sig, handler)
+
+
+async def serve(settings: Settings, host: str, port: int) -> None:
+    async with bootstrap(settings) as service:
+        logger.info("serving", extra={"host": host, "port": port, **describe(service)})
+        await _Server(uvicorn_config(service.app(), host, port)).serve()
+    logger.info("stopped")
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is between 0 and 65535, got {port}")
+    return port
+
+
+def _handle(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.secret_values())
+    init_sentry(settings)
+    asyncio.run(serve(settings, args.host, args.port))
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="serve the HTTP API",
+        description="Serve the HTTP API with uvicorn. With no DATABASE_URL, an embedded "
+        "PostgreSQL is started in PGDATA_DIR (default ./.bestshot/pgdata).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    parser.set_defaults(handler=_handle)
