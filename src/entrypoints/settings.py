@@ -139,6 +139,19 @@ class Settings(BaseSettings):
         default=None, description="An emulator's URL (moto in tests); unset: AWS itself."
     )
     aws_region: str | None = Field(default=None, description="Unset: the usual AWS chain.")
+    # The local scheduler's worker (SCHEDULER_KIND=local).
+    worker_enabled: bool = Field(
+        default=True, description="Run the local scheduler's worker inside `bestshot serve`."
+    )
+    worker_poll_seconds: float = Field(default=5.0, gt=0, le=3600)
+    worker_max_attempts: int = Field(default=5, ge=1, le=100)
+    worker_follow_up_minutes: int = Field(
+        default=30,
+        ge=1,
+        le=24 * 60,
+        description="When a fired round still has matches under way, look again this much later.",
+    )
+    worker_max_follow_ups: int = Field(default=4, ge=0, le=48)
 
     # Result providers (the rest of their settings: `entrypoints.sources_config`).
     football_data_token: SecretStr | None = None
