@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test unit lint format bench lambda-zip clean
+.PHONY: help install run demo test unit lint format bench lambda-zip clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -20,9 +20,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install bestshot with its dev tools
 
-run: $(STAMP) ## run bestshot on its embedded default
-	$(BIN)/bestshot table examples/en.1-2022-23.json --rules premier_league \
-		--zones 1:champion,1-4:champions_league,18-20:relegation
+run: $(STAMP) ## serve the API on 127.0.0.1:8000 (embedded PostgreSQL, demo league, local scheduler)
+	$(BIN)/bestshot serve --seed-demo
+
+demo: $(STAMP) ## one simulated matchday end to end, in seconds
+	$(BIN)/bestshot demo
 
 lint: $(STAMP) ## ruff, formatting, mypy (strict on src/), import contracts
 	$(BIN)/ruff check src tests bench infra

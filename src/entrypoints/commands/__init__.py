@@ -6,7 +6,16 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from entrypoints.commands import db, schedules, serve, source, table, token, worker
+from entrypoints.commands import (
+    db,
+    demo,
+    schedules,
+    serve,
+    source,
+    table,
+    token,
+    worker,
+)
 
 # Any: the CLI's subparsers make its own ArgumentParser subclass, and the action is invariant.
 Register = Callable[["argparse._SubParsersAction[Any]"], None]
@@ -19,4 +28,5 @@ COMMANDS: list[Register] = [
     token.register,
     schedules.register,
     worker.register,
+    demo.register,
 ]
