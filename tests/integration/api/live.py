@@ -4,7 +4,9 @@ PostgreSQL database, in a thread of its own (its own event loop, as in productio
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -14,11 +16,34 @@ from entrypoints.commands.serve import uvicorn_config
 from entrypoints.settings import Settings
 
 
-class LiveApi:
-    """`with LiveApi(settings) as api:` serves until the block ends; `api.url` is its base."""
+def bound_socket() -> socket.socket:
+    """A listening-to-be socket on a free loopback port, for a server whose URL must be known
+    before it starts (schedules name the API's URL, so the settings need it first)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
 
-    def __init__(self, settings: Settings, **ports: Any) -> None:
+
+class LiveApi:
+    """`with LiveApi(settings) as api:` serves until the block ends; `api.url` is its base.
+
+    `sock`: serve on this bound socket (see `bound_socket`) rather than on a port picked at
+    start. `tls`: (certificate chain file, key file) to serve https. Any other keyword argument
+    is a port handed to `bootstrap` (a clock, sources ...).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        sock: socket.socket | None = None,
+        tls: tuple[Path, Path] | None = None,
+        **ports: Any,
+    ) -> None:
         self._settings = settings
+        self._sock = sock
+        self._tls = tls
         self._ports = ports
         self._ready = threading.Event()
         self._server: uvicorn.Server | None = None
@@ -38,14 +63,19 @@ class LiveApi:
         async with bootstrap(self._settings, **self._ports) as service:
             self.service = service
             config = uvicorn_config(service.app(), "127.0.0.1", 0)
+            if self._tls is not None:
+                # Read by uvicorn when it loads the config, at the start of serve().
+                config.ssl_certfile, config.ssl_keyfile = map(str, self._tls)
             self._server = uvicorn.Server(config)
-            serving = asyncio.create_task(self._server.serve())
+            sockets = [self._sock] if self._sock is not None else None
+            serving = asyncio.create_task(self._server.serve(sockets=sockets))
             # uvicorn sets a flag, not an event, once it listens.
             while not self._server.started and not serving.done():  # noqa: ASYNC110
                 await asyncio.sleep(0.01)
             if self._server.started:
                 port = self._server.servers[0].sockets[0].getsockname()[1]
-                self.url = f"http://127.0.0.1:{port}"
+                scheme = "https" if self._tls is not None else "http"
+                self.url = f"{scheme}://127.0.0.1:{port}"
             self._ready.set()
             await serving
 
