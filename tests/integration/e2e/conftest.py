@@ -26,6 +26,16 @@ def module_database(postgres_server: PostgresServerForTests) -> Iterator[str]:
         asyncio.run(drop_database(postgres_server.admin_url, name))
 
 
+@pytest.fixture
+def fresh_database(postgres_server: PostgresServerForTests) -> Iterator[str]:
+    """The URL of a fresh, migrated database for one test (usable by tests that are not async)."""
+    name = asyncio.run(postgres_server.new_database())
+    try:
+        yield postgres_server.url(name)
+    finally:
+        asyncio.run(drop_database(postgres_server.admin_url, name))
+
+
 class AccessLog(logging.Handler):
     """The API's access log (`bestshot.access`, one record per request), kept in memory."""
 
