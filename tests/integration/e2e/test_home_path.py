@@ -105,7 +105,13 @@ class Home:
                     LocalScheduler(pool),
                     fire=caller_fire(INTERNAL_TOKEN),
                     clock=self.clock,
-                    config=WorkerConfig(poll_interval=POLL),
+                    # The same rules as the wired worker's, from the same settings.
+                    config=WorkerConfig(
+                        poll_interval=POLL,
+                        max_attempts=self.settings.worker_max_attempts,
+                        follow_up_delay=timedelta(minutes=self.settings.worker_follow_up_minutes),
+                        max_follow_ups=self.settings.worker_max_follow_ups,
+                    ),
                 )
                 stop = asyncio.Event()
                 running = [asyncio.create_task(w.run(stop)) for w in (wired, by_hand)]
