@@ -112,6 +112,11 @@ class MatchRepository(Protocol):
         """Matches of every tournament whose kickoff is in [start, end), by kickoff then key."""
         ...
 
+    async def get_many(self, keys: Sequence[MatchKey]) -> Mapping[MatchKey, Match]:
+        """The stored matches among `keys`, whichever tournament holds them; unknown keys are
+        left out."""
+        ...
+
     async def save_many(self, matches: Sequence[Match]) -> None:
         """Insert or update by key, in as few round trips as the technology allows.
 

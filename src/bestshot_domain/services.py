@@ -15,7 +15,7 @@ from attrs import frozen
 
 from bestshot_domain.errors import Conflict, InvalidInput, NotFound, SourceUnavailable
 from bestshot_domain.importing import ImportSummary, check_fixtures, plan_import
-from bestshot_domain.model import StandingsSnapshot, Tournament, TournamentId, make_key
+from bestshot_domain.model import Fixtures, StandingsSnapshot, Tournament, TournamentId, make_key
 from bestshot_domain.ports import (
     Clock,
     EnsureOutcome,
@@ -161,6 +161,7 @@ async def import_tournament(
         if stored != tournament:
             await uow.tournaments.save(tournament)
         await uow.tournaments.lock(tournament.id)
+        await _refuse_matches_of_other_tournaments(uow, tournament, fixtures)
         members = await uow.teams.members(tournament.id)
         plan = plan_import(
             tournament,
@@ -209,6 +210,28 @@ async def _lock_existing(uow: UnitOfWork, tournament: Tournament) -> Tournament 
             f"not {tournament.provider} {tournament.reference!r}"
         )
     return stored
+
+
+async def _refuse_matches_of_other_tournaments(
+    uow: UnitOfWork, tournament: Tournament, fixtures: Fixtures
+) -> None:
+    """Conflict when the provider's matches are already another tournament's: a provider's match
+    belongs to one tournament (overlapping date ranges, two demo leagues). Said here, naming the
+    tournament, rather than as a version conflict at the write, which reads like a race that a
+    retry would win."""
+    keys = [make_key(tournament.provider, m.external_id) for m in fixtures.matches]
+    stored = await uow.matches.get_many(keys)
+    taken = sorted(
+        (match.tournament_id, key)
+        for key, match in stored.items()
+        if match.tournament_id != tournament.id
+    )
+    if taken:
+        owners = sorted({owner for owner, _ in taken})
+        raise Conflict(
+            f"{len(taken)} of {tournament.provider} {tournament.reference!r}'s matches are "
+            f"already in tournament {', '.join(repr(o) for o in owners)} (first: {taken[0][1]})"
+        )
 
 
 def _configured_source(sources: ResultSources, tournament: Tournament) -> ResultSource:

@@ -98,6 +98,23 @@ async def test_kicking_off_is_half_open_and_spans_tournaments(
     assert found == ["at-start", "other", "last"]
 
 
+async def test_get_many_finds_matches_by_key_in_any_tournament(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await seed_league(uow_factory, "one")
+    await seed(uow_factory, tournaments=[tournament("two")], rounds=[round_(tournament_id="two")])
+    here, there = match("1", tournament_id="one"), match("2", tournament_id="two")
+    await seed(uow_factory, matches=[here, there])
+    async with uow_factory() as uow:
+        found = await uow.matches.get_many([there.key, "scripted:unknown", here.key])
+        assert await uow.matches.get_many([]) == {}
+        # Unsaved writes of the unit of work are seen by its own reads.
+        pending = match("3", tournament_id="two")
+        await uow.matches.save_many([pending])
+        assert set(await uow.matches.get_many([pending.key, here.key])) == {pending.key, here.key}
+    assert found == {here.key: here, there.key: there}
+
+
 class TestVersions:
     async def test_an_update_with_the_next_version_is_saved(
         self, uow_factory: UnitOfWorkFactory

@@ -156,6 +156,11 @@ class MemoryMatchRepository(_Repository):
         await _io()
         return _by_kickoff([m for m in self._tx.matches.values() if start <= m.kickoff < end])
 
+    async def get_many(self, keys: Sequence[MatchKey]) -> Mapping[MatchKey, Match]:
+        await _io()
+        found = ((key, self._tx.matches.get(key)) for key in keys)
+        return {key: match for key, match in found if match is not None}
+
     async def save_many(self, matches: Sequence[Match]) -> None:
         await _io()
         repeated = [key for key, count in Counter(m.key for m in matches).items() if count > 1]

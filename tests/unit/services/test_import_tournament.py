@@ -199,6 +199,22 @@ async def test_the_same_id_from_another_provider_tournament_is_a_conflict(
         await world.import_(reference="other")
 
 
+async def test_matches_already_in_another_tournament_are_a_conflict_naming_it(
+    imported: World, fixtures: Fixtures
+) -> None:
+    # Another reference whose fixtures overlap the first import's (an overlapping date range, a
+    # second demo league): the provider's matches belong to one tournament. Retrying would never
+    # help, so the error must not read like a concurrent write.
+    world = imported
+    commits = world.uow_factory.store.commits
+    world.source.publish("overlapping", fixtures)
+    with pytest.raises(Conflict, match=r"6 of scripted 'overlapping''s matches .*'liga-test'"):
+        await world.import_("Liga Overlap", reference="overlapping")
+    assert world.uow_factory.store.commits == commits
+    async with world.uow_factory() as uow:
+        assert [t.id for t in await uow.tournaments.list()] == ["liga-test"]
+
+
 async def test_matches_that_cannot_be_stored_are_reported_and_the_rest_imported(
     world: World, fixtures: Fixtures
 ) -> None:

@@ -162,7 +162,7 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str)
                 (400, "The body is not valid JSON."),
                 _UNAUTHENTICATED,
                 _FORBIDDEN,
-                (409, "The id or the provider's tournament belongs to another import."),
+                (409, "The id, the provider's tournament or its matches belong to another import."),
                 (413, "The body is too large."),
                 (415, "The body is not JSON."),
                 _BAD_INPUT,
