@@ -16,19 +16,20 @@ from bestshot_domain.errors import InvalidInput
 from entrypoints.bootstrap import bootstrap
 from entrypoints.logs import configure_logging
 from entrypoints.observability import init_sentry
-from entrypoints.settings import Settings, load_settings
+from entrypoints.settings import SchedulerKind, Settings, load_settings
 
 logger = logging.getLogger("bestshot.worker")
 
 
 async def run_worker(settings: Settings, *, once: bool = False) -> int:
+    # Refused before anything is opened: no database connection, no AWS client, no log line,
+    # only the one line saying why.
+    if settings.scheduler_kind is not SchedulerKind.LOCAL:
+        raise _not_local(settings)
     async with bootstrap(settings) as service:
         worker = service.worker()
         if worker is None:
-            raise InvalidInput(
-                f"SCHEDULER_KIND={settings.scheduler_kind.value}: schedules fire in AWS, "
-                "there is nothing for a local worker to do"
-            )
+            raise _not_local(settings)
         if once:
             outcomes = await worker.run_once()
             for outcome in outcomes:
@@ -45,6 +46,13 @@ async def run_worker(settings: Settings, *, once: bool = False) -> int:
         await worker.run(stop)
         logger.info("worker stopped")
     return 0
+
+
+def _not_local(settings: Settings) -> InvalidInput:
+    return InvalidInput(
+        f"SCHEDULER_KIND={settings.scheduler_kind.value}: schedules fire in AWS, "
+        "there is nothing for a local worker to do"
+    )
 
 
 def _handle(args: argparse.Namespace) -> int:
