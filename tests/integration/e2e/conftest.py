@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import asyncpg
 import pytest
+from attrs import frozen
 
 from adapters.postgres.admin import drop_database
+from entrypoints.cli import main
 from tests.conftest import PostgresServerForTests
 from tests.integration.aws.emulator import moto_url  # noqa: F401 - a fixture, found by name
 
@@ -65,6 +67,43 @@ def access_log() -> Iterator[AccessLog]:
     finally:
         logger.removeHandler(recorder)
         logger.setLevel(level)
+
+
+@frozen
+class Ran:
+    code: int
+    out: str
+    err: str
+
+
+Cli = Callable[..., Ran]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Iterator[Cli]:
+    """Runs `bestshot ARGS...` in this process, through the command's entry point, with the
+    environment as the test set it; what it printed and its exit status."""
+    # The commands set up logging as for a process of their own; this one's is put back after.
+    loggers = [logging.getLogger()] + [
+        logger
+        for logger in logging.root.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger)
+    ]
+    saved = [(lg, lg.level, list(lg.handlers), lg.propagate, lg.disabled) for lg in loggers]
+
+    def run(*argv: str) -> Ran:
+        capsys.readouterr()
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return Ran(code, out, err)
+
+    try:
+        yield run
+    finally:
+        for logger, level, handlers, propagate, disabled in saved:
+            logger.setLevel(level)
+            logger.handlers[:] = handlers
+            logger.propagate, logger.disabled = propagate, disabled
 
 
 async def fetch(url: str, query: str, *args: object) -> list[dict[str, Any]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import os
 import queue
 import re
@@ -16,26 +15,25 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
 import httpx
 import pytest
-from attrs import frozen
 
 from adapters.local_scheduler import LocalScheduler
 from adapters.postgres import create_pool
 from bestshot_domain.ports import PlannedSchedule, ScheduleTarget
 from bestshot_domain.scheduling import expression
-from entrypoints.cli import main
 from entrypoints.commands.demo import run_demo
 from entrypoints.commands.token import mint_admin_token
 from entrypoints.demo_seed import DEMO_SEED
 from entrypoints.settings import load_settings
 from tests.conftest import TEST_POOL
 from tests.integration.api.live import LiveApi
+from tests.integration.e2e.conftest import Cli
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -131,51 +129,18 @@ def _get_when_listening(url: str) -> httpx.Response:
 # `bestshot schedules` and `bestshot worker --once`, in this process.
 
 
-@frozen
-class Ran:
-    code: int
-    out: str
-    err: str
-
-
-Bestshot = Callable[..., Ran]
-
-
 @pytest.fixture
 def bestshot(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    commands_api: LiveApi,
-    module_database: str,
-) -> Iterator[Bestshot]:
-    """Runs `bestshot ARGS...` through its entry point with the live API's configuration."""
+    monkeypatch: pytest.MonkeyPatch, cli: Cli, commands_api: LiveApi, module_database: str
+) -> Cli:
+    """`bestshot ARGS...` with the live API's configuration."""
     for name in ("API_DOMAIN", "SCHEDULER_KIND", "BESTSHOT_DEBUG", "SENTRY_DSN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NODE_ENV", "demo")
     monkeypatch.setenv("DATABASE_URL", module_database)
     monkeypatch.setenv("INTERNAL_SERVICE_TOKEN", INTERNAL_TOKEN)
     monkeypatch.setenv("API_DOMAIN", commands_api.url)
-    # The commands set up logging for a process of their own; this one's is put back after.
-    loggers = [logging.getLogger()] + [
-        logger
-        for logger in logging.root.manager.loggerDict.values()
-        if isinstance(logger, logging.Logger)
-    ]
-    saved = [(lg, lg.level, list(lg.handlers), lg.propagate, lg.disabled) for lg in loggers]
-
-    def run(*argv: str) -> Ran:
-        capsys.readouterr()
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return Ran(code, out, err)
-
-    try:
-        yield run
-    finally:
-        for logger, level, handlers, propagate, disabled in saved:
-            logger.setLevel(level)
-            logger.handlers[:] = handlers
-            logger.propagate, logger.disabled = propagate, disabled
+    return cli
 
 
 @pytest.fixture(scope="module")
@@ -215,7 +180,7 @@ async def _plan(url: str, *schedules: PlannedSchedule) -> None:
 
 
 def test_schedules_list_worker_once_and_delete(
-    bestshot: Bestshot, commands_api: LiveApi, module_database: str
+    bestshot: Cli, commands_api: LiveApi, module_database: str
 ) -> None:
     # A demo league whose current matchday was played yesterday: every round so far is over.
     yesterday = (datetime.now(UTC) - timedelta(days=1)).date()

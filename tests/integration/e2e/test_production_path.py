@@ -18,10 +18,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-import os
 import ssl
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,6 +36,7 @@ from entrypoints.settings import Settings, load_settings
 from tests.integration.api.live import LiveApi, bound_socket
 from tests.integration.aws.emulator import LAMBDA_ARN, QUEUE_ARN, REGION, ROLE_ARN
 from tests.integration.e2e.conftest import (
+    Cli,
     change_count,
     stored_matches,
     stored_standings,
@@ -336,22 +334,57 @@ def test_a_day_scheduled_in_eventbridge_fired_by_the_lambda_updates_scores_and_t
     assert {**reread, "computedAt": None} == {**first, "computedAt": None}
 
 
-def test_schedules_list_reads_the_eventbridge_group(
-    api: LiveApi, espn: LoopbackServer, moto_url: str, module_database: str
+def test_the_schedules_commands_work_on_the_eventbridge_group(
+    api: LiveApi,
+    espn: LoopbackServer,
+    moto_url: str,
+    module_database: str,
+    cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """`bestshot schedules list` on the production configuration shows what will fire."""
-    environ = production_environ(module_database, api.url, moto_url, espn.url)
-    listed = subprocess.run(
-        [sys.executable, "-m", "entrypoints.cli", "schedules", "list", "--json"],
-        env={**os.environ, **environ},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert listed.returncode == 0, listed.stderr
-    answer = json.loads(listed.stdout)
+    """`bestshot schedules list|delete` on the production configuration: the schedule group."""
+    for name, value in production_environ(module_database, api.url, moto_url, espn.url).items():
+        monkeypatch.setenv(name, value)
+
+    listed = cli("schedules", "list", "--json")
+    assert listed.code == 0, listed.err
+    answer = json.loads(listed.out)
     assert answer["scheduler"] == "eventbridge"
-    assert [(s["name"], s["expression"]) for s in answer["schedules"]] == [
-        (SCHEDULE_NAME, EXPRESSION)
+    assert [(s["name"], s["expression"], s["round"]) for s in answer["schedules"]] == [
+        (SCHEDULE_NAME, EXPRESSION, ROUND)
     ]
+    table = cli("schedules", "list")
+    assert table.out.splitlines()[1].split() == [
+        SCHEDULE_NAME,
+        "2022-09-18",
+        "03:30",
+        TOURNAMENT,
+        ROUND,
+    ]
+
+    # There is nothing for a local worker to do: schedules fire in AWS.
+    refused = cli("worker", "--once")
+    assert refused.code == 2
+    assert refused.err.strip().splitlines() == [
+        "bestshot worker: error: SCHEDULER_KIND=eventbridge: schedules fire in AWS, "
+        "there is nothing for a local worker to do"
+    ]
+
+    deleted = cli("schedules", "delete", SCHEDULE_NAME)
+    assert (deleted.code, deleted.out.strip()) == (0, f"deleted {SCHEDULE_NAME}")
+    assert json.loads(cli("schedules", "list", "--json").out)["schedules"] == []
+    session = get_session()
+
+    async def names() -> list[str]:
+        async with session.create_client(
+            "scheduler", region_name=REGION, endpoint_url=moto_url
+        ) as client:
+            return [s["Name"] for s in (await client.list_schedules(GroupName=GROUP))["Schedules"]]
+
+    assert asyncio.run(names()) == []
+    gone = cli("schedules", "delete", SCHEDULE_NAME)
+    assert gone.code == 2
+    # One line (besides the emulator's own request log: moto serves from this very process).
+    [line] = [line for line in gone.err.splitlines() if '"logger": "werkzeug"' not in line]
+    assert line.startswith("bestshot schedules: error: EventBridge Scheduler DeleteSchedule: ")
+    assert SCHEDULE_NAME in line
