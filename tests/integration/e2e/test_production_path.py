@@ -19,11 +19,13 @@ import asyncio
 import copy
 import json
 import ssl
+import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -179,6 +181,30 @@ def provider_results() -> Reply:
     return Reply.json(json.dumps(final))
 
 
+def deliver_at_once(event: dict[str, Any], containers: int) -> list[dict[str, Any]]:
+    """The handler run for `event` in several threads released together, each thread a Lambda
+    container of its own (its own connection pool, as the handler keeps one per container)."""
+    start = threading.Barrier(containers)
+    own = threading.local()
+
+    def client() -> httpx.Client:
+        if not hasattr(own, "client"):
+            own.client = httpx.Client(follow_redirects=False)
+        return cast(httpx.Client, own.client)
+
+    def invoke() -> dict[str, Any]:
+        start.wait(timeout=10)
+        try:
+            return lambda_handler.handler(event, CONTEXT)
+        finally:
+            client().close()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lambda_handler, "_client", client)
+        with ThreadPoolExecutor(max_workers=containers) as pool:
+            return [f.result(timeout=60) for f in [pool.submit(invoke) for _ in range(containers)]]
+
+
 async def stored_schedule(moto_url: str, name: str) -> dict[str, Any]:
     """The schedule as EventBridge Scheduler keeps it, read with a plain client."""
     session = get_session()
@@ -264,19 +290,25 @@ def test_a_day_scheduled_in_eventbridge_fired_by_the_lambda_updates_scores_and_t
     }
     assert asyncio.run(stored_standings(module_database, TOURNAMENT)) == []
 
-    # The day is over; EventBridge invokes the Lambda with the schedule's input.
+    # The day is over; EventBridge invokes the Lambda with the schedule's input, and (it
+    # delivers at least once) a second container gets the same event at the same moment.
     espn.script(SCOREBOARD_PATH, provider_results())
-    fired = lambda_handler.handler(event, CONTEXT)
+    changes_before = asyncio.run(change_count(module_database, TOURNAMENT))
+    first, second = deliver_at_once(event, containers=2)
 
-    assert fired["round"]["status"] == 200
+    for fired in (first, second):
+        assert (fired["round"]["status"], fired["standings"]["status"]) == (200, 200)
+        assert fired["round"]["body"]["overdue"] == []
+    # The API serializes the two: one writes the results, the other finds nothing left to do.
+    fired, late = sorted((first, second), key=lambda f: len(f["round"]["body"]["updated"]))[::-1]
     assert sorted(fired["round"]["body"]["updated"]) == [
         "espn:623601",
         "espn:623602",
         "espn:623604",
     ]
     assert fired["round"]["body"]["unchanged"] == ["espn:623597"]
-    assert fired["round"]["body"]["overdue"] == []
-    assert fired["standings"]["status"] == 200
+    assert (late["round"]["body"]["updated"], late["round"]["body"]["changes"]) == ([], 0)
+    assert asyncio.run(change_count(module_database, TOURNAMENT)) == changes_before + 3
 
     # The scores are in the database ...
     after = asyncio.run(stored_matches(module_database, TOURNAMENT, ROUND))
