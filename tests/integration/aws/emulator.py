@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -36,20 +37,26 @@ def moto_url() -> Iterator[str]:
         server.stop()
 
 
+def use_throwaway_credentials(patch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Throwaway credentials for the emulator, and no way to reach a real account's files
+    (`folder`: an empty folder of the test's, standing for the AWS config files)."""
+    empty = folder / "none"
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN"):
+        patch.delenv(name, raising=False)
+    patch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    patch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    patch.setenv("AWS_DEFAULT_REGION", REGION)
+    patch.setenv("AWS_CONFIG_FILE", str(empty))
+    patch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty))
+    patch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
 @pytest.fixture
 def aws_credentials(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """Throwaway credentials for the emulator, and no way to reach a real account's files."""
-    empty = tmp_path_factory.mktemp("aws") / "none"
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(empty))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    use_throwaway_credentials(monkeypatch, tmp_path_factory.mktemp("aws"))
 
 
 @pytest.fixture

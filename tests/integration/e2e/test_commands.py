@@ -1,6 +1,7 @@
 """The commands an operator runs, on the real parts: `bestshot serve --seed-demo` as a process,
 `bestshot schedules list|delete` and `bestshot worker --once` through the command's own entry
-point (`entrypoints.cli.main`), against a live API and its database."""
+point (`entrypoints.cli.main`) against a live API and its database, and `bestshot demo` (its own
+embedded PostgreSQL, API and worker on a fast clock) in this process."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -41,8 +43,7 @@ INTERNAL_TOKEN = f"e2e-commands-internal-{uuid.uuid4().hex}"
 
 
 def _free_port() -> int:
-    import socket  # noqa: PLC0415
-
+    # `serve --port` binds by number; a port free a moment ago is the best a test can hand it.
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -97,16 +98,23 @@ def test_serve_seed_demo_prints_where_it_serves_and_the_demo_table_is_readable(
         [table] = answer.json()["tables"]
         assert len(table["rows"]) == 20
         assert {row["played"] for row in table["rows"]} <= {19, 20}
-        # ... and today's schedules can be created with an admin token (`bestshot token admin`).
+        # ... and the day's schedule can be created with an admin token (`bestshot token
+        # admin`), calling back the port this server listens on. (The day the seed pinned, not
+        # "today": a test started just before midnight UTC would otherwise ask for the next.)
+        seeded = httpx.get(f"{base}/api/v2/tournaments/demo-league", timeout=30).json()
+        day = seeded["reference"].split("/")[1][:10]
         admin = mint_admin_token(load_settings({}))
         created = httpx.post(
             f"{base}/api/v2/data-provider/scheduler",
+            params={"date": day},
             headers={"Authorization": f"Bearer {admin}"},
             timeout=30,
         )
         assert created.status_code == 200, created.text
-        for schedule in created.json()["schedules"]:
-            assert schedule["target"]["roundUrl"].startswith(f"{base}/api/v2/")
+        [schedule] = created.json()["schedules"]
+        assert schedule["target"]["roundUrl"] == (
+            f"{base}/api/v2/data-provider/tournaments/demo-league/matches/matchday-20"
+        )
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)

@@ -9,8 +9,10 @@ a recorded scoreboard (MLS, 17 September 2022: one match over, two under way, on
 
 The flow: an admin imports the tournament and creates the day's schedules; the schedule is read
 back from the emulator with a plain client (name, expression, target, input); the Lambda handler
-is run with that input once the provider has the results; the scores and the table are in
-PostgreSQL and in the API's answers; the same event delivered again changes nothing.
+is run with that input once the provider has the results, in two containers at once (EventBridge
+delivers at least once); the scores and the table are in PostgreSQL and in the API's answers; the
+same event delivered again later changes nothing. Then `bestshot schedules` and `bestshot worker`
+on the same production configuration.
 """
 
 from __future__ import annotations
@@ -36,7 +38,13 @@ from entrypoints import lambda_handler
 from entrypoints.commands.token import mint_admin_token
 from entrypoints.settings import Settings, load_settings
 from tests.integration.api.live import LiveApi, bound_socket
-from tests.integration.aws.emulator import LAMBDA_ARN, QUEUE_ARN, REGION, ROLE_ARN
+from tests.integration.aws.emulator import (
+    LAMBDA_ARN,
+    QUEUE_ARN,
+    REGION,
+    ROLE_ARN,
+    use_throwaway_credentials,
+)
 from tests.integration.e2e.conftest import (
     Cli,
     change_count,
@@ -87,19 +95,11 @@ def espn() -> Iterator[LoopbackServer]:
 
 
 @pytest.fixture(scope="module")
-def aws_environment(moto_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Throwaway credentials for the emulator, for the whole module (the API's client lives as
-    long as the API), and no way to reach a real account's files."""
-    empty = tmp_path_factory.mktemp("aws") / "none"
+def aws_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The emulator's throwaway credentials for the whole module: the API's AWS client lives as
+    long as the API."""
     with pytest.MonkeyPatch.context() as patch:
-        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN"):
-            patch.delenv(name, raising=False)
-        patch.setenv("AWS_ACCESS_KEY_ID", "testing")
-        patch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        patch.setenv("AWS_DEFAULT_REGION", REGION)
-        patch.setenv("AWS_CONFIG_FILE", str(empty))
-        patch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty))
-        patch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+        use_throwaway_credentials(patch, tmp_path_factory.mktemp("aws"))
         yield
 
 
