@@ -1,5 +1,8 @@
 # bestshot: every target a user needs, nothing hidden. `make help` lists them.
-PYTHON ?= python3
+# The first Python 3.11+ on PATH (python3 may be older on some systems); `make PYTHON=...` to choose.
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	2>/dev/null && echo $$p && break; done)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -12,6 +15,7 @@ help: ## list the targets
 
 # The stamp makes a second `make install` a no-op until pyproject.toml changes.
 $(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "bestshot needs Python 3.11 or newer on PATH (or make PYTHON=/path/to/python3.11)"; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bestshot needs Python 3.11 or newer")'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

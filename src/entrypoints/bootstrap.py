@@ -64,7 +64,12 @@ class Service:
         )
         # The first token: during a rotation the API accepts each, and the new one comes first.
         token = settings.internal_tokens()[0]
-        return LocalWorker(self.scheduler, fire=caller_fire(token), clock=self.clock, config=config)
+        return LocalWorker(
+            self.scheduler,
+            fire=caller_fire(token, settings.api_domain),
+            clock=self.clock,
+            config=config,
+        )
 
     def app(
         self,
