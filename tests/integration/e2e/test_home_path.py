@@ -103,7 +103,7 @@ class Home:
                 assert wired is not None
                 by_hand = LocalWorker(
                     LocalScheduler(pool),
-                    fire=caller_fire(INTERNAL_TOKEN),
+                    fire=caller_fire(INTERNAL_TOKEN, self.settings.api_domain),
                     clock=self.clock,
                     # The same rules as the wired worker's, from the same settings.
                     config=WorkerConfig(
