@@ -13,8 +13,11 @@ Configuration (environment variables):
   https only.
 - `API_DOMAIN_DEMO`: the demo API, e.g. `http://127.0.0.1:8000` (http allowed). Unset: events
   with `targetEnv` demo are refused.
-- `INTERNAL_SERVICE_TOKEN` (required): sent as `X-Internal-Token`.
-- `INTERNAL_SERVICE_TOKEN_DEMO`: the demo API's token (default: `INTERNAL_SERVICE_TOKEN`).
+- `INTERNAL_SERVICE_TOKEN`: sent as `X-Internal-Token` to the production API; required for
+  production events. A comma-separated list (a rotation) sends its first token.
+- `INTERNAL_SERVICE_TOKEN_DEMO`: the demo API's token, required for demo events, and never one
+  of the production tokens: a demo event never gets the production token (the demo API may be
+  plain http), so with it unset demo events are refused. Also first of a list.
 - `CALLER_ATTEMPTS` (3), `CALLER_READ_TIMEOUT` (30 seconds): patience per PATCH.
 - `SENTRY_DSN`, `SENTRY_ENVIRONMENT`: report failures to Sentry, secrets scrubbed.
 
@@ -242,11 +245,28 @@ def _safe(parts: SplitResult) -> str:
     return f"{parts.scheme}://{host}{parts.path}"
 
 
+def _tokens(environ: Mapping[str, str], variable: str) -> list[str]:
+    return [part.strip() for part in environ.get(variable, "").split(",") if part.strip()]
+
+
 def _token(environ: Mapping[str, str], environment: str) -> str:
-    token = environ.get(_TOKEN_VARIABLES[environment]) or environ.get("INTERNAL_SERVICE_TOKEN")
-    if not token:
-        raise HandlerMisconfigured("INTERNAL_SERVICE_TOKEN is not set")
-    return token
+    """The token to send: the first of the environment's own list (the new one, during a
+    rotation; the API accepts each of its list, never the list whole).
+
+    A demo event never gets the production token: the demo API may be plain http, on a laptop,
+    and its operator has no business holding the production credential.
+    """
+    variable = _TOKEN_VARIABLES[environment]
+    tokens = _tokens(environ, variable)
+    if not tokens:
+        hint = " (demo events never get INTERNAL_SERVICE_TOKEN)" if environment == "demo" else ""
+        raise HandlerMisconfigured(f"{variable} is not set{hint}")
+    if environment == "demo" and set(tokens) & set(_tokens(environ, "INTERNAL_SERVICE_TOKEN")):
+        raise HandlerMisconfigured(
+            "INTERNAL_SERVICE_TOKEN_DEMO shares a token with INTERNAL_SERVICE_TOKEN: "
+            "the demo API must have a token of its own"
+        )
+    return tokens[0]
 
 
 def _caller_config(environ: Mapping[str, str]) -> CallerConfig:
