@@ -222,8 +222,20 @@ class Settings(BaseSettings):
                 problems.append("JWT_SECRET is the public demo secret")
             elif len(secret) < MIN_SECRET_LENGTH:
                 problems.append(f"JWT_SECRET is shorter than {MIN_SECRET_LENGTH} characters")
-        if self.jwt_jwks_url is not None and not self.jwt_jwks_url.startswith("https://"):
-            problems.append("JWT_JWKS_URL must be an https:// URL")
+        if self.jwt_jwks_url is not None:
+            if not self.jwt_jwks_url.startswith("https://"):
+                problems.append("JWT_JWKS_URL must be an https:// URL")
+            # An identity provider's keys sign tokens for every application it serves: without
+            # an audience and an issuer to require, any of its tokens with the admin claim
+            # (meant for another app, or from another tenant) would pass as ours.
+            problems.extend(
+                f"{name} is missing (required with JWT_JWKS_URL)"
+                for name, value in (
+                    ("JWT_AUDIENCE", self.jwt_audience),
+                    ("JWT_ISSUER", self.jwt_issuer),
+                )
+                if not (value and value.strip())
+            )
         if self.database_url is None:
             problems.append("DATABASE_URL is missing (the embedded PostgreSQL is for demo only)")
         if self.api_domain == DEMO_API_DOMAIN or not self.api_domain.startswith("https://"):

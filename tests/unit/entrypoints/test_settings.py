@@ -93,10 +93,36 @@ def test_production_refuses_unsafe_values_and_never_prints_them(
                 assert part.strip() not in message
 
 
+JWKS = {
+    "JWT_JWKS_URL": "https://idp.example/jwks.json",
+    "JWT_AUDIENCE": "https://api.bestshot.example",
+    "JWT_ISSUER": "https://idp.example/",
+}
+
+
 def test_production_with_jwks_instead_of_a_secret_starts() -> None:
     environ = {k: v for k, v in PRODUCTION.items() if k != "JWT_SECRET"}
-    settings = load_settings({**environ, "JWT_JWKS_URL": "https://idp.example/jwks.json"})
+    settings = load_settings({**environ, **JWKS})
     assert settings.effective_jwt_secret() is None
+
+
+@pytest.mark.parametrize("missing", ["JWT_AUDIENCE", "JWT_ISSUER"])
+@pytest.mark.parametrize("blank", [None, "", "  "])
+def test_production_with_jwks_requires_an_audience_and_an_issuer(
+    missing: str, blank: str | None
+) -> None:
+    # The identity provider signs tokens for other applications too: only `aud` and `iss`
+    # tell ours apart.
+    environ = {k: v for k, v in {**PRODUCTION, **JWKS}.items() if k != missing}
+    if blank is not None:
+        environ[missing] = blank
+
+    with pytest.raises(ConfigurationError, match=f"{missing} is missing"):
+        load_settings(environ)
+
+
+def test_demo_with_jwks_needs_no_audience_or_issuer() -> None:
+    assert load_settings({"JWT_JWKS_URL": "https://idp.example/jwks.json"}).jwt_audience is None
 
 
 def test_a_rotation_accepts_several_tokens() -> None:
