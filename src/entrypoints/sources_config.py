@@ -12,6 +12,8 @@
 | BESTSHOT_HTTP_ATTEMPTS              | 4 (the first try included)                |
 | BESTSHOT_{PROVIDER}_RATE_LIMIT      | REQUESTS/SECONDS, per provider (below)    |
 | SCHEDULE_MATCH_WINDOW_MINUTES       | 150 (when a demo match's result exists)   |
+| BESTSHOT_FILES_DIR                  | none: the API reads no openfootball file  |
+| BESTSHOT_OPENFOOTBALL_HOSTS         | raw.githubusercontent.com,github.com      |
 
 `{PROVIDER}` is the provider's name in capitals (`BESTSHOT_FOOTBALL_DATA_RATE_LIMIT`). Default
 rate limits: espn 30/60, football_data 10/60 (the free plan's), sofascore 20/60, fbref 10/60
@@ -23,11 +25,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import timedelta
+from pathlib import Path
 
 import attrs
 
 from adapters.sources.config import ProviderSettings, SourcesConfig
 from adapters.sources.http import HttpPolicy, RateLimit
+from adapters.sources.openfootball import (
+    FILES_DIR_SETTING,
+    HOSTS_SETTING,
+    OpenfootballAccess,
+    parse_origin,
+)
 from bestshot_domain.errors import InvalidInput
 
 _PROVIDERS = ("espn", "football_data", "sofascore", "fbref", "openfootball")
@@ -97,6 +106,16 @@ def sources_config_from_env(environ: Mapping[str, str]) -> SourcesConfig:
         defaults.match_window.total_seconds() / 60,
     )
     token = environ.get("FOOTBALL_DATA_TOKEN", "").strip() or None
+    files_dir = environ.get(FILES_DIR_SETTING, "").strip()
+    hosts_text = environ.get(HOSTS_SETTING)
+    try:
+        hosts = (
+            OpenfootballAccess().hosts
+            if hosts_text is None
+            else tuple(parse_origin(host) for host in hosts_text.split(",") if host.strip())
+        )
+    except ValueError as error:
+        raise InvalidInput(f"{HOSTS_SETTING}: {error}") from None
     return SourcesConfig(
         espn=providers["espn"],
         football_data=providers["football_data"],
@@ -104,5 +123,8 @@ def sources_config_from_env(environ: Mapping[str, str]) -> SourcesConfig:
         sofascore=providers["sofascore"],
         fbref=providers["fbref"],
         openfootball=providers["openfootball"],
+        openfootball_access=OpenfootballAccess(
+            files_dir=Path(files_dir) if files_dir else None, hosts=hosts
+        ),
         match_window=timedelta(minutes=window),
     )
