@@ -202,6 +202,15 @@ class Settings(BaseSettings):
         # Short strings would scrub ordinary words out of every event; none of ours are short.
         return tuple(v for v in values if len(v) >= 8)
 
+    def public_demo_secrets(self) -> list[str]:
+        """The variables whose secret in force is a public demo value (in demo mode, unset)."""
+        names = []
+        if DEMO_INTERNAL_SERVICE_TOKEN in self.internal_tokens():
+            names.append("INTERNAL_SERVICE_TOKEN")
+        if self.effective_jwt_secret() == DEMO_JWT_SECRET:
+            names.append("JWT_SECRET")
+        return names
+
     def production_problems(self) -> list[str]:
         """What keeps this configuration from running in production (empty: nothing)."""
         problems: list[str] = []
