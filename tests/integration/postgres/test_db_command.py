@@ -102,6 +102,23 @@ def test_bad_settings_exit_2_with_one_line(
     assert "hunter2" not in err
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:secret@host:notaport/db",
+        "postgresql://u:secret@/db?sslmode=sometimes",
+    ],
+)
+def test_a_malformed_database_url_is_one_line_without_the_password(url: str) -> None:
+    # A process of its own, as a user runs it: no traceback, whatever asyncpg raises.
+    result = bestshot("db", "migrate", env={"DATABASE_URL": url, "BESTSHOT_DEBUG": ""})
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == "bestshot db: error: the database URL is not a valid PostgreSQL URL\n"
+    assert "secret" not in result.stderr
+
+
 def test_db_needs_an_action(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["db"])
