@@ -1,4 +1,4 @@
-"""The Lambda's event checks and its Sentry scrubber, as properties."""
+"""The Lambda's event checks and the Sentry scrubber it shares with the service, as properties."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bestshot_domain.errors import BestshotError
-from entrypoints.lambda_handler import HandlerMisconfigured, parse_event, scrub_event
+from entrypoints.lambda_handler import HandlerMisconfigured, parse_event
+from entrypoints.observability import make_before_send
+from entrypoints.scrubbing import scrub as scrub_event
 
 HOST = "api.example.com"
 ENV = {"API_DOMAIN": HOST, "INTERNAL_SERVICE_TOKEN": "t" * 40}
@@ -100,6 +102,14 @@ def test_the_scrubber_leaves_no_token_anywhere(event: Any, where: int) -> None:
     scrubbed = scrub_event({"request": _plant(event, where)}, [SECRET])
 
     assert SECRET not in json.dumps(scrubbed)
+
+
+@settings(max_examples=50)
+@given(json_values, st.integers(min_value=0, max_value=20))
+def test_the_service_and_the_lambda_scrub_alike(event: Any, where: int) -> None:
+    planted = {"request": _plant(event, where), "headers": [["X-Internal-Token", SECRET]]}
+
+    assert make_before_send([SECRET])(planted, {}) == scrub_event(planted, (SECRET,))
 
 
 def test_the_scrubber_keeps_what_is_not_secret() -> None:
