@@ -1,6 +1,6 @@
 """What the sources need to know, as one frozen value the composition root builds.
 
-Adapters never read the environment: `entrypoints.sources_config` builds a `SourcesConfig`
+Adapters never read the environment: `entrypoints.settings` builds a `SourcesConfig`
 from it and hands it over.
 """
 

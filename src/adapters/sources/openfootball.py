@@ -196,13 +196,19 @@ HOSTS_SETTING = "BESTSHOT_OPENFOOTBALL_HOSTS"
 DEFAULT_HOSTS = ("raw.githubusercontent.com", "github.com")
 
 
+# Without the value: an entry may be a URL carrying a password by mistake.
+_NOT_AN_ORIGIN = (
+    "not a host or an origin (such as raw.githubusercontent.com, http://mirror.lan:8080)"
+)
+
+
 def parse_origin(text: str) -> Origin:
     """`raw.githubusercontent.com` (https) or a whole origin, `http://mirror.lan:8080`."""
     text = text.strip()
     try:
         url = httpx.URL(text if "://" in text else f"https://{text}")
     except httpx.InvalidURL:
-        raise ValueError(f"not a host or an origin: {text!r}") from None
+        raise ValueError(_NOT_AN_ORIGIN) from None
     if (
         url.scheme not in ("http", "https")
         or not url.host
@@ -211,7 +217,7 @@ def parse_origin(text: str) -> Origin:
         or url.query
         or url.fragment
     ):
-        raise ValueError(f"not a host or an origin: {text!r}")
+        raise ValueError(_NOT_AN_ORIGIN)
     return Origin.of(url)
 
 

@@ -33,7 +33,7 @@ from bestshot_domain.model import (
     Round,
     make_key,
 )
-from entrypoints.sources_config import sources_config_from_env
+from entrypoints.settings import read_settings
 
 REFERENCES = """\
 references (what `fetch` takes):
@@ -118,7 +118,7 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 async def _fetch_rows(provider: str, reference: str, round_slug: str | None) -> list[_Row]:
-    config = sources_config_from_env(os.environ)
+    config = read_settings().sources()
     # The user names files and URLs on their own machine: nobody else's request is served here.
     config = attrs.evolve(
         config, openfootball_access=attrs.evolve(config.openfootball_access, trusted=True)
