@@ -171,7 +171,7 @@ def run() -> bool:
     }
     env.update(
         API_DOMAIN_DEMO=f"http://127.0.0.1:{server.server_address[1]}",
-        INTERNAL_SERVICE_TOKEN=TOKEN,
+        INTERNAL_SERVICE_TOKEN_DEMO=TOKEN,
     )
     print("lambda cold start: import and one event in a fresh process, against a bare one")
     print(f"  {SAMPLES} fresh processes each, medians; Python {sys.version.split()[0]}")

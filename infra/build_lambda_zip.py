@@ -1,11 +1,11 @@
 """Build the deployable zip of the Lambda `caller-scores-and-standings` (`make lambda-zip`).
 
-The zip holds the handler, the caller, the domain's error classes (and their packages'
-`__init__` files), and the packages they import with what those pull in: httpx, tenacity, and
-sentry-sdk (imported only when SENTRY_DSN is set). Not boto3: the handler never uses it, and the
-Lambda runtime has one anyway. The packages are pinned to the versions installed in the
-development virtualenv, which the tests ran against, and fetched as wheels for the Lambda's
-platform (arm64, the Python of the template's `Runtime`).
+The zip holds the handler, the caller, the scrubber, the domain's error classes (and their
+packages' `__init__` files), and the packages they import with what those pull in: httpx,
+tenacity, and sentry-sdk (imported only when SENTRY_DSN is set). Not boto3: the handler never
+uses it, and the Lambda runtime has one anyway. The packages are pinned to the versions
+installed in the development virtualenv, which the tests ran against, and fetched as wheels for
+the Lambda's platform (arm64, the Python of the template's `Runtime`).
 
 Lambda's code directory is read-only, so Python cannot cache bytecode there: shipped without
 it, every cold start compiles httpx and friends again (about +150 ms, measured by `make bench`).
@@ -36,6 +36,7 @@ PACKAGES = ("httpx", "tenacity", "sentry-sdk")
 MODULES = (
     "entrypoints/__init__.py",
     "entrypoints/lambda_handler.py",
+    "entrypoints/scrubbing.py",
     "adapters/__init__.py",
     "adapters/caller.py",
     "bestshot_domain/__init__.py",

@@ -2,7 +2,7 @@
 
 `open_database(settings)` is what the service and the commands use:
 
-    async with open_database(DatabaseSettings.from_env(os.environ)) as database:
+    async with open_database(read_settings().database()) as database:
         uow_factory = database.uow_factory
 """
 

@@ -13,13 +13,17 @@ Configuration (environment variables):
   https only.
 - `API_DOMAIN_DEMO`: the demo API, e.g. `http://127.0.0.1:8000` (http allowed). Unset: events
   with `targetEnv` demo are refused.
-- `INTERNAL_SERVICE_TOKEN` (required): sent as `X-Internal-Token`.
-- `INTERNAL_SERVICE_TOKEN_DEMO`: the demo API's token (default: `INTERNAL_SERVICE_TOKEN`).
+- `INTERNAL_SERVICE_TOKEN`: sent as `X-Internal-Token` to the production API; required for
+  production events. A comma-separated list (a rotation) sends its first token.
+- `INTERNAL_SERVICE_TOKEN_DEMO`: the demo API's token, required for demo events, and never one
+  of the production tokens: a demo event never gets the production token (the demo API may be
+  plain http), so with it unset demo events are refused. Also first of a list.
 - `CALLER_ATTEMPTS` (3), `CALLER_READ_TIMEOUT` (30 seconds): patience per PATCH.
 - `SENTRY_DSN`, `SENTRY_ENVIRONMENT`: report failures to Sentry, secrets scrubbed.
 
 Cold start matters (the original used 139 MB per invocation): this module imports only the
-standard library, the caller (httpx, tenacity) and the domain's error classes. Sentry is imported
+standard library, the caller (httpx, tenacity), the domain's error classes and the scrubber
+(`entrypoints.scrubbing`, standard library only, shared with the service). Sentry is imported
 on the first invocation that has a DSN. An import-linter contract keeps it that way.
 """
 
@@ -38,15 +42,15 @@ from urllib.parse import SplitResult, unquote, urlsplit
 import httpx
 
 from adapters.caller import (
-    TOKEN_HEADER,
     CallerConfig,
     CallFailed,
     CallSummary,
     call_round_and_standings,
 )
 from bestshot_domain.errors import BestshotError, InvalidInput
+from entrypoints.scrubbing import ordered_secrets, scrub, scrub_text
 
-__all__ = ["HandlerMisconfigured", "InvalidEvent", "RefusedTarget", "handler", "scrub_event"]
+__all__ = ["HandlerMisconfigured", "InvalidEvent", "RefusedTarget", "handler"]
 
 ENVIRONMENTS = ("demo", "production")
 _DOMAIN_VARIABLES = {"production": "API_DOMAIN", "demo": "API_DOMAIN_DEMO"}
@@ -242,11 +246,28 @@ def _safe(parts: SplitResult) -> str:
     return f"{parts.scheme}://{host}{parts.path}"
 
 
+def _tokens(environ: Mapping[str, str], variable: str) -> list[str]:
+    return [part.strip() for part in environ.get(variable, "").split(",") if part.strip()]
+
+
 def _token(environ: Mapping[str, str], environment: str) -> str:
-    token = environ.get(_TOKEN_VARIABLES[environment]) or environ.get("INTERNAL_SERVICE_TOKEN")
-    if not token:
-        raise HandlerMisconfigured("INTERNAL_SERVICE_TOKEN is not set")
-    return token
+    """The token to send: the first of the environment's own list (the new one, during a
+    rotation; the API accepts each of its list, never the list whole).
+
+    A demo event never gets the production token: the demo API may be plain http, on a laptop,
+    and its operator has no business holding the production credential.
+    """
+    variable = _TOKEN_VARIABLES[environment]
+    tokens = _tokens(environ, variable)
+    if not tokens:
+        hint = " (demo events never get INTERNAL_SERVICE_TOKEN)" if environment == "demo" else ""
+        raise HandlerMisconfigured(f"{variable} is not set{hint}")
+    if environment == "demo" and set(tokens) & set(_tokens(environ, "INTERNAL_SERVICE_TOKEN")):
+        raise HandlerMisconfigured(
+            "INTERNAL_SERVICE_TOKEN_DEMO shares a token with INTERNAL_SERVICE_TOKEN: "
+            "the demo API must have a token of its own"
+        )
+    return tokens[0]
 
 
 def _caller_config(environ: Mapping[str, str]) -> CallerConfig:
@@ -282,64 +303,26 @@ def _logged(summary: CallSummary) -> dict[str, Any]:
     return {"round": summary.round.to_json(), "standings": standings}
 
 
-def _log(record: dict[str, Any], started: float, *, level: str, secrets: list[str]) -> None:
+def _log(record: dict[str, Any], started: float, *, level: str, secrets: tuple[str, ...]) -> None:
     record = {"level": level, **record, "durationMs": round((time.perf_counter() - started) * 1000)}
     line = json.dumps(record, separators=(",", ":"), default=str, ensure_ascii=False)
-    for secret in secrets:
-        line = line.replace(secret, "[Filtered]")
-    sys.stdout.write(line + "\n")
+    sys.stdout.write(scrub_text(line, secrets) + "\n")
     sys.stdout.flush()
 
 
 # Sentry: imported only when a DSN is configured, on the first invocation.
 
-_SECRET_KEYS = frozenset(
-    {
-        TOKEN_HEADER.lower(),
-        "x_internal_token",
-        "internal_service_token",
-        "internal_service_token_demo",
-        "token",
-        "authorization",
-        "proxy-authorization",
-        "cookie",
-        "set-cookie",
-    }
-)
-_FILTERED = "[Filtered]"
 _sentry_dsn: str | None = None
 
 
-def _secrets(environ: Mapping[str, str]) -> list[str]:
+def _secrets(environ: Mapping[str, str]) -> tuple[str, ...]:
     values = {environ.get(variable, "") for variable in _TOKEN_VARIABLES.values()}
     for value in list(values):  # each token of a comma-separated list being rotated
         values.update(part.strip() for part in value.split(","))
-    # Longest first, so that a token containing another is filtered whole.
-    return sorted((value for value in values if len(value) >= 4), key=len, reverse=True)
+    return ordered_secrets(values)
 
 
-def scrub_event(event: Any, secrets: list[str]) -> Any:
-    """A copy of a Sentry event with secret headers blanked and every token value filtered."""
-    if isinstance(event, Mapping):
-        return {
-            key: _FILTERED
-            if isinstance(key, str) and key.lower() in _SECRET_KEYS
-            else scrub_event(value, secrets)
-            for key, value in event.items()
-        }
-    if isinstance(event, list | tuple):
-        # Headers are sometimes [name, value] pairs rather than a mapping.
-        if len(event) == 2 and isinstance(event[0], str) and event[0].lower() in _SECRET_KEYS:
-            return [event[0], _FILTERED]
-        return [scrub_event(item, secrets) for item in event]
-    if isinstance(event, str):
-        for secret in secrets:
-            event = event.replace(secret, _FILTERED)
-        return event
-    return event
-
-
-def _start_sentry(dsn: str | None, secrets: list[str]) -> str | None:
+def _start_sentry(dsn: str | None, secrets: tuple[str, ...]) -> str | None:
     """Start the SDK once per DSN; what went wrong if it could not start (a malformed DSN)."""
     global _sentry_dsn  # noqa: PLW0603 - the SDK is process-wide; start it once per DSN
     if not dsn or dsn == _sentry_dsn:
@@ -348,7 +331,7 @@ def _start_sentry(dsn: str | None, secrets: list[str]) -> str | None:
     from sentry_sdk.integrations.aws_lambda import AwsLambdaIntegration  # noqa: PLC0415
 
     def before_send(event: Any, _hint: Any) -> Any:
-        return scrub_event(event, secrets)
+        return scrub(event, secrets)
 
     try:
         sentry_sdk.init(
@@ -356,7 +339,7 @@ def _start_sentry(dsn: str | None, secrets: list[str]) -> str | None:
             environment=os.environ.get("SENTRY_ENVIRONMENT"),
             integrations=[AwsLambdaIntegration(timeout_warning=True)],
             before_send=before_send,
-            before_breadcrumb=lambda crumb, _hint: scrub_event(crumb, secrets),
+            before_breadcrumb=lambda crumb, _hint: scrub(crumb, secrets),
         )
     except Exception as error:  # any failure here must not stop the update
         return f"SENTRY_DSN unusable: {type(error).__name__}"

@@ -5,67 +5,34 @@ Three layers, because one missed header is one leaked token:
   this SDK and says the same more precisely), no cookies, no request bodies, no query values of
   sensitive names, and no stack-frame local variables (a local `token` or `header` in the auth
   code would otherwise travel with every error);
-- a `before_send` that blanks, anywhere in the event, every value whose key names a credential
-  (`authorization`, `x-internal-token`, `cookie`, `token`, `secret`, `password` ...), and replaces
-  every configured secret value wherever it appears (a token pasted into an exception message,
-  a breadcrumb, a log line). (The SDK refuses an `EventScrubber` next to `data_collection`.)
+- a `before_send` (`entrypoints.scrubbing`, shared with the Lambda) that blanks, anywhere in the
+  event, every value whose key names a credential (`authorization`, `x-internal-token`,
+  `cookie`, `token`, `secret`, `password` ...), and replaces every configured secret value
+  wherever it appears (a token pasted into an exception message, a breadcrumb, a log line).
+  (The SDK refuses an `EventScrubber` next to `data_collection`.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 import sentry_sdk
 from sentry_sdk.integrations.starlette import StarletteIntegration
 
+from entrypoints.scrubbing import ordered_secrets, scrub
 from entrypoints.settings import Settings
 
-FILTERED = "[Filtered]"
-_CREDENTIAL_KEY_TERMS = (
-    "authorization",
-    "internal-token",
-    "internal_token",
-    "cookie",
-    "token",
-    "secret",
-    "password",
-    "passwd",
-    "jwt",
-    "dsn",
-    "api_key",
-    "apikey",
-)
 # Added to the SDK's own sensitive terms (auth, token, secret, key, cookie names ...).
 _HEADER_DENYLIST = ["cookie", "internal", "forwarded", "-ip", "remote-", "via", "-user"]
 
 
-def _names_a_credential(key: object) -> bool:
-    lowered = str(key).lower()
-    return any(term in lowered for term in _CREDENTIAL_KEY_TERMS)
-
-
-def _scrub(value: Any, secrets: tuple[str, ...]) -> Any:
-    if isinstance(value, str):
-        for secret in secrets:
-            value = value.replace(secret, FILTERED)
-        return value
-    if isinstance(value, Mapping):
-        return {
-            key: FILTERED if _names_a_credential(key) else _scrub(item, secrets)
-            for key, item in value.items()
-        }
-    if isinstance(value, list | tuple):
-        return [_scrub(item, secrets) for item in value]
-    return value
-
-
 def make_before_send(secrets: Iterable[str]) -> Any:
     """A `before_send` hook that scrubs credentials by key and configured secrets by value."""
-    ordered = tuple(sorted({s for s in secrets if s}, key=len, reverse=True))
+    ordered = ordered_secrets(secrets, min_length=1)
 
     def before_send(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
-        scrubbed: dict[str, Any] = _scrub(event, ordered)
+        scrubbed: dict[str, Any] = scrub(event, ordered)
         return scrubbed
 
     return before_send

@@ -1,50 +1,64 @@
-"""Every setting of the service, read once from the environment.
+"""Every setting, read once from the environment, by pydantic-settings, into one `Settings`.
 
-`load_settings()` gives one `Settings`: the service's own variables (below in the class, named
-after the environment variables, case-insensitive, with the original system's names where it had
-them: `NODE_ENV`, `API_DOMAIN`, `INTERNAL_SERVICE_TOKEN`), and, from the same environment, the
-database's (`Settings.database()`, the table below) and the result providers' (`Settings.sources()`,
-see `entrypoints.sources_config`). Only entrypoints read settings; they hand plain values to the
-adapters and the domain.
+Each field is an environment variable of the same name in capitals (case-insensitive), with
+the original system's names where it had them (`NODE_ENV`, `API_DOMAIN`,
+`INTERNAL_SERVICE_TOKEN`); the README's configuration table lists them all. An empty variable
+counts as unset. A value that cannot be right stops the command with one line naming the
+variables, never their values (`ConfigurationError`, exit 2):
 
-| variable | default | meaning |
-|---|---|---|
-| DATABASE_URL | (unset) | a PostgreSQL URL; unset: the embedded server |
-| BESTSHOT_DATA_DIR | `.bestshot` | where the embedded server keeps its data (`<dir>/pgdata`) |
-| BESTSHOT_DB_POOL_MIN / BESTSHOT_DB_POOL_MAX | 1 / 10 | connections kept / allowed |
-| BESTSHOT_DB_STATEMENT_TIMEOUT | 15 | seconds the server lets one statement run (0: no limit) |
-| BESTSHOT_DB_COMMAND_TIMEOUT | 20 | seconds the client waits for an answer |
-| BESTSHOT_DB_ACQUIRE_TIMEOUT | 10 | seconds a request waits for a free connection |
-| BESTSHOT_DB_CONNECT_TIMEOUT | 10 | seconds to open a connection |
+- `read_settings()` parses and checks every variable for itself: what a command that does not
+  serve needs (`bestshot db migrate`, `bestshot source fetch`);
+- `load_settings()` adds what a service needs to start: in production, no missing secret, no
+  demo secret, no short internal token.
 
-`DatabaseSettings.from_env` reads only those, for commands that need nothing else (`bestshot db
-migrate`). The demo source's match window is `SCHEDULE_MATCH_WINDOW_MINUTES`, the same as the
-schedules', so that a demo schedule fires when the demo's results exist.
+Only entrypoints read settings; they hand plain values to the adapters and the domain:
+`Settings.database()` (where the data lives, how the pool behaves) and `Settings.sources()`
+(the result providers). The demo source's match window is `SCHEDULE_MATCH_WINDOW_MINUTES`, the
+same as the schedules', so that a demo schedule fires when the demo's results exist.
 
 `NODE_ENV=demo` (the default) runs with nothing set: the secrets fall back to the documented local
-values below, which are public and therefore refused in production. `NODE_ENV=production` refuses
-to start with a missing secret, a demo secret or a short internal token; the error lists what is
-wrong and never a value.
+values below, which are public and therefore refused in production (and by `bestshot serve` on
+an address other machines reach).
+
+Two variables are read elsewhere, on purpose: `BESTSHOT_DEBUG` by the command line itself (it
+says how to report an error, settings errors included, so it cannot depend on them), and the
+Lambda's own few (`entrypoints.lambda_handler`), which must not import pydantic on a cold start.
 """
 
 from __future__ import annotations
 
 import enum
-import math
-import os
-from collections.abc import Callable, Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import timedelta
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from attrs import frozen
-from pydantic import Field, PrivateAttr, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from adapters.postgres.pool import PoolConfig
-from adapters.sources.config import SourcesConfig
+from adapters.sources import espn, fbref, football_data, sofascore
+from adapters.sources.config import ProviderSettings, SourcesConfig
+from adapters.sources.http import HttpPolicy, Origin, RateLimit
+from adapters.sources.openfootball import OpenfootballAccess, parse_origin
 from bestshot_domain.errors import InvalidInput
-from entrypoints.sources_config import sources_config_from_env
 
 # Documented local defaults for demo mode. They are in the README and in this repository, so they
 # protect nothing: production refuses them.
@@ -70,13 +84,79 @@ class SchedulerKind(enum.StrEnum):
     EVENTBRIDGE = "eventbridge"  # AWS EventBridge Scheduler firing the caller Lambda
 
 
+def _rate_limit(value: object) -> object:
+    """`10/60` (requests / seconds) as a RateLimit."""
+    if not isinstance(value, str):
+        return value
+    try:
+        requests, per = value.split("/")
+        return RateLimit(int(requests), float(per))
+    except ValueError:
+        raise ValueError("must be REQUESTS/SECONDS such as 10/60") from None
+
+
+def _base_url(value: object) -> object:
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.startswith(("http://", "https://")) or not urlsplit(value).hostname:
+            raise ValueError("must be an http(s) URL")
+        return value.rstrip("/")
+    return value
+
+
+def _origins(value: object) -> object:
+    """`raw.githubusercontent.com,http://mirror.lan:8080` as origins."""
+    if isinstance(value, str):
+        return tuple(parse_origin(part) for part in value.split(",") if part.strip())
+    return value
+
+
+RateLimitSetting = Annotated[RateLimit, BeforeValidator(_rate_limit)]
+BaseUrl = Annotated[str, BeforeValidator(_base_url)]
+Origins = Annotated[tuple[Origin, ...], NoDecode, BeforeValidator(_origins)]
+
+_POOL = PoolConfig()
+_HTTP = HttpPolicy()
+_SOURCES = SourcesConfig()
+
+# Where `read_settings` reads from: the process environment, or a mapping handed in.
+_ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("bestshot_environ", default=None)
+
+
+class _Environment(EnvSettingsSource):
+    """pydantic-settings' environment source, over `_ENVIRON` when a mapping was handed in
+    (tests, `bestshot demo`) rather than `os.environ`."""
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        given = _ENVIRON.get()
+        if given is None:
+            return super()._load_env_vars()
+        # As the source does for os.environ: names folded (case-insensitive), empty means unset.
+        return {key.lower(): value for key, value in given.items() if value != ""}
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         case_sensitive=False,
+        env_ignore_empty=True,
         extra="ignore",
         frozen=True,
         hide_input_in_errors=True,
+        allow_inf_nan=False,
+        arbitrary_types_allowed=True,  # RateLimit and Origin, the adapters' own values
     )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment only: no .env file, no secrets folder read behind the operator's back.
+        return init_settings, _Environment(settings_cls)
 
     # The service.
     node_env: NodeEnv = NodeEnv.DEMO
@@ -116,6 +196,17 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = Field(
         default=None, description="Unset: an embedded PostgreSQL in BESTSHOT_DATA_DIR/pgdata."
     )
+    bestshot_data_dir: Path = Field(
+        default=Path(".bestshot"), description="Where the embedded server keeps its data."
+    )
+    bestshot_db_pool_min: int = Field(default=_POOL.min_size, ge=0)
+    bestshot_db_pool_max: int = Field(default=_POOL.max_size, ge=1)
+    bestshot_db_statement_timeout: float = Field(
+        default=_POOL.statement_timeout, ge=0, description="Seconds; 0: no limit."
+    )
+    bestshot_db_command_timeout: float = Field(default=_POOL.command_timeout, gt=0)
+    bestshot_db_acquire_timeout: float = Field(default=_POOL.acquire_timeout, gt=0)
+    bestshot_db_connect_timeout: float = Field(default=_POOL.connect_timeout, gt=0)
 
     # Errors.
     sentry_dsn: SecretStr | None = None
@@ -151,28 +242,113 @@ class Settings(BaseSettings):
     )
     worker_max_follow_ups: int = Field(default=4, ge=0, le=48)
 
-    # Result providers (the rest of their settings: `entrypoints.sources_config`).
+    # Result providers.
     football_data_token: SecretStr | None = None
+    bestshot_http_connect_timeout: float = Field(default=_HTTP.connect_timeout, gt=0)
+    bestshot_http_read_timeout: float = Field(default=_HTTP.read_timeout, gt=0)
+    bestshot_http_attempts: int = Field(default=_HTTP.attempts, ge=1, description="First included.")
+    # Base URLs: tests point them at loopback servers. openfootball's references are whole URLs.
+    bestshot_espn_url: BaseUrl = espn.DEFAULT_BASE_URL
+    bestshot_football_data_url: BaseUrl = football_data.DEFAULT_BASE_URL
+    bestshot_sofascore_url: BaseUrl = sofascore.DEFAULT_BASE_URL
+    bestshot_fbref_url: BaseUrl = fbref.DEFAULT_BASE_URL
+    bestshot_espn_rate_limit: RateLimitSetting = _SOURCES.espn.policy.rate_limit
+    bestshot_football_data_rate_limit: RateLimitSetting = _SOURCES.football_data.policy.rate_limit
+    bestshot_sofascore_rate_limit: RateLimitSetting = _SOURCES.sofascore.policy.rate_limit
+    bestshot_fbref_rate_limit: RateLimitSetting = _SOURCES.fbref.policy.rate_limit
+    bestshot_openfootball_rate_limit: RateLimitSetting = _SOURCES.openfootball.policy.rate_limit
+    bestshot_files_dir: Path | None = Field(
+        default=None,
+        description="The folder openfootball file references are read from; unset: none is.",
+    )
+    bestshot_openfootball_hosts: Origins = Field(
+        default=OpenfootballAccess().hosts,
+        description="Hosts (https) or origins openfootball URLs may name, comma-separated.",
+    )
 
-    # The whole environment these settings were read from, for the parts read by their own
-    # modules (the database's, the providers').
-    _environ: dict[str, str] = PrivateAttr(default_factory=dict)
+    @field_validator("database_url")
+    @classmethod
+    def _postgresql_url(cls, value: SecretStr | None) -> SecretStr | None:
+        # The message never repeats the value: it may carry a password.
+        if value is not None and not value.get_secret_value().startswith(
+            ("postgresql://", "postgres://")
+        ):
+            raise ValueError("must be a postgresql:// URL")
+        return value
+
+    @field_validator("internal_service_token")
+    @classmethod
+    def _some_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _tokens(value):
+            raise ValueError("is set but holds no token")
+        return value
+
+    @field_validator("jwt_admin_claim")
+    @classmethod
+    def _claim(cls, value: str) -> str:
+        admin_claim(value)
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if self.bestshot_db_pool_min > self.bestshot_db_pool_max:
+            raise ValueError("BESTSHOT_DB_POOL_MIN is larger than BESTSHOT_DB_POOL_MAX")
+        if self.read_cache_seconds > self.public_cache_max_age:
+            raise ValueError("READ_CACHE_SECONDS is longer than PUBLIC_CACHE_MAX_AGE")
+        return self
 
     @property
     def is_production(self) -> bool:
         return self.node_env is NodeEnv.PRODUCTION
 
     def database(self) -> DatabaseSettings:
-        """Where the data lives and how the pool behaves (InvalidInput naming a bad variable)."""
-        return DatabaseSettings.from_env(self._environ)
+        """Where the data lives and how the pool behaves."""
+        return DatabaseSettings(
+            url=None if self.database_url is None else self.database_url.get_secret_value(),
+            data_dir=self.bestshot_data_dir,
+            pool=PoolConfig(
+                min_size=self.bestshot_db_pool_min,
+                max_size=self.bestshot_db_pool_max,
+                statement_timeout=self.bestshot_db_statement_timeout,
+                command_timeout=self.bestshot_db_command_timeout,
+                acquire_timeout=self.bestshot_db_acquire_timeout,
+                connect_timeout=self.bestshot_db_connect_timeout,
+            ),
+        )
 
     def sources(self) -> SourcesConfig:
-        """The result providers' settings (InvalidInput naming a bad variable).
+        """The result providers' settings.
 
-        The demo source's match window is SCHEDULE_MATCH_WINDOW_MINUTES, read from the same
-        environment, so a demo schedule fires once the demo's results exist.
+        The demo source's match window is SCHEDULE_MATCH_WINDOW_MINUTES, so a demo schedule
+        fires once the demo's results exist.
         """
-        return sources_config_from_env(self._environ)
+
+        def provider(base_url: str, rate_limit: RateLimit) -> ProviderSettings:
+            policy = HttpPolicy(
+                connect_timeout=self.bestshot_http_connect_timeout,
+                read_timeout=self.bestshot_http_read_timeout,
+                attempts=self.bestshot_http_attempts,
+                rate_limit=rate_limit,
+            )
+            return ProviderSettings(base_url, policy)
+
+        token = self.football_data_token
+        return SourcesConfig(
+            espn=provider(self.bestshot_espn_url, self.bestshot_espn_rate_limit),
+            football_data=provider(
+                self.bestshot_football_data_url, self.bestshot_football_data_rate_limit
+            ),
+            football_data_token=token.get_secret_value() if token is not None else None,
+            sofascore=provider(self.bestshot_sofascore_url, self.bestshot_sofascore_rate_limit),
+            fbref=provider(self.bestshot_fbref_url, self.bestshot_fbref_rate_limit),
+            openfootball=provider(
+                _SOURCES.openfootball.base_url, self.bestshot_openfootball_rate_limit
+            ),
+            openfootball_access=OpenfootballAccess(
+                files_dir=self.bestshot_files_dir, hosts=self.bestshot_openfootball_hosts
+            ),
+            match_window=timedelta(minutes=self.schedule_match_window_minutes),
+        )
 
     def effective_jwt_secret(self) -> str | None:
         """The HS256 key: the configured one, or in demo (with no JWKS either) the demo key."""
@@ -186,8 +362,7 @@ class Settings(BaseSettings):
         """Every accepted internal token (several while one is being rotated out)."""
         if self.internal_service_token is None:
             return () if self.is_production else (DEMO_INTERNAL_SERVICE_TOKEN,)
-        raw = self.internal_service_token.get_secret_value()
-        return tuple(token.strip() for token in raw.split(",") if token.strip())
+        return _tokens(self.internal_service_token)
 
     def secret_values(self) -> tuple[str, ...]:
         """Every secret in force, for scrubbers that must never let one out."""
@@ -201,6 +376,15 @@ class Settings(BaseSettings):
             values.append(password)
         # Short strings would scrub ordinary words out of every event; none of ours are short.
         return tuple(v for v in values if len(v) >= 8)
+
+    def public_demo_secrets(self) -> list[str]:
+        """The variables whose secret in force is a public demo value (in demo mode, unset)."""
+        names = []
+        if DEMO_INTERNAL_SERVICE_TOKEN in self.internal_tokens():
+            names.append("INTERNAL_SERVICE_TOKEN")
+        if self.effective_jwt_secret() == DEMO_JWT_SECRET:
+            names.append("JWT_SECRET")
+        return names
 
     def production_problems(self) -> list[str]:
         """What keeps this configuration from running in production (empty: nothing)."""
@@ -222,8 +406,20 @@ class Settings(BaseSettings):
                 problems.append("JWT_SECRET is the public demo secret")
             elif len(secret) < MIN_SECRET_LENGTH:
                 problems.append(f"JWT_SECRET is shorter than {MIN_SECRET_LENGTH} characters")
-        if self.jwt_jwks_url is not None and not self.jwt_jwks_url.startswith("https://"):
-            problems.append("JWT_JWKS_URL must be an https:// URL")
+        if self.jwt_jwks_url is not None:
+            if not self.jwt_jwks_url.startswith("https://"):
+                problems.append("JWT_JWKS_URL must be an https:// URL")
+            # An identity provider's keys sign tokens for every application it serves: without
+            # an audience and an issuer to require, any of its tokens with the admin claim
+            # (meant for another app, or from another tenant) would pass as ours.
+            problems.extend(
+                f"{name} is missing (required with JWT_JWKS_URL)"
+                for name, value in (
+                    ("JWT_AUDIENCE", self.jwt_audience),
+                    ("JWT_ISSUER", self.jwt_issuer),
+                )
+                if not (value and value.strip())
+            )
         if self.database_url is None:
             problems.append("DATABASE_URL is missing (the embedded PostgreSQL is for demo only)")
         if self.api_domain == DEMO_API_DOMAIN or not self.api_domain.startswith("https://"):
@@ -237,24 +433,6 @@ class Settings(BaseSettings):
                 )
                 if not value
             )
-        return problems
-
-    def other_problems(self) -> list[str]:
-        """Inconsistencies refused in every environment."""
-        problems: list[str] = []
-        for part in (self.database, self.sources):
-            try:
-                part()
-            except InvalidInput as error:
-                problems.append(str(error))
-        if self.internal_service_token is not None and not self.internal_tokens():
-            problems.append("INTERNAL_SERVICE_TOKEN is set but holds no token")
-        if self.read_cache_seconds > self.public_cache_max_age:
-            problems.append("READ_CACHE_SECONDS is longer than PUBLIC_CACHE_MAX_AGE")
-        try:
-            admin_claim(self.jwt_admin_claim)
-        except ValueError as error:
-            problems.append(f"JWT_ADMIN_CLAIM {error}")
         return problems
 
 
@@ -275,46 +453,52 @@ def _url_password(url: SecretStr) -> str | None:
         return None
 
 
-def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    """Read and check the settings; ConfigurationError says what is wrong, never a value.
+def _tokens(value: SecretStr) -> tuple[str, ...]:
+    return tuple(token.strip() for token in value.get_secret_value().split(",") if token.strip())
 
-    `environ` replaces the process environment (tests); by default `os.environ` is read.
+
+def _problem(error: Any) -> str:
+    """One validation error as `VARIABLE: what is wrong`, never the value."""
+    where = ".".join(str(part) for part in error["loc"]).upper()
+    message = str(error["msg"])
+    if error["type"] == "value_error":
+        message = str(error["ctx"]["error"])  # our own words, without "Value error, "
+    return f"{where}: {message}" if where else message
+
+
+@contextmanager
+def _reading(environ: Mapping[str, str] | None) -> Iterator[None]:
+    token = _ENVIRON.set(environ)
+    try:
+        yield
+    finally:
+        _ENVIRON.reset(token)
+
+
+def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Every variable parsed and checked for itself; ConfigurationError names each bad one.
+
+    `environ` replaces the process environment (tests, `bestshot demo`); by default
+    `os.environ` is read.
     """
-    environ = dict(os.environ if environ is None else environ)
     try:
-        settings = Settings.model_validate({key.lower(): value for key, value in environ.items()})
+        with _reading(environ):
+            return Settings()
     except ValidationError as error:
-        names = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
-            for e in error.errors(include_input=False, include_url=False)
+        problems = "; ".join(
+            _problem(e) for e in error.errors(include_input=False, include_url=False)
         )
-        raise ConfigurationError(f"invalid settings: {names}") from None
-    settings._environ = environ
-    problems = settings.other_problems()
-    if settings.is_production:
-        problems = settings.production_problems() + problems
-    if problems:
-        mode = "in production" if settings.is_production else "with these settings"
-        raise ConfigurationError(f"refusing to start {mode}: " + "; ".join(problems))
+        raise ConfigurationError(f"invalid settings: {problems}") from None
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings of a service about to start: `read_settings`, and in production none of
+    the refusals of `production_problems`. ConfigurationError says what is wrong, never a
+    value."""
+    settings = read_settings(environ)
+    if settings.is_production and (problems := settings.production_problems()):
+        raise ConfigurationError("refusing to start in production: " + "; ".join(problems))
     return settings
-
-
-# The database alone, for commands that need nothing else.
-
-T = TypeVar("T", int, float)
-
-
-def _number(env: Mapping[str, str], name: str, default: T, kind: Callable[[str], T]) -> T:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = kind(raw)
-    except ValueError:
-        raise InvalidInput(f"{name} must be a number, got {raw!r}") from None
-    if value < 0 or (isinstance(value, float) and not math.isfinite(value)):
-        raise InvalidInput(f"{name} must be a non-negative number, got {raw!r}")
-    return value
 
 
 @frozen
@@ -326,33 +510,3 @@ class DatabaseSettings:
     @property
     def embedded_data_dir(self) -> Path:
         return self.data_dir / "pgdata"
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> DatabaseSettings:
-        """Settings from `env` (usually `os.environ`); InvalidInput names a bad variable."""
-        url = env.get("DATABASE_URL", "").strip() or None
-        if url is not None and not url.startswith(("postgresql://", "postgres://")):
-            # Never echo the value: it may carry a password.
-            raise InvalidInput("DATABASE_URL must be a postgresql:// URL")
-        pool_defaults = PoolConfig()
-        try:
-            pool = PoolConfig(
-                min_size=_number(env, "BESTSHOT_DB_POOL_MIN", pool_defaults.min_size, int),
-                max_size=_number(env, "BESTSHOT_DB_POOL_MAX", pool_defaults.max_size, int),
-                statement_timeout=_number(
-                    env, "BESTSHOT_DB_STATEMENT_TIMEOUT", pool_defaults.statement_timeout, float
-                ),
-                command_timeout=_number(
-                    env, "BESTSHOT_DB_COMMAND_TIMEOUT", pool_defaults.command_timeout, float
-                ),
-                acquire_timeout=_number(
-                    env, "BESTSHOT_DB_ACQUIRE_TIMEOUT", pool_defaults.acquire_timeout, float
-                ),
-                connect_timeout=_number(
-                    env, "BESTSHOT_DB_CONNECT_TIMEOUT", pool_defaults.connect_timeout, float
-                ),
-            )
-        except InvalidInput as error:
-            raise InvalidInput(f"database pool settings: {error}") from None
-        data_dir = Path(env.get("BESTSHOT_DATA_DIR", "").strip() or ".bestshot")
-        return cls(url=url, data_dir=data_dir, pool=pool)

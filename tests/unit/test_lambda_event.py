@@ -1,4 +1,4 @@
-"""The Lambda's event checks and its Sentry scrubber, as properties."""
+"""The Lambda's event checks and the Sentry scrubber it shares with the service, as properties."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ import secrets
 from typing import Any
 
 import httpx
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bestshot_domain.errors import BestshotError
-from entrypoints.lambda_handler import parse_event, scrub_event
+from entrypoints.lambda_handler import HandlerMisconfigured, parse_event
+from entrypoints.observability import make_before_send
+from entrypoints.scrubbing import scrub as scrub_event
 
 HOST = "api.example.com"
 ENV = {"API_DOMAIN": HOST, "INTERNAL_SERVICE_TOKEN": "t" * 40}
@@ -101,6 +104,14 @@ def test_the_scrubber_leaves_no_token_anywhere(event: Any, where: int) -> None:
     assert SECRET not in json.dumps(scrubbed)
 
 
+@settings(max_examples=50)
+@given(json_values, st.integers(min_value=0, max_value=20))
+def test_the_service_and_the_lambda_scrub_alike(event: Any, where: int) -> None:
+    planted = {"request": _plant(event, where), "headers": [["X-Internal-Token", SECRET]]}
+
+    assert make_before_send([SECRET])(planted, {}) == scrub_event(planted, (SECRET,))
+
+
 def test_the_scrubber_keeps_what_is_not_secret() -> None:
     event = {
         "request": {"headers": {"X-Internal-Token": SECRET, "Accept": "application/json"}},
@@ -113,3 +124,31 @@ def test_the_scrubber_keeps_what_is_not_secret() -> None:
         "extra": {"note": "called with [Filtered]", "count": 3},
         "headers": [["Authorization", "[Filtered]"], ["Accept", "*/*"]],
     }
+
+
+def _event(env: str) -> dict[str, str]:
+    origin = "https://api.example.com" if env == "production" else "http://127.0.0.1:8000"
+    return {
+        "roundUrl": f"{origin}{ROUND}",
+        "standingsUrl": f"{origin}{ROUND.rsplit('/matches/', 1)[0]}/standings",
+        "targetEnv": env,
+    }
+
+
+def test_a_rotation_list_gives_its_first_token_in_each_environment() -> None:
+    environ = {
+        "API_DOMAIN": HOST,
+        "API_DOMAIN_DEMO": "http://127.0.0.1:8000",
+        "INTERNAL_SERVICE_TOKEN": "prod-new-" + "p" * 32 + ", prod-old-" + "q" * 32,
+        "INTERNAL_SERVICE_TOKEN_DEMO": "demo-new,demo-old",
+    }
+
+    assert parse_event(_event("production"), environ).token == "prod-new-" + "p" * 32
+    assert parse_event(_event("demo"), environ).token == "demo-new"
+
+
+def test_a_demo_event_is_refused_rather_than_given_the_production_token() -> None:
+    environ = {"API_DOMAIN_DEMO": "http://127.0.0.1:8000", "INTERNAL_SERVICE_TOKEN": "t" * 40}
+
+    with pytest.raises(HandlerMisconfigured, match="INTERNAL_SERVICE_TOKEN_DEMO is not set"):
+        parse_event(_event("demo"), environ)

@@ -119,3 +119,14 @@ def storage_errors() -> Iterator[None]:
         if mapped is None:  # pragma: no cover - every listed type maps
             raise
         raise mapped from error
+
+
+@contextmanager
+def dsn_errors() -> Iterator[None]:
+    """Around a connect: a malformed URL (asyncpg's ValueError, or ClientConfigurationError) is
+    InvalidInput. Neither the message nor the cause is kept: both may quote the URL, password
+    included, and a traceback or an error report would show the cause."""
+    try:
+        yield
+    except (ValueError, asyncpg.ClientConfigurationError):
+        raise InvalidInput("the database URL is not a valid PostgreSQL URL") from None

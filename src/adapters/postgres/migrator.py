@@ -17,7 +17,7 @@ from importlib import resources
 import asyncpg
 from attrs import frozen
 
-from adapters.postgres.errors import storage_errors
+from adapters.postgres.errors import dsn_errors, storage_errors
 from bestshot_domain.errors import BestshotError
 
 MIGRATIONS_PACKAGE = "adapters.postgres.migrations"
@@ -147,7 +147,7 @@ async def _migrate_locked(
 
 async def migrate_url(dsn: str, migrations: Sequence[Migration] | None = None) -> MigrationReport:
     """Open a connection of its own (no statement timeout: a migration may take a while)."""
-    with storage_errors():
+    with storage_errors(), dsn_errors():
         connection = await asyncpg.connect(dsn, server_settings={"statement_timeout": "0"})
     try:
         return await migrate(connection, migrations)

@@ -7,7 +7,7 @@ from typing import Any, Protocol
 import asyncpg
 from attrs import field, frozen
 
-from adapters.postgres.errors import storage_errors
+from adapters.postgres.errors import dsn_errors, storage_errors
 from bestshot_domain.errors import InvalidInput
 
 
@@ -71,16 +71,12 @@ class Executor(Protocol):
 async def create_pool(dsn: str, config: PoolConfig | None = None) -> asyncpg.Pool:
     """Open a pool of `config.min_size` connections (StorageUnavailable when unreachable)."""
     config = config or PoolConfig()
-    with storage_errors():
-        try:
-            return await asyncpg.create_pool(
-                dsn,
-                min_size=config.min_size,
-                max_size=config.max_size,
-                command_timeout=config.command_timeout,
-                timeout=config.connect_timeout,
-                server_settings=config.server_settings(),
-            )
-        except (ValueError, asyncpg.ClientConfigurationError) as error:
-            # The message of a malformed DSN may quote it, password included: never repeat it.
-            raise InvalidInput("the database URL is not a valid PostgreSQL URL") from error
+    with storage_errors(), dsn_errors():
+        return await asyncpg.create_pool(
+            dsn,
+            min_size=config.min_size,
+            max_size=config.max_size,
+            command_timeout=config.command_timeout,
+            timeout=config.connect_timeout,
+            server_settings=config.server_settings(),
+        )

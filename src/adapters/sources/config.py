@@ -1,6 +1,6 @@
 """What the sources need to know, as one frozen value the composition root builds.
 
-Adapters never read the environment: `entrypoints.sources_config` builds a `SourcesConfig`
+Adapters never read the environment: `entrypoints.settings` builds a `SourcesConfig`
 from it and hands it over.
 """
 
@@ -12,6 +12,7 @@ from attrs import field, frozen
 
 from adapters.sources import demo, espn, fbref, football_data, openfootball, sofascore
 from adapters.sources.http import HttpPolicy, RateLimit
+from adapters.sources.openfootball import OpenfootballAccess
 
 
 @frozen
@@ -37,8 +38,10 @@ class SourcesConfig:
     fbref: ProviderSettings = ProviderSettings(
         fbref.DEFAULT_BASE_URL, HttpPolicy(rate_limit=RateLimit(10, 60.0))
     )
-    # openfootball references are whole URLs (or file paths): no base URL to configure.
+    # openfootball references are whole URLs (or file paths): no base URL to configure, but
+    # limits on the files and hosts they may name.
     openfootball: ProviderSettings = ProviderSettings(
         openfootball.DEFAULT_BASE_URL, HttpPolicy(rate_limit=RateLimit(30, 60.0))
     )
+    openfootball_access: OpenfootballAccess = field(factory=OpenfootballAccess)
     match_window: timedelta = demo.DEFAULT_MATCH_WINDOW

@@ -1,8 +1,8 @@
 """FBref schedule pages ("Scores & Fixtures"), HTML read with BeautifulSoup.
 
-Reference: the schedule page's URL, e.g.
-`https://fbref.com/en/comps/9/schedule/Premier-League-Scores-and-Fixtures`, or its path
-(`/en/comps/9/schedule/...`), read against the configured FBref base URL. Fixtures and the
+Reference: the schedule page's path (`/en/comps/9/schedule/Premier-League-Scores-and-Fixtures`),
+read against the configured FBref base URL, or its whole URL on that same origin
+(`https://fbref.com/en/comps/9/schedule/...`); a URL on any other host is refused. Fixtures and the
 observations of any round both come from that one page: FBref has no per-round page.
 
 The table read is the one whose id contains `sched` (`sched_2024-2025_9_1`, `sched_all`). A
@@ -50,9 +50,10 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
+import httpx
 from bs4 import BeautifulSoup, Tag
 
-from adapters.sources.http import ProviderClient
+from adapters.sources.http import Origin, ProviderClient
 from adapters.sources.parsed import (
     ParsedMatch,
     RoundInfo,
@@ -289,11 +290,25 @@ def parse_schedule(raw: bytes | str) -> list[ParsedMatch]:
     return matches
 
 
-def schedule_url(reference: str) -> str:
-    """The page to fetch: an absolute http(s) URL as given, or a path on the base URL."""
+def schedule_url(reference: str, base_url: str = DEFAULT_BASE_URL) -> str:
+    """The page to fetch: a path on the base URL, or an absolute URL on the base URL's own
+    origin (a reference comes from an admin's request: it must not send the server anywhere
+    else, a loopback or private address least of all)."""
     text = reference.strip()
-    if re.match(r"^https?://\S+$", text) or re.match(r"^/\S*$", text):
+    if re.match(r"^/(?!/)\S*$", text):  # a path, not `//host/...` (scheme-relative)
         return text
+    if re.match(r"^https?://\S+$", text):
+        try:
+            url = httpx.URL(text)
+        except httpx.InvalidURL:
+            url = None
+        origin = Origin.of(base_url)
+        if url is not None and not url.userinfo and url in origin:
+            return text
+        raise InvalidInput(
+            f"fbref reference: only pages of {origin} are read; give the page's path "
+            "(e.g. /en/comps/9/schedule/Premier-League-Scores-and-Fixtures)"
+        )
     raise InvalidInput(
         f"fbref reference {reference!r}: expected the schedule page's URL or path "
         "(e.g. /en/comps/9/schedule/Premier-League-Scores-and-Fixtures)"
@@ -314,7 +329,8 @@ class FbrefSource:
         await self._client.aclose()
 
     async def _schedule(self, reference: str) -> list[ParsedMatch]:
-        return parse_schedule(await self._client.get_bytes(schedule_url(reference)))
+        url = schedule_url(reference, self._client.base_url)
+        return parse_schedule(await self._client.get_bytes(url))
 
     async def fixtures(self, reference: str) -> Fixtures:
         return assemble_fixtures(PROVIDER, await self._schedule(reference))

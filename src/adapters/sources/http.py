@@ -13,9 +13,17 @@ How failures become domain errors:
 | network error, timeout, 429, 5xx                | SourceUnavailable  | yes, then gives up |
 | 401, 403, or a challenge page (any status)      | SourceBlocked      | never   |
 | any other 4xx, too many redirects, a bad URL    | SourceUnavailable  | never   |
+| a redirect to a URL the client may not fetch    | SourceUnavailable  | never   |
 
 Messages name the provider and the URL path, never headers (the football-data.org token
 travels in one) nor the query string.
+
+Where requests may go: every URL fetched, the first and each redirect's, must pass `allowed`
+(by default: the base URL's origin, i.e. scheme, host and port), checked before it is sent.
+Redirects are followed by this client, not by httpx, for that check: httpx's own following
+would take a provider's answer anywhere, and it strips only `Authorization` across origins, not
+`X-Auth-Token`. `credentials` (the football-data.org token) are added only to requests for the
+base URL's origin, so even a client allowed several hosts never sends them elsewhere.
 
 Some providers say when to come back in a header of their own (football-data.org:
 `X-RequestCounter-Reset`); `retry_after_headers` lists the headers read, in order.
@@ -64,6 +72,32 @@ HTML_ACCEPT = "text/html,application/xhtml+xml"
 # "Just a moment...", SofaScore's `{"error": {"reason": "challenge"}}`, captcha walls).
 _CHALLENGE_MARKERS = ("challenge", "captcha", "just a moment", "cf-chl", "attention required")
 _CHALLENGE_STATUSES = frozenset({403, 429, 503})
+MAX_REDIRECTS = 5
+
+UrlCheck = Callable[[httpx.URL], bool]
+
+
+@frozen
+class Origin:
+    """Scheme, host and port: what two URLs must share to be the same site."""
+
+    scheme: str
+    host: str
+    port: int
+
+    @classmethod
+    def of(cls, url: httpx.URL | str) -> Origin:
+        url = httpx.URL(url) if isinstance(url, str) else url
+        scheme = url.scheme.lower()
+        port = url.port or {"https": 443, "http": 80}.get(scheme, 0)
+        return cls(scheme, url.host.lower(), port)
+
+    def __contains__(self, url: httpx.URL) -> bool:
+        return Origin.of(url) == self
+
+    def __str__(self) -> str:
+        default = {"https": 443, "http": 80}.get(self.scheme)
+        return f"{self.scheme}://{self.host}" + ("" if self.port == default else f":{self.port}")
 
 
 def user_agent() -> str:
@@ -189,6 +223,8 @@ class ProviderClient:
         *,
         accept: str = JSON_ACCEPT,
         headers: Mapping[str, str] | None = None,
+        credentials: Mapping[str, str] | None = None,
+        allowed: UrlCheck | None = None,
         limiter: Limiter | None = None,
         sleep: Sleep = _sleep,
         now: Now = _utcnow,
@@ -199,6 +235,9 @@ class ProviderClient:
         self.base_url = base_url
         self.policy = policy or HttpPolicy()
         self._headers = {"User-Agent": user_agent(), "Accept": accept, **(headers or {})}
+        self._origin = Origin.of(base_url)
+        self._credentials = dict(credentials or {})
+        self._allowed: UrlCheck = allowed or self._origin.__contains__
         self._limiter: Limiter = limiter or AsyncLimiter(
             self.policy.rate_limit.requests, self.policy.rate_limit.per_seconds
         )
@@ -217,7 +256,7 @@ class ProviderClient:
                 timeout=httpx.Timeout(
                     self.policy.read_timeout, connect=self.policy.connect_timeout
                 ),
-                follow_redirects=True,
+                follow_redirects=False,  # followed by `_send`, each hop checked
                 transport=self._transport,
             )
         return self._client
@@ -279,7 +318,7 @@ class ProviderClient:
         where = _where(url)
         async with self._limiter:
             try:
-                response = await self._http().get(url, params=params)
+                response = await self._send(url, params, where)
             except httpx.TimeoutException as error:
                 raise _Retryable(f"timed out fetching {where} ({type(error).__name__})") from error
             except (httpx.NetworkError, httpx.RemoteProtocolError) as error:
@@ -291,6 +330,27 @@ class ProviderClient:
                     self.provider, f"cannot fetch {where} ({type(error).__name__})"
                 ) from error
         return self._check(response, where)
+
+    async def _send(self, url: str, params: Mapping[str, str] | None, where: str) -> httpx.Response:
+        """GET `url`, following redirects only to URLs this client may fetch."""
+        http = self._http()
+        request = http.build_request("GET", url, params=params)
+        for _ in range(MAX_REDIRECTS + 1):
+            if not self._allowed(request.url):
+                raise SourceUnavailable(
+                    self.provider,
+                    f"{where} leads to {Origin.of(request.url)}, which this source may not "
+                    "fetch; not followed",
+                )
+            if request.url in self._origin:
+                request.headers.update(self._credentials)
+            response = await http.send(request)
+            if not response.is_redirect:
+                return response
+            # `is_redirect` means a Location header; `join` resolves a relative one.
+            target = response.url.join(response.headers["Location"])
+            request = http.build_request("GET", target)
+        raise SourceUnavailable(self.provider, f"more than {MAX_REDIRECTS} redirects for {where}")
 
     def _retry_after(self, response: httpx.Response) -> float | None:
         for name in self._retry_after_headers:

@@ -3,9 +3,18 @@
 The file is read by the same parser as `bestshot table` (`adapters.files.openfootball`); this
 module adds what a source needs and the files do not carry: ids, rounds and states.
 
-Reference: a local path (`examples/en.1-2022-23.json`, `file:///...`) or an http(s) URL
+Reference: a file (`en.1-2022-23.json`, `file:///...`) or an https URL
 (`https://raw.githubusercontent.com/openfootball/football.json/master/2024-25/en.1.json`).
 Fixtures and every round's observations come from the whole file, read again each time.
+
+A reference usually comes from an admin's request to the API, so where it may lead is limited
+(`OpenfootballAccess`): a file only inside the configured files folder (none by default: file
+references are refused), a URL only on an allowed host (by default GitHub's, where openfootball
+lives), with no user-info, and the same for every redirect. The hosts are an allow-list rather
+than "any public address" because telling public from private needs the address each name
+resolves to at the moment of the request (DNS rebinding defeats a check made before it). A
+format error in such a file names the place in it, never its content. A command-line user on
+their own machine is trusted instead (`trusted`): any file they name, any http(s) URL.
 
 - Teams: openfootball names teams and nothing more, so a team's id is its name folded to a
   slug (`Brighton & Hove Albion FC` -> `brighton-hove-albion-fc`), with its `code` when given.
@@ -41,13 +50,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import httpx
+from attrs import frozen
+
 from adapters.files.openfootball import (
     OpenfootballFile,
     OpenfootballMatch,
     Status,
     parse_openfootball,
 )
-from adapters.sources.http import ProviderClient
+from adapters.sources.http import Origin, ProviderClient
 from adapters.sources.parsed import (
     ParsedMatch,
     RoundInfo,
@@ -56,7 +68,7 @@ from adapters.sources.parsed import (
     slugify,
 )
 from adapters.sources.payload import format_error, load_json
-from bestshot_domain.errors import InvalidInput, SourceUnavailable
+from bestshot_domain.errors import InvalidInput, SourceFormatError, SourceUnavailable
 from bestshot_domain.model import (
     Ending,
     Fixtures,
@@ -178,21 +190,119 @@ def parse_file(raw: bytes | str, origin: str = "") -> list[ParsedMatch]:
     return matches_of(parsed, list(_paths(data)))
 
 
+# The settings these limits come from, named in the errors so an operator knows what to set.
+FILES_DIR_SETTING = "BESTSHOT_FILES_DIR"
+HOSTS_SETTING = "BESTSHOT_OPENFOOTBALL_HOSTS"
+DEFAULT_HOSTS = ("raw.githubusercontent.com", "github.com")
+
+
+# Without the value: an entry may be a URL carrying a password by mistake.
+_NOT_AN_ORIGIN = (
+    "not a host or an origin (such as raw.githubusercontent.com, http://mirror.lan:8080)"
+)
+
+
+def parse_origin(text: str) -> Origin:
+    """`raw.githubusercontent.com` (https) or a whole origin, `http://mirror.lan:8080`."""
+    text = text.strip()
+    try:
+        url = httpx.URL(text if "://" in text else f"https://{text}")
+    except httpx.InvalidURL:
+        raise ValueError(_NOT_AN_ORIGIN) from None
+    if (
+        url.scheme not in ("http", "https")
+        or not url.host
+        or url.userinfo
+        or url.path not in ("", "/")
+        or url.query
+        or url.fragment
+    ):
+        raise ValueError(_NOT_AN_ORIGIN)
+    return Origin.of(url)
+
+
+@frozen
+class OpenfootballAccess:
+    """Which files and URLs a reference may lead to."""
+
+    files_dir: Path | None = None  # None: no file reference is read (unless trusted)
+    hosts: tuple[Origin, ...] = tuple(parse_origin(host) for host in DEFAULT_HOSTS)
+    trusted: bool = False  # the command line's user: any file, any http(s) URL
+
+    def allows(self, url: httpx.URL) -> bool:
+        """Whether the client may fetch `url` (the reference itself, or a redirect's target)."""
+        if url.userinfo or url.scheme not in ("http", "https"):
+            return False
+        return self.trusted or any(url in origin for origin in self.hosts)
+
+    def url(self, reference: str) -> str:
+        try:
+            url = httpx.URL(reference)
+        except httpx.InvalidURL:
+            raise InvalidInput("openfootball reference: not a valid URL") from None
+        if url.userinfo:
+            raise InvalidInput("openfootball reference: a URL must carry no user name or password")
+        if not self.allows(url):
+            hosts = ", ".join(str(origin) for origin in self.hosts) or "none"
+            raise InvalidInput(
+                f"openfootball reference: {Origin.of(url)} is not an allowed host "
+                f"(allowed: {hosts}; {HOSTS_SETTING} lists them)"
+            )
+        return reference
+
+    def file(self, reference: str) -> Path:
+        """The file a reference names, inside the files folder unless trusted."""
+        text = reference
+        if text.startswith("file:"):
+            parts = urlsplit(text)
+            if parts.netloc not in ("", "localhost"):
+                raise InvalidInput("openfootball reference: a file: URL names no other host")
+            text = unquote(parts.path)
+        if "\x00" in text:
+            raise InvalidInput("openfootball reference: not a file name")
+        if self.trusted:
+            return Path(text)
+        if self.files_dir is None:
+            raise InvalidInput(
+                f"openfootball reference: file references are refused here: {FILES_DIR_SETTING} "
+                "names no folder to read them from (set it and put the file there, or give an "
+                f"https URL on an allowed host, {HOSTS_SETTING})"
+            )
+        # Resolved before anything is opened, and the same answer whether the file exists or
+        # not: a path outside the folder learns nothing about the machine.
+        outside = InvalidInput(
+            f"openfootball reference: files are read only inside {FILES_DIR_SETTING}; "
+            "give a name relative to it"
+        )
+        try:
+            root = self.files_dir.resolve()
+            path = (root / text).resolve()
+        except (OSError, RuntimeError):  # a symlink loop
+            raise outside from None
+        if not path.is_relative_to(root):
+            raise outside
+        return path
+
+
 def _is_url(reference: str) -> bool:
-    return re.match(r"^https?://\S+$", reference) is not None
+    return re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", reference) is not None and not (
+        reference.startswith("file:")
+    )
 
 
-def _local_path(reference: str) -> Path:
-    if reference.startswith("file://"):
-        return Path(unquote(urlsplit(reference).path))
-    return Path(reference)
+def _read_regular_file(path: Path) -> bytes:
+    # A FIFO or a device would block or never end: only regular files are read.
+    if not path.is_file():
+        raise OSError(0, "not a regular file")
+    return path.read_bytes()
 
 
 class OpenfootballSource:
     """`ResultSource` over an openfootball JSON file or URL."""
 
-    def __init__(self, client: ProviderClient) -> None:
+    def __init__(self, client: ProviderClient, access: OpenfootballAccess | None = None) -> None:
         self._client = client
+        self._access = access or OpenfootballAccess()
 
     @property
     def provider(self) -> str:
@@ -205,16 +315,28 @@ class OpenfootballSource:
         reference = reference.strip()
         if not reference:
             raise InvalidInput("openfootball reference: expected a file path or an http(s) URL")
+        access = self._access
         if _is_url(reference):
-            return parse_file(await self._client.get_bytes(reference), reference)
-        path = _local_path(reference)
+            url = access.url(reference)
+            return parse_file(await self._client.get_bytes(url), reference)
+        path = access.file(reference)
+        shown = str(path) if access.trusted else reference
         try:
-            raw = await asyncio.to_thread(path.read_bytes)
+            raw = await asyncio.to_thread(_read_regular_file, path)
         except OSError as error:
             raise SourceUnavailable(
-                PROVIDER, f"cannot read {path}: {error.strerror or error}"
+                PROVIDER, f"cannot read {shown}: {error.strerror or error}"
             ) from None
-        return parse_file(raw, str(path))
+        if access.trusted:
+            return parse_file(raw, shown)
+        try:
+            return parse_file(raw, shown)
+        except SourceFormatError as error:
+            # The parser's messages may quote the file ("got '...'"): an API client gets the
+            # place only; `bestshot source parse openfootball FILE` on the server tells all.
+            raise SourceFormatError(
+                PROVIDER, error.path, f"{shown} is not openfootball JSON as expected"
+            ) from None
 
     async def fixtures(self, reference: str) -> Fixtures:
         return assemble_fixtures(PROVIDER, await self._read(reference))

@@ -69,16 +69,25 @@ def under(prefix: str, path: str) -> str:
     return f"{prefix}{path}" if path.startswith("[") else f"{prefix}.{path}"
 
 
+_KINDS: tuple[tuple[type, str], ...] = (
+    (bool, "a boolean"),  # before int: a bool is an int to Python
+    (int, "an integer"),
+    (float, "a number"),
+    (str, "a string"),
+    (list, "a list"),
+    (dict, "an object"),
+)
+
+
 def _describe(error: Any) -> str:
     message = str(error.get("msg", "invalid value"))
+    if error.get("type") == "missing":
+        return message
+    # The kind of what was there, never the value: a payload may be a file read on an admin's
+    # request, and an error message must not become a way to read it.
     value = error.get("input")
-    # Show a scalar that was wrong; an object or list would only flood the one-line message.
-    if error.get("type") != "missing" and isinstance(value, str | int | float | bool):
-        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
-        message += f", got {shown}"
-    elif value is None and error.get("type") != "missing":
-        message += ", got null"
-    return message
+    kind = "null" if value is None else next((k for t, k in _KINDS if isinstance(value, t)), None)
+    return f"{message}, got {kind}" if kind else message
 
 
 def validate(provider: str, model: type[M], data: object, prefix: str = ROOT) -> M:

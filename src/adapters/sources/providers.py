@@ -9,7 +9,7 @@ import httpx
 
 from adapters.sources import demo, espn, fbref, football_data, openfootball, sofascore
 from adapters.sources.config import ProviderSettings, SourcesConfig
-from adapters.sources.http import HTML_ACCEPT, JSON_ACCEPT, ProviderClient
+from adapters.sources.http import HTML_ACCEPT, JSON_ACCEPT, ProviderClient, UrlCheck
 from adapters.sources.parsed import ParsedMatch
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.ports import Clock, ResultSource
@@ -40,7 +40,8 @@ def _client(
     transport: httpx.AsyncBaseTransport | None,
     *,
     accept: str = JSON_ACCEPT,
-    headers: Mapping[str, str] | None = None,
+    credentials: Mapping[str, str] | None = None,
+    allowed: UrlCheck | None = None,
     retry_after_headers: tuple[str, ...] = ("Retry-After",),
 ) -> ProviderClient:
     return ProviderClient(
@@ -48,7 +49,8 @@ def _client(
         settings.base_url,
         settings.policy,
         accept=accept,
-        headers=headers,
+        credentials=credentials,
+        allowed=allowed,
         transport=transport,
         retry_after_headers=retry_after_headers,
     )
@@ -66,12 +68,13 @@ def build_source(
         return espn.EspnSource(_client(provider, config.espn, transport))
     if provider == football_data.PROVIDER:
         token = config.football_data_token
-        headers = {football_data.AUTH_HEADER: token} if token else {}
+        # Credentials go only to the configured origin; redirects elsewhere are not followed.
+        credentials = {football_data.AUTH_HEADER: token} if token else {}
         client = _client(
             provider,
             config.football_data,
             transport,
-            headers=headers,
+            credentials=credentials,
             retry_after_headers=football_data.RETRY_AFTER_HEADERS,
         )
         return football_data.FootballDataSource(client)
@@ -80,7 +83,9 @@ def build_source(
     if provider == fbref.PROVIDER:
         return fbref.FbrefSource(_client(provider, config.fbref, transport, accept=HTML_ACCEPT))
     if provider == openfootball.PROVIDER:
-        return openfootball.OpenfootballSource(_client(provider, config.openfootball, transport))
+        access = config.openfootball_access
+        client = _client(provider, config.openfootball, transport, allowed=access.allows)
+        return openfootball.OpenfootballSource(client, access)
     if provider == demo.PROVIDER:
         return demo.DemoSource(clock, config.match_window)
     raise InvalidInput(f"unknown provider {provider!r}; known: {', '.join(PROVIDERS)}")

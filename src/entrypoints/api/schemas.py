@@ -95,10 +95,12 @@ class ScoreOut(ApiModel):
 
 
 class TournamentOut(ApiModel):
+    """A tournament as anyone may read it: not its provider reference, which may be a server
+    path or a URL with credentials, and is the admins' business."""
+
     id: str
     label: str
     provider: str
-    reference: str
     rules: str
     timezone: str
     zones: str
@@ -109,11 +111,21 @@ class TournamentOut(ApiModel):
             id=tournament.id,
             label=tournament.label,
             provider=tournament.provider,
-            reference=tournament.reference,
             rules=tournament.rules,
             timezone=tournament.timezone,
             zones=tournament.zones,
         )
+
+
+class AdminTournamentOut(TournamentOut):
+    """A tournament as an admin sees it, in the answers of admin operations."""
+
+    reference: str = Field(description="The provider's own id of the tournament, as imported.")
+
+    @classmethod
+    def of(cls, tournament: Tournament) -> AdminTournamentOut:
+        public = TournamentOut.of(tournament).model_dump()
+        return cls(**public, reference=tournament.reference)
 
 
 class TournamentList(ApiModel):
@@ -383,10 +395,16 @@ class TournamentImportIn(ApiModel):
     provider: str = Field(
         min_length=1,
         max_length=64,
-        description="A configured provider: `espn`, `football_data`, `sofascore`, `fbref`, `demo`.",
+        description="A configured provider: `espn`, `football_data`, `sofascore`, `fbref`, "
+        "`openfootball`, `demo`.",
     )
     reference: str = Field(
-        min_length=1, max_length=512, description="The provider's own id of the tournament."
+        min_length=1,
+        max_length=512,
+        description="The provider's own id of the tournament. fbref: a schedule page's path "
+        "(or URL on FBref's host). openfootball: an https URL on an allowed host "
+        "(BESTSHOT_OPENFOOTBALL_HOSTS), or a file name inside BESTSHOT_FILES_DIR (file "
+        "references are refused when it is unset).",
     )
     label: str = Field(min_length=1, max_length=200, description="Its id is made from this.")
     rules: str = Field(
@@ -416,7 +434,7 @@ class CountsOut(ApiModel):
 
 
 class ImportOut(ApiModel):
-    tournament: TournamentOut
+    tournament: AdminTournamentOut
     changed: bool = Field(description="False when importing again found nothing new.")
     tournament_created: bool
     tournament_updated: bool
@@ -431,7 +449,7 @@ class ImportOut(ApiModel):
     @classmethod
     def of(cls, summary: ImportSummary) -> ImportOut:
         return cls(
-            tournament=TournamentOut.of(summary.tournament),
+            tournament=AdminTournamentOut.of(summary.tournament),
             changed=summary.changed,
             tournament_created=summary.tournament_created,
             tournament_updated=summary.tournament_updated,

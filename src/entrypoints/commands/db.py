@@ -8,13 +8,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import sys
 from typing import Any
 
 from adapters.postgres import MigrationReport, migrate_url
 from entrypoints.database import database_url
-from entrypoints.settings import DatabaseSettings
+from entrypoints.settings import DatabaseSettings, read_settings
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -34,7 +33,7 @@ def run_migrate(args: argparse.Namespace) -> int:
     # The embedded server says where it is in one log line; show it, and nothing noisier.
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logging.getLogger("adapters.postgres.embedded").setLevel(logging.INFO)
-    settings = DatabaseSettings.from_env(os.environ)
+    settings = read_settings().database()
     report = asyncio.run(_migrate(settings))
     print(describe(report))
     return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import ipaddress
 import logging
 import signal
 import threading
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 import uvicorn
 from uvicorn.server import HANDLED_SIGNALS
 
+from bestshot_domain.errors import InvalidInput
 from entrypoints.bootstrap import bootstrap, describe
 from entrypoints.demo_seed import DEMO_TOURNAMENT, seed_demo_if_empty
 from entrypoints.logs import configure_logging
@@ -69,9 +71,34 @@ def own_api_domain(settings: Settings, host: str, port: int) -> Settings:
     return settings.model_copy(update={"api_domain": f"http://{shown}:{port}"})
 
 
+def is_loopback(host: str) -> bool:
+    """Whether binding `host` keeps the server to this machine (a name other than localhost
+    may resolve to anything, so it does not count)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_public_demo_secrets(settings: Settings, host: str) -> None:
+    """The demo secrets are in the README: on an address others can reach they would open the
+    admin and internal routes to anyone. InvalidInput unless the bind is loopback-only or the
+    secrets are real."""
+    public = settings.public_demo_secrets()
+    if public and not is_loopback(host):
+        raise InvalidInput(
+            f"refusing to serve on {host or 'every address'} with the public demo "
+            f"{' and '.join(public)}: anyone who reaches it could call the admin and internal "
+            f"routes; set {' and '.join(public)} to secrets of your own, or bind 127.0.0.1"
+        )
+
+
 async def serve(
     settings: Settings, host: str, port: int, *, seed_demo: bool = False, worker: bool = True
 ) -> None:
+    refuse_public_demo_secrets(settings, host)
     settings = own_api_domain(settings, host, port)
     async with bootstrap(settings) as service:
         seeded = await seed_demo_if_empty(service) if seed_demo else None
@@ -141,9 +168,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "serve",
         help="serve the HTTP API",
         description="Serve the HTTP API with uvicorn. With no DATABASE_URL, an embedded "
-        "PostgreSQL is started in PGDATA_DIR (default ./.bestshot/pgdata).",
+        "PostgreSQL is started in BESTSHOT_DATA_DIR/pgdata (default ./.bestshot/pgdata).",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1); any other than loopback needs real secrets",
+    )
     parser.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
     parser.add_argument(
         "--seed-demo",

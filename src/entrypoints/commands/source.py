@@ -19,6 +19,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+import attrs
+
 from adapters.sources.providers import PARSERS, PROVIDERS, build_source
 from adapters.system_clock import SystemClock
 from bestshot_domain.errors import InvalidInput
@@ -31,7 +33,7 @@ from bestshot_domain.model import (
     Round,
     make_key,
 )
-from entrypoints.sources_config import sources_config_from_env
+from entrypoints.settings import read_settings
 
 REFERENCES = """\
 references (what `fetch` takes):
@@ -116,7 +118,11 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 async def _fetch_rows(provider: str, reference: str, round_slug: str | None) -> list[_Row]:
-    config = sources_config_from_env(os.environ)
+    config = read_settings().sources()
+    # The user names files and URLs on their own machine: nobody else's request is served here.
+    config = attrs.evolve(
+        config, openfootball_access=attrs.evolve(config.openfootball_access, trusted=True)
+    )
     source = build_source(provider, config, clock=SystemClock())
     try:
         fixtures = await source.fixtures(reference)

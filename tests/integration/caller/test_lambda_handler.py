@@ -24,14 +24,16 @@ from tests.integration.caller.scripted_api import (
 pytestmark = pytest.mark.integration
 
 CONTEXT = SimpleNamespace(aws_request_id="req-7f3a")
+PRODUCTION_TOKEN = f"prod-{TOKEN}"
 
 
 @pytest.fixture
 def demo_env(monkeypatch: pytest.MonkeyPatch, api: ScriptedAPI) -> Iterator[ScriptedAPI]:
-    for name in ("API_DOMAIN", "SENTRY_DSN", "INTERNAL_SERVICE_TOKEN_DEMO", "CALLER_ATTEMPTS"):
+    for name in ("API_DOMAIN", "SENTRY_DSN", "CALLER_ATTEMPTS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("API_DOMAIN_DEMO", api.origin)
-    monkeypatch.setenv("INTERNAL_SERVICE_TOKEN", TOKEN)
+    monkeypatch.setenv("INTERNAL_SERVICE_TOKEN", PRODUCTION_TOKEN)
+    monkeypatch.setenv("INTERNAL_SERVICE_TOKEN_DEMO", TOKEN)
     # The handler keeps one client per container; each test is a container of its own.
     monkeypatch.setattr(lambda_handler, "_shared_client", None)
     yield api
@@ -128,6 +130,41 @@ def test_the_demo_token_is_used_for_demo_events(
     assert {seen.headers["X-Internal-Token"] for seen in demo_env.seen} == {f"{TOKEN}-demo"}
 
 
+def test_a_demo_event_never_gets_the_production_token(
+    demo_env: ScriptedAPI, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The demo API may be plain http on someone's laptop: without a demo token of its own,
+    # the event is refused rather than sent the production one.
+    monkeypatch.delenv("INTERNAL_SERVICE_TOKEN_DEMO")
+
+    with pytest.raises(HandlerMisconfigured, match="INTERNAL_SERVICE_TOKEN_DEMO is not set"):
+        handler(event_for(demo_env.origin), CONTEXT)
+
+    assert demo_env.seen == []
+    assert PRODUCTION_TOKEN not in capsys.readouterr().out
+
+
+def test_a_demo_token_that_is_also_a_production_token_is_refused(
+    demo_env: ScriptedAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INTERNAL_SERVICE_TOKEN", f"{TOKEN}-new,{TOKEN}")
+
+    with pytest.raises(HandlerMisconfigured, match="token of its own"):
+        handler(event_for(demo_env.origin), CONTEXT)
+    assert demo_env.seen == []
+
+
+def test_a_rotation_list_sends_its_first_token_only(
+    demo_env: ScriptedAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The API accepts each token of its own list, never "tokA,tokB" whole.
+    monkeypatch.setenv("INTERNAL_SERVICE_TOKEN_DEMO", f" {TOKEN}-new , {TOKEN}-old,")
+
+    handler(event_for(demo_env.origin), CONTEXT)
+
+    assert {seen.headers["X-Internal-Token"] for seen in demo_env.seen} == {f"{TOKEN}-new"}
+
+
 @pytest.mark.parametrize(
     "make_url",
     [
@@ -197,10 +234,13 @@ def test_no_token_configured_is_a_misconfiguration(
     demo_env: ScriptedAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("INTERNAL_SERVICE_TOKEN")
+    monkeypatch.setenv("API_DOMAIN", "api.example.com")
 
-    with pytest.raises(HandlerMisconfigured, match="INTERNAL_SERVICE_TOKEN"):
-        handler(event_for(demo_env.origin), CONTEXT)
-    assert demo_env.seen == []
+    with pytest.raises(HandlerMisconfigured, match="INTERNAL_SERVICE_TOKEN is not set"):
+        handler(event_for("https://api.example.com", env="production"), CONTEXT)
+    monkeypatch.setenv("INTERNAL_SERVICE_TOKEN", " , ")
+    with pytest.raises(HandlerMisconfigured, match="INTERNAL_SERVICE_TOKEN is not set"):
+        handler(event_for("https://api.example.com", env="production"), CONTEXT)
 
 
 @pytest.mark.parametrize(

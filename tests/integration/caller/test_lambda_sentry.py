@@ -99,7 +99,7 @@ def test_a_failure_is_reported_with_every_secret_scrubbed(
     env.update(
         SENTRY_DSN=relay.dsn,
         API_DOMAIN_DEMO=api.origin,
-        INTERNAL_SERVICE_TOKEN=TOKEN,
+        INTERNAL_SERVICE_TOKEN_DEMO=TOKEN,
     )
     event = {
         "roundUrl": api.url(ROUND_PATH),

@@ -98,6 +98,7 @@ def test_the_zip_holds_only_what_the_handler_needs_and_runs_alone(tmp_path: Path
         "bestshot_domain/errors.py",
         "entrypoints/__init__.py",
         "entrypoints/lambda_handler.py",
+        "entrypoints/scrubbing.py",
     ]
 
     # Nothing but the zip and the standard library: -I -S leaves out this virtualenv.

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
 from aiolimiter import AsyncLimiter
 
-from adapters.sources.http import HttpPolicy, ProviderClient, RateLimit, parse_retry_after
+from adapters.memory import SettableClock
+from adapters.sources.config import ProviderSettings, SourcesConfig
+from adapters.sources.http import (
+    MAX_REDIRECTS,
+    HttpPolicy,
+    ProviderClient,
+    RateLimit,
+    parse_retry_after,
+)
+from adapters.sources.openfootball import OpenfootballAccess, parse_origin
+from adapters.sources.providers import ClosableSource, build_source
 from bestshot_domain.errors import SourceBlocked, SourceUnavailable
-from tests.integration.sources.sources_loopback import LoopbackServer, Reply
+from tests.integration.sources.sources_loopback import LoopbackServer, Reply, serving
 
 pytestmark = pytest.mark.integration
 
@@ -238,3 +249,109 @@ def test_retry_after_parsing() -> None:
     assert parse_retry_after("soon", NOW) is None
     past = format_datetime(NOW - timedelta(minutes=5), usegmt=True)
     assert parse_retry_after(past, NOW) == 0.0
+
+
+# Redirects: the football-data.org token must never follow one to another host (httpx strips
+# only `Authorization` across origins, and the token travels in `X-Auth-Token`).
+
+TOKEN = "fd-token-0123456789abcdef"  # a loopback server's header
+
+
+def _redirect(to: str, status: int = 302) -> Reply:
+    return Reply(status, headers={"Location": to})
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[LoopbackServer]:
+    with serving() as running:
+        yield running
+
+
+def _football_data(server: LoopbackServer) -> ClosableSource:
+    local = ProviderSettings(server.url, FAST)
+    config = SourcesConfig(football_data=local, football_data_token=TOKEN)
+    return build_source("football_data", config, clock=SettableClock(NOW))
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+async def test_the_token_never_follows_a_redirect_to_another_host(
+    server: LoopbackServer, elsewhere: LoopbackServer, status: int
+) -> None:
+    path = "/v4/competitions/PL/matches"
+    # Another name for the same loopback address, and another port: another origin twice over.
+    other = elsewhere.url.replace("127.0.0.1", "localhost")
+    server.script(path, _redirect(f"{other}/steal", status))
+    elsewhere.script("/steal", Reply.json('{"matches": []}'))
+    source = _football_data(server)
+
+    try:
+        with pytest.raises(SourceUnavailable, match="not followed") as raised:
+            await source.fixtures("PL/2024")
+    finally:
+        await source.aclose()
+
+    assert elsewhere.requests == []
+    assert server.requests[0].headers["X-Auth-Token"] == TOKEN
+    assert TOKEN not in str(raised.value)
+
+
+async def test_a_redirect_on_the_same_origin_is_followed_with_the_token(
+    server: LoopbackServer,
+) -> None:
+    server.script("/old", _redirect("/new", 301))
+    server.script("/new", Reply.json('{"ok": true}'))
+    http = client(server, Waits(), credentials={"X-Auth-Token": TOKEN})
+
+    async with http:
+        assert await http.get_bytes("/old") == b'{"ok": true}'
+
+    assert [seen.path for seen in server.requests] == ["/old", "/new"]
+    assert {seen.headers["X-Auth-Token"] for seen in server.requests} == {TOKEN}
+
+
+async def test_a_redirect_loop_gives_up(server: LoopbackServer) -> None:
+    server.script("/a", _redirect("/b"))
+    server.script("/b", _redirect("/a"))
+
+    async with client(server, Waits()) as http:
+        with pytest.raises(SourceUnavailable, match="redirects"):
+            await http.get_bytes("/a")
+    assert server.hits("/a") + server.hits("/b") == MAX_REDIRECTS + 1
+
+
+async def test_credentials_go_only_to_the_base_origin_even_where_others_are_allowed(
+    server: LoopbackServer, elsewhere: LoopbackServer
+) -> None:
+    server.script("/x", _redirect(f"{elsewhere.url}/y"))
+    elsewhere.script("/y", Reply.json("{}"))
+    http = client(
+        server,
+        Waits(),
+        credentials={"X-Auth-Token": TOKEN},
+        allowed=lambda url: url.host == "127.0.0.1",
+    )
+
+    async with http:
+        assert await http.get_bytes("/x") == b"{}"
+
+    assert server.requests[0].headers["X-Auth-Token"] == TOKEN
+    assert "X-Auth-Token" not in elsewhere.requests[0].headers
+
+
+async def test_an_openfootball_redirect_off_the_allowed_hosts_is_not_followed(
+    server: LoopbackServer, elsewhere: LoopbackServer
+) -> None:
+    # An allowed host that redirects (GitHub does, for raw links) may not lead elsewhere.
+    server.script("/en.1.json", _redirect(f"{elsewhere.url}/internal"))
+    access = OpenfootballAccess(hosts=(parse_origin(server.url),))
+    config = SourcesConfig(
+        openfootball=ProviderSettings(server.url, FAST), openfootball_access=access
+    )
+    source = build_source("openfootball", config, clock=SettableClock(NOW))
+
+    try:
+        with pytest.raises(SourceUnavailable, match="not followed"):
+            await source.fixtures(f"{server.url}/en.1.json")
+    finally:
+        await source.aclose()
+    assert elsewhere.requests == []

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from entrypoints.settings import (
+    DEMO_API_DOMAIN,
     DEMO_INTERNAL_SERVICE_TOKEN,
     DEMO_JWT_SECRET,
     ConfigurationError,
     NodeEnv,
     SchedulerKind,
+    Settings,
     load_settings,
+    read_settings,
 )
 
 STRONG_TOKEN = "prod-internal-token-7f3a9c2e5b1d4f6a8c0e"
@@ -73,7 +79,7 @@ def test_production_with_nothing_set_names_every_missing_variable() -> None:
         ({"JWT_JWKS_URL": "http://keys.example/jwks.json"}, "JWT_JWKS_URL"),
         ({"API_DOMAIN": "http://api.bestshot.example"}, "API_DOMAIN"),
         ({"SCHEDULER_KIND": "eventbridge"}, "EVENTBRIDGE_LAMBDA_ARN"),
-        ({"BESTSHOT_DB_POOL_MIN": "20", "BESTSHOT_DB_POOL_MAX": "5"}, "pool"),
+        ({"BESTSHOT_DB_POOL_MIN": "20", "BESTSHOT_DB_POOL_MAX": "5"}, "BESTSHOT_DB_POOL_MIN"),
         ({"DATABASE_URL": "mysql://u:p@h/db"}, "DATABASE_URL"),
         ({"BESTSHOT_ESPN_RATE_LIMIT": "fast"}, "BESTSHOT_ESPN_RATE_LIMIT"),
     ],
@@ -93,10 +99,36 @@ def test_production_refuses_unsafe_values_and_never_prints_them(
                 assert part.strip() not in message
 
 
+JWKS = {
+    "JWT_JWKS_URL": "https://idp.example/jwks.json",
+    "JWT_AUDIENCE": "https://api.bestshot.example",
+    "JWT_ISSUER": "https://idp.example/",
+}
+
+
 def test_production_with_jwks_instead_of_a_secret_starts() -> None:
     environ = {k: v for k, v in PRODUCTION.items() if k != "JWT_SECRET"}
-    settings = load_settings({**environ, "JWT_JWKS_URL": "https://idp.example/jwks.json"})
+    settings = load_settings({**environ, **JWKS})
     assert settings.effective_jwt_secret() is None
+
+
+@pytest.mark.parametrize("missing", ["JWT_AUDIENCE", "JWT_ISSUER"])
+@pytest.mark.parametrize("blank", [None, "", "  "])
+def test_production_with_jwks_requires_an_audience_and_an_issuer(
+    missing: str, blank: str | None
+) -> None:
+    # The identity provider signs tokens for other applications too: only `aud` and `iss`
+    # tell ours apart.
+    environ = {k: v for k, v in {**PRODUCTION, **JWKS}.items() if k != missing}
+    if blank is not None:
+        environ[missing] = blank
+
+    with pytest.raises(ConfigurationError, match=f"{missing} is missing"):
+        load_settings(environ)
+
+
+def test_demo_with_jwks_needs_no_audience_or_issuer() -> None:
+    assert load_settings({"JWT_JWKS_URL": "https://idp.example/jwks.json"}).jwt_audience is None
 
 
 def test_a_rotation_accepts_several_tokens() -> None:
@@ -132,7 +164,7 @@ def test_secret_values_lists_what_scrubbers_must_hide() -> None:
     }
 
 
-@pytest.mark.parametrize("spec", ["=admin", "", "="])
+@pytest.mark.parametrize("spec", ["=admin", " ", "="])
 def test_a_malformed_admin_claim_is_refused(spec: str) -> None:
     with pytest.raises(ConfigurationError, match="JWT_ADMIN_CLAIM"):
         load_settings({"JWT_ADMIN_CLAIM": spec})
@@ -152,3 +184,58 @@ def test_the_database_and_the_providers_read_the_same_environment() -> None:
     assert settings.sources().espn.base_url == "http://127.0.0.1:9000"
     # One window for both: a demo schedule fires when the demo's results exist.
     assert settings.sources().match_window.total_seconds() == 120 * 60
+
+
+PROVIDERS = ("ESPN", "FOOTBALL_DATA", "SOFASCORE", "FBREF", "OPENFOOTBALL")
+
+
+def _readme_variables() -> set[str]:
+    """The variables of the README's configuration table (the service's, not the Lambda's)."""
+    readme = (Path(__file__).parents[3] / "README.md").read_text()
+    section = readme.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    table = section.split("The Lambda reads its own", 1)[0]
+    names: set[str] = set()
+    for line in table.splitlines():
+        if line.startswith("| `"):
+            names.update(re.findall(r"`([A-Z_{}]+)`", line.split("|")[1]))
+    expanded = {n for n in names if "{PROVIDER}" not in n}
+    for pattern in names - expanded:
+        expanded.update(pattern.replace("{PROVIDER}", p) for p in PROVIDERS)
+    expanded.discard("BESTSHOT_OPENFOOTBALL_URL")  # openfootball's references are whole URLs
+    return expanded
+
+
+def test_the_readme_table_lists_every_setting_and_nothing_else() -> None:
+    # BESTSHOT_DEBUG is the command line's own: it must work when the settings do not.
+    assert _readme_variables() - {"BESTSHOT_DEBUG"} == {
+        name.upper() for name in Settings.model_fields
+    }
+
+
+def test_every_variable_is_read_by_the_one_settings_object(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The process environment, through pydantic-settings: the database's and the providers'
+    # variables included, and nothing read a second way.
+    monkeypatch.setenv("BESTSHOT_DB_POOL_MAX", "3")
+    monkeypatch.setenv("FOOTBALL_DATA_TOKEN", "fd-token-from-the-process")
+    monkeypatch.setenv("BESTSHOT_FILES_DIR", "/srv/files")
+    settings = read_settings()
+    assert settings.database().pool.max_size == 3
+    assert settings.sources().football_data_token == "fd-token-from-the-process"
+    assert settings.sources().openfootball_access.files_dir == Path("/srv/files")
+
+
+def test_an_empty_variable_counts_as_unset() -> None:
+    settings = load_settings({"JWT_ADMIN_CLAIM": "", "API_DOMAIN": "", "BESTSHOT_ESPN_URL": ""})
+    assert settings.jwt_admin_claim == "role=admin"
+    assert settings.api_domain == DEMO_API_DOMAIN
+    assert settings.sources().espn.base_url == "https://site.api.espn.com"
+
+
+def test_reading_does_not_apply_the_production_refusals() -> None:
+    # `bestshot db migrate` in production needs the database, not the API's secrets.
+    settings = read_settings({"NODE_ENV": "production", "DATABASE_URL": PRODUCTION["DATABASE_URL"]})
+    assert settings.database().url == PRODUCTION["DATABASE_URL"]
+    with pytest.raises(ConfigurationError, match="INTERNAL_SERVICE_TOKEN is missing"):
+        load_settings({"NODE_ENV": "production", "DATABASE_URL": PRODUCTION["DATABASE_URL"]})

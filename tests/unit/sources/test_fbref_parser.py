@@ -216,3 +216,28 @@ def test_references() -> None:
     for bad in ("", "fbref.com/en", "ftp://fbref.com/x"):
         with pytest.raises(InvalidInput):
             schedule_url(bad)
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        "http://127.0.0.1:8080/admin",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://fbref.com.evil.example/x",
+        "https://user:pw@fbref.com/x",
+        "http://fbref.com/x",  # another origin: plain http
+        "https://fbref.com:8443/x",
+        "//evil.example/x",  # scheme-relative
+    ],
+)
+def test_a_reference_off_the_fbref_origin_is_refused(elsewhere: str) -> None:
+    with pytest.raises(InvalidInput, match="fbref reference"):
+        schedule_url(elsewhere)
+
+
+def test_a_url_on_the_configured_origin_is_read() -> None:
+    assert schedule_url("http://127.0.0.1:9000/en/x", "http://127.0.0.1:9000") == (
+        "http://127.0.0.1:9000/en/x"
+    )
+    with pytest.raises(InvalidInput):
+        schedule_url("https://fbref.com/en/x", "http://127.0.0.1:9000")

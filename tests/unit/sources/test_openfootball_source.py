@@ -8,14 +8,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from adapters.memory import SettableClock
 from adapters.sources.config import SourcesConfig
-from adapters.sources.openfootball import OpenfootballSource, parse_file
+from adapters.sources.http import ProviderClient
+from adapters.sources.openfootball import (
+    OpenfootballAccess,
+    OpenfootballSource,
+    parse_file,
+    parse_origin,
+)
 from adapters.sources.parsed import assemble_fixtures
 from adapters.sources.providers import build_source
-from bestshot_domain.errors import SourceFormatError, SourceUnavailable
+from bestshot_domain.errors import InvalidInput, SourceFormatError, SourceUnavailable
 from bestshot_domain.model import Ending, MatchStatus, RoundKind, Score
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
@@ -185,14 +192,173 @@ def test_truncated_json() -> None:
 
 
 async def test_a_file_source_and_a_missing_file(tmp_path: Path) -> None:
-    source = build_source("openfootball", SourcesConfig(), clock=SettableClock(datetime.now(UTC)))
+    config = SourcesConfig(openfootball_access=OpenfootballAccess(files_dir=EXAMPLES))
+    source = build_source("openfootball", config, clock=SettableClock(datetime.now(UTC)))
     assert isinstance(source, OpenfootballSource)
     try:
-        fixtures = await source.fixtures(str(WORLD_CUP))
+        fixtures = await source.fixtures(WORLD_CUP.name)
+        absolute = await source.fixtures(str(WORLD_CUP))  # inside the folder: read
         uri = await source.fixtures(WORLD_CUP.as_uri())
-        with pytest.raises(SourceUnavailable, match="cannot read"):
-            await source.fixtures(str(tmp_path / "missing.json"))
+        with pytest.raises(SourceUnavailable, match=r"cannot read missing\.json") as missing:
+            await source.fixtures("missing.json")
     finally:
         await source.aclose()
     assert len(fixtures.matches) == 64
-    assert uri == fixtures
+    assert absolute == uri == fixtures
+    assert str(EXAMPLES) not in str(missing.value)  # the server's own layout is not shown
+
+
+def _source(access: OpenfootballAccess) -> OpenfootballSource:
+    source = build_source(
+        "openfootball",
+        SourcesConfig(openfootball_access=access),
+        clock=SettableClock(datetime.now(UTC)),
+    )
+    assert isinstance(source, OpenfootballSource)
+    return source
+
+
+async def test_without_a_files_folder_no_file_is_read_and_the_setting_is_named() -> None:
+    source = _source(OpenfootballAccess())
+    for reference in (str(WORLD_CUP), WORLD_CUP.as_uri(), "worldcup-2018.json"):
+        with pytest.raises(InvalidInput, match="BESTSHOT_FILES_DIR"):
+            await source.fixtures(reference)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "wc.json").write_bytes(WORLD_CUP.read_bytes())
+    (tmp_path / "secret.json").write_text(
+        '{"matches": [{"round": "1", "date": "hunter2-the-password", "team1": "A", "team2": "B"}]}'
+    )
+    (folder / "escape.json").symlink_to(tmp_path / "secret.json")
+    return folder
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "../secret.json",
+        "../missing.json",
+        "escape.json",  # a link inside the folder to a file outside it
+        "/etc/passwd",
+        "/nonexistent/file.json",
+        "file:///etc/passwd",
+        "sub/../../secret.json",
+    ],
+)
+async def test_a_file_outside_the_folder_is_refused_the_same_whether_it_exists_or_not(
+    files: Path, reference: str
+) -> None:
+    source = _source(OpenfootballAccess(files_dir=files))
+
+    with pytest.raises(InvalidInput) as refused:
+        await source.fixtures(reference)
+
+    assert str(refused.value) == (
+        "openfootball reference: files are read only inside BESTSHOT_FILES_DIR; "
+        "give a name relative to it"
+    )
+
+
+async def test_a_file_that_is_not_openfootball_is_never_quoted(files: Path) -> None:
+    (files / "odd.json").write_text(
+        '{"matches": [{"round": "1", "date": "hunter2-the-password", "team1": "A", "team2": "B"}]}'
+    )
+    source = _source(OpenfootballAccess(files_dir=files))
+
+    with pytest.raises(SourceFormatError) as raised:
+        await source.fixtures("odd.json")
+
+    assert raised.value.path == "matches[0].date"
+    assert "hunter2" not in str(raised.value)
+
+
+async def test_the_command_line_user_may_name_any_file(files: Path) -> None:
+    source = _source(OpenfootballAccess(trusted=True))
+
+    fixtures = await source.fixtures(str(files / "wc.json"))
+    with pytest.raises(SourceFormatError, match="hunter2"):  # their own file: all is told
+        await source.fixtures(str(files.parent / "secret.json"))
+
+    assert len(fixtures.matches) == 64
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/api/v2/tournaments",
+        "http://localhost/x.json",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://10.0.0.7/x.json",
+        "https://evil.example/x.json",
+        "https://raw.githubusercontent.com.evil.example/x.json",
+        "http://raw.githubusercontent.com/openfootball/x.json",  # plain http
+        "https://user:token@raw.githubusercontent.com/openfootball/x.json",
+        "ftp://raw.githubusercontent.com/x.json",
+    ],
+)
+async def test_a_url_off_the_allowed_hosts_is_refused_before_any_request(url: str) -> None:
+    requests: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return httpx.Response(200, content=WORLD_CUP.read_bytes())
+
+    access = OpenfootballAccess()
+    client = ProviderClient(
+        "openfootball",
+        "https://raw.githubusercontent.com",
+        allowed=access.allows,
+        transport=httpx.MockTransport(record),
+    )
+    source = OpenfootballSource(client, access)
+
+    with pytest.raises(InvalidInput, match="openfootball reference") as refused:
+        await source.fixtures(url)
+
+    assert requests == []
+    assert "token" not in str(refused.value)
+
+
+async def test_a_url_on_an_allowed_host_is_read() -> None:
+    def serve(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=WORLD_CUP.read_bytes())
+
+    access = OpenfootballAccess()
+    client = ProviderClient(
+        "openfootball",
+        "https://raw.githubusercontent.com",
+        allowed=access.allows,
+        transport=httpx.MockTransport(serve),
+    )
+    source = OpenfootballSource(client, access)
+
+    fixtures = await source.fixtures(
+        "https://raw.githubusercontent.com/openfootball/worldcup.json/master/2018/worldcup.json"
+    )
+
+    assert len(fixtures.matches) == 64
+
+
+@pytest.mark.parametrize(
+    ("text", "origin"),
+    [
+        ("raw.githubusercontent.com", "https://raw.githubusercontent.com"),
+        (" GitHub.com ", "https://github.com"),
+        ("http://mirror.lan:8080", "http://mirror.lan:8080"),
+        ("https://files.example/", "https://files.example"),
+    ],
+)
+def test_allowed_hosts_are_hosts_or_origins(text: str, origin: str) -> None:
+    assert str(parse_origin(text)) == origin
+
+
+@pytest.mark.parametrize(
+    "text", ["", "ftp://x.example", "https://u:p@x.example", "https://x.example/path", "http://"]
+)
+def test_an_allowed_host_that_is_not_one_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="not a host or an origin"):
+        parse_origin(text)

@@ -11,6 +11,7 @@ import pytest
 from entrypoints.cli import main
 from tests.unit.sources.sources_data import DATA, DELETE, edited, load
 
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 FINAL = DATA / "espn/scoreboard_fifa.world_20221218_final_STATUS_FINAL_PEN_excerpt.json"
 KEYS = {
     "id",
@@ -178,3 +179,17 @@ def test_fetch_bad_reference(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "source", "fetch", "espn", "premier league")
     assert code == 2
     assert "espn reference" in err
+
+
+def test_fetch_reads_any_openfootball_file_the_user_names(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The command line's user owns the machine: BESTSHOT_FILES_DIR limits the API, not them.
+    monkeypatch.delenv("BESTSHOT_FILES_DIR", raising=False)
+    elsewhere = tmp_path / "wc.json"
+    elsewhere.write_bytes((EXAMPLES / "worldcup-2018.json").read_bytes())
+
+    code, out, err = run(capsys, "source", "fetch", "openfootball", str(elsewhere), "--json")
+
+    assert (code, err) == (0, "")
+    assert len(json.loads(out)["matches"]) == 64

@@ -3,28 +3,34 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from adapters.sources.http import RateLimit
 from bestshot_domain.errors import InvalidInput
-from entrypoints.sources_config import sources_config_from_env
+from entrypoints.settings import read_settings
 
 
 def test_defaults() -> None:
-    config = sources_config_from_env({})
+    config = read_settings({}).sources()
     assert config.football_data.base_url == "https://api.football-data.org"
     assert config.football_data.policy.rate_limit == RateLimit(10, 60.0)
     assert config.fbref.policy.rate_limit == RateLimit(10, 60.0)
     assert config.football_data_token is None
     assert config.match_window == timedelta(hours=2, minutes=30)
+    assert config.openfootball_access.files_dir is None  # the API reads no file
+    assert [str(o) for o in config.openfootball_access.hosts] == [
+        "https://raw.githubusercontent.com",
+        "https://github.com",
+    ]
 
 
 THROWAWAY = "throwaway-test-value"
 
 
 def test_everything_can_be_set() -> None:
-    config = sources_config_from_env(
+    config = read_settings(
         {
             "FOOTBALL_DATA_TOKEN": THROWAWAY,
             "BESTSHOT_ESPN_URL": "http://127.0.0.1:8080/",
@@ -33,8 +39,10 @@ def test_everything_can_be_set() -> None:
             "BESTSHOT_HTTP_ATTEMPTS": "2",
             "BESTSHOT_SOFASCORE_RATE_LIMIT": "5/10",
             "SCHEDULE_MATCH_WINDOW_MINUTES": "1",
+            "BESTSHOT_FILES_DIR": "/srv/bestshot/files",
+            "BESTSHOT_OPENFOOTBALL_HOSTS": "files.example, http://mirror.lan:8080",
         }
-    )
+    ).sources()
     assert config.football_data_token == THROWAWAY
     assert config.espn.base_url == "http://127.0.0.1:8080"
     assert config.espn.policy.connect_timeout == 2.5
@@ -42,10 +50,16 @@ def test_everything_can_be_set() -> None:
     assert config.sofascore.policy.attempts == 2
     assert config.sofascore.policy.rate_limit == RateLimit(5, 10.0)
     assert config.match_window == timedelta(minutes=1)
+    access = config.openfootball_access
+    assert access.files_dir == Path("/srv/bestshot/files")
+    assert [str(origin) for origin in access.hosts] == [
+        "https://files.example",
+        "http://mirror.lan:8080",
+    ]
 
 
 def test_the_token_never_shows_in_the_config_repr() -> None:
-    config = sources_config_from_env({"FOOTBALL_DATA_TOKEN": "s3cret-token"})
+    config = read_settings({"FOOTBALL_DATA_TOKEN": "s3cret-token"}).sources()
     assert "s3cret-token" not in repr(config)
 
 
@@ -59,8 +73,11 @@ def test_the_token_never_shows_in_the_config_repr() -> None:
         ("BESTSHOT_FBREF_RATE_LIMIT", "0/60"),
         ("BESTSHOT_ESPN_URL", "site.api.espn.com"),
         ("SCHEDULE_MATCH_WINDOW_MINUTES", "0"),
+        ("BESTSHOT_OPENFOOTBALL_HOSTS", "https://user:hunter2@files.example"),
+        ("BESTSHOT_OPENFOOTBALL_HOSTS", "ftp://files.example"),
     ],
 )
 def test_bad_values_name_the_variable(name: str, value: str) -> None:
-    with pytest.raises(InvalidInput, match=name):
-        sources_config_from_env({name: value})
+    with pytest.raises(InvalidInput, match=name) as caught:
+        read_settings({name: value})
+    assert "hunter2" not in str(caught.value)
