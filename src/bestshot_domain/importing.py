@@ -30,7 +30,7 @@ from bestshot_domain.model import (
     Tournament,
     make_key,
 )
-from bestshot_domain.text import SLUG_PATTERN
+from bestshot_domain.text import is_slug
 
 
 @frozen
@@ -110,7 +110,7 @@ def check_fixtures(fixtures: Fixtures, provider: str) -> None:
     team_ids = {t.external_id for t in fixtures.teams}
     slugs = set()
     for index, round_ in enumerate(fixtures.rounds):
-        if not SLUG_PATTERN.match(round_.slug):
+        if not is_slug(round_.slug):
             raise fail(f"rounds[{index}].slug", f"{round_.slug!r} is not a URL-safe slug")
         slugs.add(round_.slug)
     for index, match in enumerate(fixtures.matches):

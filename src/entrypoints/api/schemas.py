@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
 from pydantic.alias_generators import to_camel
 
+from bestshot_domain import text
 from bestshot_domain.model import (
     Match,
     MatchState,
@@ -33,9 +34,14 @@ if TYPE_CHECKING:
     from bestshot_domain.services import ScheduleResult
     from bestshot_domain.standings import StandingsRow, Table
 
-SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$"
-"""Tournament ids and round slugs in paths: URL-unreserved characters, no leading dot (so no
-`..`), no slash, no percent sign."""
+SLUG_PATTERN = text.SLUG_PATTERN.pattern
+"""Tournament ids and round slugs in paths: the domain's slugs (lowercase words of letters and
+digits joined by `-`, `_` or `.`), the only ones ever stored; so no `..`, slash or percent sign."""
+SLUG_MAX_LENGTH = 128
+
+TEAM_KEY_PATTERN = r"^[a-z0-9_]+:[A-Za-z0-9._~-]+$"
+"""A team's key in paths, as the tables show it: the provider, a colon, the provider's id."""
+TEAM_KEY_MAX_LENGTH = 200
 
 
 class ApiModel(BaseModel):
@@ -267,7 +273,7 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def _iso_day(value: object) -> object:
     # pydantic's lax dates also take numbers ("0" is 1970-01-01): a query says a day one way.
-    if isinstance(value, str) and not _ISO_DAY.match(value):
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
         raise ValueError("must be a day written YYYY-MM-DD")
     return value
 

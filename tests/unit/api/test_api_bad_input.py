@@ -79,6 +79,27 @@ async def test_path_tricks_are_refused_cleanly(
         _is_problem(response, 404, 422)
 
 
+@pytest.mark.parametrize(
+    "tournament",
+    [
+        "Demo-League",  # a slug is lowercase: never a stored id
+        "demo~league",
+        "demo-league%0A",  # a trailing newline, which `re.match` with `$` let through
+        "demo-league%0D%0A",
+        "-demo-league",
+        "demo--league",
+    ],
+)
+async def test_paths_are_held_to_the_domains_slugs(
+    client: httpx.AsyncClient, demo_league: str, tournament: str
+) -> None:
+    response = await client.get(f"{API}/tournaments/{tournament}/standings")
+    assert response.status_code == 422, response.text
+    (error,) = response.json()["errors"]
+    assert error["field"] == "path.tournament"
+    assert (await client.get(f"{API}/tournaments/{DEMO_ID}/standings")).status_code == 200
+
+
 @pytest.mark.parametrize(("method", "path", "kind"), EVERY_ENDPOINT)
 async def test_an_oversized_body_is_413_on_every_endpoint(
     client: httpx.AsyncClient,

@@ -315,7 +315,7 @@ class TestPlan:
         ]
         names = [p.name for p in plan_schedules(DAY, [liga], matches, now=NOON, policy=POLICY)]
         assert len(set(names)) == 2
-        assert all(NAME_PATTERN.match(name) for name in names)
+        assert all(NAME_PATTERN.fullmatch(name) for name in names)
 
     def test_cron_on_request(self) -> None:
         policy = SchedulingPolicy(api_base_url="https://a.b", expression_style=ExpressionStyle.CRON)
@@ -400,7 +400,7 @@ def test_names_are_valid_deterministic_and_unique(
     tournaments, matches = calendar
     planned = plan_schedules(DAY, tournaments, matches, now=NOON, policy=policy)
     names = [p.name for p in planned]
-    assert all(NAME_PATTERN.match(name) for name in names), names
+    assert all(NAME_PATTERN.fullmatch(name) for name in names), names
     assert all(name.startswith(collapse_underscores(policy.prefix)) for name in names)
     assert len(set(names)) == len(names)
     assert len({(p.tournament_id, p.round_slug) for p in planned}) == len(planned)
@@ -415,7 +415,7 @@ def test_a_name_always_fits_the_alphabet_and_ends_with_the_time(
     label: str, prefix: str, extras: list[str]
 ) -> None:
     name = schedule_name(prefix, label, at(9, 7), extras)
-    assert NAME_PATTERN.match(name), name
+    assert NAME_PATTERN.fullmatch(name), name
     assert "__" not in name
     assert name.endswith("2026_11_28_09_07")
 
