@@ -27,7 +27,13 @@ from bestshot_domain.ports import (
     UnitOfWorkFactory,
 )
 from bestshot_domain.round_update import RoundUpdate, reconcile
-from bestshot_domain.scheduling import SchedulingPolicy, day_window, plan_schedules, zone
+from bestshot_domain.scheduling import (
+    SchedulingPolicy,
+    day_window,
+    plan_schedules,
+    superseded,
+    zone,
+)
 from bestshot_domain.standings import parse_zones, preset
 from bestshot_domain.tables import compute_snapshot
 from bestshot_domain.text import slugify
@@ -94,7 +100,8 @@ async def update_standings(
 @frozen
 class ScheduleResult:
     schedule: PlannedSchedule
-    outcome: EnsureOutcome | None  # None on a dry run: planned only
+    outcome: EnsureOutcome | None  # None on a dry run: planned only (or for a deleted one)
+    deleted: bool = False  # an earlier plan's schedule this plan no longer has, now deleted
 
 
 async def create_daily_schedules(
@@ -106,7 +113,13 @@ async def create_daily_schedules(
     policy: SchedulingPolicy,
     dry_run: bool = False,
 ) -> tuple[ScheduleResult, ...]:
-    """Plan the schedules `day` (default: today in UTC) needs and make sure each exists."""
+    """Plan the schedules `day` (default: today in UTC) needs and make sure each exists; then
+    delete the schedules an earlier plan of the day made that this one no longer has (a moved
+    kickoff renames its schedule: `scheduling.superseded`), so that stale ones do not fire.
+
+    The results list the planned schedules, then the deleted ones. A dry run only plans: it
+    neither reads nor changes the scheduler.
+    """
     now = clock.now()
     day = day if day is not None else now.date()
     async with uow_factory() as uow:
@@ -120,6 +133,15 @@ async def create_daily_schedules(
     results = []
     for schedule in planned:
         results.append(ScheduleResult(schedule, await scheduler.ensure(schedule)))
+    # Only after the new ones exist, so that a failure between leaves a schedule too many
+    # (harmless: round updates are idempotent), never one too few.
+    stale = superseded(day, tournaments, planned, await scheduler.list(), now=now, policy=policy)
+    for schedule in stale:
+        try:
+            await scheduler.delete(schedule.name)
+        except NotFound:  # fired (and gone) since the listing
+            continue
+        results.append(ScheduleResult(schedule, None, deleted=True))
     return tuple(results)
 
 

@@ -309,9 +309,10 @@ class ScheduleOut(ApiModel):
     tournament: str
     round: str
     target: ScheduleTargetOut = Field(description="The input the caller receives when it fires.")
-    status: Literal["created", "unchanged", "updated", "planned"] = Field(
-        description="Created now, already there as planned, updated to the plan, or only "
-        "planned (a dry run)."
+    status: Literal["created", "unchanged", "updated", "planned", "deleted"] = Field(
+        description="Created now, already there as planned, updated to the plan, only "
+        "planned (a dry run), or deleted: an earlier plan's schedule of the same tournament, "
+        "round and day that this plan no longer has (a moved kickoff renames a schedule)."
     )
 
     @classmethod
@@ -329,7 +330,11 @@ class ScheduleOut(ApiModel):
                 standings_url=target.standings_url,
                 target_env=target.target_env,
             ),
-            status="planned" if result.outcome is None else result.outcome.value,
+            status="deleted"
+            if result.deleted
+            else "planned"
+            if result.outcome is None
+            else result.outcome.value,
         )
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from entrypoints.bootstrap import scheduling_policy
 from entrypoints.settings import (
     DEMO_INTERNAL_SERVICE_TOKEN,
     DEMO_JWT_SECRET,
@@ -152,3 +155,31 @@ def test_the_database_and_the_providers_read_the_same_environment() -> None:
     assert settings.sources().espn.base_url == "http://127.0.0.1:9000"
     # One window for both: a demo schedule fires when the demo's results exist.
     assert settings.sources().match_window.total_seconds() == 120 * 60
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SCHEDULE_NAME_PREFIX", "p" * 25),
+        ("SCHEDULE_NAME_PREFIX", "Prod_"),
+        ("SCHEDULE_TEST_DELAY_SECONDS", "-1"),
+        ("SCHEDULE_TEST_DELAY_SECONDS", "86401"),
+        ("SCHEDULE_TEST_DELAY_SECONDS", "9" * 30),
+    ],
+)
+def test_scheduling_settings_the_policy_refuses_are_refused_naming_the_variable(
+    variable: str, value: str
+) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings({variable: value})
+    message = str(caught.value)
+    assert f"{variable}: " in message
+    assert value not in message
+
+
+def test_scheduling_settings_the_policy_takes_make_a_policy() -> None:
+    prefix = "a_prefix_of_24_chars.ok-"  # the policy's limit (settings used to stop at 16)
+    assert scheduling_policy(load_settings({"SCHEDULE_NAME_PREFIX": prefix})).prefix == prefix
+    for seconds in (0, 86400):  # 0: fire at the earliest, a minute after planning
+        settings = load_settings({"SCHEDULE_TEST_DELAY_SECONDS": str(seconds)})
+        assert scheduling_policy(settings).test_delay == timedelta(seconds=seconds)
