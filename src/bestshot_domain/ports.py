@@ -112,6 +112,11 @@ class MatchRepository(Protocol):
         """Matches of every tournament whose kickoff is in [start, end), by kickoff then key."""
         ...
 
+    async def get_many(self, keys: Sequence[MatchKey]) -> Mapping[MatchKey, Match]:
+        """The matches that exist among `keys`, whichever tournament holds them (missing keys
+        are simply absent)."""
+        ...
+
     async def save_many(self, matches: Sequence[Match]) -> None:
         """Insert or update by key, in as few round trips as the technology allows.
 
@@ -153,6 +158,10 @@ class StandingsRepository(Protocol):
     async def save_adjustment(self, adjustment: PointAdjustment) -> None:
         """Insert or replace by (tournament, team, reason); NotFound for an unknown tournament
         or team."""
+        ...
+
+    async def delete_adjustments(self, tournament_id: TournamentId, team: TeamKey) -> int:
+        """Remove every adjustment of `team` in the tournament; how many there were."""
         ...
 
     async def discipline(self, tournament_id: TournamentId) -> Sequence[MatchDiscipline]:

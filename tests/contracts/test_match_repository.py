@@ -98,6 +98,22 @@ async def test_kicking_off_is_half_open_and_spans_tournaments(
     assert found == ["at-start", "other", "last"]
 
 
+async def test_get_many_finds_matches_of_any_tournament_by_key(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await seed_league(uow_factory, "one")
+    await seed(uow_factory, tournaments=[tournament("two")], rounds=[round_(tournament_id="two")])
+    first, second = match("x", tournament_id="one"), match("y", tournament_id="two")
+    await seed(uow_factory, matches=[first, second])
+    async with uow_factory() as uow:
+        found = await uow.matches.get_many(["scripted:y", "scripted:nope", "scripted:x"])
+        assert await uow.matches.get_many([]) == {}
+        third = match("z", tournament_id="one")
+        await uow.matches.save_many([third])
+        assert dict(await uow.matches.get_many(["scripted:z"])) == {"scripted:z": third}
+    assert dict(found) == {"scripted:x": first, "scripted:y": second}
+
+
 class TestVersions:
     async def test_an_update_with_the_next_version_is_saved(
         self, uow_factory: UnitOfWorkFactory

@@ -156,6 +156,11 @@ class MemoryMatchRepository(_Repository):
         await _io()
         return _by_kickoff([m for m in self._tx.matches.values() if start <= m.kickoff < end])
 
+    async def get_many(self, keys: Sequence[MatchKey]) -> Mapping[MatchKey, Match]:
+        await _io()
+        found = {key: self._tx.matches.get(key) for key in keys}
+        return {key: match for key, match in found.items() if match is not None}
+
     async def save_many(self, matches: Sequence[Match]) -> None:
         await _io()
         repeated = [key for key, count in Counter(m.key for m in matches).items() if count > 1]
@@ -223,6 +228,13 @@ class MemoryStandingsRepository(_Repository):
         self._require_team(adjustment.team)
         key = (adjustment.tournament_id, adjustment.team, adjustment.reason)
         self._tx.adjustments.put(key, adjustment)
+
+    async def delete_adjustments(self, tournament_id: TournamentId, team: TeamKey) -> int:
+        await _io()
+        keys = [key for key, _ in self._tx.adjustments.items() if key[:2] == (tournament_id, team)]
+        for key in keys:
+            self._tx.adjustments.delete(key)
+        return len(keys)
 
     async def discipline(self, tournament_id: TournamentId) -> Sequence[MatchDiscipline]:
         await _io()

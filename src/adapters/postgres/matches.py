@@ -8,7 +8,7 @@ the arrays of each column travel as parameters and `unnest` turns them back into
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from adapters.postgres.codec import (
@@ -151,6 +151,17 @@ class PostgresMatchRepository:
                 end,
             )
         return [match_from_row(row) for row in rows]
+
+    async def get_many(self, keys: Sequence[MatchKey]) -> Mapping[MatchKey, Match]:
+        if not keys:
+            return {}
+        with storage_errors():
+            rows = await self._db.fetch(
+                f"SELECT {_MATCH_COLUMNS} FROM matches WHERE key = ANY($1::text[])",  # noqa: S608
+                list(keys),
+            )
+        matches = (match_from_row(row) for row in rows)
+        return {match.key: match for match in matches}
 
     async def save_many(self, matches: Sequence[Match]) -> None:
         if not matches:

@@ -173,6 +173,8 @@ def matches_of(
                     ended=ended,
                     shootout=shootout,
                     kickoff=match.kickoff,
+                    home_cards=match.cards1,
+                    away_cards=match.cards2,
                 ),
                 group=match.group,
             )

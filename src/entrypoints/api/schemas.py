@@ -19,6 +19,7 @@ from bestshot_domain.model import (
     Match,
     MatchState,
     MatchStatus,
+    PointAdjustment,
     Round,
     RoundKind,
     Score,
@@ -31,7 +32,7 @@ from bestshot_domain.standings import PRESETS
 if TYPE_CHECKING:
     from bestshot_domain.importing import Counts, ImportSummary
     from bestshot_domain.round_update import RoundUpdate
-    from bestshot_domain.services import ScheduleResult
+    from bestshot_domain.services import AdjustedStandings, ScheduleResult
     from bestshot_domain.standings import StandingsRow, Table
 
 SLUG_PATTERN = text.SLUG_PATTERN.pattern
@@ -366,6 +367,9 @@ class RoundUpdateOut(ApiModel):
     )
     written: int = Field(ge=0, description="Matches written.")
     changes: int = Field(ge=0, description="Change records written.")
+    discipline: int = Field(
+        ge=0, description="Match sides whose cards (for fair play) were written."
+    )
 
     @classmethod
     def of(cls, update: RoundUpdate) -> RoundUpdateOut:
@@ -384,6 +388,7 @@ class RoundUpdateOut(ApiModel):
             overdue=list(update.overdue),
             written=len(update.saved),
             changes=len(update.changes),
+            discipline=len(update.discipline),
         )
 
 
@@ -438,6 +443,9 @@ class ImportOut(ApiModel):
     rejected: list[RejectedOut] = Field(description="Source matches that could not be stored.")
     absent: list[str] = Field(description="Stored matches the source no longer lists (kept).")
     changes: int = Field(ge=0, description="Change records written.")
+    discipline: int = Field(
+        ge=0, description="Match sides whose cards (for fair play) were written."
+    )
 
     @classmethod
     def of(cls, summary: ImportSummary) -> ImportOut:
@@ -453,4 +461,49 @@ class ImportOut(ApiModel):
             rejected=[RejectedOut(match=r.external_id, reason=r.reason) for r in summary.rejected],
             absent=list(summary.absent),
             changes=summary.changes,
+            discipline=summary.discipline,
+        )
+
+
+# Point adjustments.
+
+
+class AdjustmentIn(ApiModel):
+    points: int = Field(
+        strict=True,
+        ge=-1000,
+        le=1000,
+        description="Points added to the team's total; negative for a deduction, never 0.",
+        examples=[-10],
+    )
+    reason: str = Field(
+        min_length=1,
+        max_length=500,
+        description="Why, for the record: `administration`, `financial rules breach` ...",
+    )
+
+
+class AdjustmentOut(ApiModel):
+    team: str = Field(description="The team's key, as in the tables.")
+    points: int
+    reason: str
+
+    @classmethod
+    def of(cls, adjustment: PointAdjustment) -> AdjustmentOut:
+        return cls(team=adjustment.team, points=adjustment.points, reason=adjustment.reason)
+
+
+class AdjustedStandingsOut(ApiModel):
+    tournament: str
+    adjustments: list[AdjustmentOut] = Field(
+        description="Every point adjustment of the tournament, after this change."
+    )
+    standings: StandingsOut = Field(description="The tables, recomputed and stored.")
+
+    @classmethod
+    def of(cls, result: AdjustedStandings) -> AdjustedStandingsOut:
+        return cls(
+            tournament=result.standings.tournament_id,
+            adjustments=[AdjustmentOut.of(adjustment) for adjustment in result.adjustments],
+            standings=StandingsOut.of_snapshot(result.standings),
         )

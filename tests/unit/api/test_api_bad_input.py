@@ -22,6 +22,8 @@ PATH_ENDPOINTS = [
     ("GET", f"{API}/tournaments/{{t}}/matches/{{r}}", None),
     ("PATCH", f"{DATA}/tournaments/{{t}}/matches/{{r}}", "internal"),
     ("PATCH", f"{DATA}/tournaments/{{t}}/standings", "internal"),
+    ("PUT", f"{DATA}/tournaments/{{t}}/adjustments/{{r}}", "admin"),
+    ("DELETE", f"{DATA}/tournaments/{{t}}/adjustments/{{r}}", "admin"),
 ]
 EVERY_ENDPOINT = [
     ("GET", "/health", None),
@@ -207,6 +209,7 @@ async def test_wrong_methods_are_405_with_allow(client: httpx.AsyncClient) -> No
         ("PUT", f"{DATA}/tournaments/x/standings", {"PATCH"}),
         ("POST", f"{DATA}/tournaments/x/matches/y", {"PATCH"}),
         ("PATCH", f"{API}/tournaments/x", {"GET", "HEAD"}),
+        ("POST", f"{DATA}/tournaments/x/adjustments/demo:t01", {"PUT", "DELETE"}),
     ):
         response = await client.request(method, path)
         _is_problem(response, 405)
@@ -215,7 +218,13 @@ async def test_wrong_methods_are_405_with_allow(client: httpx.AsyncClient) -> No
 
 # The authentication matrix on the real routes.
 
-ADMIN_ROUTES = [("POST", f"{DATA}/scheduler?dryRun=true"), ("POST", f"{DATA}/tournaments")]
+ADMIN_ROUTES = [
+    ("POST", f"{DATA}/scheduler?dryRun=true"),
+    ("POST", f"{DATA}/tournaments"),
+    ("PUT", f"{DATA}/tournaments/{DEMO_ID}/adjustments/demo:t01"),
+    ("DELETE", f"{DATA}/tournaments/{DEMO_ID}/adjustments/demo:t01"),
+]
+ADJUSTMENT = {"points": -3, "reason": "a test"}
 INTERNAL_ROUTES = [
     ("PATCH", f"{DATA}/tournaments/{DEMO_ID}/matches/matchday-20"),
     ("PATCH", f"{DATA}/tournaments/{DEMO_ID}/standings"),
@@ -242,7 +251,9 @@ async def test_the_admin_matrix(
     method: str,
     path: str,
 ) -> None:
-    json_body = demo_import if path.endswith("tournaments") else None
+    json_body = (
+        demo_import if path.endswith("tournaments") else ADJUSTMENT if method == "PUT" else None
+    )
     _is_problem(await client.request(method, path, json=json_body), 401)
     for case, token in _jwt_cases(make_token).items():
         response = await client.request(

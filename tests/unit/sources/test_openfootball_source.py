@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,10 +14,10 @@ import pytest
 from adapters.memory import SettableClock
 from adapters.sources.config import SourcesConfig
 from adapters.sources.openfootball import OpenfootballSource, parse_file
-from adapters.sources.parsed import assemble_fixtures
+from adapters.sources.parsed import assemble_fixtures, reference_tag
 from adapters.sources.providers import build_source
 from bestshot_domain.errors import SourceFormatError, SourceUnavailable
-from bestshot_domain.model import Ending, MatchStatus, RoundKind, Score
+from bestshot_domain.model import Cards, Ending, MatchStatus, RoundKind, Score
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 LEAGUE = EXAMPLES / "en.1-2022-23.json"
@@ -196,3 +197,21 @@ async def test_a_file_source_and_a_missing_file(tmp_path: Path) -> None:
         await source.aclose()
     assert len(fixtures.matches) == 64
     assert uri == fixtures
+
+
+def test_cards_become_each_sides_discipline() -> None:
+    opener = parse_file(WORLD_CUP.read_bytes())[0].observation
+    assert (opener.home_cards, opener.away_cards) == (Cards(yellow=1), Cards(yellow=1))
+    league = parse_file(LEAGUE.read_bytes())[0].observation  # a file without cards
+    assert (league.home_cards, league.away_cards) == (None, None)
+
+
+def test_ids_carry_a_tag_of_the_reference() -> None:
+    raw = LEAGUE.read_bytes()
+    plain = [m.external_id for m in parse_file(raw)]
+    one = [m.external_id for m in parse_file(raw, reference="seasons/2022-23.json")]
+    other = [m.external_id for m in parse_file(raw, reference="elsewhere/2022-23.json")]
+    assert one == [f"{reference_tag('seasons/2022-23.json')}-{id_}" for id_ in plain]
+    assert re.fullmatch(r"[0-9a-f]{8}-matchday-1-crystal-palace-fc-arsenal-fc", one[0])
+    assert not set(one) & set(other)
+    assert one == [m.external_id for m in parse_file(raw, reference="seasons/2022-23.json")]
