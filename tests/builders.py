@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bestshot_domain.model import (
+    Cards,
     Ending,
     Fixtures,
     Match,
@@ -112,6 +113,8 @@ def observation(
     shootout: tuple[int, int] | None = None,
     kickoff: datetime | None = None,
     changed_at: datetime | None = None,
+    home_cards: Cards | None = None,
+    away_cards: Cards | None = None,
 ) -> Observation:
     return Observation(
         external_id,
@@ -121,6 +124,8 @@ def observation(
         None if shootout is None else Score(*shootout),
         kickoff,
         changed_at,
+        home_cards,
+        away_cards,
     )
 
 

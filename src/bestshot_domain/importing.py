@@ -16,12 +16,20 @@ import attrs
 from attrs import frozen
 
 from bestshot_domain.errors import SourceFormatError
-from bestshot_domain.lifecycle import Applied, Verdict, apply_observation, create_match
+from bestshot_domain.lifecycle import (
+    Applied,
+    Verdict,
+    apply_observation,
+    create_match,
+    discipline_changes,
+)
 from bestshot_domain.model import (
+    Cards,
     ChangeKind,
     Fixtures,
     Match,
     MatchChange,
+    MatchDiscipline,
     MatchKey,
     Membership,
     Round,
@@ -30,7 +38,7 @@ from bestshot_domain.model import (
     Tournament,
     make_key,
 )
-from bestshot_domain.text import SLUG_PATTERN
+from bestshot_domain.text import is_slug
 
 
 @frozen
@@ -62,6 +70,7 @@ class ImportSummary:
     rejected: tuple[Rejection, ...]  # matches of the source that could not be stored, and why
     absent: tuple[MatchKey, ...]  # stored matches the source no longer lists (kept as they are)
     changes: int  # change records written
+    discipline: int = 0  # match sides whose cards were written
 
     @property
     def changed(self) -> bool:
@@ -72,6 +81,7 @@ class ImportSummary:
             or self.members_changed
             or self.rounds.changed
             or self.matches.changed
+            or self.discipline > 0
         )
 
 
@@ -84,7 +94,13 @@ class ImportPlan:
     rounds: tuple[Round, ...]
     matches: tuple[Match, ...]
     changes: tuple[MatchChange, ...]
+    discipline: tuple[MatchDiscipline, ...]  # cards new or changed, for stored or new matches
     summary: ImportSummary
+
+    @property
+    def created_matches(self) -> tuple[Match, ...]:
+        """The matches this import inserts (the others it writes are already this tournament's)."""
+        return tuple(match for match in self.matches if match.version == 0)
 
 
 def _repeated(values: Sequence[str]) -> str | None:
@@ -110,7 +126,7 @@ def check_fixtures(fixtures: Fixtures, provider: str) -> None:
     team_ids = {t.external_id for t in fixtures.teams}
     slugs = set()
     for index, round_ in enumerate(fixtures.rounds):
-        if not SLUG_PATTERN.match(round_.slug):
+        if not is_slug(round_.slug):
             raise fail(f"rounds[{index}].slug", f"{round_.slug!r} is not a URL-safe slug")
         slugs.add(round_.slug)
     for index, match in enumerate(fixtures.matches):
@@ -130,9 +146,14 @@ def plan_import(
     stored_members: Sequence[Membership],
     stored_rounds: Sequence[Round],
     stored_matches: Sequence[Match],
+    stored_discipline: Sequence[MatchDiscipline] = (),
     at: datetime,
 ) -> ImportPlan:
-    """Compare checked `fixtures` with what is stored for `tournament`; return what to write."""
+    """Compare checked `fixtures` with what is stored for `tournament`; return what to write.
+
+    Cards the source reports are written where they differ from `stored_discipline`; cards it
+    no longer reports are kept (like matches it no longer lists).
+    """
     provider = tournament.provider
     teams, team_counts = _diff(
         [Team(provider, t.external_id, t.name, t.code) for t in fixtures.teams],
@@ -152,8 +173,12 @@ def plan_import(
         {r.slug: r for r in stored_rounds},
         key=lambda round_: round_.slug,
     )
-    matches, changes, match_counts, rejected = _plan_matches(
-        tournament, fixtures, stored_matches, at
+    matches, changes, discipline, match_counts, rejected = _plan_matches(
+        tournament,
+        fixtures,
+        stored_matches,
+        {(record.match, record.team): record.cards for record in stored_discipline},
+        at,
     )
     listed = {make_key(provider, m.external_id) for m in fixtures.matches}
     summary = ImportSummary(
@@ -167,6 +192,7 @@ def plan_import(
         rejected=tuple(rejected),
         absent=tuple(m.key for m in stored_matches if m.key not in listed),
         changes=len(changes),
+        discipline=len(discipline),
     )
     return ImportPlan(
         teams=tuple(teams),
@@ -174,6 +200,7 @@ def plan_import(
         rounds=tuple(rounds),
         matches=tuple(matches),
         changes=tuple(changes),
+        discipline=tuple(discipline),
         summary=summary,
     )
 
@@ -190,12 +217,17 @@ def _diff(
 
 
 def _plan_matches(
-    tournament: Tournament, fixtures: Fixtures, stored_matches: Sequence[Match], at: datetime
-) -> tuple[list[Match], list[MatchChange], Counts, list[Rejection]]:
+    tournament: Tournament,
+    fixtures: Fixtures,
+    stored_matches: Sequence[Match],
+    stored_cards: Mapping[tuple[MatchKey, TeamKey], Cards],
+    at: datetime,
+) -> tuple[list[Match], list[MatchChange], list[MatchDiscipline], Counts, list[Rejection]]:
     provider = tournament.provider
     stored = {m.key: m for m in stored_matches}
     writes: list[Match] = []
     changes: list[MatchChange] = []
+    cards: list[MatchDiscipline] = []
     rejected: list[Rejection] = []
     created = updated = unchanged = 0
     for source in fixtures.matches:
@@ -205,6 +237,7 @@ def _plan_matches(
             if isinstance(outcome, Applied):
                 writes.append(outcome.match)
                 changes.append(outcome.change)
+                cards.extend(discipline_changes(outcome.match, source.observation, stored_cards))
                 created += 1
             else:
                 rejected.append(Rejection(source.external_id, outcome.reason))
@@ -225,13 +258,15 @@ def _plan_matches(
             match_changes.append(result.change)
         elif result.verdict is Verdict.REJECTED:
             rejected.append(Rejection(source.external_id, result.reason))
+        if result.verdict not in (Verdict.STALE, Verdict.REJECTED):
+            cards.extend(discipline_changes(moved, source.observation, stored_cards))
         if match_changes:
             writes.append(attrs.evolve(moved, version=existing.version + 1))
             changes.extend(match_changes)
             updated += 1
         else:
             unchanged += 1
-    return writes, changes, Counts(created, updated, unchanged), rejected
+    return writes, changes, cards, Counts(created, updated, unchanged), rejected
 
 
 def _fixture_change(before: Match, after: Match, at: datetime) -> MatchChange:

@@ -2,28 +2,36 @@
 
 `apply_observation` is the one rule book: it takes the stored match and what a provider says
 now, and either returns the new match with the change record, or says why it did nothing.
-`create_match` makes the first version of a match seen on import, under the same rules.
+`apply_observations` applies what one fetch says of a match (its newest word), so that the same
+fetch applied again changes nothing. `create_match` makes the first version of a match seen on
+import, under the same rules; `discipline_changes` says which of the cards an observation
+reports differ from the stored ones.
 
-Both are pure: the time of the observation is passed in, nothing is read or written.
+All are pure: the time of the observation is passed in, nothing is read or written.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import attrs
 from attrs import frozen
 
 from bestshot_domain.model import (
+    Cards,
     ChangeKind,
     Ending,
     Match,
     MatchChange,
+    MatchDiscipline,
+    MatchKey,
     MatchState,
     MatchStatus,
     Observation,
     SourceMatch,
+    TeamKey,
     TournamentId,
     make_key,
 )
@@ -224,6 +232,34 @@ def apply_observation(match: Match, observation: Observation, *, at: datetime) -
     return Applied(new, change)
 
 
+def latest_observation(observations: Sequence[Observation]) -> Observation:
+    """The newest of several observations of one match, fetched together.
+
+    The newest `changed_at` wins, and among observations as new as that (or saying no time) the
+    last one listed. ValueError for an empty list.
+    """
+    if not observations:
+        raise ValueError("no observation to choose from")
+    times = [obs.changed_at for obs in observations if obs.changed_at is not None]
+    newest = max(times, default=None)
+    return [obs for obs in observations if obs.changed_at in (None, newest)][-1]
+
+
+def apply_observations(
+    match: Match, observations: Sequence[Observation], *, at: datetime
+) -> Outcome:
+    """Apply what one fetch (`at`) says of a match: its newest observation (`latest_observation`).
+
+    Applying the same list again changes nothing, whatever its order. Stepping through the list
+    one observation at a time could not promise that: with the match scheduled, `[scheduled at
+    12:05, live 0-0 at 12:00]` leaves the first unchanged (so it leaves no trace) and applies the
+    second; the second pass then applies the first, newer than 12:00, and the match goes back to
+    scheduled. The steps between the first and the newest observation of one fetch were never
+    stored anyway; only where the match stands now matters.
+    """
+    return apply_observation(match, latest_observation(observations), at=at)
+
+
 def create_match(
     tournament_id: TournamentId, provider: str, source: SourceMatch, *, at: datetime
 ) -> Outcome:
@@ -260,3 +296,20 @@ def create_match(
         recorded_at=at,
     )
     return Applied(match, change)
+
+
+def discipline_changes(
+    match: Match,
+    observation: Observation,
+    stored: Mapping[tuple[MatchKey, TeamKey], Cards] | None,
+) -> list[MatchDiscipline]:
+    """The cards `observation` reports for `match` that differ from what is `stored`."""
+    stored = stored or {}
+    return [
+        MatchDiscipline(match.key, team, cards)
+        for team, cards in (
+            (match.home, observation.home_cards),
+            (match.away, observation.away_cards),
+        )
+        if cards is not None and stored.get((match.key, team)) != cards
+    ]

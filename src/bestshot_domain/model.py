@@ -187,7 +187,9 @@ class Observation:
 
     `score` is the score for the table: after extra time when there was one, and never with
     shoot-out goals (those go to `shootout`). `changed_at` is when the provider last changed
-    the match, when it says so.
+    the match, when it says so. `home_cards` and `away_cards` are each side's discipline when
+    the provider reports it (openfootball's `cards`), for the fair-play criteria; None says
+    nothing, it never clears what is stored.
     """
 
     external_id: str
@@ -197,6 +199,8 @@ class Observation:
     shootout: Score | None = None
     kickoff: datetime | None = field(default=None, converter=_optional_utc)
     changed_at: datetime | None = field(default=None, converter=_optional_utc)
+    home_cards: Cards | None = None
+    away_cards: Cards | None = None
 
 
 class ChangeKind(enum.StrEnum):

@@ -160,6 +160,10 @@ class StandingsRepository(Protocol):
         or team."""
         ...
 
+    async def delete_adjustments(self, tournament_id: TournamentId, team: TeamKey) -> int:
+        """Remove every adjustment of `team` in the tournament; how many there were."""
+        ...
+
     async def discipline(self, tournament_id: TournamentId) -> Sequence[MatchDiscipline]:
         """The cards of the tournament's matches, ordered by match key then team key."""
         ...

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-import attrs
 from attrs import frozen
 
-from bestshot_domain.lifecycle import AWAITING_RESULT, Applied, Verdict, apply_observation
+from bestshot_domain.lifecycle import (
+    AWAITING_RESULT,
+    Applied,
+    Verdict,
+    apply_observations,
+    discipline_changes,
+    latest_observation,
+)
 from bestshot_domain.model import (
+    Cards,
     Match,
     MatchChange,
+    MatchDiscipline,
     MatchKey,
     MatchStatus,
     Observation,
+    TeamKey,
     TournamentId,
 )
 
@@ -44,6 +53,7 @@ class RoundUpdate:
     overdue: tuple[MatchKey, ...]
     saved: tuple[Match, ...]  # the matches written, each once
     changes: tuple[MatchChange, ...]  # the change records written
+    discipline: tuple[MatchDiscipline, ...] = ()  # the cards written (one side of one match each)
 
     def _with(self, verdict: Verdict) -> tuple[MatchKey, ...]:
         return tuple(outcome.match for outcome in self.outcomes if outcome.verdict is verdict)
@@ -77,42 +87,51 @@ def reconcile(
     observations: Sequence[Observation],
     *,
     at: datetime,
+    discipline: Mapping[tuple[MatchKey, TeamKey], Cards] | None = None,
 ) -> RoundUpdate:
-    """Apply `observations` (fetched at `at`) to the round's stored `matches`, in the order given.
+    """Apply `observations` (fetched at `at`) to the round's stored `matches`.
 
-    A match observed twice is written once, one version up, with a change record per applied
-    observation; versions count writes, so that the repository's version check holds.
+    A match observed more than once in the fetch gets its newest word
+    (`lifecycle.apply_observations`), so that reconciling the same observations again writes
+    nothing, whatever their order. Each changed match is written once, one version up, with its
+    change record; outcomes follow the order in which matches were first observed.
+
+    `discipline` is the cards stored for these matches; the cards an observation reports are
+    written where they differ, unless the observation was stale or rejected (older or wrong, so
+    its cards are too).
     """
     stored = {match.external_id: match for match in matches}
+    by_match: dict[str, list[Observation]] = {}
+    unknown: list[str] = []
+    for observation in observations:
+        if observation.external_id in stored:
+            by_match.setdefault(observation.external_id, []).append(observation)
+        elif observation.external_id not in unknown:
+            unknown.append(observation.external_id)
     current = dict(stored)
     outcomes: list[MatchOutcome] = []
     changes: list[MatchChange] = []
-    unknown: list[str] = []
-    for observation in observations:
-        match = current.get(observation.external_id)
-        if match is None:
-            if observation.external_id not in unknown:
-                unknown.append(observation.external_id)
-            continue
-        outcome = apply_observation(match, observation, at=at)
+    cards: list[MatchDiscipline] = []
+    for external_id, said in by_match.items():
+        match = stored[external_id]
+        outcome = apply_observations(match, said, at=at)
         if isinstance(outcome, Applied):
-            current[observation.external_id] = outcome.match
+            current[external_id] = outcome.match
             changes.append(outcome.change)
             outcomes.append(MatchOutcome(match.key, outcome.verdict, outcome.change.reason))
         else:
             outcomes.append(MatchOutcome(match.key, outcome.verdict, outcome.reason))
-    observed = {observation.external_id for observation in observations}
-    saved = tuple(
-        attrs.evolve(current[external_id], version=match.version + 1)
-        for external_id, match in stored.items()
-        if current[external_id] != match
-    )
+        if outcome.verdict not in (Verdict.STALE, Verdict.REJECTED):
+            cards.extend(
+                discipline_changes(current[external_id], latest_observation(said), discipline)
+            )
+    saved = tuple(current[m.external_id] for m in stored.values() if current[m.external_id] != m)
     return RoundUpdate(
         tournament_id=tournament_id,
         round_slug=round_slug,
         observed_at=at,
         outcomes=tuple(outcomes),
-        missing=tuple(m.key for m in matches if m.external_id not in observed),
+        missing=tuple(m.key for m in matches if m.external_id not in by_match),
         unknown=tuple(unknown),
         awaiting=tuple(m.key for m in current.values() if m.status in AWAITING_RESULT),
         overdue=tuple(
@@ -123,4 +142,5 @@ def reconcile(
         ),
         saved=saved,
         changes=tuple(changes),
+        discipline=tuple(cards),
     )

@@ -2,8 +2,13 @@
 
 A schedule fires when the round's last match of the day should be over (its kickoff plus a
 match window), or shortly after planning in test mode, and asks the caller to update that round
-and then the tournament's table. Everything here is pure: the same matches, time and policy
-always give the same names, times and targets.
+and then the tournament's table; never sooner than a minute after planning (a scheduler refuses
+a time in the past). Everything here is pure: the same matches, time and policy always give the
+same names, times and targets.
+
+A name carries its firing time, so a moved kickoff gives a new name: `superseded` finds the
+schedules of the same tournament, round and day that an earlier plan made and this one no
+longer has, for the use case to delete.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from bestshot_domain.text import collapse_underscores, name_part
 NAME_PATTERN = re.compile(r"^[0-9a-z_.-]{1,64}$")
 NAME_MAX = 64
 PREFIX_MAX = 24  # leaves room for a readable label, a disambiguator and the time
+TEST_DELAY_MAX = timedelta(days=1)  # test mode fires minutes after planning, not next week
 TARGET_ENVS = ("demo", "production")
 _TIME_FORMAT = "%Y_%m_%d_%H_%M"
 _LABEL_MIN = 8  # a label is never cut shorter than this to make room for a disambiguator
@@ -44,11 +50,38 @@ def _positive(_: object, attribute: object, value: timedelta | None) -> None:
         raise InvalidInput(f"{getattr(attribute, 'name', 'duration')} must be positive: {value}")
 
 
-def _check_prefix(_: object, __: object, value: str) -> None:
+def check_prefix(value: str) -> str:
+    """`value` when it may start schedule names, else InvalidInput saying why.
+
+    The settings check SCHEDULE_NAME_PREFIX with this, so that both refuse the same prefixes.
+    """
     if len(value) > PREFIX_MAX or not re.fullmatch(r"[0-9a-z_.-]*", value):
+        # The value stays out of the message: the settings never echo one.
         raise InvalidInput(
-            f"schedule prefix {value!r} must be at most {PREFIX_MAX} characters of [0-9a-z_.-]"
+            f"a schedule prefix must be at most {PREFIX_MAX} characters of [0-9a-z_.-]"
         )
+    return value
+
+
+def check_test_delay(value: timedelta | None) -> timedelta | None:
+    """`value` when it may be the test mode's delay, else InvalidInput saying why.
+
+    Zero is allowed: such schedules fire at the earliest moment planning allows, the next whole
+    minute at least a minute away. The settings check SCHEDULE_TEST_DELAY_SECONDS with this.
+    """
+    if value is not None and not timedelta(0) <= value <= TEST_DELAY_MAX:
+        raise InvalidInput(
+            f"the test delay must be from 0 to {TEST_DELAY_MAX.total_seconds():.0f} seconds"
+        )
+    return value
+
+
+def _valid_prefix(_: object, __: object, value: str) -> None:
+    check_prefix(value)
+
+
+def _valid_test_delay(_: object, __: object, value: timedelta | None) -> None:
+    check_test_delay(value)
 
 
 def _check_base_url(_: object, __: object, value: str) -> None:
@@ -69,8 +102,8 @@ class SchedulingPolicy:
     target_env: str = field(default="demo", validator=_check_env)
     window: timedelta = field(default=timedelta(hours=2, minutes=30), validator=_positive)
     # Test mode: fire this long after planning instead of after the matches (the original: 2 min).
-    test_delay: timedelta | None = field(default=None, validator=_positive)
-    prefix: str = field(default="", validator=_check_prefix)  # e.g. "demo_"
+    test_delay: timedelta | None = field(default=None, validator=_valid_test_delay)
+    prefix: str = field(default="", validator=_valid_prefix)  # e.g. "demo_"
     expression_style: ExpressionStyle = ExpressionStyle.AT
 
 
@@ -112,6 +145,17 @@ def _ceil_minute(moment: datetime) -> datetime:
     moment = moment.astimezone(UTC)
     floor = moment.replace(second=0, microsecond=0)
     return floor if floor == moment else floor + timedelta(minutes=1)
+
+
+EARLIEST_FIRING = timedelta(minutes=1)
+"""How soon after planning a schedule may fire at the earliest."""
+
+
+def fire_time(wanted: datetime, now: datetime) -> datetime:
+    """When a schedule wanted at `wanted` fires, planned at `now`: rounded up to the minute,
+    and no sooner than a minute after `now` (EventBridge refuses an `at()` in the past, and a
+    schedule planned late, after its matches, should still fire rather than fail)."""
+    return _ceil_minute(max(wanted, now + EARLIEST_FIRING))
 
 
 def schedule_name(prefix: str, label: str, fire_at: datetime, extras: Iterable[str] = ()) -> str:
@@ -194,7 +238,8 @@ def plan_schedules(
     A match counts for `day` when its kickoff falls on that day in its tournament's time zone
     and it is still awaiting a result; matches of tournaments not given are ignored. Each
     tournament and round with such matches gets one schedule firing at the latest kickoff plus
-    the window (or at `now` plus the test delay), rounded up to the minute.
+    the window (or at `now` plus the test delay), rounded up to the minute, and at least a
+    minute after `now` (`fire_time`).
     """
     by_id = {t.id: t for t in tournaments}
     latest: dict[tuple[TournamentId, str], datetime] = {}
@@ -210,10 +255,11 @@ def plan_schedules(
         _Slot(
             by_id[tournament_id],
             round_slug,
-            _ceil_minute(
+            fire_time(
                 now + policy.test_delay
                 if policy.test_delay is not None
-                else kickoff + policy.window
+                else kickoff + policy.window,
+                now,
             ),
         )
         for (tournament_id, round_slug), kickoff in sorted(latest.items())
@@ -267,3 +313,52 @@ def _unique_names(slots: list[_Slot], prefix: str) -> list[str]:
 def _clashes(names: list[str]) -> set[int]:
     counts = Counter(names)
     return {index for index, name in enumerate(names) if counts[name] > 1}
+
+
+def superseded(
+    day: date,
+    tournaments: Iterable[Tournament],
+    planned: Iterable[PlannedSchedule],
+    pending: Iterable[PlannedSchedule],
+    *,
+    now: datetime,
+    policy: SchedulingPolicy,
+) -> tuple[PlannedSchedule, ...]:
+    """The `pending` schedules an earlier plan of `day` made that this plan no longer has.
+
+    A kickoff moved within the day (or a round's matches gone from it) leaves the old schedule
+    behind under its old name, since the name carries the firing time. Such a schedule is one of
+    ours for `day` when it aims at the URLs this policy would give its tournament and round,
+    fires later than `now` (one due now is being fired: let it be), and:
+
+    - fires when a plan of `day` fires: from the day's start plus the window up to its end plus
+      the window, in its tournament's time zone (the next day's plan fires from that end on, so
+      the days never overlap while the window stays the same);
+    - in test mode, where times say nothing of the day, belongs to a tournament and round of
+      this plan (all of those fire within minutes anyway).
+
+    Schedules of other tournaments, of other days, of another deployment (other URLs), and the
+    follow-ups a worker adds after the plan's own time are of no concern unless they match.
+    """
+    by_id = {t.id: t for t in tournaments}
+    planned = list(planned)
+    names = {schedule.name for schedule in planned}
+    rounds = {(schedule.tournament_id, schedule.round_slug) for schedule in planned}
+    found = []
+    for schedule in pending:
+        tournament = by_id.get(schedule.tournament_id)
+        if (
+            tournament is None
+            or schedule.name in names
+            or schedule.fire_at <= now
+            or schedule.target != schedule_target(policy, tournament.id, schedule.round_slug)
+        ):
+            continue
+        if policy.test_delay is not None:
+            ours = (schedule.tournament_id, schedule.round_slug) in rounds
+        else:
+            start, end = day_bounds(day, tournament.timezone)
+            ours = start + policy.window <= schedule.fire_at < end + policy.window
+        if ours:
+            found.append(schedule)
+    return tuple(sorted(found, key=lambda schedule: (schedule.fire_at, schedule.name)))

@@ -9,13 +9,21 @@ leaves nothing written.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from attrs import frozen
 
 from bestshot_domain.errors import Conflict, InvalidInput, NotFound, SourceUnavailable
 from bestshot_domain.importing import ImportSummary, check_fixtures, plan_import
-from bestshot_domain.model import Fixtures, StandingsSnapshot, Tournament, TournamentId, make_key
+from bestshot_domain.model import (
+    Fixtures,
+    PointAdjustment,
+    StandingsSnapshot,
+    TeamKey,
+    Tournament,
+    TournamentId,
+    make_key,
+)
 from bestshot_domain.ports import (
     Clock,
     EnsureOutcome,
@@ -27,7 +35,13 @@ from bestshot_domain.ports import (
     UnitOfWorkFactory,
 )
 from bestshot_domain.round_update import RoundUpdate, reconcile
-from bestshot_domain.scheduling import SchedulingPolicy, day_window, plan_schedules, zone
+from bestshot_domain.scheduling import (
+    SchedulingPolicy,
+    day_window,
+    plan_schedules,
+    superseded,
+    zone,
+)
 from bestshot_domain.standings import parse_zones, preset
 from bestshot_domain.tables import compute_snapshot
 from bestshot_domain.text import slugify
@@ -44,9 +58,10 @@ async def update_round(
     """Fetch what the tournament's provider says of the round now and write what changed.
 
     NotFound for an unknown tournament or round; the provider's SourceError when it fails (and
-    then nothing is written). The changed matches and their change records go in one unit of
-    work, after the tournament's lock, re-read under it: a concurrent update of the same round
-    finds this one's writes and records nothing twice.
+    then nothing is written). The changed matches, their change records and the cards the
+    provider reports (where they changed) go in one unit of work, after the tournament's lock,
+    re-read under it: a concurrent update of the same round finds this one's writes and records
+    nothing twice.
     """
     async with uow_factory() as uow:
         tournament = await uow.tournaments.get(tournament_id)
@@ -58,10 +73,22 @@ async def update_round(
     async with uow_factory() as uow:
         await uow.tournaments.lock(tournament_id)
         matches = await uow.matches.for_round(tournament_id, round_slug)
-        update = reconcile(tournament_id, round_slug, matches, observations, at=at)
-        if update.saved:
+        cards = {}
+        if any(o.home_cards is not None or o.away_cards is not None for o in observations):
+            # Only sources that report cards (openfootball) cost this read.
+            keys = {match.key for match in matches}
+            cards = {
+                (record.match, record.team): record.cards
+                for record in await uow.standings.discipline(tournament_id)
+                if record.match in keys
+            }
+        update = reconcile(
+            tournament_id, round_slug, matches, observations, at=at, discipline=cards
+        )
+        if update.saved or update.discipline:
             await uow.matches.save_many(update.saved)
             await uow.changes.record_many(update.changes)
+            await uow.standings.save_discipline(update.discipline)
             await uow.commit()
     return update
 
@@ -74,27 +101,100 @@ async def update_standings(
         # Under the lock, no round update lands between reading the results and storing the
         # tables computed from them.
         await uow.tournaments.lock(tournament_id)
-        tournament = await uow.tournaments.get(tournament_id)
-        members = await uow.teams.members(tournament_id)
-        snapshot = compute_snapshot(
-            tournament,
-            members=members,
-            teams=await uow.teams.get_many([member.team for member in members]),
-            rounds=await uow.rounds.list(tournament_id),
-            matches=await uow.matches.for_tournament(tournament_id),
-            adjustments=await uow.standings.adjustments(tournament_id),
-            discipline=await uow.standings.discipline(tournament_id),
-            at=clock.now(),
-        )
-        await uow.standings.save(snapshot)
+        snapshot = await _store_tables(uow, tournament_id, clock.now())
         await uow.commit()
     return snapshot
+
+
+async def _store_tables(
+    uow: UnitOfWork, tournament_id: TournamentId, at: datetime
+) -> StandingsSnapshot:
+    tournament = await uow.tournaments.get(tournament_id)
+    members = await uow.teams.members(tournament_id)
+    snapshot = compute_snapshot(
+        tournament,
+        members=members,
+        teams=await uow.teams.get_many([member.team for member in members]),
+        rounds=await uow.rounds.list(tournament_id),
+        matches=await uow.matches.for_tournament(tournament_id),
+        adjustments=await uow.standings.adjustments(tournament_id),
+        discipline=await uow.standings.discipline(tournament_id),
+        at=at,
+    )
+    await uow.standings.save(snapshot)
+    return snapshot
+
+
+@frozen
+class AdjustedStandings:
+    """A tournament's point adjustments after a change, and its tables recomputed with them."""
+
+    adjustments: tuple[PointAdjustment, ...]
+    standings: StandingsSnapshot
+
+
+async def set_point_adjustment(
+    tournament_id: TournamentId,
+    team: TeamKey,
+    points: int,
+    reason: str,
+    *,
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+) -> AdjustedStandings:
+    """Make `points` (negative: a deduction) the team's one adjustment in the tournament, and
+    store the tables recomputed with it, in one unit of work.
+
+    The adjustment replaces whatever the team had (an appeal that cuts a deduction from 10 to
+    6 points is a new value, not a second adjustment), so that setting it again changes nothing.
+    NotFound for an unknown tournament or a team that does not play in it; InvalidInput for
+    zero points (remove the adjustment instead) or an empty reason.
+    """
+    reason = reason.strip()
+    if points == 0:
+        raise InvalidInput("an adjustment of 0 points changes nothing: remove it instead")
+    if not reason:
+        raise InvalidInput("a point adjustment needs its reason")
+    async with uow_factory() as uow:
+        await uow.tournaments.lock(tournament_id)
+        await _require_member(uow, tournament_id, team)
+        await uow.standings.delete_adjustments(tournament_id, team)
+        await uow.standings.save_adjustment(PointAdjustment(tournament_id, team, points, reason))
+        result = AdjustedStandings(
+            tuple(await uow.standings.adjustments(tournament_id)),
+            await _store_tables(uow, tournament_id, clock.now()),
+        )
+        await uow.commit()
+    return result
+
+
+async def remove_point_adjustment(
+    tournament_id: TournamentId, team: TeamKey, *, uow_factory: UnitOfWorkFactory, clock: Clock
+) -> AdjustedStandings:
+    """Remove the team's adjustments in the tournament (none is fine: removing is idempotent)
+    and store the tables recomputed without them. NotFound as for `set_point_adjustment`."""
+    async with uow_factory() as uow:
+        await uow.tournaments.lock(tournament_id)
+        await _require_member(uow, tournament_id, team)
+        await uow.standings.delete_adjustments(tournament_id, team)
+        result = AdjustedStandings(
+            tuple(await uow.standings.adjustments(tournament_id)),
+            await _store_tables(uow, tournament_id, clock.now()),
+        )
+        await uow.commit()
+    return result
+
+
+async def _require_member(uow: UnitOfWork, tournament_id: TournamentId, team: TeamKey) -> None:
+    if all(member.team != team for member in await uow.teams.members(tournament_id)):
+        raise NotFound(f"no team {team!r} plays in tournament {tournament_id!r}")
 
 
 @frozen
 class ScheduleResult:
     schedule: PlannedSchedule
-    outcome: EnsureOutcome | None  # None on a dry run: planned only
+    outcome: EnsureOutcome | None  # None on a dry run: planned only (or for a deleted one)
+    deleted: bool = False  # an earlier plan's schedule this plan no longer has, now deleted
 
 
 async def create_daily_schedules(
@@ -106,7 +206,13 @@ async def create_daily_schedules(
     policy: SchedulingPolicy,
     dry_run: bool = False,
 ) -> tuple[ScheduleResult, ...]:
-    """Plan the schedules `day` (default: today in UTC) needs and make sure each exists."""
+    """Plan the schedules `day` (default: today in UTC) needs and make sure each exists; then
+    delete the schedules an earlier plan of the day made that this one no longer has (a moved
+    kickoff renames its schedule: `scheduling.superseded`), so that stale ones do not fire.
+
+    The results list the planned schedules, then the deleted ones. A dry run only plans: it
+    neither reads nor changes the scheduler.
+    """
     now = clock.now()
     day = day if day is not None else now.date()
     async with uow_factory() as uow:
@@ -120,6 +226,15 @@ async def create_daily_schedules(
     results = []
     for schedule in planned:
         results.append(ScheduleResult(schedule, await scheduler.ensure(schedule)))
+    # Only after the new ones exist, so that a failure between leaves a schedule too many
+    # (harmless: round updates are idempotent), never one too few.
+    stale = superseded(day, tournaments, planned, await scheduler.list(), now=now, policy=policy)
+    for schedule in stale:
+        try:
+            await scheduler.delete(schedule.name)
+        except NotFound:  # fired (and gone) since the listing
+            continue
+        results.append(ScheduleResult(schedule, None, deleted=True))
     return tuple(results)
 
 
@@ -173,6 +288,7 @@ async def import_tournament(
             stored_members=members,
             stored_rounds=await uow.rounds.list(tournament.id),
             stored_matches=await uow.matches.for_tournament(tournament.id),
+            stored_discipline=await uow.standings.discipline(tournament.id),
             at=at,
         )
         if plan.teams:
@@ -184,6 +300,8 @@ async def import_tournament(
         if plan.matches:
             await uow.matches.save_many(plan.matches)
             await uow.changes.record_many(plan.changes)
+        if plan.discipline:
+            await uow.standings.save_discipline(plan.discipline)
         if plan.summary.changed:
             await uow.commit()
     return plan.summary

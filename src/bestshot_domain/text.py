@@ -17,7 +17,15 @@ _NOT_NAME = re.compile(r"[^0-9a-z_.-]")
 _UNDERSCORES = re.compile(r"_{2,}")
 
 SLUG_PATTERN = re.compile(r"^[0-9a-z]+(?:[-_.][0-9a-z]+)*$")
-"""A slug as stored and put in URLs: lowercase ASCII words joined by `-`, `_` or `.`."""
+"""A slug as stored and put in URLs: lowercase ASCII words joined by `-`, `_` or `.`.
+
+Check with `fullmatch`: with `match`, the `$` also accepts a trailing newline. The anchors stay
+for where the pattern is used as a search (the OpenAPI document's `pattern`)."""
+
+
+def is_slug(text: str) -> bool:
+    """Whether `text` is a slug (`SLUG_PATTERN`), the whole of it."""
+    return SLUG_PATTERN.fullmatch(text) is not None
 
 
 def fold(text: str) -> str:

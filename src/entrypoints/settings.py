@@ -59,6 +59,7 @@ from adapters.sources.config import ProviderSettings, SourcesConfig
 from adapters.sources.http import HttpPolicy, Origin, RateLimit
 from adapters.sources.openfootball import OpenfootballAccess, parse_origin
 from bestshot_domain.errors import InvalidInput
+from bestshot_domain.scheduling import check_prefix, check_test_delay
 
 # Documented local defaults for demo mode. They are in the README and in this repository, so they
 # protect nothing: production refuses them.
@@ -216,9 +217,31 @@ class Settings(BaseSettings):
     scheduler_kind: SchedulerKind = SchedulerKind.LOCAL
     schedule_match_window_minutes: int = Field(default=150, ge=1, le=24 * 60)
     schedule_test_delay_seconds: int | None = Field(
-        default=None, ge=0, description="Set: fire every schedule this long after planning."
+        default=None, description="Set: fire every schedule this long after planning."
     )
-    schedule_name_prefix: str = Field(default="", pattern=r"^[0-9a-z_.-]{0,16}$")
+    schedule_name_prefix: str = ""
+
+    # The scheduling policy is the one judge of these two, so that a value the service would
+    # refuse later never starts it.
+    @field_validator("schedule_test_delay_seconds")
+    @classmethod
+    def _test_delay_the_policy_takes(cls, value: int | None) -> int | None:
+        # Clamped first: a number of seconds timedelta cannot hold is far past any limit anyway.
+        seconds = None if value is None else max(-1, min(value, 10**9))
+        try:
+            check_test_delay(None if seconds is None else timedelta(seconds=seconds))
+        except InvalidInput as error:
+            raise ValueError(str(error)) from None
+        return value
+
+    @field_validator("schedule_name_prefix")
+    @classmethod
+    def _prefix_the_policy_takes(cls, value: str) -> str:
+        try:
+            return check_prefix(value)
+        except InvalidInput as error:
+            raise ValueError(str(error)) from None
+
     schedule_expression: Literal["at", "cron"] = "at"
     eventbridge_group: str = "scores-and-standings-routine"
     eventbridge_lambda_arn: str | None = None

@@ -14,11 +14,11 @@ from attrs import frozen
 
 from bestshot_domain import services
 from bestshot_domain.importing import ImportSummary
-from bestshot_domain.model import StandingsSnapshot, TournamentId
+from bestshot_domain.model import StandingsSnapshot, TeamKey, TournamentId
 from bestshot_domain.ports import Clock, ResultSources, Scheduler, UnitOfWorkFactory
 from bestshot_domain.round_update import RoundUpdate
 from bestshot_domain.scheduling import SchedulingPolicy
-from bestshot_domain.services import ScheduleResult
+from bestshot_domain.services import AdjustedStandings, ScheduleResult
 
 
 @frozen
@@ -39,6 +39,8 @@ class UseCases:
     update_standings: Callable[[TournamentId], Awaitable[StandingsSnapshot]]
     create_daily_schedules: Callable[[date | None, bool], Awaitable[tuple[ScheduleResult, ...]]]
     import_tournament: Callable[[TournamentImport], Awaitable[ImportSummary]]
+    set_point_adjustment: Callable[[TournamentId, TeamKey, int, str], Awaitable[AdjustedStandings]]
+    remove_point_adjustment: Callable[[TournamentId, TeamKey], Awaitable[AdjustedStandings]]
 
 
 def bind_use_cases(
@@ -80,9 +82,25 @@ def bind_use_cases(
             clock=clock,
         )
 
+    async def set_point_adjustment(
+        tournament_id: TournamentId, team: TeamKey, points: int, reason: str
+    ) -> AdjustedStandings:
+        return await services.set_point_adjustment(
+            tournament_id, team, points, reason, uow_factory=uow_factory, clock=clock
+        )
+
+    async def remove_point_adjustment(
+        tournament_id: TournamentId, team: TeamKey
+    ) -> AdjustedStandings:
+        return await services.remove_point_adjustment(
+            tournament_id, team, uow_factory=uow_factory, clock=clock
+        )
+
     return UseCases(
         update_round=update_round,
         update_standings=update_standings,
         create_daily_schedules=create_daily_schedules,
         import_tournament=import_tournament,
+        set_point_adjustment=set_point_adjustment,
+        remove_point_adjustment=remove_point_adjustment,
     )

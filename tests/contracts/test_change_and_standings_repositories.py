@@ -192,6 +192,43 @@ class TestAdjustments:
                 PointAdjustment("liga-test", "scripted:a", -9, "x")
             ]
 
+    async def test_deleting_a_teams_adjustments_removes_them_all_and_only_them(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        await seed_league(uow_factory)
+        await seed(uow_factory, tournaments=[tournament("other")])
+        kept = [
+            PointAdjustment("liga-test", "scripted:b", -10, "administration"),
+            PointAdjustment("other", "scripted:a", -6, "elsewhere"),
+        ]
+        async with uow_factory() as uow:
+            for adjustment in [
+                *kept,
+                PointAdjustment("liga-test", "scripted:a", -3, "unpaid wages"),
+                PointAdjustment("liga-test", "scripted:a", -1, "ineligible player"),
+            ]:
+                await uow.standings.save_adjustment(adjustment)
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.standings.delete_adjustments("liga-test", "scripted:a") == 2
+            # Seen inside the unit of work, and gone with it when it is not committed.
+            assert list(await uow.standings.adjustments("liga-test")) == kept[:1]
+        async with uow_factory() as uow:
+            assert len(await uow.standings.adjustments("liga-test")) == 3
+            assert await uow.standings.delete_adjustments("liga-test", "scripted:a") == 2
+            assert await uow.standings.delete_adjustments("liga-test", "scripted:a") == 0
+            assert await uow.standings.delete_adjustments("nowhere", "scripted:zz") == 0
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert list(await uow.standings.adjustments("liga-test")) == kept[:1]
+            assert list(await uow.standings.adjustments("other")) == kept[1:]
+            # Deleted, then saved again in one unit of work: the new one stands.
+            await uow.standings.delete_adjustments("liga-test", "scripted:b")
+            await uow.standings.save_adjustment(kept[0])
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert list(await uow.standings.adjustments("liga-test")) == kept[:1]
+
     @pytest.mark.parametrize(
         "broken",
         [

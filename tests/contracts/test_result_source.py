@@ -31,7 +31,7 @@ async def test_fixtures_hang_together(source_case: SourceCase) -> None:
     assert repeated(slugs) == []
     assert repeated(match_ids) == []
     assert repeated([r.reference or r.slug for r in fixtures.rounds]) == []
-    assert all(SLUG_PATTERN.match(slug) for slug in slugs), slugs
+    assert all(SLUG_PATTERN.fullmatch(slug) for slug in slugs), slugs
     for found in fixtures.matches:
         assert found.round_slug in slugs
         assert {found.home_external_id, found.away_external_id} <= set(team_ids)

@@ -206,7 +206,7 @@ class _Reader:
         time = raw.get("time")
         if time is None:
             return kickoff
-        found = _TIME.match(time.strip()) if isinstance(time, str) else None
+        found = _TIME.fullmatch(time.strip()) if isinstance(time, str) else None
         if found is None:
             raise self.error(
                 f"{path}.time", f"expected HH:MM with an optional UTC offset, got {time!r}"

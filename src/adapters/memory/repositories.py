@@ -229,6 +229,13 @@ class MemoryStandingsRepository(_Repository):
         key = (adjustment.tournament_id, adjustment.team, adjustment.reason)
         self._tx.adjustments.put(key, adjustment)
 
+    async def delete_adjustments(self, tournament_id: TournamentId, team: TeamKey) -> int:
+        await _io()
+        keys = [key for key, _ in self._tx.adjustments.items() if key[:2] == (tournament_id, team)]
+        for key in keys:
+            self._tx.adjustments.delete(key)
+        return len(keys)
+
     async def discipline(self, tournament_id: TournamentId) -> Sequence[MatchDiscipline]:
         await _io()
         records = []

@@ -8,6 +8,7 @@ does in the database.
 
 from __future__ import annotations
 
+import enum
 from typing import Any, Generic, TypeVar
 
 from adapters.memory.store import AdjustmentKey, DisciplineKey, MemoryStore, RoundKey
@@ -31,32 +32,50 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
+class _Tombstone(enum.Enum):
+    DELETED = "deleted"
+
+
 class Overlay(Generic[K, V]):
-    """One table: the committed rows, with this transaction's writes laid over them."""
+    """One table: the committed rows, with this transaction's writes (and deletes) laid over."""
 
     def __init__(self, committed: dict[K, V]) -> None:
         self._committed = committed
-        self._writes: dict[K, V] = {}
+        self._writes: dict[K, V | _Tombstone] = {}
 
     def get(self, key: K) -> V | None:
         if key in self._writes:
-            return self._writes[key]
+            value = self._writes[key]
+            return None if isinstance(value, _Tombstone) else value
         return self._committed.get(key)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._writes or key in self._committed
+        if key in self._writes:
+            return not isinstance(self._writes[key], _Tombstone)
+        return key in self._committed
+
+    def items(self) -> list[tuple[K, V]]:
+        merged = {**self._committed, **self._writes}
+        return [(key, value) for key, value in merged.items() if not isinstance(value, _Tombstone)]
 
     def values(self) -> list[V]:
-        return list({**self._committed, **self._writes}.values())
+        return [value for _, value in self.items()]
 
     def put(self, key: K, value: V) -> None:
         self._writes[key] = value
+
+    def delete(self, key: K) -> None:
+        self._writes[key] = _Tombstone.DELETED
 
     def committed(self, key: K) -> V | None:
         return self._committed.get(key)
 
     def flush(self) -> None:
-        self._committed.update(self._writes)
+        for key, value in self._writes.items():
+            if isinstance(value, _Tombstone):
+                self._committed.pop(key, None)
+            else:
+                self._committed[key] = value
         self._writes.clear()
 
 

@@ -15,7 +15,7 @@ _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 def _quoted(name: str) -> str:
     # Database names cannot be query parameters; only plain lower-case names are accepted.
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise InvalidInput(f"database name {name!r} must match {_NAME.pattern}")
     return f'"{name}"'
 

@@ -54,7 +54,7 @@ def load_migrations(package: str = MIGRATIONS_PACKAGE) -> tuple[Migration, ...]:
     """Every `NNNN_name.sql` in the package, ordered by version; gaps and duplicates refused."""
     found: dict[int, Migration] = {}
     for entry in resources.files(package).iterdir():
-        match = _FILE_NAME.match(entry.name)
+        match = _FILE_NAME.fullmatch(entry.name)
         if match is None:
             continue
         data = entry.read_bytes()

@@ -20,6 +20,7 @@ from bestshot_domain.model import (
     MatchDiscipline,
     PointAdjustment,
     StandingsSnapshot,
+    TeamKey,
     TournamentId,
 )
 
@@ -187,6 +188,16 @@ class PostgresStandingsRepository:
                 adjustment.reason,
                 adjustment.points,
             )
+
+    async def delete_adjustments(self, tournament_id: TournamentId, team: TeamKey) -> int:
+        async with self._session.write() as db:
+            status = await db.execute(
+                "DELETE FROM point_adjustments WHERE tournament_id = $1 AND team = $2",
+                tournament_id,
+                team,
+            )
+        # The command tag: "DELETE <count>".
+        return int(status.rsplit(" ", 1)[-1])
 
     async def discipline(self, tournament_id: TournamentId) -> Sequence[MatchDiscipline]:
         with storage_errors():

@@ -15,6 +15,11 @@ Nothing here reads the real time: the same seed, reference and clock give the sa
 Reference: `SEED`, `SEED/YYYY-MM-DD` or `SEED/YYYY-MM-DDTHH:MM` (UTC): the seed, the anchor day
 (default: the clock's current day) and matchday 20's first kickoff (default 12:00 UTC). Pin
 the day when importing a tournament (`reference_for` does), or its kickoffs move every day.
+The seed decides the fixture order, the clubs' strengths and every result.
+
+Match ids are the pairing behind a tag of the reference (`3f2a9c1e-md01-t01-t20`, see
+`parsed.reference_tag`), so that two demo tournaments (another seed or another anchor day) never
+share a match key; the clubs (`t01` ... `t20`) are the same in every demo tournament.
 
 | simulated state                         | status    | ended   |
 |-----------------------------------------|-----------|---------|
@@ -33,7 +38,13 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from attrs import frozen
 
-from adapters.sources.parsed import ParsedMatch, RoundInfo, assemble_fixtures, round_observations
+from adapters.sources.parsed import (
+    ParsedMatch,
+    RoundInfo,
+    assemble_fixtures,
+    reference_tag,
+    round_observations,
+)
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.model import (
     Ending,
@@ -98,7 +109,7 @@ class DemoReference:
 
     @classmethod
     def parse(cls, reference: str) -> DemoReference:
-        found = _REFERENCE.match(reference.strip())
+        found = _REFERENCE.fullmatch(reference.strip())
         try:
             if found is None:
                 raise ValueError("expected SEED, SEED/YYYY-MM-DD or SEED/YYYY-MM-DDTHH:MM")
@@ -137,7 +148,8 @@ class _Fixture:
     kickoff: datetime
 
     @property
-    def external_id(self) -> str:
+    def name(self) -> str:
+        """The pairing, unique within one season: `md01-t01-t20`."""
         return f"md{self.matchday:02d}-{CLUBS[self.home][0]}-{CLUBS[self.away][0]}"
 
 
@@ -170,7 +182,8 @@ def _pairings(order: Sequence[int]) -> list[list[tuple[int, int]]]:
 
 def _schedule(reference: DemoReference, today: date) -> list[_Fixture]:
     order = list(range(len(CLUBS)))
-    random.Random(f"demo:{reference.seed}:order")  # noqa: S311 - a simulation, not a secret.shuffle(order)
+    rng = random.Random(f"demo:{reference.seed}:order")  # noqa: S311 - a simulation, not a secret
+    rng.shuffle(order)
     first_half = _pairings(order)
     season = first_half + [[(away, home) for home, away in pairs] for pairs in first_half]
     anchor = datetime.combine(reference.day or today, reference.first_kickoff, tzinfo=UTC)
@@ -212,7 +225,7 @@ class _Result:
 
 
 def _result(seed: int, fixture: _Fixture, strengths: list[tuple[float, float]]) -> _Result:
-    rng = random.Random(f"demo:{seed}:{fixture.external_id}")  # noqa: S311 - a simulation
+    rng = random.Random(f"demo:{seed}:{fixture.name}")  # noqa: S311 - a simulation
     home_attack, home_weakness = strengths[fixture.home]
     away_attack, away_weakness = strengths[fixture.away]
     home = _poisson(rng, HOME_GOALS * home_attack * away_weakness)
@@ -220,14 +233,16 @@ def _result(seed: int, fixture: _Fixture, strengths: list[tuple[float, float]]) 
     return _Result(_goal_offsets(rng, home), _goal_offsets(rng, away))
 
 
-def _observe(fixture: _Fixture, result: _Result, now: datetime, window: timedelta) -> Observation:
+def _observe(
+    external_id: str, fixture: _Fixture, result: _Result, now: datetime, window: timedelta
+) -> Observation:
     elapsed = now - fixture.kickoff
     if elapsed < timedelta(0):
-        return Observation(fixture.external_id, MatchStatus.SCHEDULED, kickoff=fixture.kickoff)
+        return Observation(external_id, MatchStatus.SCHEDULED, kickoff=fixture.kickoff)
     if elapsed < window:
         scored = [t for t in result.home + result.away if t <= elapsed]
         return Observation(
-            fixture.external_id,
+            external_id,
             MatchStatus.LIVE,
             score=Score(
                 sum(1 for t in result.home if t <= elapsed),
@@ -237,7 +252,7 @@ def _observe(fixture: _Fixture, result: _Result, now: datetime, window: timedelt
             changed_at=fixture.kickoff + max(scored, default=timedelta(0)),
         )
     return Observation(
-        fixture.external_id,
+        external_id,
         MatchStatus.FINISHED,
         score=Score(len(result.home), len(result.away)),
         ended=Ending.REGULAR,
@@ -253,6 +268,7 @@ def simulate(
     ref = DemoReference.parse(reference)
     strengths = _strengths(ref.seed)
     teams = [SourceTeam(club_id, name, code) for club_id, name, code in CLUBS]
+    tag = reference_tag(str(ref))
     return [
         ParsedMatch(
             round=RoundInfo(
@@ -263,7 +279,13 @@ def simulate(
             ),
             home=teams[fixture.home],
             away=teams[fixture.away],
-            observation=_observe(fixture, _result(ref.seed, fixture, strengths), now, window),
+            observation=_observe(
+                f"{tag}-{fixture.name}",
+                fixture,
+                _result(ref.seed, fixture, strengths),
+                now,
+                window,
+            ),
         )
         for fixture in _schedule(ref, now.astimezone(UTC).date())
     ]

@@ -313,7 +313,7 @@ class EspnReference:
 
     @classmethod
     def parse(cls, reference: str) -> EspnReference:
-        found = _REFERENCE.match(reference.strip())
+        found = _REFERENCE.fullmatch(reference.strip())
         try:
             if found is None:
                 raise ValueError("expected LEAGUE:YYYYMMDD-YYYYMMDD")

@@ -254,7 +254,7 @@ class FootballDataReference:
 
     @classmethod
     def parse(cls, reference: str) -> FootballDataReference:
-        found = _REFERENCE.match(reference.strip())
+        found = _REFERENCE.fullmatch(reference.strip())
         if found is None:
             raise InvalidInput(
                 f"football_data reference {reference!r}: expected CODE/SEASON (e.g. PL/2024)"

@@ -22,8 +22,12 @@ their own machine is trusted instead (`trusted`): any file they name, any http(s
   when the match has a `group`, a knockout round when the file has groups and the match has
   none (or its name says final, semi, quarter, round of, third place, play-off), else a league
   round. A match without a round falls in the round of its day (`day-2024-08-16`).
-- Match id: the round and both teams, `matchday-1-crystal-palace-fc-arsenal-fc`; a second
-  match of the same teams in the same round gets `-2`, and so on, in file order.
+- Match id: a tag of the reference (`parsed.reference_tag`), the round and both teams,
+  `5d41402a-matchday-1-crystal-palace-fc-arsenal-fc`; a second match of the same teams in the
+  same round gets `-2`, and so on, in file order. Without the tag, two seasons of one league
+  (or two tournaments whose rounds share names) would claim the same match keys.
+- Cards: a match's `cards` become each side's discipline (`Observation.home_cards` and
+  `away_cards`), which the fair-play criteria read.
 - Kickoff: `date` and `time` (with its `UTC+3` offset, else UTC); a match without a date is a
   SourceFormatError: a fixture needs a kickoff.
 
@@ -64,6 +68,7 @@ from adapters.sources.parsed import (
     ParsedMatch,
     RoundInfo,
     assemble_fixtures,
+    reference_tag,
     round_observations,
     slugify,
 )
@@ -138,8 +143,14 @@ def _state(
     return MatchStatus.FINISHED, Score(*goals), ended, None
 
 
-def matches_of(parsed: OpenfootballFile, paths: Sequence[str]) -> list[ParsedMatch]:
-    """A parsed openfootball file as a source's matches, with ids, rounds and states."""
+def matches_of(
+    parsed: OpenfootballFile, paths: Sequence[str], reference: str | None = None
+) -> list[ParsedMatch]:
+    """A parsed openfootball file as a source's matches, with ids, rounds and states.
+
+    With a `reference`, every id starts with its tag, as the source's ids do.
+    """
+    prefix = "" if reference is None else f"{reference_tag(reference)}-"
     grouped = any(match.group is not None for match in parsed.matches)
     seen: dict[str, int] = {}
     names: dict[str, str] = {}
@@ -158,7 +169,7 @@ def matches_of(parsed: OpenfootballFile, paths: Sequence[str]) -> list[ParsedMat
                     f"{team.name!r} and {other!r} fold to the same id {team.external_id!r}",
                 )
         round_info = _round(match, grouped, match.kickoff.date().isoformat())
-        base = f"{round_info.slug}-{home.external_id}-{away.external_id}"
+        base = f"{prefix}{round_info.slug}-{home.external_id}-{away.external_id}"
         seen[base] = seen.get(base, 0) + 1
         external_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
         status, score, ended, shootout = _state(match, path)
@@ -174,6 +185,8 @@ def matches_of(parsed: OpenfootballFile, paths: Sequence[str]) -> list[ParsedMat
                     ended=ended,
                     shootout=shootout,
                     kickoff=match.kickoff,
+                    home_cards=match.cards1,
+                    away_cards=match.cards2,
                 ),
                 group=match.group,
             )
@@ -183,11 +196,13 @@ def matches_of(parsed: OpenfootballFile, paths: Sequence[str]) -> list[ParsedMat
     return out
 
 
-def parse_file(raw: bytes | str, origin: str = "") -> list[ParsedMatch]:
-    """The matches of an openfootball JSON document."""
+def parse_file(
+    raw: bytes | str, origin: str = "", *, reference: str | None = None
+) -> list[ParsedMatch]:
+    """The matches of an openfootball JSON document; ids tagged with `reference` when given."""
     data = load_json(PROVIDER, raw)
     parsed = parse_openfootball(data, origin)
-    return matches_of(parsed, list(_paths(data)))
+    return matches_of(parsed, list(_paths(data)), reference)
 
 
 # The settings these limits come from, named in the errors so an operator knows what to set.
@@ -318,9 +333,11 @@ class OpenfootballSource:
         access = self._access
         if _is_url(reference):
             url = access.url(reference)
-            return parse_file(await self._client.get_bytes(url), reference)
+            return parse_file(await self._client.get_bytes(url), reference, reference=reference)
         path = access.file(reference)
         shown = str(path) if access.trusted else reference
+        # Ids are tagged by the path, so that a path and its file:// URI make the same ids.
+        tag = str(path)
         try:
             raw = await asyncio.to_thread(_read_regular_file, path)
         except OSError as error:
@@ -328,9 +345,9 @@ class OpenfootballSource:
                 PROVIDER, f"cannot read {shown}: {error.strerror or error}"
             ) from None
         if access.trusted:
-            return parse_file(raw, shown)
+            return parse_file(raw, shown, reference=tag)
         try:
-            return parse_file(raw, shown)
+            return parse_file(raw, shown, reference=tag)
         except SourceFormatError as error:
             # The parser's messages may quote the file ("got '...'"): an API client gets the
             # place only; `bestshot source parse openfootball FILE` on the server tells all.

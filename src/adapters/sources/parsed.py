@@ -7,6 +7,7 @@ the whole tournament with `assemble_fixtures`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -52,6 +53,20 @@ class ParsedMatch:
         if kickoff is None:  # pragma: no cover - parsers always set it
             raise ValueError(f"match {self.external_id} has no kickoff")
         return kickoff
+
+
+REFERENCE_TAG_LENGTH = 8
+
+
+def reference_tag(reference: str) -> str:
+    """A short stable digest of a tournament's reference, for sources that make match ids up.
+
+    Keys are `provider:external_id`, unique across tournaments; an id made of a round and two
+    team names (openfootball) or of a pairing (demo) is unique only within one reference, so
+    such sources put this tag in front of it. Eight hex digits: two references of one provider
+    share a tag with odds of one in four billion.
+    """
+    return hashlib.sha256(reference.strip().encode()).hexdigest()[:REFERENCE_TAG_LENGTH]
 
 
 def slugify(text: str) -> str:

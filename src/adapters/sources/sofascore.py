@@ -278,7 +278,7 @@ class SofascoreReference:
 
     @classmethod
     def parse(cls, reference: str) -> SofascoreReference:
-        found = _REFERENCE.match(reference.strip())
+        found = _REFERENCE.fullmatch(reference.strip())
         if found is None:
             raise InvalidInput(
                 f"sofascore reference {reference!r}: expected UNIQUE_TOURNAMENT/SEASON "
@@ -321,7 +321,7 @@ class SofascoreSource:
     ) -> Sequence[Observation]:
         ref = SofascoreReference.parse(reference)
         stored = [match.external_id for match in matches]
-        found = _ROUND_REFERENCE.match(round_.reference)
+        found = _ROUND_REFERENCE.fullmatch(round_.reference)
         if found is not None:
             path = ref.round_path(int(found["round"]), found["slug"])
             parsed = parse_events(await self._client.get_bytes(path))

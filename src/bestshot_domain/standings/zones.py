@@ -72,7 +72,7 @@ def parse_zones(spec: str) -> tuple[Zone, ...]:
         item = raw.strip()
         if not item:
             continue
-        match = _ITEM.match(item)
+        match = _ITEM.fullmatch(item)
         if match is None:
             raise InvalidInput(
                 f"malformed zone {item!r}: expected FIRST[-LAST]:NAME or GROUP:FIRST[-LAST]:NAME,"

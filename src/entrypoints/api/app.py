@@ -55,13 +55,6 @@ def _guarded(operation: Operation, authenticator: Authenticator) -> Endpoint:
     return endpoint
 
 
-def _dispatcher(endpoints: dict[str, Endpoint]) -> Endpoint:
-    async def dispatch(request: Request) -> Response:
-        return await endpoints[request.method](request)
-
-    return dispatch
-
-
 def _routes(operations: Sequence[Operation], authenticator: Authenticator) -> list[BaseRoute]:
     """One Starlette route per path, dispatching on the method, so that a wrong method gets a
     405 whose Allow header lists every method of the path."""

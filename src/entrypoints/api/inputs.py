@@ -14,10 +14,16 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from starlette.requests import Request
 
+from bestshot_domain import text
 from entrypoints.api.problems import ApiProblem
-from entrypoints.api.schemas import SLUG_PATTERN
+from entrypoints.api.schemas import (
+    SLUG_MAX_LENGTH,
+    TEAM_KEY_MAX_LENGTH,
+    TEAM_KEY_PATTERN,
+)
 
-_SLUG = re.compile(SLUG_PATTERN)
+# Whole-string matches only: `re.match` with `$` would let a trailing newline through.
+_TEAM_KEY = re.compile(TEAM_KEY_PATTERN)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -37,13 +43,32 @@ def invalid(errors: list[dict[str, str]]) -> ApiProblem:
 
 
 def slug(request: Request, name: str) -> str:
+    """A tournament id or round slug from the path, as the domain makes them, or a 422."""
     value: str = request.path_params[name]
-    if not _SLUG.match(value):
+    if len(value) > SLUG_MAX_LENGTH or not text.is_slug(value):
         raise invalid(
             [
                 {
                     "field": f"path.{name}",
-                    "message": "must be letters, digits and `._~-`, not starting with a dot",
+                    "message": "must be lowercase letters and digits, in words joined by `-`, "
+                    f"`_` or `.`, at most {SLUG_MAX_LENGTH} characters",
+                }
+            ]
+        )
+    return value
+
+
+def team_key(request: Request, name: str) -> str:
+    """A team's key from the path (`espn:359`, as the tables show it), or a 422."""
+    value: str = request.path_params[name]
+    if len(value) > TEAM_KEY_MAX_LENGTH or not _TEAM_KEY.fullmatch(value):
+        raise invalid(
+            [
+                {
+                    "field": f"path.{name}",
+                    "message": "must be a team's key as the tables show it: the provider, a "
+                    f"colon and the provider's id (`espn:359`), at most {TEAM_KEY_MAX_LENGTH} "
+                    "characters",
                 }
             ]
         )

@@ -33,7 +33,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = Request(scope).headers.get(REQUEST_ID_HEADER, "")
-        request_id = incoming if _ACCEPTED_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _ACCEPTED_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500

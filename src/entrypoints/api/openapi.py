@@ -10,7 +10,7 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from entrypoints.api.operations import Operation, Security
 from entrypoints.api.problems import PROBLEM_JSON
-from entrypoints.api.schemas import SLUG_PATTERN, Problem
+from entrypoints.api.schemas import SLUG_MAX_LENGTH, SLUG_PATTERN, Problem
 
 _REF = "#/components/schemas/{model}"
 
@@ -73,6 +73,13 @@ def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     return parameters
 
 
+_SLUG = (SLUG_PATTERN, SLUG_MAX_LENGTH)
+
+
+def _path_schema(pattern: str, max_length: int) -> dict[str, Any]:
+    return {"type": "string", "pattern": pattern, "minLength": 1, "maxLength": max_length}
+
+
 def _operation(operation: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     document: dict[str, Any] = {
         "operationId": operation.operation_id,
@@ -87,7 +94,7 @@ def _operation(operation: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
             "in": "path",
             "required": True,
             "description": description,
-            "schema": {"type": "string", "pattern": SLUG_PATTERN},
+            "schema": _path_schema(*operation.path_patterns.get(name, _SLUG)),
         }
         for name, description in operation.path_params
     ]

@@ -41,6 +41,8 @@ class Operation:
     body: type[BaseModel] | None = None
     cached: bool = False  # ETag, Cache-Control and 304 on If-None-Match
     path_params: Sequence[tuple[str, str]] = field(factory=tuple)  # (name, description)
+    # The (pattern, max length) of path parameters that are not slugs, by name.
+    path_patterns: Mapping[str, tuple[str, int]] = field(factory=dict)
     include_in_schema: bool = True
 
 

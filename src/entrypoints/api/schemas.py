@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
 from pydantic.alias_generators import to_camel
 
+from bestshot_domain import text
 from bestshot_domain.model import (
     Match,
     MatchState,
     MatchStatus,
+    PointAdjustment,
     Round,
     RoundKind,
     Score,
@@ -30,12 +32,17 @@ from bestshot_domain.standings import PRESETS
 if TYPE_CHECKING:
     from bestshot_domain.importing import Counts, ImportSummary
     from bestshot_domain.round_update import RoundUpdate
-    from bestshot_domain.services import ScheduleResult
+    from bestshot_domain.services import AdjustedStandings, ScheduleResult
     from bestshot_domain.standings import StandingsRow, Table
 
-SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$"
-"""Tournament ids and round slugs in paths: URL-unreserved characters, no leading dot (so no
-`..`), no slash, no percent sign."""
+SLUG_PATTERN = text.SLUG_PATTERN.pattern
+"""Tournament ids and round slugs in paths: the domain's slugs (lowercase words of letters and
+digits joined by `-`, `_` or `.`), the only ones ever stored; so no `..`, slash or percent sign."""
+SLUG_MAX_LENGTH = 128
+
+TEAM_KEY_PATTERN = r"^[a-z0-9_]+:[A-Za-z0-9._~-]+$"
+"""A team's key in paths, as the tables show it: the provider, a colon, the provider's id."""
+TEAM_KEY_MAX_LENGTH = 200
 
 
 class ApiModel(BaseModel):
@@ -279,7 +286,7 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def _iso_day(value: object) -> object:
     # pydantic's lax dates also take numbers ("0" is 1970-01-01): a query says a day one way.
-    if isinstance(value, str) and not _ISO_DAY.match(value):
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
         raise ValueError("must be a day written YYYY-MM-DD")
     return value
 
@@ -315,9 +322,10 @@ class ScheduleOut(ApiModel):
     tournament: str
     round: str
     target: ScheduleTargetOut = Field(description="The input the caller receives when it fires.")
-    status: Literal["created", "unchanged", "updated", "planned"] = Field(
-        description="Created now, already there as planned, updated to the plan, or only "
-        "planned (a dry run)."
+    status: Literal["created", "unchanged", "updated", "planned", "deleted"] = Field(
+        description="Created now, already there as planned, updated to the plan, only "
+        "planned (a dry run), or deleted: an earlier plan's schedule of the same tournament, "
+        "round and day that this plan no longer has (a moved kickoff renames a schedule)."
     )
 
     @classmethod
@@ -335,7 +343,11 @@ class ScheduleOut(ApiModel):
                 standings_url=target.standings_url,
                 target_env=target.target_env,
             ),
-            status="planned" if result.outcome is None else result.outcome.value,
+            status="deleted"
+            if result.deleted
+            else "planned"
+            if result.outcome is None
+            else result.outcome.value,
         )
 
 
@@ -367,6 +379,9 @@ class RoundUpdateOut(ApiModel):
     )
     written: int = Field(ge=0, description="Matches written.")
     changes: int = Field(ge=0, description="Change records written.")
+    discipline: int = Field(
+        ge=0, description="Match sides whose cards (for fair play) were written."
+    )
 
     @classmethod
     def of(cls, update: RoundUpdate) -> RoundUpdateOut:
@@ -385,6 +400,7 @@ class RoundUpdateOut(ApiModel):
             overdue=list(update.overdue),
             written=len(update.saved),
             changes=len(update.changes),
+            discipline=len(update.discipline),
         )
 
 
@@ -445,6 +461,9 @@ class ImportOut(ApiModel):
     rejected: list[RejectedOut] = Field(description="Source matches that could not be stored.")
     absent: list[str] = Field(description="Stored matches the source no longer lists (kept).")
     changes: int = Field(ge=0, description="Change records written.")
+    discipline: int = Field(
+        ge=0, description="Match sides whose cards (for fair play) were written."
+    )
 
     @classmethod
     def of(cls, summary: ImportSummary) -> ImportOut:
@@ -460,4 +479,49 @@ class ImportOut(ApiModel):
             rejected=[RejectedOut(match=r.external_id, reason=r.reason) for r in summary.rejected],
             absent=list(summary.absent),
             changes=summary.changes,
+            discipline=summary.discipline,
+        )
+
+
+# Point adjustments.
+
+
+class AdjustmentIn(ApiModel):
+    points: int = Field(
+        strict=True,
+        ge=-1000,
+        le=1000,
+        description="Points added to the team's total; negative for a deduction, never 0.",
+        examples=[-10],
+    )
+    reason: str = Field(
+        min_length=1,
+        max_length=500,
+        description="Why, for the record: `administration`, `financial rules breach` ...",
+    )
+
+
+class AdjustmentOut(ApiModel):
+    team: str = Field(description="The team's key, as in the tables.")
+    points: int
+    reason: str
+
+    @classmethod
+    def of(cls, adjustment: PointAdjustment) -> AdjustmentOut:
+        return cls(team=adjustment.team, points=adjustment.points, reason=adjustment.reason)
+
+
+class AdjustedStandingsOut(ApiModel):
+    tournament: str
+    adjustments: list[AdjustmentOut] = Field(
+        description="Every point adjustment of the tournament, after this change."
+    )
+    standings: StandingsOut = Field(description="The tables, recomputed and stored.")
+
+    @classmethod
+    def of(cls, result: AdjustedStandings) -> AdjustedStandingsOut:
+        return cls(
+            tournament=result.standings.tournament_id,
+            adjustments=[AdjustmentOut.of(adjustment) for adjustment in result.adjustments],
+            standings=StandingsOut.of_snapshot(result.standings),
         )

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
-from aiolimiter import AsyncLimiter
 
 from adapters.memory import SettableClock
 from adapters.sources.config import ProviderSettings, SourcesConfig
@@ -23,6 +22,7 @@ from adapters.sources.http import (
 from adapters.sources.openfootball import OpenfootballAccess, parse_origin
 from adapters.sources.providers import ClosableSource, build_source
 from bestshot_domain.errors import SourceBlocked, SourceUnavailable
+from tests.integration.sources.manual_time import ManualTimeLimiter, settle, until_done
 from tests.integration.sources.sources_loopback import LoopbackServer, Reply, serving
 
 pytestmark = pytest.mark.integration
@@ -192,27 +192,55 @@ async def test_connection_refused_becomes_unavailable() -> None:
 
 async def test_rate_limit_holds_requests_beyond_the_window(server: LoopbackServer) -> None:
     server.script("/x", Reply.json("{}"))
-    limiter = AsyncLimiter(2, 60)  # two requests a minute: the third waits ~30 s
+    limiter = ManualTimeLimiter(2, 60)  # two requests a minute: one more every 30 s after
     async with client(server, Waits(), limiter=limiter) as http:
         calls = [asyncio.ensure_future(http.get_bytes("/x")) for _ in range(5)]
-        done, pending = await asyncio.wait(calls, timeout=0.5)
-        for call in pending:
-            call.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
-    assert len(done) == 2
-    assert server.hits("/x") == 2
+        await until_done(calls, 2)
+        await settle()
+        assert (sum(call.done() for call in calls), server.hits("/x")) == (2, 2)
+        assert limiter.clock.next_wake() == pytest.approx(30)
+        limiter.clock.advance(29.9)
+        await settle()
+        assert server.hits("/x") == 2  # still within the window
+        for released, at in ((3, 30), (4, 60), (5, 90)):
+            limiter.clock.advance(at - limiter.clock.now)
+            await until_done(calls, released)
+            await settle()
+            assert (sum(call.done() for call in calls), server.hits("/x")) == (released, released)
+        assert [call.result() for call in calls] == [b"{}"] * 5
+        assert limiter.clock.next_wake() is None
+
+
+class SignalledWaits(Waits):
+    """Waits that also say when the client asked for one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked = asyncio.Event()
+
+    async def __call__(self, seconds: float) -> None:
+        await super().__call__(seconds)
+        self.asked.set()
 
 
 async def test_retries_count_against_the_rate_limit(server: LoopbackServer) -> None:
     server.script("/x", Reply(503), Reply.json("{}"))
-    limiter = AsyncLimiter(1, 60)
-    async with client(server, Waits(), limiter=limiter) as http:
+    limiter = ManualTimeLimiter(1, 60)
+    waits = SignalledWaits()
+    async with client(server, waits, limiter=limiter) as http:
         call = asyncio.ensure_future(http.get_bytes("/x"))
-        done, _ = await asyncio.wait([call], timeout=0.5)
-        call.cancel()
-        await asyncio.gather(call, return_exceptions=True)
-    assert not done  # the retry is held by the limiter, not sent at once
-    assert server.hits("/x") == 1
+        async with asyncio.timeout(30):  # only keeps a broken test from hanging
+            await waits.asked.wait()
+        await settle()
+        # The backoff was asked for (and not slept); the retry is held by the limiter.
+        assert len(waits.requested) == 1
+        assert not call.done()
+        assert server.hits("/x") == 1
+        assert limiter.clock.next_wake() == pytest.approx(60)
+        limiter.clock.advance(60)
+        await until_done([call], 1)
+    assert call.result() == b"{}"
+    assert server.hits("/x") == 2
 
 
 async def test_sends_a_descriptive_user_agent_and_provider_headers(

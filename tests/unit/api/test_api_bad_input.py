@@ -22,6 +22,8 @@ PATH_ENDPOINTS = [
     ("GET", f"{API}/tournaments/{{t}}/matches/{{r}}", None),
     ("PATCH", f"{DATA}/tournaments/{{t}}/matches/{{r}}", "internal"),
     ("PATCH", f"{DATA}/tournaments/{{t}}/standings", "internal"),
+    ("PUT", f"{DATA}/tournaments/{{t}}/adjustments/{{r}}", "admin"),
+    ("DELETE", f"{DATA}/tournaments/{{t}}/adjustments/{{r}}", "admin"),
 ]
 EVERY_ENDPOINT = [
     ("GET", "/health", None),
@@ -77,6 +79,27 @@ async def test_path_tricks_are_refused_cleanly(
         # 404: no route or no such thing; 422: a parameter that is no slug. Never a 5xx, and
         # never another resource's data.
         _is_problem(response, 404, 422)
+
+
+@pytest.mark.parametrize(
+    "tournament",
+    [
+        "Demo-League",  # a slug is lowercase: never a stored id
+        "demo~league",
+        "demo-league%0A",  # a trailing newline, which `re.match` with `$` let through
+        "demo-league%0D%0A",
+        "-demo-league",
+        "demo--league",
+    ],
+)
+async def test_paths_are_held_to_the_domains_slugs(
+    client: httpx.AsyncClient, demo_league: str, tournament: str
+) -> None:
+    response = await client.get(f"{API}/tournaments/{tournament}/standings")
+    assert response.status_code == 422, response.text
+    (error,) = response.json()["errors"]
+    assert error["field"] == "path.tournament"
+    assert (await client.get(f"{API}/tournaments/{DEMO_ID}/standings")).status_code == 200
 
 
 @pytest.mark.parametrize(("method", "path", "kind"), EVERY_ENDPOINT)
@@ -186,6 +209,7 @@ async def test_wrong_methods_are_405_with_allow(client: httpx.AsyncClient) -> No
         ("PUT", f"{DATA}/tournaments/x/standings", {"PATCH"}),
         ("POST", f"{DATA}/tournaments/x/matches/y", {"PATCH"}),
         ("PATCH", f"{API}/tournaments/x", {"GET", "HEAD"}),
+        ("POST", f"{DATA}/tournaments/x/adjustments/demo:t01", {"PUT", "DELETE"}),
     ):
         response = await client.request(method, path)
         _is_problem(response, 405)
@@ -194,7 +218,13 @@ async def test_wrong_methods_are_405_with_allow(client: httpx.AsyncClient) -> No
 
 # The authentication matrix on the real routes.
 
-ADMIN_ROUTES = [("POST", f"{DATA}/scheduler?dryRun=true"), ("POST", f"{DATA}/tournaments")]
+ADMIN_ROUTES = [
+    ("POST", f"{DATA}/scheduler?dryRun=true"),
+    ("POST", f"{DATA}/tournaments"),
+    ("PUT", f"{DATA}/tournaments/{DEMO_ID}/adjustments/demo:t01"),
+    ("DELETE", f"{DATA}/tournaments/{DEMO_ID}/adjustments/demo:t01"),
+]
+ADJUSTMENT = {"points": -3, "reason": "a test"}
 INTERNAL_ROUTES = [
     ("PATCH", f"{DATA}/tournaments/{DEMO_ID}/matches/matchday-20"),
     ("PATCH", f"{DATA}/tournaments/{DEMO_ID}/standings"),
@@ -221,7 +251,9 @@ async def test_the_admin_matrix(
     method: str,
     path: str,
 ) -> None:
-    json_body = demo_import if path.endswith("tournaments") else None
+    json_body = (
+        demo_import if path.endswith("tournaments") else ADJUSTMENT if method == "PUT" else None
+    )
     _is_problem(await client.request(method, path, json=json_body), 401)
     for case, token in _jwt_cases(make_token).items():
         response = await client.request(

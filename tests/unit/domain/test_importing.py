@@ -65,6 +65,11 @@ class TestCheckFixtures:
                 "rounds[0].slug",
             ),
             (
+                # `re.match` with `$` let a trailing newline through; a slug is the whole string.
+                lambda f: attrs.evolve(f, rounds=(SourceRound("matchday-0\n", "x", 1), *f.rounds)),
+                "rounds[0].slug",
+            ),
+            (
                 lambda f: attrs.evolve(
                     f, matches=(attrs.evolve(f.matches[0], home_external_id="zz"), *f.matches[1:])
                 ),

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,8 +14,10 @@ from bestshot_domain.lifecycle import (
     NotApplied,
     Verdict,
     apply_observation,
+    apply_observations,
     check_observation,
     create_match,
+    latest_observation,
 )
 from bestshot_domain.model import (
     ChangeKind,
@@ -26,7 +29,7 @@ from bestshot_domain.model import (
     SourceMatch,
 )
 from tests.builders import T0, match, observation, state
-from tests.strategies import coherent_observations, observations
+from tests.strategies import observations
 
 AT = T0 + timedelta(hours=3)
 S = MatchStatus
@@ -357,18 +360,62 @@ def test_applying_an_observation_twice_is_applying_it_once(
         assert second.verdict is first.verdict
 
 
-@given(st.lists(coherent_observations(with_changed_at=True), max_size=10))
-def test_a_list_of_timed_observations_applied_twice_equals_applying_it_once(
-    sequence: list[Observation],
+@given(
+    st.lists(observations(), min_size=1, max_size=10),
+    st.sampled_from(S),
+    st.none() | st.sampled_from([AT - timedelta(days=1), AT + timedelta(days=1)]),
+)
+def test_applying_a_list_of_observations_twice_is_applying_it_once(
+    sequence: list[Observation], status: MatchStatus, last_observed: datetime | None
 ) -> None:
-    # In the provider's order: `changed_at` only moves forward (ties allowed). Out of order, an
-    # observation that changed nothing leaves no trace, so a later one cannot be judged older.
-    sequence = sorted(sequence, key=lambda obs: obs.changed_at or AT)
-    once, applied_once = apply_all(match(), sequence)
-    twice, applied_again = apply_all(once, sequence)
-    assert twice == once
-    assert applied_again == 0
-    assert once.version == applied_once
+    """Any list (any order, timed or not, coherent or not): applied again, it changes nothing.
+
+    "Applying a list" is what one fetch does to a match, `apply_observations`: the list's newest
+    word. Applying each observation in turn cannot promise this for a list out of time order
+    (`test_stepping_through_a_list_out_of_order_would_not_be_idempotent` shows why), and one
+    fetch has only one "now" to tell anyway.
+    """
+    stored = attrs.evolve(
+        match(status=status, score=(0, 0) if status in DECIDED else None),
+        last_observed=last_observed,
+    )
+    first = apply_observations(stored, sequence, at=AT)
+    once = first.match if isinstance(first, Applied) else stored
+    if isinstance(first, Applied):
+        assert once.version == stored.version + 1
+    second = apply_observations(once, sequence, at=AT + timedelta(hours=1))
+    assert isinstance(second, NotApplied)
+    assert second.verdict is (Verdict.UNCHANGED if isinstance(first, Applied) else first.verdict)
+
+
+def test_stepping_through_a_list_out_of_order_would_not_be_idempotent() -> None:
+    # Why a list is applied as its newest word: one step at a time, the first observation here
+    # changes nothing and so leaves no trace; the second applies; on the second pass the first
+    # is newer than what is stored, applies, and the match goes back to scheduled.
+    sequence = [
+        observation(status=S.SCHEDULED, changed_at=AT + timedelta(minutes=5)),
+        observation(status=S.LIVE, score=(0, 0), changed_at=AT),
+    ]
+    once, _ = apply_all(match(), sequence)
+    twice, _ = apply_all(once, sequence)
+    assert (once.status, twice.status) == (S.LIVE, S.SCHEDULED)
+    # As one fetch, the newest word (scheduled, five minutes later) leaves the match alone.
+    first = apply_observations(match(), sequence, at=AT)
+    assert isinstance(first, NotApplied)
+    assert first.verdict is Verdict.UNCHANGED
+
+
+def test_the_latest_observation_is_the_newest_then_the_last_listed() -> None:
+    early = observation(status=S.LIVE, score=(0, 0), changed_at=AT)
+    late = observation(status=S.LIVE, score=(1, 0), changed_at=AT + timedelta(minutes=1))
+    untimed = observation(status=S.LIVE, score=(2, 0))
+    also_late = observation(status=S.LIVE, score=(3, 0), changed_at=AT + timedelta(minutes=1))
+    assert latest_observation([late, early]) is late
+    assert latest_observation([early, untimed]) is untimed
+    assert latest_observation([untimed, early]) is early
+    assert latest_observation([also_late, untimed, late, early]) is late
+    with pytest.raises(ValueError, match="no observation"):
+        latest_observation([])
 
 
 @given(st.lists(observations(), max_size=12))

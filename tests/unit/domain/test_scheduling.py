@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.model import Match, MatchStatus, Tournament
-from bestshot_domain.ports import ScheduleTarget
+from bestshot_domain.ports import PlannedSchedule, ScheduleTarget
 from bestshot_domain.scheduling import (
     NAME_PATTERN,
     ExpressionStyle,
@@ -18,11 +18,13 @@ from bestshot_domain.scheduling import (
     day_bounds,
     day_window,
     expression,
+    fire_time,
     fire_time_of,
     local_day,
     plan_schedules,
     schedule_name,
     schedule_target,
+    superseded,
     zone,
 )
 from bestshot_domain.text import collapse_underscores
@@ -186,7 +188,8 @@ class TestPolicy:
             ({"api_base_url": "https://x.com?token=1"}, "base URL"),
             ({"target_env": "staging"}, "target environment"),
             ({"window": timedelta(0)}, "window must be positive"),
-            ({"test_delay": timedelta(seconds=-1)}, "test_delay must be positive"),
+            ({"test_delay": timedelta(seconds=-1)}, "test delay must be from 0 to 86400"),
+            ({"test_delay": timedelta(days=1, seconds=1)}, "test delay must be from 0 to 86400"),
             ({"prefix": "Demo_"}, "prefix"),
             ({"prefix": "p" * 25}, "prefix"),
         ],
@@ -315,7 +318,7 @@ class TestPlan:
         ]
         names = [p.name for p in plan_schedules(DAY, [liga], matches, now=NOON, policy=POLICY)]
         assert len(set(names)) == 2
-        assert all(NAME_PATTERN.match(name) for name in names)
+        assert all(NAME_PATTERN.fullmatch(name) for name in names)
 
     def test_cron_on_request(self) -> None:
         policy = SchedulingPolicy(api_base_url="https://a.b", expression_style=ExpressionStyle.CRON)
@@ -344,6 +347,122 @@ class TestPlan:
             (at(14, 30), "t2"),
             (at(20, 30), "t0"),
         ]
+
+
+class TestLatePlanning:
+    def test_a_fire_time_already_past_is_a_minute_after_planning_rounded_up(self) -> None:
+        # The round kicked off at 15:00 (firing at 17:30), but the day is planned at 21:10:30.
+        late = at(21, 10) + timedelta(seconds=30)
+        (planned,) = plan_schedules(
+            DAY, [tournament()], [match(kickoff=at(15))], now=late, policy=POLICY
+        )
+        assert planned.fire_at == at(21, 12)
+        assert planned.expression == "at(2026-11-28T21:12:00)"
+        assert planned.name == "liga_test_2026_11_28_21_12"
+
+    def test_on_the_minute_it_is_the_next_minute_and_a_later_time_is_kept(self) -> None:
+        assert fire_time(at(17, 30), at(21, 10)) == at(21, 11)
+        assert fire_time(at(17, 30), at(17, 29) + timedelta(seconds=1)) == at(17, 31)
+        assert fire_time(at(17, 30) + timedelta(seconds=1), NOON) == at(17, 31)
+        assert fire_time(at(17, 30), NOON) == at(17, 30)
+
+    def test_a_test_delay_of_zero_fires_at_the_next_minute_at_least_a_minute_away(self) -> None:
+        policy = SchedulingPolicy(api_base_url="https://a.b", test_delay=timedelta(0))
+        (planned,) = plan_schedules(
+            DAY,
+            [tournament()],
+            [match(kickoff=at(15))],
+            now=NOON + timedelta(seconds=1),
+            policy=policy,
+        )
+        assert planned.fire_at == at(12, 2)
+
+
+def pending(
+    fire_at: datetime,
+    *,
+    round_slug: str = "matchday-1",
+    tournament_id: str = "liga-test",
+    policy: SchedulingPolicy = POLICY,
+    name: str | None = None,
+) -> PlannedSchedule:
+    return PlannedSchedule(
+        name=name or f"liga_test_{fire_at:%Y_%m_%d_%H_%M}",
+        expression=expression(fire_at),
+        fire_at=fire_at,
+        tournament_id=tournament_id,
+        round_slug=round_slug,
+        target=schedule_target(policy, tournament_id, round_slug),
+    )
+
+
+class TestSuperseded:
+    def plan(
+        self, *matches: Match, policy: SchedulingPolicy = POLICY
+    ) -> tuple[PlannedSchedule, ...]:
+        return plan_schedules(DAY, [tournament()], list(matches), now=NOON, policy=policy)
+
+    def superseded(
+        self,
+        planned: tuple[PlannedSchedule, ...],
+        *old: PlannedSchedule,
+        policy: SchedulingPolicy = POLICY,
+    ) -> tuple[PlannedSchedule, ...]:
+        pending = [*planned, *old]
+        return superseded(DAY, [tournament()], planned, pending, now=NOON, policy=policy)
+
+    def test_a_moved_kickoff_supersedes_the_schedule_of_its_old_time(self) -> None:
+        before = pending(at(17, 30))  # planned when the match kicked off at 15:00
+        (planned,) = self.plan(match(kickoff=at(16)))
+        assert planned.fire_at == at(18, 30)
+        assert self.superseded((planned,), before) == (before,)
+
+    def test_a_round_gone_from_the_day_supersedes_its_schedule(self) -> None:
+        before = pending(at(17, 30))
+        moved = match(kickoff=at(15, day=date(2026, 11, 29)))
+        assert self.plan(moved) == ()
+        assert self.superseded((), before) == (before,)
+
+    def test_other_days_other_deployments_and_due_ones_are_kept(self) -> None:
+        (planned,) = self.plan(match(kickoff=at(16)))
+        yesterday_late = pending(at(2, 29))  # yesterday's last minute, plus the window
+        tomorrow = pending(at(2, 30, day=date(2026, 11, 29)))  # tomorrow's first minute + window
+        elsewhere = pending(at(17, 30), policy=SchedulingPolicy(api_base_url="https://other.api"))
+        due = pending(at(11, 59))  # due already: being fired, let it be
+        stranger = pending(at(17, 30), tournament_id="unknown")
+        kept = (yesterday_late, tomorrow, elsewhere, due, stranger)
+        assert self.superseded((planned,), *kept) == ()
+
+    def test_a_round_of_the_tournament_left_out_of_the_plan_is_superseded(self) -> None:
+        # Its matches of the day were decided or moved away since it was planned.
+        (planned,) = self.plan(match(kickoff=at(16)))
+        other_round = pending(at(19), round_slug="matchday-2")
+        assert self.superseded((planned,), other_round) == (other_round,)
+
+    def test_the_days_window_is_its_tournaments_own(self) -> None:
+        brazil = tournament("br", label="Br", timezone="America/Sao_Paulo")
+        # The 28th in Sao Paulo runs from 03:00 UTC to 03:00 UTC the next day: its plans fire
+        # from 05:30 UTC on the 28th until (not including) 05:30 UTC on the 29th.
+        last_of_27th = pending(at(5, 29), tournament_id="br", name="br_a")
+        first_of_28th = pending(at(5, 30), tournament_id="br", name="br_b")
+        first_of_29th = pending(at(5, 30, day=date(2026, 11, 29)), tournament_id="br", name="br_c")
+        found = superseded(
+            DAY,
+            [brazil],
+            [],
+            [last_of_27th, first_of_28th, first_of_29th],
+            now=at(3),
+            policy=POLICY,
+        )
+        assert found == (first_of_28th,)
+
+    def test_in_test_mode_only_rounds_of_the_plan_are_superseded(self) -> None:
+        policy = SchedulingPolicy(api_base_url="https://a.b", test_delay=timedelta(minutes=2))
+        (planned,) = self.plan(match(kickoff=at(15)), policy=policy)
+        earlier_run = pending(at(12, 1), policy=policy)
+        other_round = pending(at(12, 1), round_slug="matchday-2", policy=policy)
+        found = self.superseded((planned,), earlier_run, other_round, policy=policy)
+        assert found == (earlier_run,)
 
 
 # Properties.
@@ -385,7 +504,7 @@ policies = st.builds(
     SchedulingPolicy,
     api_base_url=st.just("https://api.example.com"),
     prefix=st.from_regex(r"[0-9a-z_.-]{0,24}", fullmatch=True),
-    test_delay=st.none() | st.just(timedelta(minutes=2)),
+    test_delay=st.none() | st.sampled_from([timedelta(0), timedelta(minutes=2)]),
     expression_style=st.sampled_from(ExpressionStyle),
 )
 
@@ -400,7 +519,7 @@ def test_names_are_valid_deterministic_and_unique(
     tournaments, matches = calendar
     planned = plan_schedules(DAY, tournaments, matches, now=NOON, policy=policy)
     names = [p.name for p in planned]
-    assert all(NAME_PATTERN.match(name) for name in names), names
+    assert all(NAME_PATTERN.fullmatch(name) for name in names), names
     assert all(name.startswith(collapse_underscores(policy.prefix)) for name in names)
     assert len(set(names)) == len(names)
     assert len({(p.tournament_id, p.round_slug) for p in planned}) == len(planned)
@@ -410,12 +529,36 @@ def test_names_are_valid_deterministic_and_unique(
     assert again == planned
 
 
+@given(calendars(), policies, st.integers(0, 48 * 60 * 60))
+def test_a_schedule_never_fires_sooner_than_a_minute_after_planning(
+    calendar: tuple[list[Tournament], list[Match]], policy: SchedulingPolicy, seconds: int
+) -> None:
+    tournaments, matches = calendar
+    now = NOON - timedelta(hours=24) + timedelta(seconds=seconds)
+    by_id = {t.id: t for t in tournaments}
+    for planned in plan_schedules(DAY, tournaments, matches, now=now, policy=policy):
+        assert planned.fire_at >= now + timedelta(minutes=1)
+        assert (planned.fire_at.second, planned.fire_at.microsecond) == (0, 0)
+        if policy.test_delay is None:
+            kickoffs = [
+                m.kickoff
+                for m in matches
+                if (m.tournament_id, m.round_slug) == (planned.tournament_id, planned.round_slug)
+                and local_day(m.kickoff, by_id[m.tournament_id].timezone) == DAY
+            ]
+            assert planned.fire_at >= max(kickoffs) + policy.window
+            # Never later than needed: the wanted time or a minute after planning, rounded up.
+            assert planned.fire_at - timedelta(minutes=1) < max(
+                max(kickoffs) + policy.window, now + timedelta(minutes=1)
+            )
+
+
 @given(labels, st.from_regex(r"[0-9a-z_.-]{0,24}", fullmatch=True), st.lists(labels, max_size=3))
 def test_a_name_always_fits_the_alphabet_and_ends_with_the_time(
     label: str, prefix: str, extras: list[str]
 ) -> None:
     name = schedule_name(prefix, label, at(9, 7), extras)
-    assert NAME_PATTERN.match(name), name
+    assert NAME_PATTERN.fullmatch(name), name
     assert "__" not in name
     assert name.endswith("2026_11_28_09_07")
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from entrypoints.bootstrap import scheduling_policy
 from entrypoints.settings import (
     DEMO_API_DOMAIN,
     DEMO_INTERNAL_SERVICE_TOKEN,
@@ -239,3 +241,31 @@ def test_reading_does_not_apply_the_production_refusals() -> None:
     assert settings.database().url == PRODUCTION["DATABASE_URL"]
     with pytest.raises(ConfigurationError, match="INTERNAL_SERVICE_TOKEN is missing"):
         load_settings({"NODE_ENV": "production", "DATABASE_URL": PRODUCTION["DATABASE_URL"]})
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SCHEDULE_NAME_PREFIX", "p" * 25),
+        ("SCHEDULE_NAME_PREFIX", "Prod_"),
+        ("SCHEDULE_TEST_DELAY_SECONDS", "-1"),
+        ("SCHEDULE_TEST_DELAY_SECONDS", "86401"),
+        ("SCHEDULE_TEST_DELAY_SECONDS", "9" * 30),
+    ],
+)
+def test_scheduling_settings_the_policy_refuses_are_refused_naming_the_variable(
+    variable: str, value: str
+) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings({variable: value})
+    message = str(caught.value)
+    assert f"{variable}: " in message
+    assert value not in message
+
+
+def test_scheduling_settings_the_policy_takes_make_a_policy() -> None:
+    prefix = "a_prefix_of_24_chars.ok-"  # the policy's limit (settings used to stop at 16)
+    assert scheduling_policy(load_settings({"SCHEDULE_NAME_PREFIX": prefix})).prefix == prefix
+    for seconds in (0, 86400):  # 0: fire at the earliest, a minute after planning
+        settings = load_settings({"SCHEDULE_TEST_DELAY_SECONDS": str(seconds)})
+        assert scheduling_policy(settings).test_delay == timedelta(seconds=seconds)

@@ -6,6 +6,8 @@ from datetime import timedelta
 import attrs
 import pytest
 
+from adapters.sources.demo import DemoSource
+from bestshot_domain import services
 from bestshot_domain.errors import Conflict, InvalidInput, NotFound, SourceFormatError
 from bestshot_domain.importing import Counts
 from bestshot_domain.model import (
@@ -252,3 +254,50 @@ async def test_imported_results_keep_the_providers_change_time(
     )
     await world.import_()
     assert (await world.matches())[first.external_id].last_observed == changed_at
+
+
+async def test_a_match_already_another_tournaments_is_a_clear_conflict(
+    imported: World, fixtures: Fixtures
+) -> None:
+    # Two references of one provider that list the same matches (overlapping date ranges, a
+    # league and a cup listing one game ...): the second cannot take the first's matches.
+    world = imported
+    world.source.publish("overlapping", fixtures)
+    before = await snapshot_of(world)
+    with pytest.raises(Conflict) as raised:
+        await world.import_("Liga Overlap", reference="overlapping")
+    assert str(raised.value) == (
+        "6 of scripted 'overlapping''s matches are already in tournament 'liga-test' "
+        "(first: scripted:matchday-1-t1-t4)"
+    )
+    assert await snapshot_of(world) == before
+    async with world.uow_factory() as uow:
+        assert [t.id for t in await uow.tournaments.list()] == ["liga-test"]
+
+
+async def test_two_demo_tournaments_of_other_seeds_import_side_by_side(world: World) -> None:
+    demo = DemoSource(world.clock)
+    imports = [
+        await services.import_tournament(
+            "demo",
+            reference,
+            label,
+            "premier_league",
+            uow_factory=world.uow_factory,
+            sources={"demo": demo},
+            clock=world.clock,
+        )
+        for reference, label in (
+            ("1/2026-03-14", "Demo One"),
+            ("2/2026-03-14", "Demo Two"),
+            ("1/2026-03-21", "Demo One Later"),  # same seed, another anchor day
+        )
+    ]
+    assert [summary.matches.created for summary in imports] == [380, 380, 380]
+    assert [summary.teams.created for summary in imports] == [20, 0, 0]
+    async with world.uow_factory() as uow:
+        keys = [
+            {m.key for m in await uow.matches.for_tournament(summary.tournament.id)}
+            for summary in imports
+        ]
+    assert len(keys[0] | keys[1] | keys[2]) == 3 * 380

@@ -122,6 +122,36 @@ def test_the_same_seed_and_moment_give_the_same_season() -> None:
     assert first != other
 
 
+def _pairings(reference: str) -> list[tuple[str, str, str]]:
+    return [
+        (m.round.slug, m.home.external_id, m.away.external_id) for m in simulate(reference, NOW)
+    ]
+
+
+def test_the_seed_decides_the_fixture_order() -> None:
+    assert _pairings("7/2026-11-28") == _pairings("7/2026-11-28")
+    orders = {tuple(_pairings(f"{seed}/2026-11-28")) for seed in range(5)}
+    assert len(orders) == 5
+    # Not just a relabelling of one order: who meets whom on the current matchday changes.
+    current = {
+        frozenset((home, away) for slug, home, away in order if slug == "matchday-20")
+        for order in orders
+    }
+    assert len(current) == 5
+
+
+def test_match_ids_are_unique_across_references() -> None:
+    # Keys are provider:id across every tournament: two demo tournaments (another seed, or the
+    # same seed on another day) must not share one.
+    ids = [
+        {m.external_id for m in simulate(reference, NOW)}
+        for reference in ("7/2026-11-28", "8/2026-11-28", "7/2026-12-05", "7")
+    ]
+    assert all(len(each) == 380 for each in ids)
+    assert len(set.union(*ids)) == 4 * 380
+    assert ids[0] == {m.external_id for m in simulate(" 7/2026-11-28T12:00 ", NOW)}
+
+
 def test_results_look_like_football() -> None:
     # 50 seasons, 19,000 matches: the shape of real league football, without its noise.
     goals, outcomes, matches = 0, Counter[str](), 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,10 +21,10 @@ from adapters.sources.openfootball import (
     parse_file,
     parse_origin,
 )
-from adapters.sources.parsed import assemble_fixtures
+from adapters.sources.parsed import assemble_fixtures, reference_tag
 from adapters.sources.providers import build_source
 from bestshot_domain.errors import InvalidInput, SourceFormatError, SourceUnavailable
-from bestshot_domain.model import Ending, MatchStatus, RoundKind, Score
+from bestshot_domain.model import Cards, Ending, MatchStatus, RoundKind, Score
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 LEAGUE = EXAMPLES / "en.1-2022-23.json"
@@ -362,3 +363,21 @@ def test_allowed_hosts_are_hosts_or_origins(text: str, origin: str) -> None:
 def test_an_allowed_host_that_is_not_one_is_refused(text: str) -> None:
     with pytest.raises(ValueError, match="not a host or an origin"):
         parse_origin(text)
+
+
+def test_cards_become_each_sides_discipline() -> None:
+    opener = parse_file(WORLD_CUP.read_bytes())[0].observation
+    assert (opener.home_cards, opener.away_cards) == (Cards(yellow=1), Cards(yellow=1))
+    league = parse_file(LEAGUE.read_bytes())[0].observation  # a file without cards
+    assert (league.home_cards, league.away_cards) == (None, None)
+
+
+def test_ids_carry_a_tag_of_the_reference() -> None:
+    raw = LEAGUE.read_bytes()
+    plain = [m.external_id for m in parse_file(raw)]
+    one = [m.external_id for m in parse_file(raw, reference="seasons/2022-23.json")]
+    other = [m.external_id for m in parse_file(raw, reference="elsewhere/2022-23.json")]
+    assert one == [f"{reference_tag('seasons/2022-23.json')}-{id_}" for id_ in plain]
+    assert re.fullmatch(r"[0-9a-f]{8}-matchday-1-crystal-palace-fc-arsenal-fc", one[0])
+    assert not set(one) & set(other)
+    assert one == [m.external_id for m in parse_file(raw, reference="seasons/2022-23.json")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -166,7 +167,8 @@ def test_fetch_demo_round_through_the_source(capsys: pytest.CaptureFixture[str])
     matches = json.loads(out)["matches"]
     assert len(matches) == 10
     assert {m["status"] for m in matches} == {"finished"}
-    assert all(m["id"].startswith("md03-") for m in matches)
+    # The pairing, behind the reference's tag.
+    assert all(re.fullmatch(r"[0-9a-f]{8}-md03-t\d\d-t\d\d", m["id"]) for m in matches)
 
 
 def test_fetch_unknown_round(capsys: pytest.CaptureFixture[str]) -> None:

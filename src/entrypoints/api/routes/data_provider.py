@@ -11,6 +11,10 @@ from entrypoints.api import inputs
 from entrypoints.api.caching import ReadCache
 from entrypoints.api.operations import Operation, Reply, Security, replies
 from entrypoints.api.schemas import (
+    TEAM_KEY_MAX_LENGTH,
+    TEAM_KEY_PATTERN,
+    AdjustedStandingsOut,
+    AdjustmentIn,
     ImportOut,
     RoundUpdateOut,
     ScheduleOut,
@@ -23,6 +27,7 @@ from entrypoints.use_cases import TournamentImport, UseCases
 
 _TOURNAMENT = ("tournament", "The tournament's id.")
 _ROUND = ("round", "The round's slug within the tournament.")
+_TEAM = ("team", "The team's key, as the tables show it: `openfootball:japan`, `espn:359`.")
 _UNAUTHENTICATED = (401, "No credentials, or a token that proves nothing.")
 _FORBIDDEN = (403, "The credentials are not accepted for this operation.")
 _BAD_INPUT = (422, "A parameter or a field of the body is invalid; `errors` names it.")
@@ -83,6 +88,23 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str)
             cache.invalidate(summary.tournament.id)
         return _json(ImportOut.of(summary))
 
+    async def set_adjustment(request: Request) -> Response:
+        tournament_id = inputs.slug(request, "tournament")
+        team = inputs.team_key(request, "team")
+        body = await inputs.body(request, AdjustmentIn)
+        result = await use_cases.set_point_adjustment(tournament_id, team, body.points, body.reason)
+        cache.invalidate(tournament_id)
+        return _json(AdjustedStandingsOut.of(result))
+
+    async def remove_adjustment(request: Request) -> Response:
+        tournament_id = inputs.slug(request, "tournament")
+        team = inputs.team_key(request, "team")
+        result = await use_cases.remove_point_adjustment(tournament_id, team)
+        cache.invalidate(tournament_id)
+        return _json(AdjustedStandingsOut.of(result))
+
+    adjustment = f"{base}/tournaments/{{tournament}}/adjustments/{{team}}"
+    team_path = {"team": (TEAM_KEY_PATTERN, TEAM_KEY_MAX_LENGTH)}
     return [
         Operation(
             "POST",
@@ -167,6 +189,59 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str)
                 (415, "The body is not JSON."),
                 _BAD_INPUT,
                 _PROVIDER_DOWN,
+                _STORAGE_DOWN,
+            ),
+        ),
+        Operation(
+            "PUT",
+            adjustment,
+            set_adjustment,
+            operation_id="setPointAdjustment",
+            summary="Set a team's point adjustment",
+            description="Makes these points (negative: a deduction) the team's one adjustment in "
+            "the tournament, replacing any it had, then recomputes and stores the tables in the "
+            "same transaction. Setting it again changes nothing.",
+            tag="data provider",
+            security=Security.ADMIN,
+            body=AdjustmentIn,
+            path_params=(_TOURNAMENT, _TEAM),
+            path_patterns=team_path,
+            replies=replies(
+                (
+                    200,
+                    Reply("The tournament's adjustments and its new tables.", AdjustedStandingsOut),
+                ),
+                (400, "The body is not valid JSON."),
+                _UNAUTHENTICATED,
+                _FORBIDDEN,
+                (404, "No such tournament, or the team does not play in it."),
+                (413, "The body is too large."),
+                (415, "The body is not JSON."),
+                _BAD_INPUT,
+                _STORAGE_DOWN,
+            ),
+        ),
+        Operation(
+            "DELETE",
+            adjustment,
+            remove_adjustment,
+            operation_id="removePointAdjustment",
+            summary="Remove a team's point adjustment",
+            description="Removes the team's adjustments in the tournament (none is fine), then "
+            "recomputes and stores the tables in the same transaction.",
+            tag="data provider",
+            security=Security.ADMIN,
+            path_params=(_TOURNAMENT, _TEAM),
+            path_patterns=team_path,
+            replies=replies(
+                (
+                    200,
+                    Reply("The tournament's adjustments and its new tables.", AdjustedStandingsOut),
+                ),
+                _UNAUTHENTICATED,
+                _FORBIDDEN,
+                (404, "No such tournament, or the team does not play in it."),
+                _BAD_INPUT,
                 _STORAGE_DOWN,
             ),
         ),
