@@ -15,6 +15,7 @@ import pytest
 from adapters.memory import SettableClock
 from adapters.sources.config import ProviderSettings, SourcesConfig
 from adapters.sources.http import HttpPolicy, RateLimit
+from adapters.sources.openfootball import OpenfootballAccess, parse_origin
 from adapters.sources.providers import build_source
 from bestshot_domain.ports import UnitOfWorkFactory
 from entrypoints.bootstrap import bootstrap
@@ -52,7 +53,11 @@ async def test_world_cup_group_h_on_fair_play_and_a_deduction_through_the_api(
         policy = HttpPolicy(attempts=1, rate_limit=RateLimit(100, 1.0))
         source = build_source(
             "openfootball",
-            SourcesConfig(openfootball=ProviderSettings(server.url, policy)),
+            SourcesConfig(
+                openfootball=ProviderSettings(server.url, policy),
+                # The loopback server stands for raw.githubusercontent.com.
+                openfootball_access=OpenfootballAccess(hosts=(parse_origin(server.url),)),
+            ),
             clock=clock,
         )
         async with (

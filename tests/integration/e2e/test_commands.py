@@ -101,8 +101,10 @@ def test_serve_seed_demo_prints_where_it_serves_and_the_demo_table_is_readable(
         # ... and the day's schedule can be created with an admin token (`bestshot token
         # admin`), calling back the port this server listens on. (The day the seed pinned, not
         # "today": a test started just before midnight UTC would otherwise ask for the next.)
-        seeded = httpx.get(f"{base}/api/v2/tournaments/demo-league", timeout=30).json()
-        day = seeded["reference"].split("/")[1][:10]
+        current = httpx.get(
+            f"{base}/api/v2/tournaments/demo-league/matches/matchday-20", timeout=30
+        ).json()
+        day = min(match["kickoff"] for match in current["matches"])[:10]
         admin = mint_admin_token(load_settings({}))
         created = httpx.post(
             f"{base}/api/v2/data-provider/scheduler",

@@ -25,6 +25,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
@@ -34,6 +35,7 @@ import pytest
 import trustme
 from aiobotocore.session import get_session
 
+from adapters.memory import SettableClock
 from entrypoints import lambda_handler
 from entrypoints.commands.token import mint_admin_token
 from entrypoints.settings import Settings, load_settings
@@ -136,7 +138,12 @@ def api(
     domain = f"https://127.0.0.1:{sock.getsockname()[1]}"
     settings = load_settings(production_environ(module_database, domain, moto_url, espn.url))
     assert settings.is_production
-    with LiveApi(settings, sock=sock, tls=(certificates.chain, certificates.key)) as live:
+    # The recorded day, as the API's clock: planning a day already past would (rightly) move
+    # every firing to a minute from now.
+    clock = SettableClock(datetime(2022, 9, 17, 16, 0, tzinfo=UTC))
+    with LiveApi(
+        settings, sock=sock, tls=(certificates.chain, certificates.key), clock=clock
+    ) as live:
         assert live.url == domain
         yield live
 
