@@ -28,6 +28,8 @@ def make_key(provider: str, external_id: str) -> str:
 
 
 def _utc(value: datetime) -> datetime:
+    if value.tzinfo is UTC:  # the common case (drivers, parsers): nothing to check or convert
+        return value
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"datetime must be timezone-aware, got {value!r}")
     # Normalized to UTC: Python never compares a local time in a DST gap or fold equal to the

@@ -83,13 +83,18 @@ def compute_snapshot(
 
 
 def _result(match: Match, cards: Mapping[tuple[MatchKey, TeamKey], Cards]) -> MatchResult:
-    score = match.score if match.status in DECIDED else None
+    state = match.state
+    score = state.score if state.status in DECIDED else None
+    home_cards = away_cards = None
+    if cards:  # most tournaments record no discipline: no key to build per match
+        key = match.key
+        home_cards, away_cards = cards.get((key, match.home)), cards.get((key, match.away))
     return MatchResult(
         home=match.home,
         away=match.away,
         home_goals=None if score is None else score.home,
         away_goals=None if score is None else score.away,
-        kickoff=match.kickoff,
-        home_cards=cards.get((match.key, match.home)),
-        away_cards=cards.get((match.key, match.away)),
+        kickoff=state.kickoff,
+        home_cards=home_cards,
+        away_cards=away_cards,
     )
