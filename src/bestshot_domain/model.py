@@ -9,6 +9,7 @@ tournament finds the same rows again.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -290,3 +291,19 @@ class StandingsSnapshot:
     rules: str
     computed_at: datetime = field(converter=_utc)
     tables: tuple[Table, ...] = ()
+
+
+@frozen
+class StandingsInputs:
+    """Everything a tournament's tables are computed from, as stored: the tournament (its rules
+    and zones), its members and their teams, its rounds (knockout ones never count), its matches,
+    point adjustments and cards, each ordered as its own repository lists it (in tuples, so that
+    two reads compare equal whatever adapter made them)."""
+
+    tournament: Tournament
+    members: tuple[Membership, ...]
+    teams: Mapping[TeamKey, Team]  # the members' teams, by key
+    rounds: tuple[Round, ...]
+    matches: tuple[Match, ...]
+    adjustments: tuple[PointAdjustment, ...]
+    discipline: tuple[MatchDiscipline, ...]

@@ -74,16 +74,15 @@ async def update_standings(
         # Under the lock, no round update lands between reading the results and storing the
         # tables computed from them.
         await uow.tournaments.lock(tournament_id)
-        tournament = await uow.tournaments.get(tournament_id)
-        members = await uow.teams.members(tournament_id)
+        inputs = await uow.standings.inputs(tournament_id)
         snapshot = compute_snapshot(
-            tournament,
-            members=members,
-            teams=await uow.teams.get_many([member.team for member in members]),
-            rounds=await uow.rounds.list(tournament_id),
-            matches=await uow.matches.for_tournament(tournament_id),
-            adjustments=await uow.standings.adjustments(tournament_id),
-            discipline=await uow.standings.discipline(tournament_id),
+            inputs.tournament,
+            members=inputs.members,
+            teams=inputs.teams,
+            rounds=inputs.rounds,
+            matches=inputs.matches,
+            adjustments=inputs.adjustments,
+            discipline=inputs.discipline,
             at=clock.now(),
         )
         await uow.standings.save(snapshot)

@@ -12,14 +12,21 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from adapters.postgres.codec import match_from_row, tournament_from_row
 from adapters.postgres.errors import storage_errors
+from adapters.postgres.matches import TOURNAMENT_MATCHES
 from adapters.postgres.session import Session
-from bestshot_domain.errors import InvalidInput
+from bestshot_domain.errors import InvalidInput, NotFound
 from bestshot_domain.model import (
     Cards,
     MatchDiscipline,
+    Membership,
     PointAdjustment,
+    Round,
+    RoundKind,
+    StandingsInputs,
     StandingsSnapshot,
+    Team,
     TournamentId,
 )
 
@@ -38,6 +45,31 @@ ROW_COLUMNS = (
     "goal_difference",
     "points",
 )
+
+
+# The tournament and its small lists in one statement, each list a JSON array of arrays ordered
+# as its own repository method orders it; the matches follow in a second one, as rows.
+_INPUTS = """
+SELECT t.id, t.label, t.provider, t.reference, t.rules, t.timezone, t.zones,
+    (SELECT coalesce(json_agg(json_build_array(m.team, m.group_name, tm.provider, tm.external_id,
+                                               tm.name, tm.code)
+                              ORDER BY m.group_name COLLATE "C" NULLS LAST, m.team COLLATE "C"),
+                     '[]')
+     FROM memberships m LEFT JOIN teams tm ON tm.key = m.team
+     WHERE m.tournament_id = t.id)::text AS members,
+    (SELECT coalesce(json_agg(json_build_array(r.slug, r.label, r.ordinal, r.kind, r.reference)
+                              ORDER BY r.ordinal, r.slug COLLATE "C"), '[]')
+     FROM rounds r WHERE r.tournament_id = t.id)::text AS rounds,
+    (SELECT coalesce(json_agg(json_build_array(a.team, a.points, a.reason)
+                              ORDER BY a.team COLLATE "C", a.reason COLLATE "C"), '[]')
+     FROM point_adjustments a WHERE a.tournament_id = t.id)::text AS adjustments,
+    (SELECT coalesce(json_agg(json_build_array(d.match_key, d.team, d.yellow,
+                                               d.second_yellow_red, d.red, d.yellow_and_red)
+                              ORDER BY d.match_key COLLATE "C", d.team COLLATE "C"), '[]')
+     FROM match_discipline d JOIN matches dm ON dm.key = d.match_key
+     WHERE dm.tournament_id = t.id)::text AS discipline
+FROM tournaments t WHERE t.id = $1
+"""
 
 
 def _json(value: Mapping[str, Any]) -> str:
@@ -152,6 +184,37 @@ class PostgresStandingsRepository:
             computed_at=snapshot["computed_at"],
             tables=tuple(
                 _table_from_row(row["group_name"], row["detail"], row["rows"]) for row in tables
+            ),
+        )
+
+    async def inputs(self, tournament_id: TournamentId) -> StandingsInputs:
+        with storage_errors():
+            row = await self._db.fetchrow(_INPUTS, tournament_id)
+            if row is None:
+                raise NotFound(f"tournament {tournament_id!r} not found")
+            matches = await self._db.fetch(TOURNAMENT_MATCHES, tournament_id)
+        members = json.loads(row["members"])
+        teams = (
+            Team(provider, external_id, name, code)
+            for _, _, provider, external_id, name, code in members
+            if provider is not None  # as get_many: a key with no team is left out
+        )
+        return StandingsInputs(
+            tournament=tournament_from_row(row),
+            members=tuple(Membership(tournament_id, team, group) for team, group, *_ in members),
+            teams={team.key: team for team in teams},
+            rounds=tuple(
+                Round(tournament_id, slug, label, order, RoundKind(kind), reference)
+                for slug, label, order, kind, reference in json.loads(row["rounds"])
+            ),
+            matches=tuple(match_from_row(match) for match in matches),
+            adjustments=tuple(
+                PointAdjustment(tournament_id, team, points, reason)
+                for team, points, reason in json.loads(row["adjustments"])
+            ),
+            discipline=tuple(
+                MatchDiscipline(match, team, Cards(*cards))
+                for match, team, *cards in json.loads(row["discipline"])
             ),
         )
 
