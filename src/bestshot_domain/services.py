@@ -47,6 +47,11 @@ async def update_round(
     then nothing is written). The changed matches and their change records go in one unit of
     work, after the tournament's lock, re-read under it: a concurrent update of the same round
     finds this one's writes and records nothing twice.
+
+    When the provider says nothing new of the matches as first read (a follow-up check of a
+    round still under way, mostly), that is the answer: no lock, no second read. It is the
+    outcome of running this update before any writer that committed since the read, which is
+    as valid an order as any between two concurrent updates.
     """
     async with uow_factory() as uow:
         tournament = await uow.tournaments.get(tournament_id)
@@ -55,6 +60,9 @@ async def update_round(
     source = _configured_source(sources, tournament)
     observations = await source.round_observations(tournament.reference, round_, known)
     at = clock.now()
+    update = reconcile(tournament_id, round_slug, known, observations, at=at)
+    if not update.saved:
+        return update
     async with uow_factory() as uow:
         await uow.tournaments.lock(tournament_id)
         matches = await uow.matches.for_round(tournament_id, round_slug)
