@@ -72,6 +72,33 @@ FROM tournaments t WHERE t.id = $1
 """
 
 
+_REPLACE_SNAPSHOT = """
+WITH snapshot AS (
+    INSERT INTO standings_snapshots (tournament_id, rules, computed_at) VALUES ($1, $2, $3)
+    ON CONFLICT (tournament_id) DO UPDATE SET
+        rules = EXCLUDED.rules, computed_at = EXCLUDED.computed_at
+)
+DELETE FROM standings_tables WHERE tournament_id = $1
+"""
+
+# The rows' foreign key to their table is checked at the end of the statement, when the tables
+# inserted beside them are there.
+_INSERT_TABLES = """
+WITH new_tables AS (
+    INSERT INTO standings_tables (tournament_id, table_index, group_name, detail)
+    SELECT $1, i - 1, g, d::jsonb
+    FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(g, d, i)
+)
+INSERT INTO standings_rows (
+    tournament_id, table_index, row_index, position, team, played, won, drawn, lost, goals_for,
+    goals_against, goal_difference, points, detail)
+SELECT $1, t, r, p, team, pl, w, d, l, gf, ga, gd, pts, detail::jsonb
+FROM unnest($4::int[], $5::int[], $6::int[], $7::text[], $8::int[], $9::int[], $10::int[],
+            $11::int[], $12::int[], $13::int[], $14::int[], $15::int[], $16::text[])
+    AS u(t, r, p, team, pl, w, d, l, gf, ga, gd, pts, detail)
+"""
+
+
 def _json(value: Mapping[str, Any]) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
@@ -106,49 +133,20 @@ class PostgresStandingsRepository:
             for i, (_, _, table_rows) in enumerate(tables)
             for row_index, row in enumerate(table_rows)
         ]
+        columns = [list(column) for column in zip(*rows, strict=True)] or [[]] * 13
         async with self._session.write() as db:
-            await db.execute(
-                """
-                INSERT INTO standings_snapshots (tournament_id, rules, computed_at)
-                VALUES ($1, $2, $3)
-                ON CONFLICT (tournament_id) DO UPDATE SET
-                    rules = EXCLUDED.rules, computed_at = EXCLUDED.computed_at
-                """,
-                tid,
-                snapshot.rules,
-                snapshot.computed_at,
-            )
-            # The old rows go with their tables (ON DELETE CASCADE).
-            await db.execute("DELETE FROM standings_tables WHERE tournament_id = $1", tid)
-            if not tables:
-                return
-            await db.execute(
-                """
-                INSERT INTO standings_tables (tournament_id, table_index, group_name, detail)
-                SELECT $1, i - 1, g, d::jsonb
-                FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(g, d, i)
-                """,
-                tid,
-                [group for group, _, _ in tables],
-                [detail for _, detail, _ in tables],
-            )
-            if not rows:
-                return
-            columns = list(zip(*rows, strict=True))
-            await db.execute(
-                """
-                INSERT INTO standings_rows (
-                    tournament_id, table_index, row_index, position, team, played, won, drawn,
-                    lost, goals_for, goals_against, goal_difference, points, detail)
-                SELECT $1, t, r, p, team, pl, w, d, l, gf, ga, gd, pts, detail::jsonb
-                FROM unnest($2::int[], $3::int[], $4::int[], $5::text[], $6::int[], $7::int[],
-                            $8::int[], $9::int[], $10::int[], $11::int[], $12::int[], $13::int[],
-                            $14::text[])
-                    AS u(t, r, p, team, pl, w, d, l, gf, ga, gd, pts, detail)
-                """,
-                tid,
-                *(list(column) for column in columns),
-            )
+            # The old tables go, with their rows (ON DELETE CASCADE), in the statement that
+            # stores the snapshot; the new tables come with their rows in a second one. (Not in
+            # one: the cascade runs at the end of its statement, after an insert beside it.)
+            await db.execute(_REPLACE_SNAPSHOT, tid, snapshot.rules, snapshot.computed_at)
+            if tables:
+                await db.execute(
+                    _INSERT_TABLES,
+                    tid,
+                    [group for group, _, _ in tables],
+                    [detail for _, detail, _ in tables],
+                    *columns,
+                )
 
     async def get(self, tournament_id: TournamentId) -> StandingsSnapshot | None:
         with storage_errors():
