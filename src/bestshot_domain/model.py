@@ -294,6 +294,33 @@ class StandingsSnapshot:
 
 
 @frozen
+class TableMatch:
+    """A stored match as a table sees it: no more than the tables are computed from, so that a
+    season's matches are cheap to read for every standings update."""
+
+    key: MatchKey
+    round_slug: str
+    home: TeamKey
+    away: TeamKey
+    status: MatchStatus
+    kickoff: datetime = field(converter=_utc)
+    score: Score | None = None
+
+    @classmethod
+    def of(cls, match: Match) -> TableMatch:
+        state = match.state
+        return cls(
+            match.key,
+            match.round_slug,
+            match.home,
+            match.away,
+            state.status,
+            state.kickoff,
+            state.score,
+        )
+
+
+@frozen
 class StandingsInputs:
     """Everything a tournament's tables are computed from, as stored: the tournament (its rules
     and zones), its members and their teams, its rounds (knockout ones never count), its matches,
@@ -304,6 +331,6 @@ class StandingsInputs:
     members: tuple[Membership, ...]
     teams: Mapping[TeamKey, Team]  # the members' teams, by key
     rounds: tuple[Round, ...]
-    matches: tuple[Match, ...]
+    matches: tuple[TableMatch, ...]
     adjustments: tuple[PointAdjustment, ...]
     discipline: tuple[MatchDiscipline, ...]

@@ -21,6 +21,7 @@ from bestshot_domain.model import (
     Round,
     RoundKind,
     StandingsInputs,
+    TableMatch,
     Team,
     Tournament,
     TournamentId,
@@ -145,7 +146,7 @@ async def piece_by_piece(uow: UnitOfWork, tournament_id: TournamentId) -> Standi
         members=members,
         teams=await uow.teams.get_many([member.team for member in members]),
         rounds=tuple(await uow.rounds.list(tournament_id)),
-        matches=tuple(await uow.matches.for_tournament(tournament_id)),
+        matches=tuple(map(TableMatch.of, await uow.matches.for_tournament(tournament_id))),
         adjustments=tuple(await uow.standings.adjustments(tournament_id)),
         discipline=tuple(await uow.standings.discipline(tournament_id)),
     )
@@ -170,7 +171,7 @@ class TestStandingsInputs:
             assert inputs == await piece_by_piece(uow, "liga-test")
         assert inputs.tournament == world.tournament
         assert set(inputs.members) == set(world.members)
-        assert set(inputs.matches) == set(world.matches)
+        assert set(inputs.matches) == {TableMatch.of(stored) for stored in world.matches}
         assert set(inputs.adjustments) == set(world.adjustments)
         assert set(inputs.discipline) == set(world.discipline)
         assert set(inputs.teams) == {member.team for member in world.members}

@@ -19,6 +19,7 @@ from bestshot_domain.model import (
     Round,
     StandingsInputs,
     StandingsSnapshot,
+    TableMatch,
     Team,
     TeamKey,
     Tournament,
@@ -222,7 +223,7 @@ class MemoryStandingsRepository(_Repository):
             members=members,
             teams=await teams.get_many([member.team for member in members]),
             rounds=tuple(await MemoryRoundRepository(self._transaction).list(tournament_id)),
-            matches=tuple(await matches.for_tournament(tournament_id)),
+            matches=tuple(map(TableMatch.of, await matches.for_tournament(tournament_id))),
             adjustments=tuple(await self.adjustments(tournament_id)),
             discipline=tuple(await self.discipline(tournament_id)),
         )

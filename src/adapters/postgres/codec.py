@@ -14,6 +14,7 @@ from bestshot_domain.model import (
     Round,
     RoundKind,
     Score,
+    TableMatch,
     Team,
     Tournament,
 )
@@ -84,6 +85,16 @@ def match_from_row(row: asyncpg.Record) -> Match:
         version=row["version"],
     )
 
+
+def table_match_from_row(row: asyncpg.Record) -> TableMatch:
+    """A row of TABLE_MATCH_COLUMNS, in that order."""
+    key, round_slug, home, away, status, kickoff, home_score, away_score = row
+    return TableMatch(
+        key, round_slug, home, away, _STATUSES[status], kickoff, _score(home_score, away_score)
+    )
+
+
+TABLE_MATCH_COLUMNS = "key, round_slug, home, away, status, kickoff, home_score, away_score"
 
 STATE_FIELDS = (
     "status",

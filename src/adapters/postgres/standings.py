@@ -12,9 +12,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from adapters.postgres.codec import match_from_row, tournament_from_row
+from adapters.postgres.codec import TABLE_MATCH_COLUMNS, table_match_from_row, tournament_from_row
 from adapters.postgres.errors import storage_errors
-from adapters.postgres.matches import TOURNAMENT_MATCHES
 from adapters.postgres.session import Session
 from bestshot_domain.errors import InvalidInput, NotFound
 from bestshot_domain.model import (
@@ -48,7 +47,8 @@ ROW_COLUMNS = (
 
 
 # The tournament and its small lists in one statement, each list a JSON array of arrays ordered
-# as its own repository method orders it; the matches follow in a second one, as rows.
+# as its own repository method orders it; the matches follow in a second one, as rows of only
+# the columns a table needs.
 _INPUTS = """
 SELECT t.id, t.label, t.provider, t.reference, t.rules, t.timezone, t.zones,
     (SELECT coalesce(json_agg(json_build_array(m.team, m.group_name, tm.provider, tm.external_id,
@@ -70,6 +70,11 @@ SELECT t.id, t.label, t.provider, t.reference, t.rules, t.timezone, t.zones,
      WHERE dm.tournament_id = t.id)::text AS discipline
 FROM tournaments t WHERE t.id = $1
 """
+
+_TABLE_MATCHES = f"""
+SELECT {TABLE_MATCH_COLUMNS} FROM matches WHERE tournament_id = $1
+ORDER BY kickoff, key COLLATE "C"
+"""  # noqa: S608 - constant column names
 
 
 _REPLACE_SNAPSHOT = """
@@ -190,7 +195,7 @@ class PostgresStandingsRepository:
             row = await self._db.fetchrow(_INPUTS, tournament_id)
             if row is None:
                 raise NotFound(f"tournament {tournament_id!r} not found")
-            matches = await self._db.fetch(TOURNAMENT_MATCHES, tournament_id)
+            matches = await self._db.fetch(_TABLE_MATCHES, tournament_id)
         members = json.loads(row["members"])
         teams = (
             Team(provider, external_id, name, code)
@@ -205,7 +210,7 @@ class PostgresStandingsRepository:
                 Round(tournament_id, slug, label, order, RoundKind(kind), reference)
                 for slug, label, order, kind, reference in json.loads(row["rounds"])
             ),
-            matches=tuple(match_from_row(match) for match in matches),
+            matches=tuple(table_match_from_row(match) for match in matches),
             adjustments=tuple(
                 PointAdjustment(tournament_id, team, points, reason)
                 for team, points, reason in json.loads(row["adjustments"])
