@@ -40,14 +40,13 @@ TARGET_THROUGHPUT_RATIO = 0.5
 
 
 async def _serve(port: int) -> None:
-    import uvicorn  # noqa: PLC0415 - server process only
-    from starlette.requests import Request  # noqa: PLC0415
+    from starlette.requests import Request  # noqa: PLC0415 - server process only
     from starlette.responses import Response  # noqa: PLC0415
 
     from adapters.sources.demo import reference_for  # noqa: PLC0415
     from entrypoints.api.operations import Operation, Reply  # noqa: PLC0415
     from entrypoints.bootstrap import bootstrap  # noqa: PLC0415
-    from entrypoints.commands.serve import uvicorn_config  # noqa: PLC0415
+    from entrypoints.commands.serve import serve_app  # noqa: PLC0415
     from entrypoints.settings import load_settings  # noqa: PLC0415
     from entrypoints.use_cases import TournamentImport  # noqa: PLC0415
 
@@ -83,8 +82,8 @@ async def _serve(port: int) -> None:
                 ("/bench/plain", plain, "plain"),
             )
         )
-        app = service.app(extra_operations=baselines)
-        await uvicorn.Server(uvicorn_config(app, "127.0.0.1", port)).serve()
+        # Served as `bestshot serve` serves the API, so the bench measures that server.
+        await serve_app(service.app(extra_operations=baselines), "127.0.0.1", port)
 
 
 # The client side: a lean keep-alive HTTP/1.1 client on asyncio streams, so that the client's

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import threading
@@ -62,8 +63,20 @@ class _Server(uvicorn.Server):
 async def serve(settings: Settings, host: str, port: int) -> None:
     async with bootstrap(settings) as service:
         logger.info("serving", extra={"host": host, "port": port, **describe(service)})
-        await _Server(uvicorn_config(service.app(), host, port)).serve()
+        await serve_app(service.app(), host, port)
     logger.info("stopped")
+
+
+async def serve_app(app: object, host: str, port: int) -> None:
+    """Serve a wired app until stopped.
+
+    What was made before (modules, the app, its models and pools: tens of thousands of objects
+    that live as long as the process) is frozen out of the garbage collector's sight first, so
+    that its full collections, which otherwise walk all of it, stay well under a millisecond
+    instead of pausing a request for tens of them.
+    """
+    gc.freeze()
+    await _Server(uvicorn_config(app, host, port)).serve()
 
 
 def _port(value: str) -> int:
