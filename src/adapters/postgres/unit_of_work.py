@@ -55,7 +55,11 @@ class PostgresUnitOfWork:
 
     @property
     def connection(self) -> PoolConnectionProxy[asyncpg.Record]:
-        """The connection of this unit of work (for tests and for locks of other adapters)."""
+        """The connection of this unit of work (for tests and for locks of other adapters).
+
+        Its transaction is open only once the unit of work has locked or written something:
+        call `begin()` before taking a lock of one's own on it.
+        """
         if self._connection is None:
             raise RuntimeError("the unit of work is not open: use `async with`")
         return self._connection
@@ -91,6 +95,10 @@ class PostgresUnitOfWork:
         finally:
             self._session = None
             await self._release()
+
+    async def begin(self) -> None:
+        """Open the transaction now (it otherwise opens with the first lock or write)."""
+        await self._open_session().begin()
 
     async def commit(self) -> None:
         # Deferred foreign keys are checked here, so a commit can fail with InvalidInput too.
