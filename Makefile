@@ -1,17 +1,21 @@
 # bestshot: every target a user needs, nothing hidden. `make help` lists them.
-PYTHON ?= python3
+# The first Python 3.11+ on PATH (python3 may be older on some systems); `make PYTHON=...` to choose.
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	2>/dev/null && echo $$p && break; done)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test unit lint format bench lambda-zip clean
+.PHONY: help install run demo test unit lint format bench lambda-zip clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 # The stamp makes a second `make install` a no-op until pyproject.toml changes.
 $(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "bestshot needs Python 3.11 or newer on PATH (or make PYTHON=/path/to/python3.11)"; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bestshot needs Python 3.11 or newer")'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -20,9 +24,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install bestshot with its dev tools
 
-run: $(STAMP) ## run bestshot on its embedded default
-	$(BIN)/bestshot table examples/en.1-2022-23.json --rules premier_league \
-		--zones 1:champion,1-4:champions_league,18-20:relegation
+run: $(STAMP) ## serve the API on 127.0.0.1:8000 (embedded PostgreSQL, demo league, local scheduler)
+	$(BIN)/bestshot serve --seed-demo
+
+demo: $(STAMP) ## one simulated matchday end to end, in seconds
+	$(BIN)/bestshot demo
 
 lint: $(STAMP) ## ruff, formatting, mypy (strict on src/), import contracts
 	$(BIN)/ruff check src tests bench infra

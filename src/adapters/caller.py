@@ -4,9 +4,10 @@ The same code runs in the Lambda `caller-scores-and-standings` and in the local 
 it stays light (httpx and tenacity only; no bestshot service, database or AWS SDK) and offers a
 blocking form for the Lambda and an async one for the local scheduler's worker.
 
-Network errors, timeouts and 5xx answers are retried with exponential backoff and jitter: both
-endpoints are idempotent, so a retry never counts a goal twice. A 4xx is never retried (a bad
-token or an unknown round will not get better) and neither is a redirect, which is never
+Network errors, timeouts, 5xx, 409 (a concurrent update of the same tournament) and 429 are
+retried with exponential backoff and jitter: both endpoints are idempotent, so a retry never
+counts a goal twice. Any other 4xx is never retried (a bad token or an unknown round will not
+get better) and neither is a redirect, which is never
 followed so that the token cannot be walked to another host. Failures raise `CallRejected` or
 `CallUnavailable`, whose messages name the URL and the status and never the token.
 """
@@ -45,6 +46,7 @@ __all__ = [
 
 TOKEN_HEADER = "X-Internal-Token"  # noqa: S105 - a header name, not a secret
 USER_AGENT = "bestshot-caller/1"
+_RETRYABLE_4XX = frozenset({409, 429})
 _EXCERPT = 300  # characters of an error body worth quoting in a message
 
 
@@ -224,7 +226,9 @@ def _judge(
     response: httpx.Response, url: str, token: str, attempts: int, started: float
 ) -> CallResult:
     status = response.status_code
-    if status >= 500:
+    # 409: the API was busy with the same tournament (a concurrent update); 429: slow down.
+    # Both say "again, later", and both endpoints are idempotent.
+    if status >= 500 or status in _RETRYABLE_4XX:
         raise _Transient(f"HTTP {status}{_excerpt(response, token)}", status)
     if not 200 <= status < 300:
         raise CallRejected(

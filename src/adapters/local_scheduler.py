@@ -6,8 +6,13 @@ server: `LocalScheduler` implements the `Scheduler` port over the `local_schedul
 the service, the same caller code the Lambda runs, against the API's own URL).
 
 - Claiming is one statement with `FOR UPDATE SKIP LOCKED` that marks the rows `running` with a
-  lease: two workers never fire one schedule, and a worker that dies mid-call leaves a lease
-  that runs out, after which another worker claims the schedule again.
+  lease and a fresh claim id: two workers never fire one schedule, and a worker that dies
+  mid-call leaves a lease that runs out, after which another worker claims the schedule again
+  (a schedule whose workers keep dying is failed once its attempts are spent). Only the holder
+  of the current claim id may record the outcome, so a late answer cannot overwrite a newer one.
+  Leases run in the database's time: they bound a real call, whatever the `Clock` says.
+- The worker sends the internal token only to the API it was told about: a schedule whose URLs
+  point anywhere else is failed, not called.
 - A failure the API may get over (network errors, 5xx) is retried with exponential backoff up
   to `max_attempts`; one it will not (a 4xx: a bad token, an unknown round) fails at once. Every
   schedule keeps its attempts, its last error and when it fired.
@@ -21,11 +26,14 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import hashlib
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
+from uuid import UUID
 
 import asyncpg
 from attrs import field, frozen
@@ -58,6 +66,7 @@ class LocalSchedule:
     last_error: str | None
     origin: str | None  # the planned schedule a follow-up check follows
     follow_up: int  # 0 for a planned schedule, n for the n-th follow-up
+    claim: UUID | None = None  # the current claim of a running schedule
 
 
 @frozen
@@ -90,8 +99,8 @@ def _non_negative(_: object, attribute: Any, value: int) -> None:
 class WorkerConfig:
     poll_interval: timedelta = field(default=timedelta(seconds=5), validator=_positive)
     batch_size: int = field(default=5, validator=_positive)  # schedules fired at once
-    # Longer than the caller's worst case (attempts x timeouts + backoff): a lease that runs out
-    # while the call still runs would let a second worker fire the schedule again.
+    # Real time, longer than the caller's worst case (attempts x timeouts + backoff): a lease
+    # that runs out while the call still runs would let a second worker fire it again.
     lease: timedelta = field(default=timedelta(minutes=10), validator=_positive)
     max_attempts: int = field(default=5, validator=_positive)
     backoff_initial: timedelta = field(default=timedelta(seconds=30), validator=_positive)
@@ -121,6 +130,7 @@ _COLUMNS = (
     "last_error",
     "origin",
     "follow_up",
+    "claim",
 )
 # Column names are constants of this module, never input: the f-strings below build no SQL
 # from anything a user typed.
@@ -131,33 +141,41 @@ _CLAIM = f"""
     WITH due AS (
         SELECT name FROM local_schedules
         WHERE (state = 'pending' AND next_attempt_at <= $1)
-           OR (state = 'running' AND lease_until <= $1)
+           OR (state = 'running' AND lease_until <= now() AND attempts < $4)
         ORDER BY next_attempt_at, name COLLATE "C"
         LIMIT $2
         FOR UPDATE SKIP LOCKED
     )
     UPDATE local_schedules AS s
-    SET state = 'running', attempts = s.attempts + 1, lease_until = $1 + $3::interval,
-        updated_at = now()
+    SET state = 'running', attempts = s.attempts + 1, lease_until = now() + $3::interval,
+        claim = gen_random_uuid(), updated_at = now()
     FROM due WHERE s.name = due.name
     RETURNING {", ".join(f"s.{column}" for column in _COLUMNS)}
 """  # noqa: S608
-# Finishing a claim. The guard on attempts: a schedule re-armed by `ensure`, or claimed again
-# after its lease ran out, belongs to someone else now, and a late answer must not overwrite it.
-_CLAIM_IS_CURRENT = "WHERE name = $1 AND state = 'running' AND attempts = $2"
+# A schedule whose worker died during each of its attempts: fail it rather than die again.
+_FAIL_ABANDONED = """
+    UPDATE local_schedules
+    SET state = 'failed', lease_until = NULL, claim = NULL, updated_at = now(),
+        last_error = 'the worker stopped during each of its ' || attempts || ' attempts'
+    WHERE state = 'running' AND lease_until <= now() AND attempts >= $1
+"""
+# Finishing a claim: a schedule re-armed by `ensure`, or claimed again after its lease ran out,
+# has another claim id now, and a late answer must not overwrite it.
+_CLAIM_IS_CURRENT = "WHERE name = $1 AND state = 'running' AND claim = $2"
 _MARK_DONE = f"""
     UPDATE local_schedules
-    SET state = 'done', fired_at = $3, lease_until = NULL, last_error = NULL, updated_at = now()
+    SET state = 'done', fired_at = $3, lease_until = NULL, claim = NULL, last_error = NULL,
+        updated_at = now()
     {_CLAIM_IS_CURRENT}
 """  # noqa: S608
 _MARK_FAILED = f"""
     UPDATE local_schedules
-    SET state = 'failed', lease_until = NULL, last_error = $3, updated_at = now()
+    SET state = 'failed', lease_until = NULL, claim = NULL, last_error = $3, updated_at = now()
     {_CLAIM_IS_CURRENT}
 """  # noqa: S608
 _MARK_RETRY = f"""
     UPDATE local_schedules
-    SET state = 'pending', lease_until = NULL, last_error = $3, next_attempt_at = $4,
+    SET state = 'pending', lease_until = NULL, claim = NULL, last_error = $3, next_attempt_at = $4,
         updated_at = now()
     {_CLAIM_IS_CURRENT}
 """  # noqa: S608
@@ -180,6 +198,7 @@ def _record(row: asyncpg.Record) -> LocalSchedule:
         last_error=row["last_error"],
         origin=row["origin"],
         follow_up=row["follow_up"],
+        claim=row["claim"],
     )
 
 
@@ -217,8 +236,8 @@ class LocalScheduler:
                 tournament_id = EXCLUDED.tournament_id, round_slug = EXCLUDED.round_slug,
                 round_url = EXCLUDED.round_url, standings_url = EXCLUDED.standings_url,
                 target_env = EXCLUDED.target_env, state = 'pending', attempts = 0,
-                next_attempt_at = EXCLUDED.fire_at, lease_until = NULL, fired_at = NULL,
-                last_error = NULL, updated_at = now()
+                next_attempt_at = EXCLUDED.fire_at, lease_until = NULL, claim = NULL,
+                fired_at = NULL, last_error = NULL, updated_at = now()
             WHERE (s.expression, s.fire_at, s.tournament_id, s.round_slug, s.round_url,
                    s.standings_url, s.target_env)
                 IS DISTINCT FROM
@@ -256,15 +275,17 @@ class LocalScheduler:
     # The worker's side.
 
     async def claim_due(
-        self, now: datetime, limit: int, lease: timedelta
+        self, now: datetime, limit: int, lease: timedelta, max_attempts: int = 1_000_000
     ) -> Sequence[LocalSchedule]:
         """Mark up to `limit` due schedules running, with a lease, and return them.
 
-        Due: pending whose next attempt has come, or running whose lease ran out (its worker
-        died). Rows another worker is claiming at this moment are skipped, not waited for.
+        Due: pending whose next attempt has come (on the clock's `now`), or running whose lease
+        ran out (its worker died) with attempts left; one whose attempts are spent that way is
+        failed instead. Rows another worker is claiming are skipped, not waited for.
         """
         with storage_errors():
-            rows = await self._pool.fetch(_CLAIM, now, limit, lease)
+            await self._pool.execute(_FAIL_ABANDONED, max_attempts)
+            rows = await self._pool.fetch(_CLAIM, now, limit, lease, max_attempts)
         return sorted(
             (_record(row) for row in rows), key=lambda r: (r.next_attempt_at, r.schedule.name)
         )
@@ -283,11 +304,13 @@ class LocalScheduler:
 
     async def _finish(self, query: str, claimed: LocalSchedule, *args: object) -> bool:
         with storage_errors():
-            status = await self._pool.execute(query, claimed.schedule.name, claimed.attempts, *args)
+            status = await self._pool.execute(query, claimed.schedule.name, claimed.claim, *args)
         return status == "UPDATE 1"
 
-    async def add_follow_up(self, fired: LocalSchedule, fire_at: datetime) -> PlannedSchedule:
-        """Plan one more look at the round `fired` checked (idempotent by name)."""
+    async def add_follow_up(
+        self, fired: LocalSchedule, fire_at: datetime
+    ) -> PlannedSchedule | None:
+        """Plan one more look at the round `fired` checked; None when it was planned already."""
         origin = fired.origin or fired.schedule.name
         number = fired.follow_up + 1
         follow_up = PlannedSchedule(
@@ -305,17 +328,29 @@ class LocalScheduler:
             ON CONFLICT (name) DO NOTHING
         """
         with storage_errors():
-            await self._pool.execute(query, *_plan_args(follow_up), origin, number)
-        return follow_up
+            status = await self._pool.execute(query, *_plan_args(follow_up), origin, number)
+        return follow_up if status == "INSERT 0 1" else None
 
 
-_FOLLOW_UP_SUFFIX = re.compile(r"_f\d+$")
+_STAMP = re.compile(r"_\d{4}_\d{2}_\d{2}_\d{2}_\d{2}$")
 
 
 def follow_up_name(origin: str, number: int) -> str:
-    """`{origin}_f{n}`, the origin shortened so the name stays within the 64 characters."""
+    """`{origin}_f{n}`, within the 64 characters.
+
+    When that is too long, the label part of the origin is shortened, never its time, and a
+    digest of the whole origin keeps follow-ups of two long names that differ only in what was
+    cut apart.
+    """
     suffix = f"_f{number}"
-    return f"{origin[: NAME_MAX - len(suffix)]}{suffix}"
+    if len(origin) + len(suffix) <= NAME_MAX:
+        return origin + suffix
+    found = _STAMP.search(origin)
+    stamp = found.group() if found else ""
+    digest = "_" + hashlib.sha256(origin.encode()).hexdigest()[:6]
+    head = origin[: len(origin) - len(stamp)]
+    head = head[: NAME_MAX - len(stamp) - len(digest) - len(suffix)].rstrip("_")
+    return f"{head}{digest}{stamp}{suffix}"
 
 
 @frozen
@@ -346,7 +381,7 @@ class LocalWorker:
         """Claim what is due now and fire it (a batch at once); what each firing became."""
         config = self._config
         claimed = await self._scheduler.claim_due(
-            self._clock.now(), config.batch_size, config.lease
+            self._clock.now(), config.batch_size, config.lease, config.max_attempts
         )
         return list(await asyncio.gather(*(self._fire_one(record) for record in claimed)))
 
@@ -383,7 +418,7 @@ class LocalWorker:
             planned = await self._scheduler.add_follow_up(
                 record, now + self._config.follow_up_delay
             )
-            follow_up = planned.name
+            follow_up = planned.name if planned else None
         logger.info(
             "local scheduler: fired %s (attempt %d)%s",
             name,
@@ -412,12 +447,52 @@ class LocalWorker:
         return FireOutcome(record.schedule.name, state, error)
 
 
-def caller_fire(token: str, **caller_options: Any) -> Fire:
-    """A `Fire` that runs the caller (the Lambda's code) against the schedule's URLs."""
+class RefusedTarget(BestshotError):
+    """A schedule whose URLs are not on the API the worker serves: the token is not sent."""
+
+
+_PATHS = "/api/v2/data-provider/tournaments/"
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None or not parts.hostname:
+        raise RefusedTarget(f"not a plain http(s) URL: {url!r}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise RefusedTarget(f"not a valid port in {url!r}") from None
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    if default is None:
+        raise RefusedTarget(f"not an http(s) URL: {url!r}")
+    return parts.scheme, parts.hostname.lower(), port or default
+
+
+def check_target(target: ScheduleTarget, api_base_url: str) -> None:
+    """RefusedTarget unless both URLs are data-provider URLs on `api_base_url` itself.
+
+    The schedules table is data: whoever could write a row must not be able to walk the
+    internal token to another host, as the Lambda refuses to as well.
+    """
+    allowed = _origin(api_base_url)
+    prefix = urlsplit(api_base_url).path.rstrip("/") + _PATHS
+    for url in (target.round_url, target.standings_url):
+        if _origin(url) != allowed:
+            raise RefusedTarget(f"{url} is not on the API this worker serves ({api_base_url})")
+        path = urlsplit(url).path
+        if not path.startswith(prefix) or ".." in path or "%2f" in path.lower():
+            raise RefusedTarget(f"{url} is not a data-provider URL of {api_base_url}")
+
+
+def caller_fire(token: str, api_base_url: str, **caller_options: Any) -> Fire:
+    """A `Fire` that runs the caller (the Lambda's code) against the schedule's URLs, which
+    must be on `api_base_url` (the API's own URL); others are refused without a request."""
     config = CallerConfig(**caller_options)
+    _origin(api_base_url)  # a bad setting fails here, at start, not at the first firing
 
     async def fire(schedule: PlannedSchedule) -> FireReport:
         target = schedule.target
+        check_target(target, api_base_url)
         try:
             summary = await call_round_and_standings_async(
                 target.round_url, target.standings_url, token=token, config=config

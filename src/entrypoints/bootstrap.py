@@ -19,6 +19,7 @@ import asyncpg
 from attrs import frozen
 from starlette.applications import Starlette
 
+from adapters.local_scheduler import LocalScheduler, LocalWorker, WorkerConfig, caller_fire
 from adapters.memory import MemoryScheduler
 from adapters.postgres.errors import storage_errors
 from adapters.sources.providers import PROVIDERS, build_source
@@ -49,6 +50,26 @@ class Service:
     sources: Mapping[str, ResultSource]
     ready_check: ReadyCheck
     pool: asyncpg.Pool | None = None  # None when storage was handed in (tests)
+
+    def worker(self, *, poll_interval: timedelta | None = None) -> LocalWorker | None:
+        """The local scheduler's worker, firing through the caller; None for other schedulers."""
+        if not isinstance(self.scheduler, LocalScheduler):
+            return None
+        settings = self.settings
+        config = WorkerConfig(
+            poll_interval=poll_interval or timedelta(seconds=settings.worker_poll_seconds),
+            max_attempts=settings.worker_max_attempts,
+            follow_up_delay=timedelta(minutes=settings.worker_follow_up_minutes),
+            max_follow_ups=settings.worker_max_follow_ups,
+        )
+        # The first token: during a rotation the API accepts each, and the new one comes first.
+        token = settings.internal_tokens()[0]
+        return LocalWorker(
+            self.scheduler,
+            fire=caller_fire(token, settings.api_domain),
+            clock=self.clock,
+            config=config,
+        )
 
     def app(
         self,
@@ -96,7 +117,9 @@ def unit_of_work_ready_check(uow_factory: UnitOfWorkFactory) -> ReadyCheck:
     return storage_answers
 
 
-async def _scheduler(settings: Settings, stack: AsyncExitStack) -> Scheduler:
+async def _scheduler(
+    settings: Settings, stack: AsyncExitStack, pool: asyncpg.Pool | None
+) -> Scheduler:
     if settings.scheduler_kind is SchedulerKind.EVENTBRIDGE:
         from adapters.eventbridge import (  # noqa: PLC0415 - aiobotocore only when chosen
             EventBridgeConfig,
@@ -113,10 +136,10 @@ async def _scheduler(settings: Settings, stack: AsyncExitStack) -> Scheduler:
         )
         scheduler: Scheduler = await stack.enter_async_context(EventBridgeScheduler(config))
         return scheduler
-    # The local scheduler (schedules in PostgreSQL, fired by an in-process worker) is not
-    # written yet; until it is, schedules are kept in memory and nothing fires them.
-    logger.warning("SCHEDULER_KIND=local: schedules are kept in memory until the local scheduler")
-    return MemoryScheduler()
+    if pool is None:
+        # Storage was handed in (tests on in-memory adapters): no table to keep schedules in.
+        return MemoryScheduler()
+    return LocalScheduler(pool)
 
 
 @asynccontextmanager
@@ -147,7 +170,7 @@ async def bootstrap(
                 stack.push_async_callback(source.aclose)
             sources = built
         if scheduler is None:
-            scheduler = await _scheduler(settings, stack)
+            scheduler = await _scheduler(settings, stack, pool)
         if ready_check is None:
             ready_check = (
                 pool_ready_check(pool)

@@ -33,12 +33,10 @@ import enum
 import math
 import os
 from collections.abc import Callable, Mapping
-from datetime import timedelta
 from pathlib import Path
 from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
-import attrs
 from attrs import frozen
 from pydantic import Field, PrivateAttr, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -125,7 +123,7 @@ class Settings(BaseSettings):
 
     # Scheduling.
     scheduler_kind: SchedulerKind = SchedulerKind.LOCAL
-    schedule_match_window_minutes: int = Field(default=150, ge=0, le=24 * 60)
+    schedule_match_window_minutes: int = Field(default=150, ge=1, le=24 * 60)
     schedule_test_delay_seconds: int | None = Field(
         default=None, ge=0, description="Set: fire every schedule this long after planning."
     )
@@ -139,6 +137,19 @@ class Settings(BaseSettings):
         default=None, description="An emulator's URL (moto in tests); unset: AWS itself."
     )
     aws_region: str | None = Field(default=None, description="Unset: the usual AWS chain.")
+    # The local scheduler's worker (SCHEDULER_KIND=local).
+    worker_enabled: bool = Field(
+        default=True, description="Run the local scheduler's worker inside `bestshot serve`."
+    )
+    worker_poll_seconds: float = Field(default=5.0, gt=0, le=3600)
+    worker_max_attempts: int = Field(default=5, ge=1, le=100)
+    worker_follow_up_minutes: int = Field(
+        default=30,
+        ge=1,
+        le=24 * 60,
+        description="When a fired round still has matches under way, look again this much later.",
+    )
+    worker_max_follow_ups: int = Field(default=4, ge=0, le=48)
 
     # Result providers (the rest of their settings: `entrypoints.sources_config`).
     football_data_token: SecretStr | None = None
@@ -156,9 +167,12 @@ class Settings(BaseSettings):
         return DatabaseSettings.from_env(self._environ)
 
     def sources(self) -> SourcesConfig:
-        """The result providers' settings (InvalidInput naming a bad variable)."""
-        window = timedelta(minutes=self.schedule_match_window_minutes)
-        return attrs.evolve(sources_config_from_env(self._environ), match_window=window)
+        """The result providers' settings (InvalidInput naming a bad variable).
+
+        The demo source's match window is SCHEDULE_MATCH_WINDOW_MINUTES, read from the same
+        environment, so a demo schedule fires once the demo's results exist.
+        """
+        return sources_config_from_env(self._environ)
 
     def effective_jwt_secret(self) -> str | None:
         """The HS256 key: the configured one, or in demo (with no JWKS either) the demo key."""

@@ -11,7 +11,7 @@
 | BESTSHOT_HTTP_READ_TIMEOUT          | 20 (seconds)                              |
 | BESTSHOT_HTTP_ATTEMPTS              | 4 (the first try included)                |
 | BESTSHOT_{PROVIDER}_RATE_LIMIT      | REQUESTS/SECONDS, per provider (below)    |
-| BESTSHOT_MATCH_WINDOW_MINUTES       | 150 (when a demo match's result exists)   |
+| SCHEDULE_MATCH_WINDOW_MINUTES       | 150 (when a demo match's result exists)   |
 
 `{PROVIDER}` is the provider's name in capitals (`BESTSHOT_FOOTBALL_DATA_RATE_LIMIT`). Default
 rate limits: espn 30/60, football_data 10/60 (the free plan's), sofascore 20/60, fbref 10/60
@@ -93,7 +93,7 @@ def sources_config_from_env(environ: Mapping[str, str]) -> SourcesConfig:
         providers[name] = ProviderSettings(base_url, policy)
     window = _number(
         environ,
-        "BESTSHOT_MATCH_WINDOW_MINUTES",
+        "SCHEDULE_MATCH_WINDOW_MINUTES",
         defaults.match_window.total_seconds() / 60,
     )
     token = environ.get("FOOTBALL_DATA_TOKEN", "").strip() or None

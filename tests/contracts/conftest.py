@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
+from adapters.accelerated_clock import AcceleratedClock
 from adapters.local_scheduler import LocalScheduler
 from adapters.memory import MemoryScheduler, MemoryUnitOfWorkFactory, ScriptedSource, SettableClock
 from adapters.system_clock import SystemClock
@@ -43,7 +44,7 @@ SCHEDULERS: list[Choice] = [
     pytest.param("eventbridge", marks=pytest.mark.integration),  # on moto's server
     pytest.param("local_scheduler", marks=pytest.mark.integration),  # in PostgreSQL
 ]
-CLOCKS: list[Choice] = ["settable_clock", "system_clock"]
+CLOCKS: list[Choice] = ["settable_clock", "system_clock", "accelerated_clock"]
 RESULT_SOURCES: list[Choice] = ["scripted_source_case"]
 
 
@@ -73,6 +74,11 @@ def settable_clock() -> SettableClock:
 @pytest.fixture
 def system_clock() -> SystemClock:
     return SystemClock()
+
+
+@pytest.fixture
+def accelerated_clock() -> AcceleratedClock:
+    return AcceleratedClock(T0, speed=600)
 
 
 @pytest.fixture

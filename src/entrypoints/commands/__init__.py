@@ -6,7 +6,16 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from entrypoints.commands import db, serve, source, table, token
+from entrypoints.commands import (
+    db,
+    demo,
+    schedules,
+    serve,
+    source,
+    table,
+    token,
+    worker,
+)
 
 # Any: the CLI's subparsers make its own ArgumentParser subclass, and the action is invariant.
 Register = Callable[["argparse._SubParsersAction[Any]"], None]
@@ -17,4 +26,7 @@ COMMANDS: list[Register] = [
     db.register,
     serve.register,
     token.register,
+    schedules.register,
+    worker.register,
+    demo.register,
 ]

@@ -22,6 +22,7 @@ import uvicorn
 from uvicorn.server import HANDLED_SIGNALS
 
 from entrypoints.bootstrap import bootstrap, describe
+from entrypoints.demo_seed import DEMO_TOURNAMENT, seed_demo_if_empty
 from entrypoints.logs import configure_logging
 from entrypoints.observability import init_sentry
 from entrypoints.settings import Settings, load_settings
@@ -60,10 +61,42 @@ class _Server(uvicorn.Server):
                 signal.signal(sig, handler)
 
 
-async def serve(settings: Settings, host: str, port: int) -> None:
+def own_api_domain(settings: Settings, host: str, port: int) -> Settings:
+    """In demo, with API_DOMAIN left unset, schedules call back the server this command runs."""
+    if settings.is_production or "api_domain" in settings.model_fields_set:
+        return settings
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - compared only
+    shown = f"[{shown}]" if ":" in shown else shown
+    return settings.model_copy(update={"api_domain": f"http://{shown}:{port}"})
+
+
+async def serve(
+    settings: Settings, host: str, port: int, *, seed_demo: bool = False, worker: bool = True
+) -> None:
+    settings = own_api_domain(settings, host, port)
     async with bootstrap(settings) as service:
-        logger.info("serving", extra={"host": host, "port": port, **describe(service)})
-        await serve_app(service.app(), host, port)
+        seeded = await seed_demo_if_empty(service) if seed_demo else None
+        app = service.app()
+        local_worker = service.worker() if worker and settings.worker_enabled else None
+        logger.info(
+            "serving",
+            extra={
+                "host": host,
+                "port": port,
+                "worker": local_worker is not None,
+                **describe(service),
+            },
+        )
+        stop = asyncio.Event()
+        firing = asyncio.create_task(local_worker.run(stop)) if local_worker else None
+        if seed_demo:
+            print_quick_start(settings, seeded)
+        try:
+            await serve_app(app, host, port)
+        finally:
+            stop.set()
+            if firing is not None:
+                await firing
     logger.info("stopped")
 
 
@@ -77,6 +110,25 @@ async def serve_app(app: object, host: str, port: int) -> None:
     """
     gc.freeze()
     await _Server(uvicorn_config(app, host, port)).serve()
+
+
+def print_quick_start(settings: Settings, tournament: str | None) -> None:
+    """A few lines on stdout: how to trigger the flow and where to read the table."""
+    base = settings.api_domain.rstrip("/")
+    standings = f"{base}/api/v2/tournaments/{tournament or DEMO_TOURNAMENT}/standings"
+    lines = [
+        "",
+        f"bestshot is serving on {base}" + (" (demo league seeded)" if tournament else ""),
+        "  create today's schedules (the local scheduler fires them when the matches are over):",
+        '    curl -X POST -H "Authorization: Bearer $(.venv/bin/bestshot token admin)" \\',
+        f"         {base}/api/v2/data-provider/scheduler",
+        "  see what will fire:     .venv/bin/bestshot schedules list",
+        f"  read the table:         curl {standings}",
+        f"  every endpoint:         {base}/openapi.json",
+        "  stop with Ctrl-C",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
 
 
 def _port(value: str) -> int:
@@ -93,7 +145,7 @@ def _handle(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging(settings.log_level, settings.secret_values())
     init_sentry(settings)
-    asyncio.run(serve(settings, args.host, args.port))
+    asyncio.run(serve(settings, args.host, args.port, seed_demo=args.seed_demo, worker=args.worker))
     return 0
 
 
@@ -106,4 +158,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    parser.add_argument(
+        "--seed-demo",
+        action="store_true",
+        help="when the database holds no tournament, import the demo league first (make run)",
+    )
+    parser.add_argument(
+        "--no-worker",
+        dest="worker",
+        action="store_false",
+        help="do not fire the local scheduler's schedules in this process (run `bestshot "
+        "worker` elsewhere); the default runs the worker when SCHEDULER_KIND=local",
+    )
     parser.set_defaults(handler=_handle)

@@ -174,3 +174,17 @@ async def test_the_async_form_does_not_retry_a_4xx(api: ScriptedAPI) -> None:
 
     assert caught.value.status == 404
     assert api.paths() == [ROUND_PATH]
+
+
+@pytest.mark.parametrize("status", [409, 429])
+def test_a_conflict_or_too_many_requests_is_worth_another_attempt(
+    api: ScriptedAPI, status: int
+) -> None:
+    api.then(ROUND_PATH, Answer(status, {"title": "try again"}))
+
+    summary = call_round_and_standings(
+        api.url(ROUND_PATH), api.url(STANDINGS_PATH), token=TOKEN, config=FAST
+    )
+
+    assert api.paths() == [ROUND_PATH, ROUND_PATH, STANDINGS_PATH]
+    assert summary.round.attempts == 2

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import attrs
 import pytest
 
 from adapters.caller import CallRejected
-from adapters.local_scheduler import FireReport, RetryableFireError, caller_fire
+from adapters.local_scheduler import FireReport, RefusedTarget, RetryableFireError, caller_fire
 from bestshot_domain.ports import PlannedSchedule, ScheduleTarget
 from tests.builders import planned
 from tests.integration.caller.scripted_api import (
@@ -30,6 +30,11 @@ def api() -> Iterator[ScriptedAPI]:
     yield from serving()
 
 
+@pytest.fixture
+def elsewhere() -> Iterator[ScriptedAPI]:
+    yield from serving()
+
+
 def aimed_at(api: ScriptedAPI) -> PlannedSchedule:
     target = ScheduleTarget(api.url(ROUND_PATH), api.url(STANDINGS_PATH), "demo")
     return attrs.evolve(planned(), target=target)
@@ -37,7 +42,7 @@ def aimed_at(api: ScriptedAPI) -> PlannedSchedule:
 
 async def test_a_round_still_under_way_is_reported(api: ScriptedAPI) -> None:
     api.then(ROUND_PATH, Answer(200, {"overdue": ["espn:1", "espn:2"], "awaiting": ["espn:1"]}))
-    report = await caller_fire(TOKEN, **FAST)(aimed_at(api))
+    report = await caller_fire(TOKEN, api.origin, **FAST)(aimed_at(api))
     assert report == FireReport(overdue=2)
     assert api.paths() == [ROUND_PATH, STANDINGS_PATH]
     assert all(seen.headers["X-Internal-Token"] == TOKEN for seen in api.seen)
@@ -46,7 +51,7 @@ async def test_a_round_still_under_way_is_reported(api: ScriptedAPI) -> None:
 async def test_an_api_that_stays_down_is_worth_a_later_attempt(api: ScriptedAPI) -> None:
     api.then(ROUND_PATH, Answer(503, {"title": "down"}), Answer(503, {"title": "down"}))
     with pytest.raises(RetryableFireError, match="503") as caught:
-        await caller_fire(TOKEN, **FAST)(aimed_at(api))
+        await caller_fire(TOKEN, api.origin, **FAST)(aimed_at(api))
     assert TOKEN not in str(caught.value)
     assert api.paths() == [ROUND_PATH, ROUND_PATH]  # the standings wait for the round
 
@@ -54,5 +59,32 @@ async def test_an_api_that_stays_down_is_worth_a_later_attempt(api: ScriptedAPI)
 async def test_a_refusal_is_final(api: ScriptedAPI) -> None:
     api.then(ROUND_PATH, Answer(403, {"title": "Forbidden"}))
     with pytest.raises(CallRejected, match="403"):
-        await caller_fire(TOKEN, **FAST)(aimed_at(api))
+        await caller_fire(TOKEN, api.origin, **FAST)(aimed_at(api))
     assert api.paths() == [ROUND_PATH]
+
+
+@pytest.mark.parametrize(
+    "aim",
+    [
+        lambda api, other: ScheduleTarget(other.url(ROUND_PATH), api.url(STANDINGS_PATH), "demo"),
+        lambda api, other: ScheduleTarget(api.url(ROUND_PATH), other.url(STANDINGS_PATH), "demo"),
+        lambda api, other: ScheduleTarget(
+            api.url(ROUND_PATH).replace("http://", f"http://user@{other.origin[7:]}@"),
+            api.url(STANDINGS_PATH),
+            "demo",
+        ),
+        lambda api, other: ScheduleTarget(api.url("/admin/x"), api.url(STANDINGS_PATH), "demo"),
+        lambda api, other: ScheduleTarget(
+            api.url(ROUND_PATH + "/../../../x"), api.url(STANDINGS_PATH), "demo"
+        ),
+    ],
+    ids=["round-elsewhere", "standings-elsewhere", "userinfo", "other-path", "dot-dot"],
+)
+async def test_a_schedule_aimed_anywhere_else_is_refused_without_a_request(
+    api: ScriptedAPI, elsewhere: ScriptedAPI, aim: Callable[..., ScheduleTarget]
+) -> None:
+    schedule = attrs.evolve(planned(), target=aim(api, elsewhere))
+    with pytest.raises(RefusedTarget):
+        await caller_fire(TOKEN, api.origin, **FAST)(schedule)
+    assert api.seen == []
+    assert elsewhere.seen == []

@@ -9,8 +9,11 @@ from datetime import timedelta
 import asyncpg
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from adapters.local_scheduler import (
+    FireOutcome,
     FireReport,
     LocalScheduler,
     LocalWorker,
@@ -21,7 +24,8 @@ from adapters.local_scheduler import (
 )
 from adapters.memory import SettableClock
 from adapters.postgres import create_pool
-from bestshot_domain.ports import PlannedSchedule
+from bestshot_domain.ports import EnsureOutcome, PlannedSchedule
+from bestshot_domain.scheduling import NAME_PATTERN
 from tests.builders import FIRE, planned
 from tests.conftest import TEST_POOL
 
@@ -179,24 +183,93 @@ async def test_two_workers_never_fire_one_schedule_twice(
     assert {r.state for r in await scheduler.records()} == {ScheduleState.DONE}
 
 
+SHORT_LEASE = attrs.evolve(CONFIG, lease=timedelta(milliseconds=200))
+
+
+async def until_fired(runner: LocalWorker) -> list[FireOutcome]:
+    """Run the worker until it fires something (a lease runs out in real time)."""
+    async with asyncio.timeout(30):
+        while not (outcomes := await runner.run_once()):  # noqa: ASYNC110 - polls the database
+            await asyncio.sleep(0.05)
+    return outcomes
+
+
 async def test_a_claim_whose_worker_died_is_taken_again_once_its_lease_runs_out(
     scheduler: LocalScheduler, clock: SettableClock
 ) -> None:
     await scheduler.ensure(planned("round_1", FIRE))
     clock.set(FIRE)
     # A worker claims it, then its process dies before it records anything.
-    (claimed,) = await scheduler.claim_due(clock.now(), 5, CONFIG.lease)
+    (claimed,) = await scheduler.claim_due(clock.now(), 5, SHORT_LEASE.lease)
     fire = Recorder()
     # The restarted service: a new scheduler object on the same database.
-    runner = worker(LocalScheduler(scheduler._pool), fire, clock)
-    assert await runner.run_once() == []  # the lease still holds
-    clock.advance(CONFIG.lease)
-    (outcome,) = await runner.run_once()
+    runner = LocalWorker(
+        LocalScheduler(scheduler._pool), fire=fire, clock=clock, config=SHORT_LEASE
+    )
+    (outcome,) = await until_fired(runner)
     assert outcome.state is ScheduleState.DONE
+    assert fire.fired == ["round_1"]
     assert await state_of(scheduler, "round_1") == (ScheduleState.DONE, 2, None)
     # The dead worker's claim is no longer current: a late answer from it changes nothing.
     assert not await scheduler.mark_failed(claimed, "late", None)
     assert await state_of(scheduler, "round_1") == (ScheduleState.DONE, 2, None)
+
+
+async def test_the_lease_is_real_time_whatever_the_clock_says(
+    scheduler: LocalScheduler, clock: SettableClock
+) -> None:
+    await scheduler.ensure(planned("round_1", FIRE))
+    clock.set(FIRE)
+    await scheduler.claim_due(clock.now(), 5, CONFIG.lease)
+    # A fast clock (the demo's) jumps a day ahead: the ten-minute lease still holds.
+    clock.advance(timedelta(days=1))
+    assert await worker(scheduler, Recorder(), clock).run_once() == []
+
+
+async def test_a_late_answer_never_overwrites_a_newer_claim(
+    scheduler: LocalScheduler, clock: SettableClock
+) -> None:
+    await scheduler.ensure(planned("round_1", FIRE))
+    clock.set(FIRE)
+    (old,) = await scheduler.claim_due(clock.now(), 5, CONFIG.lease)
+    # While the first firing is under way, the plan changes: the schedule is re-armed with
+    # attempts back at 0, and fires again under a new claim with the same attempt count.
+    moved = planned("round_1", FIRE + timedelta(minutes=5))
+    assert await scheduler.ensure(moved) is EnsureOutcome.UPDATED
+    clock.set(moved.fire_at)
+    (new,) = await scheduler.claim_due(clock.now(), 5, CONFIG.lease)
+    assert (old.attempts, new.attempts) == (1, 1)
+    assert old.claim != new.claim
+    assert not await scheduler.mark_done(old, clock.now())
+    assert await state_of(scheduler, "round_1") == (ScheduleState.RUNNING, 1, None)
+    assert await scheduler.mark_done(new, clock.now())
+    assert await state_of(scheduler, "round_1") == (ScheduleState.DONE, 1, None)
+
+
+async def test_a_schedule_whose_worker_keeps_dying_is_failed_not_claimed_for_ever(
+    scheduler: LocalScheduler, clock: SettableClock
+) -> None:
+    await scheduler.ensure(planned("round_1", FIRE))
+    clock.set(FIRE)
+    config = attrs.evolve(SHORT_LEASE, max_attempts=2)
+    for _ in range(config.max_attempts):  # each claim's worker dies
+        async with asyncio.timeout(30):
+            while not await scheduler.claim_due(  # noqa: ASYNC110 - polls the database
+                clock.now(), 5, config.lease, config.max_attempts
+            ):
+                await asyncio.sleep(0.05)
+    fire = Recorder()
+    runner = LocalWorker(scheduler, fire=fire, clock=clock, config=config)
+    async with asyncio.timeout(30):
+        while (await state_of(scheduler, "round_1"))[0] is ScheduleState.RUNNING:
+            assert await runner.run_once() == []
+            await asyncio.sleep(0.05)
+    assert await state_of(scheduler, "round_1") == (
+        ScheduleState.FAILED,
+        2,
+        "the worker stopped during each of its 2 attempts",
+    )
+    assert fire.fired == []
 
 
 async def test_a_round_still_under_way_gets_follow_ups_up_to_the_limit(
@@ -241,10 +314,42 @@ async def test_a_round_with_nothing_under_way_gets_no_follow_up(
     assert list(await scheduler.list()) == []
 
 
-def test_follow_up_names_stay_within_64_characters() -> None:
-    origin = "x" * 64
-    assert follow_up_name(origin, 3) == "x" * 61 + "_f3"
+def test_follow_up_names_stay_within_64_characters_and_keep_the_time() -> None:
     assert follow_up_name("round_1", 12) == "round_1_f12"
+    first = "brasileirao_serie_a_betano_matchday-37_2026_11_28_19_30"
+    assert follow_up_name(first, 2) == first + "_f2"
+    long_label = "campeonato_brasileiro_serie_a_betano_2026_matchday-37"
+    a = f"{long_label}_2026_11_28_19_30"  # 64 characters: no room left for a suffix
+    b = f"{long_label}_2026_11_28_19_35"
+    c = f"{long_label[:-1]}8_2026_11_28_19_30"  # differs only in a part the shortening cuts
+    names = [follow_up_name(origin, 1) for origin in (a, b, c)]
+    assert len(set(names)) == 3
+    for name in names:
+        assert NAME_PATTERN.fullmatch(name)
+        assert name.endswith("_f1")
+    assert names[0].endswith("_2026_11_28_19_30_f1")
+    assert names[1].endswith("_2026_11_28_19_35_f1")
+
+
+@given(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz_-.0123456789", min_size=1, max_size=64),
+    st.integers(1, 99),
+)
+def test_follow_up_names_are_always_valid(origin: str, number: int) -> None:
+    assert NAME_PATTERN.fullmatch(follow_up_name(origin, number))
+
+
+async def test_a_follow_up_planned_twice_is_planned_once(
+    scheduler: LocalScheduler, clock: SettableClock
+) -> None:
+    await scheduler.ensure(planned("round_1", FIRE))
+    clock.set(FIRE)
+    (claimed,) = await scheduler.claim_due(clock.now(), 5, CONFIG.lease)
+    at = FIRE + CONFIG.follow_up_delay
+    first = await scheduler.add_follow_up(claimed, at)
+    assert first is not None
+    assert first.name == "round_1_f1"
+    assert await scheduler.add_follow_up(claimed, at) is None
 
 
 async def test_ensure_re_arms_a_fired_schedule_only_when_the_plan_changed(

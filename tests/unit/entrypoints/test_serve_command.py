@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from entrypoints.cli import main
+from entrypoints.commands.serve import own_api_domain, print_quick_start
+from entrypoints.demo_seed import DEMO_TOURNAMENT
+from entrypoints.settings import load_settings
 
 
 @pytest.mark.parametrize("argv", [["--port", "http"], ["--port", "70000"], ["--port", "-1"]])
@@ -28,3 +33,31 @@ def test_production_without_secrets_refuses_to_serve(
     assert len(err) == 1
     assert "INTERNAL_SERVICE_TOKEN is missing" in err[0]
     assert "DATABASE_URL is missing" in err[0]
+
+
+def test_the_readme_shows_what_make_run_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (Path(__file__).parents[3] / "README.md").read_text()
+    block = readme.split("```console\nbestshot is serving on", 1)[1].split("\n```", 1)[0]
+    settings = own_api_domain(load_settings({}), "127.0.0.1", 8000)
+    print_quick_start(settings, DEMO_TOURNAMENT)
+    assert capsys.readouterr().out.strip("\n") == "bestshot is serving on" + block
+
+
+@pytest.mark.parametrize(
+    ("environ", "host", "port", "expected"),
+    [
+        ({}, "127.0.0.1", 8123, "http://127.0.0.1:8123"),
+        ({}, "0.0.0.0", 9000, "http://127.0.0.1:9000"),  # noqa: S104 - an address, not a bind
+        ({}, "::1", 9000, "http://[::1]:9000"),
+        (
+            {"API_DOMAIN": "http://bestshot.local:8000"},
+            "127.0.0.1",
+            9000,
+            "http://bestshot.local:8000",
+        ),
+    ],
+)
+def test_in_demo_schedules_call_back_the_port_being_served(
+    environ: dict[str, str], host: str, port: int, expected: str
+) -> None:
+    assert own_api_domain(load_settings(environ), host, port).api_domain == expected

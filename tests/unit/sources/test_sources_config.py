@@ -32,7 +32,7 @@ def test_everything_can_be_set() -> None:
             "BESTSHOT_HTTP_READ_TIMEOUT": "9",
             "BESTSHOT_HTTP_ATTEMPTS": "2",
             "BESTSHOT_SOFASCORE_RATE_LIMIT": "5/10",
-            "BESTSHOT_MATCH_WINDOW_MINUTES": "1",
+            "SCHEDULE_MATCH_WINDOW_MINUTES": "1",
         }
     )
     assert config.football_data_token == THROWAWAY
@@ -58,7 +58,7 @@ def test_the_token_never_shows_in_the_config_repr() -> None:
         ("BESTSHOT_FBREF_RATE_LIMIT", "10 per minute"),
         ("BESTSHOT_FBREF_RATE_LIMIT", "0/60"),
         ("BESTSHOT_ESPN_URL", "site.api.espn.com"),
-        ("BESTSHOT_MATCH_WINDOW_MINUTES", "0"),
+        ("SCHEDULE_MATCH_WINDOW_MINUTES", "0"),
     ],
 )
 def test_bad_values_name_the_variable(name: str, value: str) -> None:

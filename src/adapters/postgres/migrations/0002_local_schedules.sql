@@ -1,10 +1,12 @@
 -- The local scheduler's schedules: what EventBridge Scheduler keeps in production, kept here
 -- when bestshot runs on its own (the embedded default, a laptop, a single server).
 --
--- A schedule is `pending` until a worker claims it (`running`, with a lease), then `done` or,
--- once its attempts are spent or the API refused it, `failed`. A worker that dies mid-call
--- leaves a `running` row whose lease runs out, and the next worker claims it again: a restart
--- loses nothing. Workers claim with FOR UPDATE SKIP LOCKED, so two never fire one schedule.
+-- A schedule is `pending` until a worker claims it (`running`, with a lease and a claim id),
+-- then `done` or, once its attempts are spent or the API refused it, `failed`. A worker that
+-- dies mid-call leaves a `running` row whose lease runs out, and the next worker claims it
+-- again: a restart loses nothing. Workers claim with FOR UPDATE SKIP LOCKED, so two never fire
+-- one schedule; only the holder of the current claim id may record how a firing went. Leases
+-- are in the database's own time (real time), whatever clock decides when a schedule is due.
 
 CREATE TABLE local_schedules (
     name             text PRIMARY KEY
@@ -23,6 +25,7 @@ CREATE TABLE local_schedules (
     attempts         integer NOT NULL DEFAULT 0 CONSTRAINT local_schedule_attempts CHECK (attempts >= 0),
     next_attempt_at  timestamptz NOT NULL,
     lease_until      timestamptz,
+    claim            uuid,
     fired_at         timestamptz,
     last_error       text,
     -- A follow-up check of a round that still had matches under way: which planned schedule it
@@ -31,7 +34,8 @@ CREATE TABLE local_schedules (
     follow_up        integer NOT NULL DEFAULT 0 CONSTRAINT local_schedule_follow_up CHECK (follow_up >= 0),
     created_at       timestamptz NOT NULL DEFAULT now(),
     updated_at       timestamptz NOT NULL DEFAULT now(),
-    CONSTRAINT local_schedule_lease_when_running CHECK ((state = 'running') = (lease_until IS NOT NULL))
+    CONSTRAINT local_schedule_lease_when_running
+        CHECK ((state = 'running') = (lease_until IS NOT NULL AND claim IS NOT NULL))
 );
 
 CREATE INDEX local_schedules_due ON local_schedules (next_attempt_at, name)
