@@ -57,8 +57,8 @@ def _score(home: int | None, away: int | None) -> Score | None:
 
 
 # Enum members by stored value: a dict lookup costs a tenth of `MatchStatus(value)`, which adds
-# up over a season's matches read for every standings update. A value outside the enum is still
-# a KeyError, as it was a ValueError; the schema's checks keep them out anyway.
+# up over a season's matches read for every standings update. (An unknown value is a KeyError;
+# the schema's checks keep them out.)
 _STATUSES = {status.value: status for status in MatchStatus}
 _ENDINGS = {ending.value: ending for ending in Ending}
 
