@@ -9,6 +9,7 @@ tournament finds the same rows again.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,8 @@ def make_key(provider: str, external_id: str) -> str:
 
 
 def _utc(value: datetime) -> datetime:
+    if value.tzinfo is UTC:  # the common case (drivers, parsers): nothing to check or convert
+        return value
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"datetime must be timezone-aware, got {value!r}")
     # Normalized to UTC: Python never compares a local time in a DST gap or fold equal to the
@@ -292,3 +295,46 @@ class StandingsSnapshot:
     rules: str
     computed_at: datetime = field(converter=_utc)
     tables: tuple[Table, ...] = ()
+
+
+@frozen
+class TableMatch:
+    """A stored match as a table sees it: no more than the tables are computed from, so that a
+    season's matches are cheap to read for every standings update."""
+
+    key: MatchKey
+    round_slug: str
+    home: TeamKey
+    away: TeamKey
+    status: MatchStatus
+    kickoff: datetime = field(converter=_utc)
+    score: Score | None = None
+
+    @classmethod
+    def of(cls, match: Match) -> TableMatch:
+        state = match.state
+        return cls(
+            match.key,
+            match.round_slug,
+            match.home,
+            match.away,
+            state.status,
+            state.kickoff,
+            state.score,
+        )
+
+
+@frozen
+class StandingsInputs:
+    """Everything a tournament's tables are computed from, as stored: the tournament (its rules
+    and zones), its members and their teams, its rounds (knockout ones never count), its matches,
+    point adjustments and cards, each ordered as its own repository lists it (in tuples, so that
+    two reads compare equal whatever adapter made them)."""
+
+    tournament: Tournament
+    members: tuple[Membership, ...]
+    teams: Mapping[TeamKey, Team]  # the members' teams, by key
+    rounds: tuple[Round, ...]
+    matches: tuple[TableMatch, ...]
+    adjustments: tuple[PointAdjustment, ...]
+    discipline: tuple[MatchDiscipline, ...]

@@ -26,6 +26,7 @@ from bestshot_domain.model import (
     Observation,
     PointAdjustment,
     Round,
+    StandingsInputs,
     StandingsSnapshot,
     Team,
     TeamKey,
@@ -149,6 +150,14 @@ class StandingsRepository(Protocol):
 
     async def get(self, tournament_id: TournamentId) -> StandingsSnapshot | None:
         """The last stored tables, or None when none were computed yet."""
+        ...
+
+    async def inputs(self, tournament_id: TournamentId) -> StandingsInputs:
+        """What the tables are computed from, read in as few round trips as the technology
+        allows: exactly what `tournaments.get`, `teams.members`, `teams.get_many` (of the
+        members), `rounds.list`, `matches.for_tournament` (each as a `TableMatch`),
+        `adjustments` and `discipline` would give in this unit of work. NotFound for an unknown
+        tournament."""
         ...
 
     async def adjustments(self, tournament_id: TournamentId) -> Sequence[PointAdjustment]:

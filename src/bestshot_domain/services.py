@@ -62,6 +62,12 @@ async def update_round(
     provider reports (where they changed) go in one unit of work, after the tournament's lock,
     re-read under it: a concurrent update of the same round finds this one's writes and records
     nothing twice.
+
+    When the provider says nothing new of the matches as first read (a follow-up check of a
+    round still under way, mostly), that is the answer: no lock, no second read. It is the
+    outcome of running this update before any writer that committed since the read, which is
+    as valid an order as any between two concurrent updates. (Cards, which only some providers
+    report, are compared with what is stored under the lock.)
     """
     async with uow_factory() as uow:
         tournament = await uow.tournaments.get(tournament_id)
@@ -70,11 +76,16 @@ async def update_round(
     source = _configured_source(sources, tournament)
     observations = await source.round_observations(tournament.reference, round_, known)
     at = clock.now()
+    reports_cards = any(o.home_cards is not None or o.away_cards is not None for o in observations)
+    if not reports_cards:
+        update = reconcile(tournament_id, round_slug, known, observations, at=at)
+        if not update.saved:
+            return update
     async with uow_factory() as uow:
         await uow.tournaments.lock(tournament_id)
         matches = await uow.matches.for_round(tournament_id, round_slug)
         cards = {}
-        if any(o.home_cards is not None or o.away_cards is not None for o in observations):
+        if reports_cards:
             # Only sources that report cards (openfootball) cost this read.
             keys = {match.key for match in matches}
             cards = {
@@ -109,16 +120,16 @@ async def update_standings(
 async def _store_tables(
     uow: UnitOfWork, tournament_id: TournamentId, at: datetime
 ) -> StandingsSnapshot:
-    tournament = await uow.tournaments.get(tournament_id)
-    members = await uow.teams.members(tournament_id)
+    """Compute the tournament's tables from what is stored (in one read) and store them."""
+    inputs = await uow.standings.inputs(tournament_id)
     snapshot = compute_snapshot(
-        tournament,
-        members=members,
-        teams=await uow.teams.get_many([member.team for member in members]),
-        rounds=await uow.rounds.list(tournament_id),
-        matches=await uow.matches.for_tournament(tournament_id),
-        adjustments=await uow.standings.adjustments(tournament_id),
-        discipline=await uow.standings.discipline(tournament_id),
+        inputs.tournament,
+        members=inputs.members,
+        teams=inputs.teams,
+        rounds=inputs.rounds,
+        matches=inputs.matches,
+        adjustments=inputs.adjustments,
+        discipline=inputs.discipline,
         at=at,
     )
     await uow.standings.save(snapshot)

@@ -9,7 +9,6 @@ from datetime import datetime
 from bestshot_domain.lifecycle import DECIDED
 from bestshot_domain.model import (
     Cards,
-    Match,
     MatchDiscipline,
     MatchKey,
     MatchStatus,
@@ -18,6 +17,7 @@ from bestshot_domain.model import (
     Round,
     RoundKind,
     StandingsSnapshot,
+    TableMatch,
     Team,
     TeamKey,
     Tournament,
@@ -37,7 +37,7 @@ def compute_snapshot(
     members: Sequence[Membership],
     teams: Mapping[TeamKey, Team],
     rounds: Sequence[Round],
-    matches: Sequence[Match],
+    matches: Sequence[TableMatch],
     adjustments: Sequence[PointAdjustment],
     discipline: Sequence[MatchDiscipline],
     at: datetime,
@@ -82,7 +82,7 @@ def compute_snapshot(
     return StandingsSnapshot(tournament.id, tournament.rules, at, tables)
 
 
-def _result(match: Match, cards: Mapping[tuple[MatchKey, TeamKey], Cards]) -> MatchResult:
+def _result(match: TableMatch, cards: Mapping[tuple[MatchKey, TeamKey], Cards]) -> MatchResult:
     score = match.score if match.status in DECIDED else None
     return MatchResult(
         home=match.home,
@@ -90,6 +90,6 @@ def _result(match: Match, cards: Mapping[tuple[MatchKey, TeamKey], Cards]) -> Ma
         home_goals=None if score is None else score.home,
         away_goals=None if score is None else score.away,
         kickoff=match.kickoff,
-        home_cards=cards.get((match.key, match.home)),
-        away_cards=cards.get((match.key, match.away)),
+        home_cards=cards.get((match.key, match.home)) if cards else None,
+        away_cards=cards.get((match.key, match.away)) if cards else None,
     )

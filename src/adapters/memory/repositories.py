@@ -17,7 +17,9 @@ from bestshot_domain.model import (
     Membership,
     PointAdjustment,
     Round,
+    StandingsInputs,
     StandingsSnapshot,
+    TableMatch,
     Team,
     TeamKey,
     Tournament,
@@ -214,6 +216,22 @@ class MemoryStandingsRepository(_Repository):
     async def get(self, tournament_id: TournamentId) -> StandingsSnapshot | None:
         await _io()
         return self._tx.standings.get(tournament_id)
+
+    async def inputs(self, tournament_id: TournamentId) -> StandingsInputs:
+        # The same reads the ports offer one by one, over the same transaction.
+        tournament = self._require_tournament(tournament_id)
+        teams = MemoryTeamRepository(self._transaction)
+        members = tuple(await teams.members(tournament_id))
+        matches = MemoryMatchRepository(self._transaction)
+        return StandingsInputs(
+            tournament=tournament,
+            members=members,
+            teams=await teams.get_many([member.team for member in members]),
+            rounds=tuple(await MemoryRoundRepository(self._transaction).list(tournament_id)),
+            matches=tuple(map(TableMatch.of, await matches.for_tournament(tournament_id))),
+            adjustments=tuple(await self.adjustments(tournament_id)),
+            discipline=tuple(await self.discipline(tournament_id)),
+        )
 
     async def adjustments(self, tournament_id: TournamentId) -> Sequence[PointAdjustment]:
         await _io()

@@ -65,7 +65,9 @@ class PostgresTournamentRepository:
 
     async def lock(self, tournament_id: TournamentId) -> None:
         # NO KEY UPDATE serializes the lockers without blocking the foreign-key checks (KEY
-        # SHARE) of writers that insert rows referring to the tournament.
+        # SHARE) of writers that insert rows referring to the tournament. The lock lasts until
+        # the transaction ends, so one is begun first.
+        await self._session.begin()
         with storage_errors():
             found = await self._db.fetchval(
                 "SELECT true FROM tournaments WHERE id = $1 FOR NO KEY UPDATE", tournament_id
@@ -133,9 +135,9 @@ class PostgresTeamRepository:
                 f"memberships of {', '.join(map(repr, strangers))} given for {tournament_id!r}"
             )
         groups = {member.team: member.group for member in members}  # the last entry wins
-        with storage_errors():
+        async with self._session.write() as db:
             # One statement: drop those no longer members, insert or regroup the others.
-            await self._db.execute(
+            await db.execute(
                 """
                 WITH gone AS (
                     DELETE FROM memberships

@@ -14,6 +14,7 @@ from bestshot_domain.model import (
     Round,
     RoundKind,
     Score,
+    TableMatch,
     Team,
     Tournament,
 )
@@ -55,10 +56,22 @@ def _score(home: int | None, away: int | None) -> Score | None:
     return None if home is None or away is None else Score(home, away)
 
 
+# Enum members by stored value: a dict lookup costs a tenth of `MatchStatus(value)`, which adds
+# up over a season's matches read for every standings update. (An unknown value is a KeyError;
+# the schema's checks keep them out.)
+_STATUSES = {status.value: status for status in MatchStatus}
+_ENDINGS = {ending.value: ending for ending in Ending}
+
+
 def match_from_row(row: asyncpg.Record) -> Match:
-    state = state_from_columns(row, "")
-    if state is None:  # pragma: no cover - NOT NULL in the schema
-        raise ValueError("a stored match without a status")
+    ended = row["ended"]
+    state = MatchState(
+        status=_STATUSES[row["status"]],
+        kickoff=row["kickoff"],
+        score=_score(row["home_score"], row["away_score"]),
+        ended=None if ended is None else _ENDINGS[ended],
+        shootout=_score(row["shootout_home"], row["shootout_away"]),
+    )
     return Match(
         tournament_id=row["tournament_id"],
         round_slug=row["round_slug"],
@@ -72,6 +85,16 @@ def match_from_row(row: asyncpg.Record) -> Match:
         version=row["version"],
     )
 
+
+def table_match_from_row(row: asyncpg.Record) -> TableMatch:
+    """A row of TABLE_MATCH_COLUMNS, in that order."""
+    key, round_slug, home, away, status, kickoff, home_score, away_score = row
+    return TableMatch(
+        key, round_slug, home, away, _STATUSES[status], kickoff, _score(home_score, away_score)
+    )
+
+
+TABLE_MATCH_COLUMNS = "key, round_slug, home, away, status, kickoff, home_score, away_score"
 
 STATE_FIELDS = (
     "status",
@@ -106,10 +129,10 @@ def state_from_columns(row: asyncpg.Record, prefix: str) -> MatchState | None:
         return None
     ended = row[f"{prefix}ended"]
     return MatchState(
-        status=MatchStatus(status),
+        status=_STATUSES[status],
         kickoff=row[f"{prefix}kickoff"],
         score=_score(row[f"{prefix}home_score"], row[f"{prefix}away_score"]),
-        ended=None if ended is None else Ending(ended),
+        ended=None if ended is None else _ENDINGS[ended],
         shootout=_score(row[f"{prefix}shootout_home"], row[f"{prefix}shootout_away"]),
     )
 

@@ -27,6 +27,11 @@ _MATCH_COLUMNS = """
     home_score, away_score, ended, shootout_home, shootout_away, last_observed, version
 """
 
+TOURNAMENT_MATCHES = f"""
+SELECT {_MATCH_COLUMNS} FROM matches WHERE tournament_id = $1
+ORDER BY kickoff, key COLLATE "C"
+"""  # noqa: S608 - constant column names
+
 # An update must carry the stored version plus one; otherwise bestshot_version_conflict()
 # raises inside the statement, which therefore writes nothing at all. ON CONFLICT DO UPDATE
 # locks each existing row and sees its latest committed version, so no concurrent writer can
@@ -131,13 +136,7 @@ class PostgresMatchRepository:
 
     async def for_tournament(self, tournament_id: TournamentId) -> Sequence[Match]:
         with storage_errors():
-            rows = await self._db.fetch(
-                f"""
-                SELECT {_MATCH_COLUMNS} FROM matches WHERE tournament_id = $1
-                ORDER BY kickoff, key COLLATE "C"
-                """,  # noqa: S608
-                tournament_id,
-            )
+            rows = await self._db.fetch(TOURNAMENT_MATCHES, tournament_id)
         return [match_from_row(row) for row in rows]
 
     async def kicking_off(self, start: datetime, end: datetime) -> Sequence[Match]:

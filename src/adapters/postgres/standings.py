@@ -12,14 +12,20 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from adapters.postgres.codec import TABLE_MATCH_COLUMNS, table_match_from_row, tournament_from_row
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.session import Session
-from bestshot_domain.errors import InvalidInput
+from bestshot_domain.errors import InvalidInput, NotFound
 from bestshot_domain.model import (
     Cards,
     MatchDiscipline,
+    Membership,
     PointAdjustment,
+    Round,
+    RoundKind,
+    StandingsInputs,
     StandingsSnapshot,
+    Team,
     TeamKey,
     TournamentId,
 )
@@ -39,6 +45,64 @@ ROW_COLUMNS = (
     "goal_difference",
     "points",
 )
+
+
+# The tournament and its small lists in one statement, each list a JSON array of arrays ordered
+# as its own repository method orders it; the matches follow in a second one, as rows of only
+# the columns a table needs.
+_INPUTS = """
+SELECT t.id, t.label, t.provider, t.reference, t.rules, t.timezone, t.zones,
+    (SELECT coalesce(json_agg(json_build_array(m.team, m.group_name, tm.provider, tm.external_id,
+                                               tm.name, tm.code)
+                              ORDER BY m.group_name COLLATE "C" NULLS LAST, m.team COLLATE "C"),
+                     '[]')
+     FROM memberships m LEFT JOIN teams tm ON tm.key = m.team
+     WHERE m.tournament_id = t.id)::text AS members,
+    (SELECT coalesce(json_agg(json_build_array(r.slug, r.label, r.ordinal, r.kind, r.reference)
+                              ORDER BY r.ordinal, r.slug COLLATE "C"), '[]')
+     FROM rounds r WHERE r.tournament_id = t.id)::text AS rounds,
+    (SELECT coalesce(json_agg(json_build_array(a.team, a.points, a.reason)
+                              ORDER BY a.team COLLATE "C", a.reason COLLATE "C"), '[]')
+     FROM point_adjustments a WHERE a.tournament_id = t.id)::text AS adjustments,
+    (SELECT coalesce(json_agg(json_build_array(d.match_key, d.team, d.yellow,
+                                               d.second_yellow_red, d.red, d.yellow_and_red)
+                              ORDER BY d.match_key COLLATE "C", d.team COLLATE "C"), '[]')
+     FROM match_discipline d JOIN matches dm ON dm.key = d.match_key
+     WHERE dm.tournament_id = t.id)::text AS discipline
+FROM tournaments t WHERE t.id = $1
+"""
+
+_TABLE_MATCHES = f"""
+SELECT {TABLE_MATCH_COLUMNS} FROM matches WHERE tournament_id = $1
+ORDER BY kickoff, key COLLATE "C"
+"""  # noqa: S608 - constant column names
+
+
+_REPLACE_SNAPSHOT = """
+WITH snapshot AS (
+    INSERT INTO standings_snapshots (tournament_id, rules, computed_at) VALUES ($1, $2, $3)
+    ON CONFLICT (tournament_id) DO UPDATE SET
+        rules = EXCLUDED.rules, computed_at = EXCLUDED.computed_at
+)
+DELETE FROM standings_tables WHERE tournament_id = $1
+"""
+
+# The rows' foreign key to their table is checked at the end of the statement, when the tables
+# inserted beside them are there.
+_INSERT_TABLES = """
+WITH new_tables AS (
+    INSERT INTO standings_tables (tournament_id, table_index, group_name, detail)
+    SELECT $1, i - 1, g, d::jsonb
+    FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(g, d, i)
+)
+INSERT INTO standings_rows (
+    tournament_id, table_index, row_index, position, team, played, won, drawn, lost, goals_for,
+    goals_against, goal_difference, points, detail)
+SELECT $1, t, r, p, team, pl, w, d, l, gf, ga, gd, pts, detail::jsonb
+FROM unnest($4::int[], $5::int[], $6::int[], $7::text[], $8::int[], $9::int[], $10::int[],
+            $11::int[], $12::int[], $13::int[], $14::int[], $15::int[], $16::text[])
+    AS u(t, r, p, team, pl, w, d, l, gf, ga, gd, pts, detail)
+"""
 
 
 def _json(value: Mapping[str, Any]) -> str:
@@ -75,49 +139,20 @@ class PostgresStandingsRepository:
             for i, (_, _, table_rows) in enumerate(tables)
             for row_index, row in enumerate(table_rows)
         ]
+        columns = [list(column) for column in zip(*rows, strict=True)] or [[]] * 13
         async with self._session.write() as db:
-            await db.execute(
-                """
-                INSERT INTO standings_snapshots (tournament_id, rules, computed_at)
-                VALUES ($1, $2, $3)
-                ON CONFLICT (tournament_id) DO UPDATE SET
-                    rules = EXCLUDED.rules, computed_at = EXCLUDED.computed_at
-                """,
-                tid,
-                snapshot.rules,
-                snapshot.computed_at,
-            )
-            # The old rows go with their tables (ON DELETE CASCADE).
-            await db.execute("DELETE FROM standings_tables WHERE tournament_id = $1", tid)
-            if not tables:
-                return
-            await db.execute(
-                """
-                INSERT INTO standings_tables (tournament_id, table_index, group_name, detail)
-                SELECT $1, i - 1, g, d::jsonb
-                FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(g, d, i)
-                """,
-                tid,
-                [group for group, _, _ in tables],
-                [detail for _, detail, _ in tables],
-            )
-            if not rows:
-                return
-            columns = list(zip(*rows, strict=True))
-            await db.execute(
-                """
-                INSERT INTO standings_rows (
-                    tournament_id, table_index, row_index, position, team, played, won, drawn,
-                    lost, goals_for, goals_against, goal_difference, points, detail)
-                SELECT $1, t, r, p, team, pl, w, d, l, gf, ga, gd, pts, detail::jsonb
-                FROM unnest($2::int[], $3::int[], $4::int[], $5::text[], $6::int[], $7::int[],
-                            $8::int[], $9::int[], $10::int[], $11::int[], $12::int[], $13::int[],
-                            $14::text[])
-                    AS u(t, r, p, team, pl, w, d, l, gf, ga, gd, pts, detail)
-                """,
-                tid,
-                *(list(column) for column in columns),
-            )
+            # The old tables go, with their rows (ON DELETE CASCADE), in the statement that
+            # stores the snapshot; the new tables come with their rows in a second one. (Not in
+            # one: the cascade runs at the end of its statement, after an insert beside it.)
+            await db.execute(_REPLACE_SNAPSHOT, tid, snapshot.rules, snapshot.computed_at)
+            if tables:
+                await db.execute(
+                    _INSERT_TABLES,
+                    tid,
+                    [group for group, _, _ in tables],
+                    [detail for _, detail, _ in tables],
+                    *columns,
+                )
 
     async def get(self, tournament_id: TournamentId) -> StandingsSnapshot | None:
         with storage_errors():
@@ -153,6 +188,37 @@ class PostgresStandingsRepository:
             computed_at=snapshot["computed_at"],
             tables=tuple(
                 _table_from_row(row["group_name"], row["detail"], row["rows"]) for row in tables
+            ),
+        )
+
+    async def inputs(self, tournament_id: TournamentId) -> StandingsInputs:
+        with storage_errors():
+            row = await self._db.fetchrow(_INPUTS, tournament_id)
+            if row is None:
+                raise NotFound(f"tournament {tournament_id!r} not found")
+            matches = await self._db.fetch(_TABLE_MATCHES, tournament_id)
+        members = json.loads(row["members"])
+        teams = (
+            Team(provider, external_id, name, code)
+            for _, _, provider, external_id, name, code in members
+            if provider is not None  # as get_many: a key with no team is left out
+        )
+        return StandingsInputs(
+            tournament=tournament_from_row(row),
+            members=tuple(Membership(tournament_id, team, group) for team, group, *_ in members),
+            teams={team.key: team for team in teams},
+            rounds=tuple(
+                Round(tournament_id, slug, label, order, RoundKind(kind), reference)
+                for slug, label, order, kind, reference in json.loads(row["rounds"])
+            ),
+            matches=tuple(table_match_from_row(match) for match in matches),
+            adjustments=tuple(
+                PointAdjustment(tournament_id, team, points, reason)
+                for team, points, reason in json.loads(row["adjustments"])
+            ),
+            discipline=tuple(
+                MatchDiscipline(match, team, Cards(*cards))
+                for match, team, *cards in json.loads(row["discipline"])
             ),
         )
 

@@ -1,4 +1,8 @@
-"""The unit of work: one pooled connection, one transaction, every repository over it."""
+"""The unit of work: one pooled connection, one transaction, every repository over it.
+
+The transaction itself begins with the first lock or write (see `session`): a unit of work
+that only reads costs no `BEGIN` and no `ROLLBACK`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from typing import Self
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
-from asyncpg.transaction import Transaction
 
 from adapters.postgres.catalog import (
     PostgresRoundRepository,
@@ -32,9 +35,9 @@ from bestshot_domain.ports import (
 
 
 class PostgresUnitOfWork:
-    """`async with` acquires a connection and begins a transaction; leaving without `commit()`
-    rolls it back. After `commit()` or `rollback()` the block may go on: the next statement
-    runs in a new transaction on the same connection.
+    """`async with` acquires a connection; leaving without `commit()` rolls back what it wrote
+    or locked. After `commit()` or `rollback()` the block may go on: the next lock or write
+    begins a new transaction on the same connection.
     """
 
     tournaments: TournamentRepository
@@ -48,12 +51,15 @@ class PostgresUnitOfWork:
         self._pool = pool
         self._acquire_timeout = acquire_timeout
         self._connection: PoolConnectionProxy[asyncpg.Record] | None = None
-        self._transaction: Transaction | None = None
         self._session: Session | None = None
 
     @property
     def connection(self) -> PoolConnectionProxy[asyncpg.Record]:
-        """The connection of this unit of work (for tests and for locks of other adapters)."""
+        """The connection of this unit of work (for tests and for locks of other adapters).
+
+        Its transaction is open only once the unit of work has locked or written something:
+        call `begin()` before taking a lock of one's own on it.
+        """
         if self._connection is None:
             raise RuntimeError("the unit of work is not open: use `async with`")
         return self._connection
@@ -64,11 +70,6 @@ class PostgresUnitOfWork:
         with storage_errors():
             connection = await self._pool.acquire(timeout=self._acquire_timeout)
         self._connection = connection
-        try:
-            await self._begin()
-        except BaseException:
-            await self._release()
-            raise
         session = self._session = Session(connection)
         self.tournaments = PostgresTournamentRepository(session)
         self.teams = PostgresTeamRepository(session)
@@ -85,43 +86,31 @@ class PostgresUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            transaction, self._transaction = self._transaction, None
-            if transaction is not None:
-                try:
-                    await transaction.rollback()
-                except Exception:
-                    # A lost connection needs no rollback (the server has done it); any other
-                    # failure leaves the connection in doubt, so it is not given back for reuse.
-                    _terminate(self.connection)
+            try:
+                await self._open_session().end("ROLLBACK")
+            except Exception:
+                # A lost connection needs no rollback (the server has done it); any other
+                # failure leaves the connection in doubt, so it is not given back for reuse.
+                _terminate(self.connection)
         finally:
+            self._session = None
             await self._release()
 
+    async def begin(self) -> None:
+        """Open the transaction now (it otherwise opens with the first lock or write)."""
+        await self._open_session().begin()
+
     async def commit(self) -> None:
-        transaction = self._transaction
-        if transaction is None:
-            raise RuntimeError("nothing to commit: the unit of work is not open")
-        self._transaction = None
         # Deferred foreign keys are checked here, so a commit can fail with InvalidInput too.
-        with storage_errors():
-            await transaction.commit()
-        await self._begin()
+        await self._open_session().end("COMMIT")
 
     async def rollback(self) -> None:
-        transaction = self._transaction
-        if transaction is None:
-            raise RuntimeError("nothing to roll back: the unit of work is not open")
-        self._transaction = None
-        with storage_errors():
-            await transaction.rollback()
-        await self._begin()
+        await self._open_session().end("ROLLBACK")
 
-    async def _begin(self) -> None:
-        if self._session is not None:
-            self._session.transaction_ended()
-        transaction = self.connection.transaction()
-        with storage_errors():
-            await transaction.start()
-        self._transaction = transaction
+    def _open_session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("the unit of work is not open: use `async with`")
+        return self._session
 
     async def _release(self) -> None:
         connection, self._connection = self._connection, None

@@ -30,6 +30,7 @@ share a match key; the clubs (`t01` ... `t20`) are the same in every demo tourna
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import re
@@ -220,8 +221,8 @@ def _goal_offsets(rng: random.Random, goals: int) -> list[timedelta]:
 
 @frozen
 class _Result:
-    home: list[timedelta]  # when each home goal is scored, after kickoff
-    away: list[timedelta]
+    home: tuple[timedelta, ...]  # when each home goal is scored, after kickoff
+    away: tuple[timedelta, ...]
 
 
 def _result(seed: int, fixture: _Fixture, strengths: list[tuple[float, float]]) -> _Result:
@@ -230,7 +231,7 @@ def _result(seed: int, fixture: _Fixture, strengths: list[tuple[float, float]]) 
     away_attack, away_weakness = strengths[fixture.away]
     home = _poisson(rng, HOME_GOALS * home_attack * away_weakness)
     away = _poisson(rng, AWAY_GOALS * away_attack * home_weakness)
-    return _Result(_goal_offsets(rng, home), _goal_offsets(rng, away))
+    return _Result(tuple(_goal_offsets(rng, home)), tuple(_goal_offsets(rng, away)))
 
 
 def _observe(
@@ -261,34 +262,65 @@ def _observe(
     )
 
 
+@frozen
+class _Simulated:
+    """One match of a season with everything about it that does not depend on the clock."""
+
+    external_id: str
+    fixture: _Fixture
+    result: _Result
+    round: RoundInfo
+    home: SourceTeam
+    away: SourceTeam
+
+    def at(self, now: datetime, window: timedelta) -> ParsedMatch:
+        observation = _observe(self.external_id, self.fixture, self.result, now, window)
+        return ParsedMatch(
+            round=self.round, home=self.home, away=self.away, observation=observation
+        )
+
+
+@functools.lru_cache(maxsize=32)
+def _season(seed: int, anchor: date, first_kickoff: time, tag: str) -> tuple[_Simulated, ...]:
+    """The season's fixtures and final results, in schedule order; ids tagged with `tag`.
+
+    They depend only on the seed and the anchor, so they are drawn once per season and kept (a
+    few hundred small values each): a round update then only asks where each match stands at
+    the clock's time, instead of replaying 380 matches' random draws.
+    """
+    reference = DemoReference(seed, anchor, first_kickoff)
+    strengths = _strengths(seed)
+    teams = [SourceTeam(club_id, name, code) for club_id, name, code in CLUBS]
+    rounds = {
+        matchday: RoundInfo(
+            f"matchday-{matchday}", f"Matchday {matchday}", RoundKind.LEAGUE, str(matchday)
+        )
+        for matchday in range(1, MATCHDAYS + 1)
+    }
+    return tuple(
+        _Simulated(
+            f"{tag}-{fixture.name}",
+            fixture,
+            _result(seed, fixture, strengths),
+            rounds[fixture.matchday],
+            teams[fixture.home],
+            teams[fixture.away],
+        )
+        for fixture in _schedule(reference, anchor)
+    )
+
+
+def _season_at(reference: str, now: datetime) -> tuple[_Simulated, ...]:
+    ref = DemoReference.parse(reference)
+    anchor = ref.day or now.astimezone(UTC).date()
+    return _season(ref.seed, anchor, ref.first_kickoff, reference_tag(str(ref)))
+
+
 def simulate(
     reference: str, now: datetime, window: timedelta = DEFAULT_MATCH_WINDOW
 ) -> list[ParsedMatch]:
     """Every match of the demo season as it stands at `now`."""
-    ref = DemoReference.parse(reference)
-    strengths = _strengths(ref.seed)
-    teams = [SourceTeam(club_id, name, code) for club_id, name, code in CLUBS]
-    tag = reference_tag(str(ref))
-    return [
-        ParsedMatch(
-            round=RoundInfo(
-                f"matchday-{fixture.matchday}",
-                f"Matchday {fixture.matchday}",
-                RoundKind.LEAGUE,
-                str(fixture.matchday),
-            ),
-            home=teams[fixture.home],
-            away=teams[fixture.away],
-            observation=_observe(
-                f"{tag}-{fixture.name}",
-                fixture,
-                _result(ref.seed, fixture, strengths),
-                now,
-                window,
-            ),
-        )
-        for fixture in _schedule(ref, now.astimezone(UTC).date())
-    ]
+    return [match.at(now, window) for match in _season_at(reference, now)]
 
 
 class DemoSource:
@@ -313,5 +345,12 @@ class DemoSource:
     async def round_observations(
         self, reference: str, round_: Round, matches: Sequence[Match]
     ) -> Sequence[Observation]:
-        season = simulate(reference, self._clock.now(), self._window)
-        return round_observations(season, round_.slug, (match.external_id for match in matches))
+        now = self._clock.now()
+        stored = {match.external_id for match in matches}
+        # Only the round's matches (and stored ones, wherever they are now) are looked at.
+        wanted = (
+            match.at(now, self._window)
+            for match in _season_at(reference, now)
+            if match.round.slug == round_.slug or match.external_id in stored
+        )
+        return round_observations(wanted, round_.slug, stored)

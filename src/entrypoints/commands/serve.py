@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import ipaddress
 import logging
 import signal
@@ -102,7 +103,7 @@ async def serve(
     settings = own_api_domain(settings, host, port)
     async with bootstrap(settings) as service:
         seeded = await seed_demo_if_empty(service) if seed_demo else None
-        server = _Server(uvicorn_config(service.app(), host, port))
+        app = service.app()
         local_worker = service.worker() if worker and settings.worker_enabled else None
         logger.info(
             "serving",
@@ -118,12 +119,24 @@ async def serve(
         if seed_demo:
             print_quick_start(settings, seeded)
         try:
-            await server.serve()
+            await serve_app(app, host, port)
         finally:
             stop.set()
             if firing is not None:
                 await firing
     logger.info("stopped")
+
+
+async def serve_app(app: object, host: str, port: int) -> None:
+    """Serve a wired app until stopped.
+
+    What was made before (modules, the app, its models and pools: tens of thousands of objects
+    that live as long as the process) is frozen out of the garbage collector's sight first, so
+    that its full collections, which otherwise walk all of it, stay well under a millisecond
+    instead of pausing a request for tens of them.
+    """
+    gc.freeze()
+    await _Server(uvicorn_config(app, host, port)).serve()
 
 
 def print_quick_start(settings: Settings, tournament: str | None) -> None:

@@ -474,3 +474,35 @@ async def test_a_write_cancelled_while_it_waits_leaves_nothing_and_the_pool_work
             m for m in await uow.matches.for_tournament(TOURNAMENT.id) if m.key == match.key
         ]
     assert stored == mine
+
+
+async def test_the_transaction_opens_with_the_first_lock_or_write(
+    postgres_uow_factory: UnitOfWorkFactory, postgres_pool: asyncpg.Pool
+) -> None:
+    async with postgres_uow_factory() as uow:
+        await store_league(uow)
+        await uow.commit()
+    async with postgres_uow_factory() as uow:
+        connection = uow.connection  # type: ignore[attr-defined]
+        await uow.tournaments.get(TOURNAMENT.id)
+        await uow.matches.for_tournament(TOURNAMENT.id)
+        assert not connection.is_in_transaction()  # reads alone cost no BEGIN nor ROLLBACK
+        await uow.tournaments.lock(TOURNAMENT.id)
+        assert connection.is_in_transaction()
+        # The lock holds until the unit of work ends: another locker waits.
+        async with postgres_pool.acquire() as other:
+            with pytest.raises(asyncpg.LockNotAvailableError):
+                async with other.transaction():
+                    await other.execute(
+                        "SELECT 1 FROM tournaments WHERE id = $1 FOR NO KEY UPDATE NOWAIT",
+                        TOURNAMENT.id,
+                    )
+        await uow.commit()
+        assert not connection.is_in_transaction()
+        await uow.tournaments.save(evolve(TOURNAMENT, label="Written after the commit"))
+        assert connection.is_in_transaction()  # a write opens the next one
+        await uow.rollback()
+        await uow.begin()  # type: ignore[attr-defined]
+        assert connection.is_in_transaction()
+    async with postgres_uow_factory() as uow:
+        assert (await uow.tournaments.get(TOURNAMENT.id)).label == TOURNAMENT.label

@@ -12,6 +12,7 @@ from bestshot_domain.model import (
     PointAdjustment,
     RoundKind,
     StandingsSnapshot,
+    TableMatch,
 )
 from bestshot_domain.tables import compute_snapshot
 from tests.builders import T0, match, round_, team, tournament
@@ -37,7 +38,7 @@ def snapshot(
         members=memberships,
         teams={t.key: t for t in (team(key) for key in "abcd")},
         rounds=[round_("matchday-1"), round_("cup-final", order=2, kind=RoundKind.KNOCKOUT)],
-        matches=matches,
+        matches=[TableMatch.of(stored) for stored in matches],
         adjustments=adjustments,
         discipline=discipline,
         at=T0,

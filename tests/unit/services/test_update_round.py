@@ -159,3 +159,15 @@ async def test_the_write_waits_for_the_tournament_lock(imported: World) -> None:
         assert (await world.matches())[M1].status is S.SCHEDULED
     await asyncio.wait_for(update, 5)
     assert (await world.matches())[M1].status is S.FINISHED
+
+
+async def test_finding_nothing_new_takes_no_lock(imported: World) -> None:
+    world = imported
+    world.source.report("liga", observation(M1, score=(1, 0)))
+    await world.update_round("matchday-1")
+    async with world.uow_factory() as holder:
+        await holder.tournaments.lock("liga-test")
+        # Held by another writer: an update with something to write would wait for it.
+        update = await asyncio.wait_for(world.update_round("matchday-1"), 1)
+    assert f"scripted:{M1}" in update.unchanged
+    assert update.saved == update.changes == ()
