@@ -289,12 +289,46 @@ class Fixtures:
 
 @frozen
 class StandingsSnapshot:
-    """The computed tables of a tournament, as stored, with the rules and when they were made."""
+    """The computed tables of a tournament, as stored, with the rules and when they were made,
+    and what they were made from: the tournament's standings revision (`StandingsStatus`) and
+    the engine's fingerprint (`tables.engine_fingerprint`). A snapshot whose engine is unknown
+    ("") is never taken for the current tables."""
 
     tournament_id: TournamentId
     rules: str
     computed_at: datetime = field(converter=_utc)
     tables: tuple[Table, ...] = ()
+    revision: int = 0
+    engine: str = ""
+
+
+@frozen
+class StandingsStatus:
+    """Where a tournament's tables stand, read in one go: the standings revision and the rules
+    that tables computed now would be computed from, and the last stored snapshot (None before
+    the first computation).
+
+    The revision is a count that every committed write to what the tables are computed from
+    raises (its matches, their cards, its point adjustments, membership and rounds, its teams'
+    names, its rules and zones), so that equal revisions mean unchanged inputs."""
+
+    revision: int
+    rules: str
+    snapshot: StandingsSnapshot | None
+
+    def reusable(self, engine: str) -> StandingsSnapshot | None:
+        """The stored snapshot when computing the tables again would give the same ones: it
+        was computed at the current revision, with the current rules, by the same engine."""
+        snapshot = self.snapshot
+        if (
+            snapshot is not None
+            and snapshot.engine
+            and snapshot.engine == engine
+            and snapshot.revision == self.revision
+            and snapshot.rules == self.rules
+        ):
+            return snapshot
+        return None
 
 
 @frozen
@@ -338,3 +372,4 @@ class StandingsInputs:
     matches: tuple[TableMatch, ...]
     adjustments: tuple[PointAdjustment, ...]
     discipline: tuple[MatchDiscipline, ...]
+    revision: int  # the tournament's standings revision these were read at (StandingsStatus)

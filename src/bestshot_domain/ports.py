@@ -28,6 +28,7 @@ from bestshot_domain.model import (
     Round,
     StandingsInputs,
     StandingsSnapshot,
+    StandingsStatus,
     Team,
     TeamKey,
     Tournament,
@@ -144,20 +145,39 @@ class ChangeRepository(Protocol):
 
 
 class StandingsRepository(Protocol):
+    """Computed tables, and what they are computed from that no other repository keeps.
+
+    Each tournament has a standings revision (`status`): a count that every write to what its
+    tables are computed from raises, within the writing unit of work, and that a rollback
+    takes back. What raises it: a match of the tournament inserted, changed or deleted; the
+    cards of one of its matches stored or changed; a point adjustment of it stored, changed or
+    deleted; its membership changed; one of its rounds inserted, changed or deleted; the name
+    (or code) of one of its member teams changed; its rules or zones changed. A write that
+    stores what was already stored does not raise it. Concurrent writers never lose a raise:
+    each adds to what the other committed. A new tournament starts at 0.
+    """
+
     async def save(self, snapshot: StandingsSnapshot) -> None:
-        """Replace the tournament's stored tables with these; NotFound for an unknown tournament."""
+        """Replace the tournament's stored tables with these (and their revision and engine);
+        NotFound for an unknown tournament."""
         ...
 
     async def get(self, tournament_id: TournamentId) -> StandingsSnapshot | None:
         """The last stored tables, or None when none were computed yet."""
         ...
 
+    async def status(self, tournament_id: TournamentId) -> StandingsStatus:
+        """The tournament's standings revision and rules as they are now, with its last stored
+        snapshot (as `get` gives it), read in as few round trips as the technology allows.
+        NotFound for an unknown tournament."""
+        ...
+
     async def inputs(self, tournament_id: TournamentId) -> StandingsInputs:
         """What the tables are computed from, read in as few round trips as the technology
         allows: exactly what `tournaments.get`, `teams.members`, `teams.get_many` (of the
         members), `rounds.list`, `matches.for_tournament` (each as a `TableMatch`),
-        `adjustments` and `discipline` would give in this unit of work. NotFound for an unknown
-        tournament."""
+        `adjustments`, `discipline` and the revision of `status` would give in this unit of
+        work. NotFound for an unknown tournament."""
         ...
 
     async def adjustments(self, tournament_id: TournamentId) -> Sequence[PointAdjustment]:

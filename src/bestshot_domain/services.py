@@ -43,7 +43,7 @@ from bestshot_domain.scheduling import (
     zone,
 )
 from bestshot_domain.standings import parse_zones, preset
-from bestshot_domain.tables import compute_snapshot
+from bestshot_domain.tables import compute_snapshot, engine_fingerprint
 from bestshot_domain.text import slugify
 
 
@@ -107,20 +107,34 @@ async def update_round(
 async def update_standings(
     tournament_id: TournamentId, *, uow_factory: UnitOfWorkFactory, clock: Clock
 ) -> StandingsSnapshot:
-    """Recompute every table of the tournament from its stored results and store them."""
+    """Bring the tournament's stored tables up to date and return them.
+
+    When nothing they are computed from changed since the stored tables were computed (the
+    same standings revision, rules and engine: `StandingsStatus.reusable`), those are the
+    answer, and nothing is written: their `computed_at` stays when they were computed. Else
+    every table is computed again from the stored results and stored. NotFound for an unknown
+    tournament.
+    """
     async with uow_factory() as uow:
-        # Under the lock, no round update lands between reading the results and storing the
-        # tables computed from them.
+        # Under the lock, no round update lands between reading the results (or the revision)
+        # and storing (or answering with) the tables computed from them.
         await uow.tournaments.lock(tournament_id)
-        snapshot = await _store_tables(uow, tournament_id, clock.now())
-        await uow.commit()
+        snapshot, computed = await _current_tables(uow, tournament_id, clock.now())
+        if computed:
+            await uow.commit()
     return snapshot
 
 
-async def _store_tables(
+async def _current_tables(
     uow: UnitOfWork, tournament_id: TournamentId, at: datetime
-) -> StandingsSnapshot:
-    """Compute the tournament's tables from what is stored (in one read) and store them."""
+) -> tuple[StandingsSnapshot, bool]:
+    """The tournament's tables as of what is stored now, and whether they had to be computed
+    (and were stored, to be committed by the caller) rather than read. Call it under the
+    tournament's lock."""
+    stored = (await uow.standings.status(tournament_id)).reusable(engine_fingerprint())
+    if stored is not None:
+        return stored, False
+    # One read of everything the tables are computed from, with the revision it is at.
     inputs = await uow.standings.inputs(tournament_id)
     snapshot = compute_snapshot(
         inputs.tournament,
@@ -131,9 +145,10 @@ async def _store_tables(
         adjustments=inputs.adjustments,
         discipline=inputs.discipline,
         at=at,
+        revision=inputs.revision,
     )
     await uow.standings.save(snapshot)
-    return snapshot
+    return snapshot, True
 
 
 @frozen
@@ -171,10 +186,8 @@ async def set_point_adjustment(
         await _require_member(uow, tournament_id, team)
         await uow.standings.delete_adjustments(tournament_id, team)
         await uow.standings.save_adjustment(PointAdjustment(tournament_id, team, points, reason))
-        result = AdjustedStandings(
-            tuple(await uow.standings.adjustments(tournament_id)),
-            await _store_tables(uow, tournament_id, clock.now()),
-        )
+        tables, _ = await _current_tables(uow, tournament_id, clock.now())
+        result = AdjustedStandings(tuple(await uow.standings.adjustments(tournament_id)), tables)
         await uow.commit()
     return result
 
@@ -183,15 +196,15 @@ async def remove_point_adjustment(
     tournament_id: TournamentId, team: TeamKey, *, uow_factory: UnitOfWorkFactory, clock: Clock
 ) -> AdjustedStandings:
     """Remove the team's adjustments in the tournament (none is fine: removing is idempotent)
-    and store the tables recomputed without them. NotFound as for `set_point_adjustment`."""
+    and store the tables recomputed without them (with none removed and the tables up to date,
+    the stored ones are the answer, as in `update_standings`). NotFound as for
+    `set_point_adjustment`."""
     async with uow_factory() as uow:
         await uow.tournaments.lock(tournament_id)
         await _require_member(uow, tournament_id, team)
         await uow.standings.delete_adjustments(tournament_id, team)
-        result = AdjustedStandings(
-            tuple(await uow.standings.adjustments(tournament_id)),
-            await _store_tables(uow, tournament_id, clock.now()),
-        )
+        tables, _ = await _current_tables(uow, tournament_id, clock.now())
+        result = AdjustedStandings(tuple(await uow.standings.adjustments(tournament_id)), tables)
         await uow.commit()
     return result
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from importlib import metadata
 
 from bestshot_domain.lifecycle import DECIDED
 from bestshot_domain.model import (
@@ -30,6 +32,23 @@ from bestshot_domain.standings import (
     preset,
 )
 
+# Raise it with every change that makes the engine (this module, `standings`, the rules presets)
+# compute other tables from the same inputs: a tie-break fixed, a preset corrected, a row given
+# a new field. Stored tables made by another engine are then computed again at their next
+# update rather than taken as current (`StandingsStatus.reusable`). A new release does that too,
+# through the package version, but a deploy of the same version would not.
+ENGINE_EDITION = 1
+
+
+@functools.cache
+def engine_fingerprint() -> str:
+    """Which engine computes the tables: the package's version and `ENGINE_EDITION`."""
+    try:
+        version = metadata.version("bestshot")
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        version = "unknown"
+    return f"bestshot {version}, engine edition {ENGINE_EDITION}"
+
 
 def compute_snapshot(
     tournament: Tournament,
@@ -41,8 +60,10 @@ def compute_snapshot(
     adjustments: Sequence[PointAdjustment],
     discipline: Sequence[MatchDiscipline],
     at: datetime,
+    revision: int,
 ) -> StandingsSnapshot:
-    """Every table of `tournament` as of `at`, with its rules preset and zones.
+    """Every table of `tournament` as of `at`, with its rules preset and zones, stamped with the
+    standings revision the inputs were read at and the engine's fingerprint.
 
     Finished and awarded matches count with their score for the table; matches still to be
     played (scheduled, live, postponed, suspended) are remaining fixtures, which only decide
@@ -79,7 +100,9 @@ def compute_snapshot(
         if adjustment.team in group_of:
             points[adjustment.team] += adjustment.points
     tables = compute_standings(rules, entries, results, dict(points), zones)
-    return StandingsSnapshot(tournament.id, tournament.rules, at, tables)
+    return StandingsSnapshot(
+        tournament.id, tournament.rules, at, tables, revision, engine_fingerprint()
+    )
 
 
 def _result(match: TableMatch, cards: Mapping[tuple[MatchKey, TeamKey], Cards]) -> MatchResult:

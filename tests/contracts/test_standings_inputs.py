@@ -149,6 +149,7 @@ async def piece_by_piece(uow: UnitOfWork, tournament_id: TournamentId) -> Standi
         matches=tuple(map(TableMatch.of, await uow.matches.for_tournament(tournament_id))),
         adjustments=tuple(await uow.standings.adjustments(tournament_id)),
         discipline=tuple(await uow.standings.discipline(tournament_id)),
+        revision=(await uow.standings.status(tournament_id)).revision,
     )
 
 

@@ -1,4 +1,9 @@
-"""The repository ports over an in-memory transaction, with the checks a database would make."""
+"""The repository ports over an in-memory transaction, with the checks a database would make.
+
+Each write that changes what a tournament's tables are computed from raises the tournament's
+standings revision, as the triggers do in PostgreSQL (migration 0003): a write that stores what
+was stored already raises nothing.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from bestshot_domain.model import (
     Round,
     StandingsInputs,
     StandingsSnapshot,
+    StandingsStatus,
     TableMatch,
     Team,
     TeamKey,
@@ -75,6 +81,12 @@ class MemoryTournamentRepository(_Repository):
 
     async def save(self, tournament: Tournament) -> None:
         await _io()
+        stored = self._tx.tournaments.get(tournament.id)
+        if stored is not None and (stored.rules, stored.zones) != (
+            tournament.rules,
+            tournament.zones,
+        ):
+            self._tx.raise_revision(tournament.id)
         self._tx.tournaments.put(tournament.id, tournament)
 
     async def lock(self, tournament_id: TournamentId) -> None:
@@ -86,8 +98,20 @@ class MemoryTournamentRepository(_Repository):
 class MemoryTeamRepository(_Repository):
     async def save_many(self, teams: Sequence[Team]) -> None:
         await _io()
-        for team in teams:
+        renamed = set()
+        for team in {team.key: team for team in teams}.values():  # the last of a key wins
+            stored = self._tx.teams.get(team.key)
+            if stored is not None and stored != team:
+                renamed.add(team.key)
             self._tx.teams.put(team.key, team)
+        if renamed:
+            self._tx.raise_revision(
+                *(
+                    tournament_id
+                    for tournament_id, members in self._tx.members.items()
+                    if any(member.team in renamed for member in members)
+                )
+            )
 
     async def get_many(self, keys: Sequence[TeamKey]) -> Mapping[TeamKey, Team]:
         await _io()
@@ -111,6 +135,8 @@ class MemoryTeamRepository(_Repository):
         repeated = [team for team, count in Counter(m.team for m in members).items() if count > 1]
         if repeated:
             raise InvalidInput(f"teams listed twice in {tournament_id!r}: {', '.join(repeated)}")
+        if set(self._tx.members.get(tournament_id) or ()) != set(members):
+            self._tx.raise_revision(tournament_id)
         self._tx.members.put(tournament_id, tuple(members))
 
 
@@ -134,7 +160,10 @@ class MemoryRoundRepository(_Repository):
         for round_ in rounds:
             self._require_tournament(round_.tournament_id)
         for round_ in rounds:
-            self._tx.rounds.put((round_.tournament_id, round_.slug), round_)
+            key = (round_.tournament_id, round_.slug)
+            if self._tx.rounds.get(key) != round_:
+                self._tx.raise_revision(round_.tournament_id)
+            self._tx.rounds.put(key, round_)
 
 
 class MemoryMatchRepository(_Repository):
@@ -181,6 +210,11 @@ class MemoryMatchRepository(_Repository):
                     f"not {match.version - 1} as this update expects"
                 )
         for match in matches:
+            # Inserted, or changed (a new version): the tables of its tournament (and of the
+            # one it leaves) change.
+            stored = self._tx.matches.get(match.key)
+            left = () if stored is None else (stored.tournament_id,)
+            self._tx.raise_revision(match.tournament_id, *left)
             self._tx.write_match(match)
 
 
@@ -217,6 +251,15 @@ class MemoryStandingsRepository(_Repository):
         await _io()
         return self._tx.standings.get(tournament_id)
 
+    async def status(self, tournament_id: TournamentId) -> StandingsStatus:
+        await _io()
+        tournament = self._require_tournament(tournament_id)
+        return StandingsStatus(
+            self._tx.revision(tournament_id),
+            tournament.rules,
+            self._tx.standings.get(tournament_id),
+        )
+
     async def inputs(self, tournament_id: TournamentId) -> StandingsInputs:
         # The same reads the ports offer one by one, over the same transaction.
         tournament = self._require_tournament(tournament_id)
@@ -231,6 +274,7 @@ class MemoryStandingsRepository(_Repository):
             matches=tuple(map(TableMatch.of, await matches.for_tournament(tournament_id))),
             adjustments=tuple(await self.adjustments(tournament_id)),
             discipline=tuple(await self.discipline(tournament_id)),
+            revision=self._tx.revision(tournament_id),
         )
 
     async def adjustments(self, tournament_id: TournamentId) -> Sequence[PointAdjustment]:
@@ -245,6 +289,8 @@ class MemoryStandingsRepository(_Repository):
         self._require_tournament(adjustment.tournament_id)
         self._require_team(adjustment.team)
         key = (adjustment.tournament_id, adjustment.team, adjustment.reason)
+        if self._tx.adjustments.get(key) != adjustment:
+            self._tx.raise_revision(adjustment.tournament_id)
         self._tx.adjustments.put(key, adjustment)
 
     async def delete_adjustments(self, tournament_id: TournamentId, team: TeamKey) -> int:
@@ -252,6 +298,8 @@ class MemoryStandingsRepository(_Repository):
         keys = [key for key, _ in self._tx.adjustments.items() if key[:2] == (tournament_id, team)]
         for key in keys:
             self._tx.adjustments.delete(key)
+        if keys:
+            self._tx.raise_revision(tournament_id)
         return len(keys)
 
     async def discipline(self, tournament_id: TournamentId) -> Sequence[MatchDiscipline]:
@@ -269,5 +317,9 @@ class MemoryStandingsRepository(_Repository):
             if record.match not in self._tx.matches:
                 raise NotFound(f"no match {record.match!r} for its cards")
             self._require_team(record.team)
-        for record in records:
-            self._tx.discipline.put((record.match, record.team), record)
+        unique = {(record.match, record.team): record for record in records}  # the last wins
+        for key, record in unique.items():
+            match = self._tx.matches.get(record.match)
+            if match is not None and self._tx.discipline.get(key) != record:
+                self._tx.raise_revision(match.tournament_id)
+            self._tx.discipline.put(key, record)

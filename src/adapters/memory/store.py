@@ -40,6 +40,8 @@ class MemoryStore:
     standings: dict[TournamentId, StandingsSnapshot] = field(factory=dict)
     adjustments: dict[AdjustmentKey, PointAdjustment] = field(factory=dict)
     discipline: dict[DisciplineKey, MatchDiscipline] = field(factory=dict)
+    # Each tournament's standings revision (absent: 0), raised by writes to the tables' inputs.
+    revisions: dict[TournamentId, int] = field(factory=dict)
     # One lock per tournament: what a row lock on the tournament is in PostgreSQL.
     locks: defaultdict[TournamentId, asyncio.Lock] = field(
         factory=lambda: defaultdict(asyncio.Lock)

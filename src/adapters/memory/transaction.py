@@ -3,12 +3,14 @@
 Reads see the latest committed state plus this transaction's own writes (PostgreSQL's READ
 COMMITTED). Commit applies the writes at once; a match written here that another transaction
 changed since this one first wrote it fails the commit with Conflict, as the row version check
-does in the database.
+does in the database. Standings revisions raised here are added at commit to what is committed
+then, as an UPDATE adds to the row it waited for: concurrent raises are never lost.
 """
 
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from typing import Any, Generic, TypeVar
 
 from adapters.memory.store import AdjustmentKey, DisciplineKey, MemoryStore, RoundKey
@@ -93,6 +95,16 @@ class Transaction:
         self.new_changes: list[MatchChange] = []
         # The committed version of each match when this transaction first wrote it (None: absent).
         self._match_bases: dict[MatchKey, int | None] = {}
+        self._raised: Counter[TournamentId] = Counter()
+
+    def revision(self, tournament_id: TournamentId) -> int:
+        """The tournament's standings revision as this transaction sees it."""
+        return self.store.revisions.get(tournament_id, 0) + self._raised[tournament_id]
+
+    def raise_revision(self, *tournament_ids: TournamentId) -> None:
+        """Something the tables of these tournaments are computed from was written."""
+        for tournament_id in set(tournament_ids):
+            self._raised[tournament_id] += 1
 
     def changes(self) -> list[MatchChange]:
         return [*self.store.changes, *self.new_changes]
@@ -121,6 +133,11 @@ class Transaction:
         for overlay in overlays:
             overlay.flush()
         self.store.changes.extend(self.new_changes)
+        for tournament_id, raised in self._raised.items():
+            self.store.revisions[tournament_id] = (
+                self.store.revisions.get(tournament_id, 0) + raised
+            )
         self.new_changes.clear()
         self._match_bases.clear()
+        self._raised.clear()
         self.store.commits += 1

@@ -12,6 +12,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import asyncpg
+
 from adapters.postgres.codec import TABLE_MATCH_COLUMNS, table_match_from_row, tournament_from_row
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.session import Session
@@ -25,6 +27,7 @@ from bestshot_domain.model import (
     RoundKind,
     StandingsInputs,
     StandingsSnapshot,
+    StandingsStatus,
     Team,
     TeamKey,
     TournamentId,
@@ -49,9 +52,10 @@ ROW_COLUMNS = (
 
 # The tournament and its small lists in one statement, each list a JSON array of arrays ordered
 # as its own repository method orders it; the matches follow in a second one, as rows of only
-# the columns a table needs.
+# the columns a table needs. The revision is read in the first: inputs read after it are at least
+# as new, so that a snapshot is never stamped with a revision its inputs are older than.
 _INPUTS = """
-SELECT t.id, t.label, t.provider, t.reference, t.rules, t.timezone, t.zones,
+SELECT t.id, t.label, t.provider, t.reference, t.rules, t.timezone, t.zones, t.standings_revision,
     (SELECT coalesce(json_agg(json_build_array(m.team, m.group_name, tm.provider, tm.external_id,
                                                tm.name, tm.code)
                               ORDER BY m.group_name COLLATE "C" NULLS LAST, m.team COLLATE "C"),
@@ -80,11 +84,34 @@ ORDER BY kickoff, key COLLATE "C"
 
 _REPLACE_SNAPSHOT = """
 WITH snapshot AS (
-    INSERT INTO standings_snapshots (tournament_id, rules, computed_at) VALUES ($1, $2, $3)
+    INSERT INTO standings_snapshots (tournament_id, rules, computed_at, revision, engine)
+    VALUES ($1, $2, $3, $4, $5)
     ON CONFLICT (tournament_id) DO UPDATE SET
-        rules = EXCLUDED.rules, computed_at = EXCLUDED.computed_at
+        rules = EXCLUDED.rules, computed_at = EXCLUDED.computed_at,
+        revision = EXCLUDED.revision, engine = EXCLUDED.engine
 )
 DELETE FROM standings_tables WHERE tournament_id = $1
+"""
+
+# The tournament's revision and rules with its stored snapshot, in one statement: the tables as
+# one JSON array of [group, detail, rows], each row an object of its columns and its detail.
+_STATUS = """
+SELECT t.standings_revision AS current_revision, t.rules AS current_rules,
+    s.rules, s.computed_at, s.revision, s.engine,
+    (SELECT coalesce(json_agg(json_build_array(
+            st.group_name, st.detail,
+            (SELECT coalesce(json_agg(json_build_object(
+                    'position', r.position, 'team', r.team, 'played', r.played,
+                    'won', r.won, 'drawn', r.drawn, 'lost', r.lost,
+                    'goals_for', r.goals_for, 'goals_against', r.goals_against,
+                    'goal_difference', r.goal_difference, 'points', r.points,
+                    'detail', r.detail) ORDER BY r.row_index), '[]')
+             FROM standings_rows r
+             WHERE r.tournament_id = st.tournament_id AND r.table_index = st.table_index))
+            ORDER BY st.table_index), '[]')
+     FROM standings_tables st WHERE st.tournament_id = s.tournament_id)::text AS tables
+FROM tournaments t LEFT JOIN standings_snapshots s ON s.tournament_id = t.id
+WHERE t.id = $1
 """
 
 # The rows' foreign key to their table is checked at the end of the statement, when the tables
@@ -144,7 +171,14 @@ class PostgresStandingsRepository:
             # The old tables go, with their rows (ON DELETE CASCADE), in the statement that
             # stores the snapshot; the new tables come with their rows in a second one. (Not in
             # one: the cascade runs at the end of its statement, after an insert beside it.)
-            await db.execute(_REPLACE_SNAPSHOT, tid, snapshot.rules, snapshot.computed_at)
+            await db.execute(
+                _REPLACE_SNAPSHOT,
+                tid,
+                snapshot.rules,
+                snapshot.computed_at,
+                snapshot.revision,
+                snapshot.engine,
+            )
             if tables:
                 await db.execute(
                     _INSERT_TABLES,
@@ -156,39 +190,18 @@ class PostgresStandingsRepository:
 
     async def get(self, tournament_id: TournamentId) -> StandingsSnapshot | None:
         with storage_errors():
-            snapshot = await self._db.fetchrow(
-                """
-                SELECT rules, computed_at FROM standings_snapshots WHERE tournament_id = $1
-                """,
-                tournament_id,
-            )
-            if snapshot is None:
-                return None
-            tables = await self._db.fetch(
-                """
-                SELECT t.table_index, t.group_name, t.detail::text AS detail,
-                    coalesce(
-                        (SELECT json_agg(json_build_object(
-                                'position', r.position, 'team', r.team, 'played', r.played,
-                                'won', r.won, 'drawn', r.drawn, 'lost', r.lost,
-                                'goals_for', r.goals_for, 'goals_against', r.goals_against,
-                                'goal_difference', r.goal_difference, 'points', r.points,
-                                'detail', r.detail) ORDER BY r.row_index)
-                         FROM standings_rows r
-                         WHERE r.tournament_id = t.tournament_id
-                           AND r.table_index = t.table_index),
-                        '[]')::text AS rows
-                FROM standings_tables t WHERE t.tournament_id = $1 ORDER BY t.table_index
-                """,
-                tournament_id,
-            )
-        return StandingsSnapshot(
-            tournament_id=tournament_id,
-            rules=snapshot["rules"],
-            computed_at=snapshot["computed_at"],
-            tables=tuple(
-                _table_from_row(row["group_name"], row["detail"], row["rows"]) for row in tables
-            ),
+            row = await self._db.fetchrow(_STATUS, tournament_id)
+        return None if row is None else _snapshot_from_row(tournament_id, row)
+
+    async def status(self, tournament_id: TournamentId) -> StandingsStatus:
+        with storage_errors():
+            row = await self._db.fetchrow(_STATUS, tournament_id)
+        if row is None:
+            raise NotFound(f"tournament {tournament_id!r} not found")
+        return StandingsStatus(
+            row["current_revision"],
+            row["current_rules"],
+            _snapshot_from_row(tournament_id, row),
         )
 
     async def inputs(self, tournament_id: TournamentId) -> StandingsInputs:
@@ -220,6 +233,7 @@ class PostgresStandingsRepository:
                 MatchDiscipline(match, team, Cards(*cards))
                 for match, team, *cards in json.loads(row["discipline"])
             ),
+            revision=row["standings_revision"],
         )
 
     async def adjustments(self, tournament_id: TournamentId) -> Sequence[PointAdjustment]:
@@ -315,10 +329,29 @@ class PostgresStandingsRepository:
             )
 
 
-def _table_from_row(group: str | None, detail: str, rows: str) -> Table:
+def _snapshot_from_row(
+    tournament_id: TournamentId, row: asyncpg.Record
+) -> StandingsSnapshot | None:
+    if row["computed_at"] is None:  # no snapshot stored yet
+        return None
+    return StandingsSnapshot(
+        tournament_id=tournament_id,
+        rules=row["rules"],
+        computed_at=row["computed_at"],
+        tables=tuple(
+            _table_from_json(group, detail, rows)
+            for group, detail, rows in json.loads(row["tables"])
+        ),
+        revision=row["revision"],
+        engine=row["engine"],
+    )
+
+
+def _table_from_json(
+    group: str | None, detail: dict[str, Any], rows: list[dict[str, Any]]
+) -> Table:
     from bestshot_domain.standings import Table  # noqa: PLC0415 - the engine's own module
 
-    table: dict[str, Any] = json.loads(detail)
-    table["group"] = group
-    table["rows"] = [{**row.pop("detail"), **row} for row in json.loads(rows)]
-    return Table.from_dict(table)
+    return Table.from_dict(
+        {**detail, "group": group, "rows": [{**row.pop("detail"), **row} for row in rows]}
+    )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from importlib import metadata
 
 from bestshot_domain.model import (
     Cards,
@@ -14,7 +15,7 @@ from bestshot_domain.model import (
     StandingsSnapshot,
     TableMatch,
 )
-from bestshot_domain.tables import compute_snapshot
+from bestshot_domain.tables import ENGINE_EDITION, compute_snapshot, engine_fingerprint
 from tests.builders import T0, match, round_, team, tournament
 
 S = MatchStatus
@@ -42,6 +43,7 @@ def snapshot(
         adjustments=adjustments,
         discipline=discipline,
         at=T0,
+        revision=7,
     )
 
 
@@ -109,7 +111,14 @@ def test_groups_get_their_tables_and_cross_group_matches_are_left_out() -> None:
     assert all(row.played == 0 for row in result.tables[1].rows)
 
 
-def test_the_snapshot_says_when_and_with_which_rules() -> None:
+def test_the_snapshot_says_when_with_which_rules_from_which_revision_and_by_which_engine() -> None:
     result = snapshot([])
     assert (result.tournament_id, result.rules, result.computed_at) == ("liga-test", "la_liga", T0)
+    assert (result.revision, result.engine) == (7, engine_fingerprint())
     assert [row.name for row in result.tables[0].rows] == [f"Team {k}" for k in "abcd"]
+
+
+def test_the_engine_fingerprint_names_the_package_version_and_the_engine_edition() -> None:
+    fingerprint = engine_fingerprint()
+    assert fingerprint.startswith(f"bestshot {metadata.version('bestshot')}, ")
+    assert fingerprint.endswith(f"engine edition {ENGINE_EDITION}")
