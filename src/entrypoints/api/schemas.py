@@ -258,7 +258,10 @@ class TableOut(ApiModel):
 class StandingsOut(ApiModel):
     tournament: str
     rules: str
-    computed_at: datetime | None = Field(description="Null when never computed yet.")
+    computed_at: datetime | None = Field(
+        description="When the tables were last computed from changed inputs (a standings "
+        "update that finds nothing changed keeps them as they are); null when never computed yet."
+    )
     tables: list[TableOut]
 
     @classmethod

@@ -154,12 +154,17 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str)
             f"{base}/tournaments/{{tournament}}/standings",
             update_standings,
             operation_id="updateStandings",
-            summary="Recompute and store the tables",
+            summary="Bring the tables up to date",
+            description="Computes the tournament's tables from the stored results and stores "
+            "them, unless nothing they are computed from (results, cards, point adjustments, "
+            "teams, groups, rounds, rules, zones) changed since the stored tables were computed: "
+            "then those are the answer and nothing is written. `computedAt` is therefore when "
+            "the tables were last computed from changed inputs, not when this was asked.",
             tag="data provider",
             security=Security.INTERNAL,
             path_params=(_TOURNAMENT,),
             replies=replies(
-                (200, Reply("The tables as now stored.", StandingsOut)),
+                (200, Reply("The tables as now stored, up to date.", StandingsOut)),
                 _UNAUTHENTICATED,
                 _FORBIDDEN,
                 (404, "No such tournament."),
