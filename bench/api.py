@@ -234,15 +234,19 @@ async def _measure(port: int, process: subprocess.Popen[bytes], token: str) -> M
 
     async def writing_pairs(rounds: int) -> list[float]:
         samples = []
+        computed_at = None
         for _ in range(rounds):
             await client.request("POST", "/bench/reopen-round")
             started = time.perf_counter()
             _, body = await client.request("PATCH", round_path, headers)
-            await client.request("PATCH", standings_path, headers)
+            _, tables = await client.request("PATCH", standings_path, headers)
             samples.append((time.perf_counter() - started) * 1000)
             written = len(json.loads(body)["updated"])
             if written != matches:
                 raise RuntimeError(f"a reopened round wrote {written} results, not {matches}")
+            if json.loads(tables)["computedAt"] == computed_at:
+                raise RuntimeError("the tables of a reopened round were not computed again")
+            computed_at = json.loads(tables)["computedAt"]
         return samples
 
     try:
@@ -251,7 +255,10 @@ async def _measure(port: int, process: subprocess.Popen[bytes], token: str) -> M
         matches = len(summary["unchanged"]) + len(summary["updated"])
         for warm in (pair, select_one):
             await _latencies(20, warm)
+        steady = await client.request("PATCH", standings_path, headers)
         pair_ms = await _latencies(LATENCY_ROUNDS, pair)
+        if await client.request("PATCH", standings_path, headers) != steady:
+            raise RuntimeError("the steady state's tables were computed again")
         select_ms = await _latencies(LATENCY_ROUNDS, select_one)
         await writing_pairs(5)
         writing_ms = await writing_pairs(LATENCY_ROUNDS)
