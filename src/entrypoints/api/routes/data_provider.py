@@ -233,7 +233,8 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str)
             operation_id="removePointAdjustment",
             summary="Remove a team's point adjustment",
             description="Removes the team's adjustments in the tournament (none is fine), then "
-            "recomputes and stores the tables in the same transaction.",
+            "recomputes and stores the tables in the same transaction (with none removed and the "
+            "stored tables up to date, those are the answer).",
             tag="data provider",
             security=Security.ADMIN,
             path_params=(_TOURNAMENT, _TEAM),
