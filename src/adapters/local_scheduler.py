@@ -43,6 +43,7 @@ from adapters.postgres.errors import storage_errors
 from bestshot_domain.errors import BestshotError, InvalidInput, NotFound
 from bestshot_domain.ports import Clock, EnsureOutcome, PlannedSchedule, ScheduleTarget
 from bestshot_domain.scheduling import NAME_MAX, NAME_PATTERN, expression
+from bestshot_domain.validators import non_negative, positive
 
 logger = logging.getLogger("bestshot.local_scheduler")
 
@@ -85,28 +86,18 @@ class RetryableFireError(BestshotError):
     """A failure worth another attempt later (the API was down or answered 5xx)."""
 
 
-def _positive(_: object, attribute: Any, value: timedelta | int) -> None:
-    if (value <= timedelta(0)) if isinstance(value, timedelta) else value <= 0:
-        raise InvalidInput(f"{attribute.name} must be positive, got {value!r}")
-
-
-def _non_negative(_: object, attribute: Any, value: int) -> None:
-    if value < 0:
-        raise InvalidInput(f"{attribute.name} must not be negative, got {value!r}")
-
-
 @frozen
 class WorkerConfig:
-    poll_interval: timedelta = field(default=timedelta(seconds=5), validator=_positive)
-    batch_size: int = field(default=5, validator=_positive)  # schedules fired at once
+    poll_interval: timedelta = field(default=timedelta(seconds=5), validator=positive)
+    batch_size: int = field(default=5, validator=positive)  # schedules fired at once
     # Real time, longer than the caller's worst case (attempts x timeouts + backoff): a lease
     # that runs out while the call still runs would let a second worker fire it again.
-    lease: timedelta = field(default=timedelta(minutes=10), validator=_positive)
-    max_attempts: int = field(default=5, validator=_positive)
-    backoff_initial: timedelta = field(default=timedelta(seconds=30), validator=_positive)
-    backoff_max: timedelta = field(default=timedelta(minutes=15), validator=_positive)
-    follow_up_delay: timedelta = field(default=timedelta(minutes=30), validator=_positive)
-    max_follow_ups: int = field(default=4, validator=_non_negative)
+    lease: timedelta = field(default=timedelta(minutes=10), validator=positive)
+    max_attempts: int = field(default=5, validator=positive)
+    backoff_initial: timedelta = field(default=timedelta(seconds=30), validator=positive)
+    backoff_max: timedelta = field(default=timedelta(minutes=15), validator=positive)
+    follow_up_delay: timedelta = field(default=timedelta(minutes=30), validator=positive)
+    max_follow_ups: int = field(default=4, validator=non_negative)
 
     def backoff(self, attempts: int) -> timedelta:
         """The wait before attempt `attempts + 1`: doubling from `backoff_initial`, capped."""

@@ -29,6 +29,7 @@ from bestshot_domain.lifecycle import AWAITING_RESULT
 from bestshot_domain.model import Match, Tournament, TournamentId
 from bestshot_domain.ports import PlannedSchedule, ScheduleTarget
 from bestshot_domain.text import collapse_underscores, name_part
+from bestshot_domain.validators import positive
 
 NAME_PATTERN = re.compile(r"^[0-9a-z_.-]{1,64}$")
 NAME_MAX = 64
@@ -43,11 +44,6 @@ _DIGEST_LENGTH = 10
 class ExpressionStyle(enum.StrEnum):
     AT = "at"  # at(2026-11-28T17:30:00): a one-time schedule
     CRON = "cron"  # cron(30 17 28 11 ? 2026): the same moment as a cron expression
-
-
-def _positive(_: object, attribute: object, value: timedelta | None) -> None:
-    if value is not None and value <= timedelta(0):
-        raise InvalidInput(f"{getattr(attribute, 'name', 'duration')} must be positive: {value}")
 
 
 def check_prefix(value: str) -> str:
@@ -100,7 +96,7 @@ class SchedulingPolicy:
 
     api_base_url: str = field(validator=_check_base_url)  # "https://api.example.com"
     target_env: str = field(default="demo", validator=_check_env)
-    window: timedelta = field(default=timedelta(hours=2, minutes=30), validator=_positive)
+    window: timedelta = field(default=timedelta(hours=2, minutes=30), validator=positive)
     # Test mode: fire this long after planning instead of after the matches (the original: 2 min).
     test_delay: timedelta | None = field(default=None, validator=_valid_test_delay)
     prefix: str = field(default="", validator=_valid_prefix)  # e.g. "demo_"

@@ -9,16 +9,7 @@ from attrs import field, frozen
 
 from adapters.postgres.errors import dsn_errors, storage_errors
 from bestshot_domain.errors import InvalidInput
-
-
-def _positive(instance: object, attribute: Any, value: float) -> None:
-    if value <= 0:
-        raise InvalidInput(f"{attribute.name} must be positive, got {value!r}")
-
-
-def _non_negative(instance: object, attribute: Any, value: float) -> None:
-    if value < 0:
-        raise InvalidInput(f"{attribute.name} must not be negative, got {value!r}")
+from bestshot_domain.validators import non_negative, positive
 
 
 @frozen
@@ -31,12 +22,12 @@ class PoolConfig:
     normally wins. Times are in seconds; 0 means no statement timeout.
     """
 
-    min_size: int = field(default=1, validator=_non_negative)
-    max_size: int = field(default=10, validator=_positive)
-    statement_timeout: float = field(default=15.0, validator=_non_negative)
-    command_timeout: float = field(default=20.0, validator=_positive)
-    acquire_timeout: float = field(default=10.0, validator=_positive)
-    connect_timeout: float = field(default=10.0, validator=_positive)
+    min_size: int = field(default=1, validator=non_negative)
+    max_size: int = field(default=10, validator=positive)
+    statement_timeout: float = field(default=15.0, validator=non_negative)
+    command_timeout: float = field(default=20.0, validator=positive)
+    acquire_timeout: float = field(default=10.0, validator=positive)
+    connect_timeout: float = field(default=10.0, validator=positive)
     application_name: str = "bestshot"
 
     def __attrs_post_init__(self) -> None:
