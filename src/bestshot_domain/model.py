@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 
 from attrs import field, frozen
 
+# `as Cards`: the explicit re-export (PEP 484) for callers that take it from the model.
+from bestshot_domain.standings.cards import Cards as Cards  # noqa: PLC0414
+
 if TYPE_CHECKING:
     from bestshot_domain.standings import Table
 
@@ -81,24 +84,6 @@ class Score:
 
     def __str__(self) -> str:
         return f"{self.home}-{self.away}"
-
-
-@frozen
-class Cards:
-    """One side's discipline in one match: one category per player per match."""
-
-    yellow: int = 0
-    second_yellow_red: int = 0
-    red: int = 0  # a direct red
-    yellow_and_red: int = 0  # a yellow, then a direct red
-
-    def __add__(self, other: Cards) -> Cards:
-        return Cards(
-            self.yellow + other.yellow,
-            self.second_yellow_red + other.second_yellow_red,
-            self.red + other.red,
-            self.yellow_and_red + other.yellow_and_red,
-        )
 
 
 @frozen

@@ -5,7 +5,7 @@ returns one `Table` per group. Rules come from `preset(name)` (see `presets.py` 
 competitions and their regulations) or are built from the criteria in `rules.py`.
 """
 
-from bestshot_domain.model import Cards
+from bestshot_domain.standings.cards import Cards
 from bestshot_domain.standings.engine import compute_standings
 from bestshot_domain.standings.inputs import MatchResult, TeamEntry
 from bestshot_domain.standings.presets import PRESETS, preset

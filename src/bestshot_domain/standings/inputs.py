@@ -6,7 +6,7 @@ from datetime import datetime
 
 from attrs import field, frozen
 
-from bestshot_domain.model import Cards
+from bestshot_domain.standings.cards import Cards
 
 
 @frozen

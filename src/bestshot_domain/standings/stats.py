@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from bestshot_domain.errors import InvalidInput
-from bestshot_domain.model import Cards
+from bestshot_domain.standings.cards import Cards
 from bestshot_domain.standings.inputs import MatchResult
 from bestshot_domain.standings.rules import Discipline, H2HStat, Rules, Stat
 
