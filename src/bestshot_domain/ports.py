@@ -145,7 +145,7 @@ class ChangeRepository(Protocol):
 
 
 class StandingsRepository(Protocol):
-    """Computed tables, and what they are computed from that no other repository keeps.
+    """Computed tables (snapshots), and the standings revision they are computed at.
 
     Each tournament has a standings revision (`status`): a count that every write to what its
     tables are computed from raises, within the writing unit of work, and that a rollback
@@ -155,6 +155,9 @@ class StandingsRepository(Protocol):
     (or code) of one of its member teams changed; its rules or zones changed. A write that
     stores what was already stored does not raise it. Concurrent writers never lose a raise:
     each adds to what the other committed. A new tournament starts at 0.
+
+    `status` and `inputs` live here, with the snapshots, because they answer the one question
+    a snapshot raises: is the stored one still current, and if not, what is it computed from.
     """
 
     async def save(self, snapshot: StandingsSnapshot) -> None:
@@ -176,28 +179,38 @@ class StandingsRepository(Protocol):
         """What the tables are computed from, read in as few round trips as the technology
         allows: exactly what `tournaments.get`, `teams.members`, `teams.get_many` (of the
         members), `rounds.list`, `matches.for_tournament` (each as a `TableMatch`),
-        `adjustments`, `discipline` and the revision of `status` would give in this unit of
-        work. NotFound for an unknown tournament."""
+        `adjustments.for_tournament`, `discipline.for_tournament` and the revision of `status`
+        would give in this unit of work. NotFound for an unknown tournament."""
         ...
 
-    async def adjustments(self, tournament_id: TournamentId) -> Sequence[PointAdjustment]:
+
+class AdjustmentRepository(Protocol):
+    """Point adjustments; each write that changes one raises its tournament's standings
+    revision (`StandingsRepository`)."""
+
+    async def for_tournament(self, tournament_id: TournamentId) -> Sequence[PointAdjustment]:
         """The tournament's point adjustments, ordered by team key then reason."""
         ...
 
-    async def save_adjustment(self, adjustment: PointAdjustment) -> None:
+    async def save(self, adjustment: PointAdjustment) -> None:
         """Insert or replace by (tournament, team, reason); NotFound for an unknown tournament
         or team."""
         ...
 
-    async def delete_adjustments(self, tournament_id: TournamentId, team: TeamKey) -> int:
+    async def delete_for_team(self, tournament_id: TournamentId, team: TeamKey) -> int:
         """Remove every adjustment of `team` in the tournament; how many there were."""
         ...
 
-    async def discipline(self, tournament_id: TournamentId) -> Sequence[MatchDiscipline]:
+
+class DisciplineRepository(Protocol):
+    """The cards of each side in each match, for the fair-play criteria; each write that
+    changes them raises the match's tournament's standings revision (`StandingsRepository`)."""
+
+    async def for_tournament(self, tournament_id: TournamentId) -> Sequence[MatchDiscipline]:
         """The cards of the tournament's matches, ordered by match key then team key."""
         ...
 
-    async def save_discipline(self, records: Sequence[MatchDiscipline]) -> None:
+    async def save_many(self, records: Sequence[MatchDiscipline]) -> None:
         """Insert or replace by (match, team); NotFound for an unknown match or team."""
         ...
 
@@ -214,6 +227,8 @@ class UnitOfWork(Protocol):
     matches: MatchRepository
     changes: ChangeRepository
     standings: StandingsRepository
+    adjustments: AdjustmentRepository
+    discipline: DisciplineRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -90,7 +90,7 @@ async def update_round(
             keys = {match.key for match in matches}
             cards = {
                 (record.match, record.team): record.cards
-                for record in await uow.standings.discipline(tournament_id)
+                for record in await uow.discipline.for_tournament(tournament_id)
                 if record.match in keys
             }
         update = reconcile(
@@ -99,7 +99,7 @@ async def update_round(
         if update.saved or update.discipline:
             await uow.matches.save_many(update.saved)
             await uow.changes.record_many(update.changes)
-            await uow.standings.save_discipline(update.discipline)
+            await uow.discipline.save_many(update.discipline)
             await uow.commit()
     return update
 
@@ -184,10 +184,11 @@ async def set_point_adjustment(
     async with uow_factory() as uow:
         await uow.tournaments.lock(tournament_id)
         await _require_member(uow, tournament_id, team)
-        await uow.standings.delete_adjustments(tournament_id, team)
-        await uow.standings.save_adjustment(PointAdjustment(tournament_id, team, points, reason))
+        await uow.adjustments.delete_for_team(tournament_id, team)
+        await uow.adjustments.save(PointAdjustment(tournament_id, team, points, reason))
         tables, _ = await _current_tables(uow, tournament_id, clock.now())
-        result = AdjustedStandings(tuple(await uow.standings.adjustments(tournament_id)), tables)
+        adjustments = tuple(await uow.adjustments.for_tournament(tournament_id))
+        result = AdjustedStandings(adjustments, tables)
         await uow.commit()
     return result
 
@@ -202,9 +203,10 @@ async def remove_point_adjustment(
     async with uow_factory() as uow:
         await uow.tournaments.lock(tournament_id)
         await _require_member(uow, tournament_id, team)
-        await uow.standings.delete_adjustments(tournament_id, team)
+        await uow.adjustments.delete_for_team(tournament_id, team)
         tables, _ = await _current_tables(uow, tournament_id, clock.now())
-        result = AdjustedStandings(tuple(await uow.standings.adjustments(tournament_id)), tables)
+        adjustments = tuple(await uow.adjustments.for_tournament(tournament_id))
+        result = AdjustedStandings(adjustments, tables)
         await uow.commit()
     return result
 
@@ -312,7 +314,7 @@ async def import_tournament(
             stored_members=members,
             stored_rounds=await uow.rounds.list(tournament.id),
             stored_matches=await uow.matches.for_tournament(tournament.id),
-            stored_discipline=await uow.standings.discipline(tournament.id),
+            stored_discipline=await uow.discipline.for_tournament(tournament.id),
             at=at,
         )
         if plan.teams:
@@ -325,7 +327,7 @@ async def import_tournament(
             await uow.matches.save_many(plan.matches)
             await uow.changes.record_many(plan.changes)
         if plan.discipline:
-            await uow.standings.save_discipline(plan.discipline)
+            await uow.discipline.save_many(plan.discipline)
         if plan.summary.changed:
             await uow.commit()
     return plan.summary

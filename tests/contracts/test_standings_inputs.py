@@ -135,8 +135,8 @@ async def store(uow: UnitOfWork, world: World) -> None:
     await uow.rounds.save_many(world.rounds)
     await uow.matches.save_many(world.matches)
     for adjustment in world.adjustments:
-        await uow.standings.save_adjustment(adjustment)
-    await uow.standings.save_discipline(world.discipline)
+        await uow.adjustments.save(adjustment)
+    await uow.discipline.save_many(world.discipline)
 
 
 async def piece_by_piece(uow: UnitOfWork, tournament_id: TournamentId) -> StandingsInputs:
@@ -147,8 +147,8 @@ async def piece_by_piece(uow: UnitOfWork, tournament_id: TournamentId) -> Standi
         teams=await uow.teams.get_many([member.team for member in members]),
         rounds=tuple(await uow.rounds.list(tournament_id)),
         matches=tuple(map(TableMatch.of, await uow.matches.for_tournament(tournament_id))),
-        adjustments=tuple(await uow.standings.adjustments(tournament_id)),
-        discipline=tuple(await uow.standings.discipline(tournament_id)),
+        adjustments=tuple(await uow.adjustments.for_tournament(tournament_id)),
+        discipline=tuple(await uow.discipline.for_tournament(tournament_id)),
         revision=(await uow.standings.status(tournament_id)).revision,
     )
 
@@ -192,8 +192,8 @@ async def _ensure_neighbour(uow_factory: UnitOfWorkFactory) -> None:
     await seed_league(uow_factory, "other", matches=[match("x1", tournament_id="other")])
     async with uow_factory() as uow:
         await uow.teams.set_members("other", [Membership("other", "scripted:a", "A")])
-        await uow.standings.save_adjustment(PointAdjustment("other", "scripted:a", -6, "x"))
-        await uow.standings.save_discipline(
+        await uow.adjustments.save(PointAdjustment("other", "scripted:a", -6, "x"))
+        await uow.discipline.save_many(
             [MatchDiscipline("scripted:x1", "scripted:a", Cards(yellow=1))]
         )
         await uow.commit()

@@ -61,8 +61,8 @@ async def seed_world(factory: UnitOfWorkFactory) -> None:
     async with factory() as uow:
         await uow.teams.set_members(LIGA, MEMBERS)
         await uow.teams.set_members(OTHER, [Membership(OTHER, "scripted:c")])
-        await uow.standings.save_discipline([CARDS])
-        await uow.standings.save_adjustment(DEDUCTION)
+        await uow.discipline.save_many([CARDS])
+        await uow.adjustments.save(DEDUCTION)
         await uow.commit()
 
 
@@ -81,25 +81,25 @@ RAISING = [
     ),
     Case(
         "cards stored",
-        lambda uow: uow.standings.save_discipline(
+        lambda uow: uow.discipline.save_many(
             [MatchDiscipline("scripted:m1", "scripted:b", Cards(red=1))]
         ),
     ),
     Case(
         "cards changed",
-        lambda uow: uow.standings.save_discipline(
+        lambda uow: uow.discipline.save_many(
             [MatchDiscipline("scripted:m1", "scripted:a", Cards(yellow=2))]
         ),
     ),
     Case(
         "an adjustment stored",
-        lambda uow: uow.standings.save_adjustment(PointAdjustment(LIGA, "scripted:b", -1, "x")),
+        lambda uow: uow.adjustments.save(PointAdjustment(LIGA, "scripted:b", -1, "x")),
     ),
     Case(
         "an adjustment changed",
-        lambda uow: uow.standings.save_adjustment(PointAdjustment(LIGA, "scripted:a", -6, "wages")),
+        lambda uow: uow.adjustments.save(PointAdjustment(LIGA, "scripted:a", -6, "wages")),
     ),
-    Case("adjustments deleted", lambda uow: uow.standings.delete_adjustments(LIGA, "scripted:a")),
+    Case("adjustments deleted", lambda uow: uow.adjustments.delete_for_team(LIGA, "scripted:a")),
     Case(
         "a member added",
         lambda uow: uow.teams.set_members(LIGA, [*MEMBERS, Membership(LIGA, "scripted:d")]),
@@ -139,10 +139,10 @@ NOT_RAISING = [
         lambda uow: uow.teams.set_members(LIGA, MEMBERS[::-1]),
     ),
     Case("the rounds saved as they are", lambda uow: uow.rounds.save_many([round_()])),
-    Case("the adjustment saved as it is", lambda uow: uow.standings.save_adjustment(DEDUCTION)),
-    Case("the cards saved as they are", lambda uow: uow.standings.save_discipline([CARDS])),
+    Case("the adjustment saved as it is", lambda uow: uow.adjustments.save(DEDUCTION)),
+    Case("the cards saved as they are", lambda uow: uow.discipline.save_many([CARDS])),
     Case(
-        "no adjustment to delete", lambda uow: uow.standings.delete_adjustments(LIGA, "scripted:b")
+        "no adjustment to delete", lambda uow: uow.adjustments.delete_for_team(LIGA, "scripted:b")
     ),
     Case(
         "another tournament's match changed",
@@ -152,7 +152,7 @@ NOT_RAISING = [
     ),
     Case(
         "another tournament's adjustment stored",
-        lambda uow: uow.standings.save_adjustment(PointAdjustment(OTHER, "scripted:c", -2, "x")),
+        lambda uow: uow.adjustments.save(PointAdjustment(OTHER, "scripted:c", -2, "x")),
     ),
     Case(
         "the tables stored",
@@ -229,7 +229,7 @@ class TestStandingsRevision:
         await seed_world(uow_factory)
         before = await revision(uow_factory)
         async with uow_factory() as uow:
-            await uow.standings.delete_adjustments(LIGA, "scripted:a")
+            await uow.adjustments.delete_for_team(LIGA, "scripted:a")
             await uow.rounds.save_many([round_(kind=RoundKind.KNOCKOUT)])
             assert (await uow.standings.status(LIGA)).revision > before
         assert await revision(uow_factory) == before
@@ -246,7 +246,7 @@ class TestStandingsRevision:
             with pytest.raises(Conflict):  # m1 is at version 0: version 5 is a stale update
                 await uow.matches.save_many([match("m2", home="c", away="a"), match(version=5)])
             with pytest.raises(NotFound):
-                await uow.standings.save_discipline(
+                await uow.discipline.save_many(
                     [MatchDiscipline("scripted:nothing", "scripted:a", Cards(red=1))]
                 )
             assert (await uow.standings.status(LIGA)).revision == before
@@ -261,11 +261,11 @@ class TestStandingsRevision:
 
         async def deduct(team_key: str) -> None:
             async with uow_factory() as uow:
-                await uow.standings.save_adjustment(PointAdjustment(LIGA, team_key, -1, "late"))
+                await uow.adjustments.save(PointAdjustment(LIGA, team_key, -1, "late"))
                 await uow.commit()
 
         async with uow_factory() as uow:
-            await uow.standings.save_adjustment(PointAdjustment(LIGA, "scripted:b", -1, "late"))
+            await uow.adjustments.save(PointAdjustment(LIGA, "scripted:b", -1, "late"))
             other = asyncio.create_task(deduct("scripted:c"))
             for _ in range(5):  # let the other writer get as far as it can
                 await asyncio.sleep(0)

@@ -272,19 +272,25 @@ class MemoryStandingsRepository(_Repository):
             teams=await teams.get_many([member.team for member in members]),
             rounds=tuple(await MemoryRoundRepository(self._transaction).list(tournament_id)),
             matches=tuple(map(TableMatch.of, await matches.for_tournament(tournament_id))),
-            adjustments=tuple(await self.adjustments(tournament_id)),
-            discipline=tuple(await self.discipline(tournament_id)),
+            adjustments=tuple(
+                await MemoryAdjustmentRepository(self._transaction).for_tournament(tournament_id)
+            ),
+            discipline=tuple(
+                await MemoryDisciplineRepository(self._transaction).for_tournament(tournament_id)
+            ),
             revision=self._tx.revision(tournament_id),
         )
 
-    async def adjustments(self, tournament_id: TournamentId) -> Sequence[PointAdjustment]:
+
+class MemoryAdjustmentRepository(_Repository):
+    async def for_tournament(self, tournament_id: TournamentId) -> Sequence[PointAdjustment]:
         await _io()
         return sorted(
             (a for a in self._tx.adjustments.values() if a.tournament_id == tournament_id),
             key=lambda a: (a.team, a.reason),
         )
 
-    async def save_adjustment(self, adjustment: PointAdjustment) -> None:
+    async def save(self, adjustment: PointAdjustment) -> None:
         await _io()
         self._require_tournament(adjustment.tournament_id)
         self._require_team(adjustment.team)
@@ -293,7 +299,7 @@ class MemoryStandingsRepository(_Repository):
             self._tx.raise_revision(adjustment.tournament_id)
         self._tx.adjustments.put(key, adjustment)
 
-    async def delete_adjustments(self, tournament_id: TournamentId, team: TeamKey) -> int:
+    async def delete_for_team(self, tournament_id: TournamentId, team: TeamKey) -> int:
         await _io()
         keys = [key for key, _ in self._tx.adjustments.items() if key[:2] == (tournament_id, team)]
         for key in keys:
@@ -302,7 +308,9 @@ class MemoryStandingsRepository(_Repository):
             self._tx.raise_revision(tournament_id)
         return len(keys)
 
-    async def discipline(self, tournament_id: TournamentId) -> Sequence[MatchDiscipline]:
+
+class MemoryDisciplineRepository(_Repository):
+    async def for_tournament(self, tournament_id: TournamentId) -> Sequence[MatchDiscipline]:
         await _io()
         records = []
         for record in self._tx.discipline.values():
@@ -311,7 +319,7 @@ class MemoryStandingsRepository(_Repository):
                 records.append(record)
         return sorted(records, key=lambda record: (record.match, record.team))
 
-    async def save_discipline(self, records: Sequence[MatchDiscipline]) -> None:
+    async def save_many(self, records: Sequence[MatchDiscipline]) -> None:
         await _io()
         for record in records:
             if record.match not in self._tx.matches:

@@ -6,7 +6,9 @@ from types import TracebackType
 from typing import Self
 
 from adapters.memory.repositories import (
+    MemoryAdjustmentRepository,
     MemoryChangeRepository,
+    MemoryDisciplineRepository,
     MemoryMatchRepository,
     MemoryRoundRepository,
     MemoryStandingsRepository,
@@ -17,7 +19,9 @@ from adapters.memory.store import MemoryStore
 from adapters.memory.transaction import Transaction
 from bestshot_domain.model import TournamentId
 from bestshot_domain.ports import (
+    AdjustmentRepository,
     ChangeRepository,
+    DisciplineRepository,
     MatchRepository,
     RoundRepository,
     StandingsRepository,
@@ -40,6 +44,8 @@ class MemoryUnitOfWork:
         self.matches: MatchRepository = MemoryMatchRepository(self._current)
         self.changes: ChangeRepository = MemoryChangeRepository(self._current)
         self.standings: StandingsRepository = MemoryStandingsRepository(self._current)
+        self.adjustments: AdjustmentRepository = MemoryAdjustmentRepository(self._current)
+        self.discipline: DisciplineRepository = MemoryDisciplineRepository(self._current)
 
     def _current(self) -> Transaction:
         if self._transaction is None:

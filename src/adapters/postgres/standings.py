@@ -1,4 +1,4 @@
-"""Computed tables, point adjustments and per-match discipline in PostgreSQL.
+"""Computed tables (standings snapshots) in PostgreSQL.
 
 A table is stored as rows with one column per number (so a query or a constraint can see a
 team's points), plus a JSON `detail` for whatever else the engine puts in a row or a table
@@ -9,27 +9,19 @@ team's points), plus a JSON `detail` for whatever else the engine puts in a row 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
-from adapters.postgres.codec import TABLE_MATCH_COLUMNS, table_match_from_row, tournament_from_row
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.session import Session
+from adapters.postgres.standings_inputs import read_inputs
 from bestshot_domain.errors import InvalidInput, NotFound
 from bestshot_domain.model import (
-    Cards,
-    MatchDiscipline,
-    Membership,
-    PointAdjustment,
-    Round,
-    RoundKind,
     StandingsInputs,
     StandingsSnapshot,
     StandingsStatus,
-    Team,
-    TeamKey,
     TournamentId,
 )
 
@@ -48,38 +40,6 @@ ROW_COLUMNS = (
     "goal_difference",
     "points",
 )
-
-
-# The tournament and its small lists in one statement, each list a JSON array of arrays ordered
-# as its own repository method orders it; the matches follow in a second one, as rows of only
-# the columns a table needs. The revision is read in the first: inputs read after it are at least
-# as new, so that a snapshot is never stamped with a revision its inputs are older than.
-_INPUTS = """
-SELECT t.id, t.label, t.provider, t.reference, t.rules, t.timezone, t.zones, t.standings_revision,
-    (SELECT coalesce(json_agg(json_build_array(m.team, m.group_name, tm.provider, tm.external_id,
-                                               tm.name, tm.code)
-                              ORDER BY m.group_name COLLATE "C" NULLS LAST, m.team COLLATE "C"),
-                     '[]')
-     FROM memberships m LEFT JOIN teams tm ON tm.key = m.team
-     WHERE m.tournament_id = t.id)::text AS members,
-    (SELECT coalesce(json_agg(json_build_array(r.slug, r.label, r.ordinal, r.kind, r.reference)
-                              ORDER BY r.ordinal, r.slug COLLATE "C"), '[]')
-     FROM rounds r WHERE r.tournament_id = t.id)::text AS rounds,
-    (SELECT coalesce(json_agg(json_build_array(a.team, a.points, a.reason)
-                              ORDER BY a.team COLLATE "C", a.reason COLLATE "C"), '[]')
-     FROM point_adjustments a WHERE a.tournament_id = t.id)::text AS adjustments,
-    (SELECT coalesce(json_agg(json_build_array(d.match_key, d.team, d.yellow,
-                                               d.second_yellow_red, d.red, d.yellow_and_red)
-                              ORDER BY d.match_key COLLATE "C", d.team COLLATE "C"), '[]')
-     FROM match_discipline d JOIN matches dm ON dm.key = d.match_key
-     WHERE dm.tournament_id = t.id)::text AS discipline
-FROM tournaments t WHERE t.id = $1
-"""
-
-_TABLE_MATCHES = f"""
-SELECT {TABLE_MATCH_COLUMNS} FROM matches WHERE tournament_id = $1
-ORDER BY kickoff, key COLLATE "C"
-"""  # noqa: S608 - constant column names
 
 
 _REPLACE_SNAPSHOT = """
@@ -205,128 +165,7 @@ class PostgresStandingsRepository:
         )
 
     async def inputs(self, tournament_id: TournamentId) -> StandingsInputs:
-        with storage_errors():
-            row = await self._db.fetchrow(_INPUTS, tournament_id)
-            if row is None:
-                raise NotFound(f"tournament {tournament_id!r} not found")
-            matches = await self._db.fetch(_TABLE_MATCHES, tournament_id)
-        members = json.loads(row["members"])
-        teams = (
-            Team(provider, external_id, name, code)
-            for _, _, provider, external_id, name, code in members
-            if provider is not None  # as get_many: a key with no team is left out
-        )
-        return StandingsInputs(
-            tournament=tournament_from_row(row),
-            members=tuple(Membership(tournament_id, team, group) for team, group, *_ in members),
-            teams={team.key: team for team in teams},
-            rounds=tuple(
-                Round(tournament_id, slug, label, order, RoundKind(kind), reference)
-                for slug, label, order, kind, reference in json.loads(row["rounds"])
-            ),
-            matches=tuple(table_match_from_row(match) for match in matches),
-            adjustments=tuple(
-                PointAdjustment(tournament_id, team, points, reason)
-                for team, points, reason in json.loads(row["adjustments"])
-            ),
-            discipline=tuple(
-                MatchDiscipline(match, team, Cards(*cards))
-                for match, team, *cards in json.loads(row["discipline"])
-            ),
-            revision=row["standings_revision"],
-        )
-
-    async def adjustments(self, tournament_id: TournamentId) -> Sequence[PointAdjustment]:
-        with storage_errors():
-            rows = await self._db.fetch(
-                """
-                SELECT tournament_id, team, points, reason FROM point_adjustments
-                WHERE tournament_id = $1 ORDER BY team COLLATE "C", reason COLLATE "C"
-                """,
-                tournament_id,
-            )
-        return [
-            PointAdjustment(
-                tournament_id=row["tournament_id"],
-                team=row["team"],
-                points=row["points"],
-                reason=row["reason"],
-            )
-            for row in rows
-        ]
-
-    async def save_adjustment(self, adjustment: PointAdjustment) -> None:
-        async with self._session.write() as db:
-            await db.execute(
-                """
-                INSERT INTO point_adjustments (tournament_id, team, reason, points)
-                VALUES ($1, $2, $3, $4)
-                ON CONFLICT (tournament_id, team, reason) DO UPDATE SET points = EXCLUDED.points
-                """,
-                adjustment.tournament_id,
-                adjustment.team,
-                adjustment.reason,
-                adjustment.points,
-            )
-
-    async def delete_adjustments(self, tournament_id: TournamentId, team: TeamKey) -> int:
-        async with self._session.write() as db:
-            status = await db.execute(
-                "DELETE FROM point_adjustments WHERE tournament_id = $1 AND team = $2",
-                tournament_id,
-                team,
-            )
-        # The command tag: "DELETE <count>".
-        return int(status.rsplit(" ", 1)[-1])
-
-    async def discipline(self, tournament_id: TournamentId) -> Sequence[MatchDiscipline]:
-        with storage_errors():
-            rows = await self._db.fetch(
-                """
-                SELECT d.match_key, d.team, d.yellow, d.second_yellow_red, d.red,
-                       d.yellow_and_red
-                FROM match_discipline d JOIN matches m ON m.key = d.match_key
-                WHERE m.tournament_id = $1
-                ORDER BY d.match_key COLLATE "C", d.team COLLATE "C"
-                """,
-                tournament_id,
-            )
-        return [
-            MatchDiscipline(
-                match=row["match_key"],
-                team=row["team"],
-                cards=Cards(
-                    yellow=row["yellow"],
-                    second_yellow_red=row["second_yellow_red"],
-                    red=row["red"],
-                    yellow_and_red=row["yellow_and_red"],
-                ),
-            )
-            for row in rows
-        ]
-
-    async def save_discipline(self, records: Sequence[MatchDiscipline]) -> None:
-        unique = list({(r.match, r.team): r for r in records}.values())
-        if not unique:
-            return
-        async with self._session.write() as db:
-            await db.execute(
-                """
-                INSERT INTO match_discipline
-                    (match_key, team, yellow, second_yellow_red, red, yellow_and_red)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[],
-                                     $6::int[])
-                ON CONFLICT (match_key, team) DO UPDATE SET
-                    yellow = EXCLUDED.yellow, second_yellow_red = EXCLUDED.second_yellow_red,
-                    red = EXCLUDED.red, yellow_and_red = EXCLUDED.yellow_and_red
-                """,
-                [r.match for r in unique],
-                [r.team for r in unique],
-                [r.cards.yellow for r in unique],
-                [r.cards.second_yellow_red for r in unique],
-                [r.cards.red for r in unique],
-                [r.cards.yellow_and_red for r in unique],
-            )
+        return await read_inputs(self._db, tournament_id)
 
 
 def _snapshot_from_row(

@@ -13,18 +13,22 @@ from typing import Self
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
+from adapters.postgres.adjustments import PostgresAdjustmentRepository
 from adapters.postgres.catalog import (
     PostgresRoundRepository,
     PostgresTeamRepository,
     PostgresTournamentRepository,
 )
+from adapters.postgres.discipline import PostgresDisciplineRepository
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.matches import PostgresChangeRepository, PostgresMatchRepository
 from adapters.postgres.pool import PoolConfig
 from adapters.postgres.session import Session
 from adapters.postgres.standings import PostgresStandingsRepository
 from bestshot_domain.ports import (
+    AdjustmentRepository,
     ChangeRepository,
+    DisciplineRepository,
     MatchRepository,
     RoundRepository,
     StandingsRepository,
@@ -46,6 +50,8 @@ class PostgresUnitOfWork:
     matches: MatchRepository
     changes: ChangeRepository
     standings: StandingsRepository
+    adjustments: AdjustmentRepository
+    discipline: DisciplineRepository
 
     def __init__(self, pool: asyncpg.Pool, *, acquire_timeout: float = 10.0) -> None:
         self._pool = pool
@@ -77,6 +83,8 @@ class PostgresUnitOfWork:
         self.matches = PostgresMatchRepository(session)
         self.changes = PostgresChangeRepository(session)
         self.standings = PostgresStandingsRepository(session)
+        self.adjustments = PostgresAdjustmentRepository(session)
+        self.discipline = PostgresDisciplineRepository(session)
         return self
 
     async def __aexit__(

@@ -176,14 +176,14 @@ async def test_adjustments_and_discipline(postgres_uow_factory: UnitOfWorkFactor
     async with postgres_uow_factory() as uow:
         match = (await store_league(uow))[0]
         deduction = PointAdjustment(TOURNAMENT.id, match.home, -10, "administration")
-        await uow.standings.save_adjustment(deduction)
-        await uow.standings.save_adjustment(evolve(deduction, points=-9))
+        await uow.adjustments.save(deduction)
+        await uow.adjustments.save(evolve(deduction, points=-9))
         cards = MatchDiscipline(match.key, match.away, Cards(yellow=3, red=1))
-        await uow.standings.save_discipline([cards, evolve(cards, cards=Cards(yellow=2))])
+        await uow.discipline.save_many([cards, evolve(cards, cards=Cards(yellow=2))])
         await uow.commit()
     async with postgres_uow_factory() as uow:
-        assert await uow.standings.adjustments(TOURNAMENT.id) == [evolve(deduction, points=-9)]
-        assert await uow.standings.discipline(TOURNAMENT.id) == [
+        assert await uow.adjustments.for_tournament(TOURNAMENT.id) == [evolve(deduction, points=-9)]
+        assert await uow.discipline.for_tournament(TOURNAMENT.id) == [
             evolve(cards, cards=Cards(yellow=2))
         ]
         assert await uow.standings.get(TOURNAMENT.id) is None
@@ -251,7 +251,7 @@ async def test_the_schema_refuses_what_python_would_never_write(
 ) -> None:
     async with postgres_uow_factory() as uow:
         match = (await store_league(uow))[0]
-        await uow.standings.save_discipline([MatchDiscipline(match.key, match.home, Cards())])
+        await uow.discipline.save_many([MatchDiscipline(match.key, match.home, Cards())])
         await uow.commit()
     with pytest.raises(InvalidInput, match=constraint), storage_errors():
         await postgres_pool.execute(statement)

@@ -184,7 +184,7 @@ async def test_an_adjustment_needs_a_team_of_the_tournament_points_and_a_reason(
     with pytest.raises(InvalidInput, match="reason"):
         await service.set(JAPAN, -3, "  ")
     async with service.uow_factory() as uow:
-        assert await uow.standings.adjustments(TOURNAMENT) == []
+        assert await uow.adjustments.for_tournament(TOURNAMENT) == []
 
 
 async def test_two_seasons_of_a_league_with_the_same_clubs_import_side_by_side(

@@ -87,13 +87,13 @@ WRITES = [
     ),
     Write(
         "cards stored",
-        lambda uow: uow.standings.save_discipline(
+        lambda uow: uow.discipline.save_many(
             [MatchDiscipline(f"scripted:{FIRST}", "scripted:t1", Cards(yellow=1))]
         ),
     ),
     Write(
         "an adjustment stored",
-        lambda uow: uow.standings.save_adjustment(PointAdjustment(LIGA, "scripted:t2", -3, "x")),
+        lambda uow: uow.adjustments.save(PointAdjustment(LIGA, "scripted:t2", -3, "x")),
     ),
     Write(
         "a member regrouped",
@@ -144,7 +144,7 @@ async def test_a_write_rolled_back_does_not_make_it_compute_again(imported: Worl
     world = imported
     first = await computed_once(world)
     async with world.uow_factory() as uow:
-        await uow.standings.save_adjustment(PointAdjustment(LIGA, "scripted:t2", -3, "x"))
+        await uow.adjustments.save(PointAdjustment(LIGA, "scripted:t2", -3, "x"))
     assert await world.update_standings() == first
 
 

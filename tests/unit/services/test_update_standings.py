@@ -75,8 +75,8 @@ async def test_awarded_results_count_cancelled_and_unplayed_matches_do_not(
 async def test_point_adjustments_are_applied(imported: World) -> None:
     world = imported
     async with world.uow_factory() as uow:
-        await uow.standings.save_adjustment(PointAdjustment("liga-test", "scripted:t2", -10, "x"))
-        await uow.standings.save_adjustment(PointAdjustment("liga-test", "scripted:t2", 4, "y"))
+        await uow.adjustments.save(PointAdjustment("liga-test", "scripted:t2", -10, "x"))
+        await uow.adjustments.save(PointAdjustment("liga-test", "scripted:t2", 4, "y"))
         await uow.commit()
     (table,) = (await world.update_standings()).tables
     assert points(table.rows)[-1] == ("t2", 0, -6)
