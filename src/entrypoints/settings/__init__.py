@@ -28,7 +28,6 @@ from bestshot_domain.scheduling import SchedulingPolicy
 from entrypoints.settings.auth import (
     DEMO_INTERNAL_SERVICE_TOKEN,
     DEMO_JWT_SECRET,
-    MIN_SECRET_LENGTH,
     AuthSettings,
     admin_claim,
 )
@@ -44,7 +43,6 @@ __all__ = [
     "DEMO_API_DOMAIN",
     "DEMO_INTERNAL_SERVICE_TOKEN",
     "DEMO_JWT_SECRET",
-    "MIN_SECRET_LENGTH",
     "AuthSettings",
     "ConfigurationError",
     "DatabaseConfig",
