@@ -19,13 +19,12 @@ import asyncpg
 from attrs import frozen
 from starlette.applications import Starlette
 
-from adapters.local_scheduler import LocalScheduler, LocalWorker, WorkerConfig, caller_fire
+from adapters.local_scheduler import LocalScheduler, LocalWorker, caller_fire
 from adapters.memory import MemoryScheduler
 from adapters.postgres.errors import storage_errors
 from adapters.sources.providers import PROVIDERS, build_source
 from adapters.system_clock import SystemClock
 from bestshot_domain.ports import Clock, ResultSource, Scheduler, UnitOfWorkFactory
-from bestshot_domain.scheduling import ExpressionStyle, SchedulingPolicy
 from entrypoints.api import create_app
 from entrypoints.api.auth import Authenticator
 from entrypoints.api.operations import Operation
@@ -56,17 +55,12 @@ class Service:
         if not isinstance(self.scheduler, LocalScheduler):
             return None
         settings = self.settings
-        config = WorkerConfig(
-            poll_interval=poll_interval or timedelta(seconds=settings.worker_poll_seconds),
-            max_attempts=settings.worker_max_attempts,
-            follow_up_delay=timedelta(minutes=settings.worker_follow_up_minutes),
-            max_follow_ups=settings.worker_max_follow_ups,
-        )
+        config = settings.worker.config(poll_interval=poll_interval)
         # The first token: during a rotation the API accepts each, and the new one comes first.
         token = settings.internal_tokens()[0]
         return LocalWorker(
             self.scheduler,
-            fire=caller_fire(token, settings.api_domain),
+            fire=caller_fire(token, settings.service.api_domain),
             clock=self.clock,
             config=config,
         )
@@ -86,18 +80,6 @@ class Service:
             authenticator=authenticator,
             extra_operations=extra_operations,
         )
-
-
-def scheduling_policy(settings: Settings) -> SchedulingPolicy:
-    delay = settings.schedule_test_delay_seconds
-    return SchedulingPolicy(
-        api_base_url=settings.api_domain,
-        target_env=settings.node_env.value,
-        window=timedelta(minutes=settings.schedule_match_window_minutes),
-        test_delay=None if delay is None else timedelta(seconds=delay),
-        prefix=settings.schedule_name_prefix,
-        expression_style=ExpressionStyle(settings.schedule_expression),
-    )
 
 
 def pool_ready_check(pool: asyncpg.Pool, timeout: float = 2.0) -> ReadyCheck:
@@ -120,20 +102,12 @@ def unit_of_work_ready_check(uow_factory: UnitOfWorkFactory) -> ReadyCheck:
 async def _scheduler(
     settings: Settings, stack: AsyncExitStack, pool: asyncpg.Pool | None
 ) -> Scheduler:
-    if settings.scheduler_kind is SchedulerKind.EVENTBRIDGE:
+    if settings.scheduling.kind is SchedulerKind.EVENTBRIDGE:
         from adapters.eventbridge import (  # noqa: PLC0415 - aiobotocore only when chosen
-            EventBridgeConfig,
             EventBridgeScheduler,
         )
 
-        config = EventBridgeConfig(
-            lambda_arn=settings.eventbridge_lambda_arn or "",
-            role_arn=settings.eventbridge_role_arn or "",
-            group=settings.eventbridge_group,
-            dead_letter_arn=settings.eventbridge_dlq_arn,
-            region=settings.aws_region,
-            endpoint_url=settings.eventbridge_endpoint_url,
-        )
+        config = settings.scheduling.eventbridge()
         scheduler: Scheduler = await stack.enter_async_context(EventBridgeScheduler(config))
         return scheduler
     if pool is None:
@@ -160,7 +134,7 @@ async def bootstrap(
         pool: asyncpg.Pool | None = None
         if uow_factory is None:
             database = await stack.enter_async_context(
-                open_database(settings.database(), migrate=migrate)
+                open_database(settings.database.config(), migrate=migrate)
             )
             pool, uow_factory = database.pool, database.uow_factory
         if sources is None:
@@ -182,7 +156,7 @@ async def bootstrap(
             sources=sources,
             scheduler=scheduler,
             clock=clock,
-            policy=scheduling_policy(settings),
+            policy=settings.scheduling_policy(),
         )
         yield Service(
             settings=settings,
@@ -199,8 +173,8 @@ async def bootstrap(
 def describe(service: Service) -> dict[str, Any]:
     """What was wired, for the start-up log line (no secret in it)."""
     return {
-        "node_env": service.settings.node_env.value,
-        "database": "configured" if service.settings.database_url else "embedded",
+        "node_env": service.settings.service.node_env.value,
+        "database": "configured" if service.settings.database.url else "embedded",
         "scheduler": type(service.scheduler).__name__,
         "sources": sorted(service.sources),
     }

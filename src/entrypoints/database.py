@@ -2,7 +2,7 @@
 
 `open_database(settings)` is what the service and the commands use:
 
-    async with open_database(read_settings().database()) as database:
+    async with open_database(read_settings().database.config()) as database:
         uow_factory = database.uow_factory
 """
 
@@ -19,7 +19,7 @@ from adapters.postgres import MigrationReport, create_pool, migrate_url, unit_of
 from adapters.postgres.admin import ensure_database
 from adapters.postgres.embedded import DEFAULT_DATABASE, EmbeddedPostgres
 from bestshot_domain.ports import UnitOfWorkFactory
-from entrypoints.settings import DatabaseSettings
+from entrypoints.settings import DatabaseConfig
 
 
 @frozen
@@ -31,7 +31,7 @@ class Database:
 
 
 @asynccontextmanager
-async def database_url(settings: DatabaseSettings) -> AsyncIterator[str]:
+async def database_url(settings: DatabaseConfig) -> AsyncIterator[str]:
     """`DATABASE_URL`, or the embedded server's `bestshot` database, for the block's lifetime."""
     if settings.url is not None:
         yield settings.url
@@ -48,7 +48,7 @@ async def database_url(settings: DatabaseSettings) -> AsyncIterator[str]:
 
 @asynccontextmanager
 async def open_database(
-    settings: DatabaseSettings, *, migrate: bool = True
+    settings: DatabaseConfig, *, migrate: bool = True
 ) -> AsyncIterator[Database]:
     async with database_url(settings) as url:
         report = await migrate_url(url) if migrate else None

@@ -40,12 +40,13 @@ def make_before_send(secrets: Iterable[str]) -> Any:
 
 def init_sentry(settings: Settings) -> bool:
     """Start the SDK when `SENTRY_DSN` is set; say whether it started."""
-    if settings.sentry_dsn is None or not settings.sentry_dsn.get_secret_value():
+    dsn = settings.observability.sentry_dsn
+    if dsn is None or not dsn.get_secret_value():
         return False
     secrets = settings.secret_values()
     sentry_sdk.init(
-        dsn=settings.sentry_dsn.get_secret_value(),
-        environment=settings.node_env.value,
+        dsn=dsn.get_secret_value(),
+        environment=settings.service.node_env.value,
         data_collection={
             "user_info": False,
             "cookies": {"mode": "off"},
@@ -56,7 +57,7 @@ def init_sentry(settings: Settings) -> bool:
             "queues": False,
             "stack_frame_variables": False,
         },
-        traces_sample_rate=settings.sentry_traces_sample_rate,
+        traces_sample_rate=settings.observability.sentry_traces_sample_rate,
         integrations=[StarletteIntegration()],
         before_send=make_before_send(secrets),
         before_send_transaction=make_before_send(secrets),

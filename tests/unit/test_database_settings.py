@@ -12,7 +12,7 @@ from entrypoints.settings import read_settings
 
 
 def test_nothing_set_means_the_embedded_server_in_dot_bestshot() -> None:
-    settings = read_settings({}).database()
+    settings = read_settings({}).database.config()
     assert settings.url is None
     assert settings.embedded_data_dir == Path(".bestshot") / "pgdata"
     assert settings.pool == PoolConfig()
@@ -30,7 +30,7 @@ def test_every_variable_is_read() -> None:
             "BESTSHOT_DB_ACQUIRE_TIMEOUT": "3",
             "BESTSHOT_DB_CONNECT_TIMEOUT": "1.5",
         }
-    ).database()
+    ).database.config()
     assert settings.url == "postgresql://bestshot@db.internal/bestshot"
     assert settings.embedded_data_dir == Path("/var/lib/bestshot/pgdata")
     assert settings.pool == PoolConfig(
@@ -65,5 +65,5 @@ def test_a_bad_value_is_named(env: dict[str, str], message: str) -> None:
 
 
 def test_an_empty_variable_counts_as_unset() -> None:
-    settings = read_settings({"DATABASE_URL": "", "BESTSHOT_DB_POOL_MAX": ""}).database()
+    settings = read_settings({"DATABASE_URL": "", "BESTSHOT_DB_POOL_MAX": ""}).database.config()
     assert (settings.url, settings.pool.max_size) == (None, PoolConfig().max_size)

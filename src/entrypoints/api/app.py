@@ -97,13 +97,13 @@ def create_app(
             operations,
             title="bestshot",
             version=version("bestshot"),
-            server_url=settings.api_domain,
+            server_url=settings.service.api_domain,
         )
 
     operations.extend(ops.operations(ready_check, document))
-    cache = ReadCache(settings.read_cache_seconds)
+    cache = ReadCache(settings.service.read_cache_seconds)
     operations.extend(data_provider.operations(use_cases, clock, cache, API_PREFIX))
-    cached_reads = CachedReads(cache, settings.public_cache_max_age)
+    cached_reads = CachedReads(cache, settings.service.public_cache_max_age)
     operations.extend(reads.operations(uow_factory, cached_reads, API_PREFIX))
     operations.extend(extra_operations)
 
@@ -111,7 +111,7 @@ def create_app(
         routes=_routes(operations, authenticator),
         middleware=[
             Middleware(RequestContextMiddleware),
-            Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(BodySizeLimitMiddleware, max_bytes=settings.service.max_body_bytes),
         ],
         exception_handlers=dict(EXCEPTION_HANDLERS),
         lifespan=lifespan,

@@ -81,14 +81,15 @@ def _claim_grants_admin(claims: Claims, name: str, expected: str | None) -> bool
 class Authenticator:
     def __init__(self, settings: Settings, jwks_client: jwt.PyJWKClient | None = None) -> None:
         self._hmac_key = settings.effective_jwt_secret()
-        self._issuer = settings.jwt_issuer
-        self._audience = settings.jwt_audience
-        self._leeway = settings.jwt_leeway_seconds
-        self._admin_claim = admin_claim(settings.jwt_admin_claim)
+        auth = settings.auth
+        self._issuer = auth.jwt_issuer
+        self._audience = auth.jwt_audience
+        self._leeway = auth.jwt_leeway_seconds
+        self._admin_claim = admin_claim(auth.jwt_admin_claim)
         self._internal_tokens = tuple(t.encode() for t in settings.internal_tokens())
         self._jwks = jwks_client
-        if self._jwks is None and settings.jwt_jwks_url is not None:
-            self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url, cache_keys=True, timeout=5)
+        if self._jwks is None and auth.jwt_jwks_url is not None:
+            self._jwks = jwt.PyJWKClient(auth.jwt_jwks_url, cache_keys=True, timeout=5)
 
     @property
     def algorithms(self) -> Sequence[str]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from adapters.postgres import MigrationReport, migrate_url
 from entrypoints.database import database_url
-from entrypoints.settings import DatabaseSettings, read_settings
+from entrypoints.settings import DatabaseConfig, read_settings
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -33,13 +33,13 @@ def run_migrate(args: argparse.Namespace) -> int:
     # The embedded server says where it is in one log line; show it, and nothing noisier.
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logging.getLogger("adapters.postgres.embedded").setLevel(logging.INFO)
-    settings = read_settings().database()
+    settings = read_settings().database.config()
     report = asyncio.run(_migrate(settings))
     print(describe(report))
     return 0
 
 
-async def _migrate(settings: DatabaseSettings) -> MigrationReport:
+async def _migrate(settings: DatabaseConfig) -> MigrationReport:
     async with database_url(settings) as url:
         return await migrate_url(url)
 

@@ -68,7 +68,7 @@ async def run_demo(*, speed: float, seed: int, say: Say, limit: float = 120.0) -
         environ.pop("DATABASE_URL", None)
         environ = {key: value for key, value in environ.items() if value != ""}
         settings = load_settings(environ)
-        say(f"Starting a throwaway PostgreSQL and the API on {settings.api_domain} ...")
+        say(f"Starting a throwaway PostgreSQL and the API on {settings.service.api_domain} ...")
         async with bootstrap(settings, clock=clock) as service:
             # The clock starts once PostgreSQL is up: the matchday must not begin without us.
             clock.reset(datetime.combine(day, FIRST_KICKOFF, tzinfo=UTC) - LEAD)
@@ -113,7 +113,7 @@ async def _matchday(
     try:
         while not server.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event
             await asyncio.sleep(0.01)
-        base = settings.api_domain
+        base = settings.service.api_domain
         async with httpx.AsyncClient(base_url=base, timeout=30) as http:
             token = mint_admin_token(settings)
             answer = await http.post(

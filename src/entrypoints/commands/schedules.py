@@ -68,7 +68,8 @@ async def list_schedules(as_json: bool) -> str:
         else:
             rows = [_planned_json(schedule) for schedule in await scheduler.list()]
     if as_json:
-        return json.dumps({"scheduler": settings.scheduler_kind.value, "schedules": rows}, indent=2)
+        kind = settings.scheduling.kind.value
+        return json.dumps({"scheduler": kind, "schedules": rows}, indent=2)
     return _table(rows, local=isinstance(scheduler, LocalScheduler))
 
 

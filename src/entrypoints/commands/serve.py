@@ -65,11 +65,13 @@ class _Server(uvicorn.Server):
 
 def own_api_domain(settings: Settings, host: str, port: int) -> Settings:
     """In demo, with API_DOMAIN left unset, schedules call back the server this command runs."""
-    if settings.is_production or "api_domain" in settings.model_fields_set:
+    service = settings.service
+    if service.is_production or "api_domain" in service.model_fields_set:
         return settings
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - compared only
     shown = f"[{shown}]" if ":" in shown else shown
-    return settings.model_copy(update={"api_domain": f"http://{shown}:{port}"})
+    domain = service.model_copy(update={"api_domain": f"http://{shown}:{port}"})
+    return settings.model_copy(update={"service": domain})
 
 
 def is_loopback(host: str) -> bool:
@@ -104,7 +106,7 @@ async def serve(
     async with bootstrap(settings) as service:
         seeded = await seed_demo_if_empty(service) if seed_demo else None
         app = service.app()
-        local_worker = service.worker() if worker and settings.worker_enabled else None
+        local_worker = service.worker() if worker and settings.worker.enabled else None
         logger.info(
             "serving",
             extra={
@@ -141,7 +143,7 @@ async def serve_app(app: object, host: str, port: int) -> None:
 
 def print_quick_start(settings: Settings, tournament: str | None) -> None:
     """A few lines on stdout: how to trigger the flow and where to read the table."""
-    base = settings.api_domain.rstrip("/")
+    base = settings.service.api_domain.rstrip("/")
     standings = f"{base}/api/v2/tournaments/{tournament or DEMO_TOURNAMENT}/standings"
     lines = [
         "",
@@ -170,7 +172,7 @@ def _port(value: str) -> int:
 
 def _handle(args: argparse.Namespace) -> int:
     settings = load_settings()
-    configure_logging(settings.log_level, settings.secret_values())
+    configure_logging(settings.observability.log_level, settings.secret_values())
     init_sentry(settings)
     asyncio.run(serve(settings, args.host, args.port, seed_demo=args.seed_demo, worker=args.worker))
     return 0

@@ -28,7 +28,8 @@ MAX_TTL_MINUTES = 24 * 60
 def admin_claims(
     settings: Settings, *, subject: str, ttl: timedelta, now: datetime
 ) -> dict[str, Any]:
-    name, expected = admin_claim(settings.jwt_admin_claim)
+    auth = settings.auth
+    name, expected = admin_claim(auth.jwt_admin_claim)
     claims: dict[str, Any] = {
         "sub": subject,
         "iat": now,
@@ -37,10 +38,10 @@ def admin_claims(
         "jti": uuid.uuid4().hex,
         name: True if expected is None else expected,
     }
-    if settings.jwt_issuer is not None:
-        claims["iss"] = settings.jwt_issuer
-    if settings.jwt_audience is not None:
-        claims["aud"] = settings.jwt_audience
+    if auth.jwt_issuer is not None:
+        claims["iss"] = auth.jwt_issuer
+    if auth.jwt_audience is not None:
+        claims["aud"] = auth.jwt_audience
     return claims
 
 

@@ -24,7 +24,7 @@ logger = logging.getLogger("bestshot.worker")
 async def run_worker(settings: Settings, *, once: bool = False) -> int:
     # Refused before anything is opened: no database connection, no AWS client, no log line,
     # only the one line saying why.
-    if settings.scheduler_kind is not SchedulerKind.LOCAL:
+    if settings.scheduling.kind is not SchedulerKind.LOCAL:
         raise _not_local(settings)
     async with bootstrap(settings) as service:
         worker = service.worker()
@@ -42,7 +42,7 @@ async def run_worker(settings: Settings, *, once: bool = False) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        logger.info("worker started", extra={"api": settings.api_domain})
+        logger.info("worker started", extra={"api": settings.service.api_domain})
         await worker.run(stop)
         logger.info("worker stopped")
     return 0
@@ -50,14 +50,14 @@ async def run_worker(settings: Settings, *, once: bool = False) -> int:
 
 def _not_local(settings: Settings) -> InvalidInput:
     return InvalidInput(
-        f"SCHEDULER_KIND={settings.scheduler_kind.value}: schedules fire in AWS, "
+        f"SCHEDULER_KIND={settings.scheduling.kind.value}: schedules fire in AWS, "
         "there is nothing for a local worker to do"
     )
 
 
 def _handle(args: argparse.Namespace) -> int:
     settings = load_settings()
-    configure_logging(settings.log_level, settings.secret_values())
+    configure_logging(settings.observability.log_level, settings.secret_values())
     init_sentry(settings)
     return asyncio.run(run_worker(settings, once=args.once))
 

@@ -103,14 +103,14 @@ class Home:
                 assert wired is not None
                 by_hand = LocalWorker(
                     LocalScheduler(pool),
-                    fire=caller_fire(INTERNAL_TOKEN, self.settings.api_domain),
+                    fire=caller_fire(INTERNAL_TOKEN, self.settings.service.api_domain),
                     clock=self.clock,
                     # The same rules as the wired worker's, from the same settings.
                     config=WorkerConfig(
                         poll_interval=POLL,
-                        max_attempts=self.settings.worker_max_attempts,
-                        follow_up_delay=timedelta(minutes=self.settings.worker_follow_up_minutes),
-                        max_follow_ups=self.settings.worker_max_follow_ups,
+                        max_attempts=self.settings.worker.max_attempts,
+                        follow_up_delay=timedelta(minutes=self.settings.worker.follow_up_minutes),
+                        max_follow_ups=self.settings.worker.max_follow_ups,
                     ),
                 )
                 stop = asyncio.Event()

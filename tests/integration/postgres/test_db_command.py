@@ -134,7 +134,7 @@ async def test_open_database_migrates_and_pools(postgres_server: PostgresServerF
     try:
         settings = read_settings(
             {"DATABASE_URL": postgres_server.url(name), "BESTSHOT_DB_POOL_MAX": "2"}
-        ).database()
+        ).database.config()
         async with open_database(settings) as database:
             assert database.migrations is not None
             assert [m.label for m in database.migrations.applied] == [

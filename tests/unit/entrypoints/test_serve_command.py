@@ -64,7 +64,7 @@ def test_the_readme_shows_what_make_run_prints(capsys: pytest.CaptureFixture[str
 def test_in_demo_schedules_call_back_the_port_being_served(
     environ: dict[str, str], host: str, port: int, expected: str
 ) -> None:
-    assert own_api_domain(load_settings(environ), host, port).api_domain == expected
+    assert own_api_domain(load_settings(environ), host, port).service.api_domain == expected
 
 
 DEMO_SECRET_VARIABLES = ("INTERNAL_SERVICE_TOKEN", "JWT_SECRET", "JWT_JWKS_URL", "NODE_ENV")

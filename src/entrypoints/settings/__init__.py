@@ -1,0 +1,192 @@
+"""Every setting, read from the environment by pydantic-settings, one model per concern.
+
+`Settings` composes the concerns (`service`, `auth`, `database`, `observability`, `scheduling`,
+`worker`, `providers`; each a module here, each readable alone). The README's configuration
+table lists the variables. A value that cannot be right stops the command with one line naming
+every bad variable, never a value (`ConfigurationError`, exit 2):
+
+- `read_settings()` checks each variable for itself: enough for a command that does not serve
+  (`bestshot db migrate`, `bestshot source fetch`);
+- `load_settings()` adds, in production, each concern's `production_problems`.
+
+Only entrypoints read settings; they hand the adapters plain values (`database.config()`,
+`sources()`, `scheduling_policy()` ...). `BESTSHOT_DEBUG` is the command line's own, and the
+Lambda reads its few itself (no pydantic on a cold start).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from adapters.sources.config import SourcesConfig
+from bestshot_domain.errors import InvalidInput
+from bestshot_domain.scheduling import SchedulingPolicy
+from entrypoints.settings.auth import (
+    DEMO_INTERNAL_SERVICE_TOKEN,
+    DEMO_JWT_SECRET,
+    AuthSettings,
+    admin_claim,
+)
+from entrypoints.settings.concern import Concern, reading_from
+from entrypoints.settings.database import DatabaseConfig, DatabaseSettings
+from entrypoints.settings.observability import ObservabilitySettings
+from entrypoints.settings.providers import ProvidersSettings
+from entrypoints.settings.scheduling import SchedulerKind, SchedulingSettings
+from entrypoints.settings.service import DEMO_API_DOMAIN, NodeEnv, ServiceSettings
+from entrypoints.settings.worker import WorkerSettings
+
+__all__ = [
+    "DEMO_API_DOMAIN",
+    "DEMO_INTERNAL_SERVICE_TOKEN",
+    "DEMO_JWT_SECRET",
+    "AuthSettings",
+    "ConfigurationError",
+    "DatabaseConfig",
+    "DatabaseSettings",
+    "NodeEnv",
+    "ObservabilitySettings",
+    "ProvidersSettings",
+    "SchedulerKind",
+    "SchedulingSettings",
+    "ServiceSettings",
+    "Settings",
+    "WorkerSettings",
+    "admin_claim",
+    "load_settings",
+    "read_settings",
+]
+
+
+class ConfigurationError(InvalidInput):
+    """The environment does not describe a service that may start. The message names variables
+    and what is wrong with them, never their values."""
+
+
+class Settings(BaseModel):
+    """The concerns, and what takes more than one of them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    service: ServiceSettings = Field(default_factory=ServiceSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
+    scheduling: SchedulingSettings = Field(default_factory=SchedulingSettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    providers: ProvidersSettings = Field(default_factory=ProvidersSettings)
+
+    @classmethod
+    def concern_types(cls) -> dict[str, type[Concern]]:
+        return {name: _concern(field.annotation) for name, field in cls.model_fields.items()}
+
+    @classmethod
+    def variables(cls) -> tuple[str, ...]:
+        """Every variable the concerns read."""
+        return tuple(v for concern in cls.concern_types().values() for v in concern.variables())
+
+    def concerns(self) -> tuple[Concern, ...]:
+        return tuple(getattr(self, name) for name in type(self).model_fields)
+
+    @property
+    def is_production(self) -> bool:
+        return self.service.is_production
+
+    def effective_jwt_secret(self) -> str | None:
+        """The HS256 key: the configured one, or in demo (with no JWKS either) the demo key."""
+        return self.auth.effective_jwt_secret(production=self.is_production)
+
+    def internal_tokens(self) -> tuple[str, ...]:
+        """Every accepted internal token (several while one is being rotated out)."""
+        return self.auth.internal_tokens(production=self.is_production)
+
+    def public_demo_secrets(self) -> list[str]:
+        """The variables whose secret in force is a public demo value (in demo mode, unset)."""
+        return self.auth.public_demo_secrets(production=self.is_production)
+
+    def sources(self) -> SourcesConfig:
+        """The result providers' settings. The demo source's match window is the schedules'
+        (SCHEDULE_MATCH_WINDOW_MINUTES), so a demo schedule fires once the demo's results
+        exist."""
+        return self.providers.config(match_window=self.scheduling.match_window)
+
+    def scheduling_policy(self) -> SchedulingPolicy:
+        """How schedules are timed and named, aimed at this service's API."""
+        return self.scheduling.policy(
+            api_base_url=self.service.api_domain, target_env=self.service.node_env.value
+        )
+
+    def secret_values(self) -> tuple[str, ...]:
+        """Every secret in force, for scrubbers that must never let one out: each `SecretStr`
+        setting (and its parts: tokens of a list, a URL's password), and the demo secrets
+        that stand in for unset ones."""
+        values: list[str] = [*self.internal_tokens()]
+        if (jwt_secret := self.effective_jwt_secret()) is not None:
+            values.append(jwt_secret)
+        for concern in self.concerns():
+            for secret in concern.secrets():
+                values.extend(_parts(secret.get_secret_value()))
+        # Short strings would scrub ordinary words out of every event; none of ours are short.
+        return tuple(dict.fromkeys(v for v in values if len(v) >= 8))
+
+    def production_problems(self) -> list[str]:
+        """What keeps this configuration from running in production (empty: nothing)."""
+        return [problem for concern in self.concerns() for problem in concern.production_problems()]
+
+
+def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Every variable parsed and checked for itself; ConfigurationError names each bad one.
+
+    `environ` replaces the process environment (tests, `bestshot demo`); by default
+    `os.environ` is read.
+    """
+    concerns: dict[str, Concern] = {}
+    problems: list[str] = []
+    with reading_from(environ):
+        for name, concern in Settings.concern_types().items():
+            try:
+                concerns[name] = concern()
+            except ValidationError as error:
+                errors = error.errors(include_input=False, include_url=False)
+                problems.extend(_problem(e) for e in errors)
+    if problems:
+        raise ConfigurationError(f"invalid settings: {'; '.join(problems)}")
+    return Settings.model_validate(concerns)
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings of a service about to start: `read_settings`, and in production none of
+    the refusals of `production_problems`. ConfigurationError says what is wrong, never a
+    value."""
+    settings = read_settings(environ)
+    if settings.is_production and (problems := settings.production_problems()):
+        raise ConfigurationError("refusing to start in production: " + "; ".join(problems))
+    return settings
+
+
+def _concern(annotation: object) -> type[Concern]:
+    if isinstance(annotation, type) and issubclass(annotation, Concern):
+        return annotation
+    raise TypeError(f"a field of Settings is not a Concern: {annotation!r}")
+
+
+def _parts(secret: str) -> list[str]:
+    """A secret, each comma-separated part of it, and the password of a URL."""
+    parts = [secret, *(part.strip() for part in secret.split(","))]
+    try:
+        password = urlsplit(secret).password
+    except ValueError:
+        password = None
+    return parts if password is None else [*parts, password]
+
+
+def _problem(error: Any) -> str:
+    """One validation error as `VARIABLE: what is wrong`, never the value."""
+    where = ".".join(str(part) for part in error["loc"]).upper()
+    message = str(error["msg"])
+    if error["type"] == "value_error":
+        message = str(error["ctx"]["error"])  # our own words, without "Value error, "
+    return f"{where}: {message}" if where else message

@@ -1,0 +1,91 @@
+"""Where the data lives and how the pool behaves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from attrs import frozen
+from pydantic import Field, SecretStr, field_validator, model_validator
+
+from adapters.postgres.pool import PoolConfig
+from entrypoints.settings.concern import Concern
+
+_POOL = PoolConfig()
+
+
+@frozen
+class DatabaseConfig:
+    """What `entrypoints.database` opens."""
+
+    url: str | None  # None: the embedded server
+    data_dir: Path
+    pool: PoolConfig
+
+    @property
+    def embedded_data_dir(self) -> Path:
+        return self.data_dir / "pgdata"
+
+
+class DatabaseSettings(Concern):
+    url: SecretStr | None = Field(
+        default=None,
+        validation_alias="DATABASE_URL",
+        description="Unset: an embedded PostgreSQL in BESTSHOT_DATA_DIR/pgdata.",
+    )
+    data_dir: Path = Field(
+        default=Path(".bestshot"),
+        validation_alias="BESTSHOT_DATA_DIR",
+        description="Where the embedded server keeps its data.",
+    )
+    pool_min: int = Field(default=_POOL.min_size, ge=0, validation_alias="BESTSHOT_DB_POOL_MIN")
+    pool_max: int = Field(default=_POOL.max_size, ge=1, validation_alias="BESTSHOT_DB_POOL_MAX")
+    statement_timeout: float = Field(
+        default=_POOL.statement_timeout,
+        ge=0,
+        validation_alias="BESTSHOT_DB_STATEMENT_TIMEOUT",
+        description="Seconds; 0: no limit.",
+    )
+    command_timeout: float = Field(
+        default=_POOL.command_timeout, gt=0, validation_alias="BESTSHOT_DB_COMMAND_TIMEOUT"
+    )
+    acquire_timeout: float = Field(
+        default=_POOL.acquire_timeout, gt=0, validation_alias="BESTSHOT_DB_ACQUIRE_TIMEOUT"
+    )
+    connect_timeout: float = Field(
+        default=_POOL.connect_timeout, gt=0, validation_alias="BESTSHOT_DB_CONNECT_TIMEOUT"
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _postgresql_url(cls, value: SecretStr | None) -> SecretStr | None:
+        # The message never repeats the value: it may carry a password.
+        if value is not None and not value.get_secret_value().startswith(
+            ("postgresql://", "postgres://")
+        ):
+            raise ValueError("must be a postgresql:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DatabaseSettings:
+        if self.pool_min > self.pool_max:
+            raise ValueError("BESTSHOT_DB_POOL_MIN is larger than BESTSHOT_DB_POOL_MAX")
+        return self
+
+    def config(self) -> DatabaseConfig:
+        return DatabaseConfig(
+            url=None if self.url is None else self.url.get_secret_value(),
+            data_dir=self.data_dir,
+            pool=PoolConfig(
+                min_size=self.pool_min,
+                max_size=self.pool_max,
+                statement_timeout=self.statement_timeout,
+                command_timeout=self.command_timeout,
+                acquire_timeout=self.acquire_timeout,
+                connect_timeout=self.connect_timeout,
+            ),
+        )
+
+    def production_problems(self) -> list[str]:
+        if self.url is None:
+            return ["DATABASE_URL is missing (the embedded PostgreSQL is for demo only)"]
+        return []

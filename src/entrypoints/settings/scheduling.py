@@ -1,0 +1,111 @@
+"""When schedules fire, what they are called, and where they live (PostgreSQL or EventBridge)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import timedelta
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field, field_validator
+
+from bestshot_domain.errors import InvalidInput
+from bestshot_domain.scheduling import (
+    ExpressionStyle,
+    SchedulingPolicy,
+    check_prefix,
+    check_test_delay,
+)
+from entrypoints.settings.concern import Concern
+
+if TYPE_CHECKING:
+    from adapters.eventbridge import EventBridgeConfig
+
+
+class SchedulerKind(enum.StrEnum):
+    LOCAL = "local"  # schedules in PostgreSQL, fired by the in-process worker
+    EVENTBRIDGE = "eventbridge"  # AWS EventBridge Scheduler firing the caller Lambda
+
+
+class SchedulingSettings(Concern):
+    kind: SchedulerKind = Field(default=SchedulerKind.LOCAL, validation_alias="SCHEDULER_KIND")
+    match_window_minutes: int = Field(
+        default=150, ge=1, le=24 * 60, validation_alias="SCHEDULE_MATCH_WINDOW_MINUTES"
+    )
+    test_delay_seconds: int | None = Field(
+        default=None,
+        validation_alias="SCHEDULE_TEST_DELAY_SECONDS",
+        description="Set: fire every schedule this long after planning.",
+    )
+    name_prefix: str = Field(default="", validation_alias="SCHEDULE_NAME_PREFIX")
+    expression: Literal["at", "cron"] = Field(default="at", validation_alias="SCHEDULE_EXPRESSION")
+    eventbridge_group: str = "scores-and-standings-routine"
+    eventbridge_lambda_arn: str | None = None
+    eventbridge_role_arn: str | None = None
+    eventbridge_dlq_arn: str | None = None
+    eventbridge_endpoint_url: str | None = Field(
+        default=None, description="An emulator's URL (moto in tests); unset: AWS itself."
+    )
+    aws_region: str | None = Field(default=None, description="Unset: the usual AWS chain.")
+
+    # The scheduling policy is the one judge of these two, so that a value the service would
+    # refuse later never starts it.
+    @field_validator("test_delay_seconds")
+    @classmethod
+    def _test_delay_the_policy_takes(cls, value: int | None) -> int | None:
+        # Clamped first: a number of seconds timedelta cannot hold is far past any limit anyway.
+        seconds = None if value is None else max(-1, min(value, 10**9))
+        try:
+            check_test_delay(None if seconds is None else timedelta(seconds=seconds))
+        except InvalidInput as error:
+            raise ValueError(str(error)) from None
+        return value
+
+    @field_validator("name_prefix")
+    @classmethod
+    def _prefix_the_policy_takes(cls, value: str) -> str:
+        try:
+            return check_prefix(value)
+        except InvalidInput as error:
+            raise ValueError(str(error)) from None
+
+    @property
+    def match_window(self) -> timedelta:
+        return timedelta(minutes=self.match_window_minutes)
+
+    def policy(self, *, api_base_url: str, target_env: str) -> SchedulingPolicy:
+        """How schedules are timed and named, aimed at the API at `api_base_url`."""
+        delay = self.test_delay_seconds
+        return SchedulingPolicy(
+            api_base_url=api_base_url,
+            target_env=target_env,
+            window=self.match_window,
+            test_delay=None if delay is None else timedelta(seconds=delay),
+            prefix=self.name_prefix,
+            expression_style=ExpressionStyle(self.expression),
+        )
+
+    def eventbridge(self) -> EventBridgeConfig:
+        from adapters.eventbridge import (  # noqa: PLC0415 - aiobotocore only when chosen
+            EventBridgeConfig,
+        )
+
+        return EventBridgeConfig(
+            lambda_arn=self.eventbridge_lambda_arn or "",
+            role_arn=self.eventbridge_role_arn or "",
+            group=self.eventbridge_group,
+            dead_letter_arn=self.eventbridge_dlq_arn,
+            region=self.aws_region,
+            endpoint_url=self.eventbridge_endpoint_url,
+        )
+
+    def production_problems(self) -> list[str]:
+        if self.kind is not SchedulerKind.EVENTBRIDGE:
+            return []
+        return [
+            f"{name} is missing (SCHEDULER_KIND=eventbridge)"
+            for name, value in (
+                ("EVENTBRIDGE_LAMBDA_ARN", self.eventbridge_lambda_arn),
+                ("EVENTBRIDGE_ROLE_ARN", self.eventbridge_role_arn),
+            )
+            if not value
+        ]

@@ -1,0 +1,50 @@
+"""The service: which environment it runs in, where it is reached, how it answers."""
+
+from __future__ import annotations
+
+import enum
+
+from pydantic import Field, model_validator
+
+from entrypoints.settings.concern import Concern
+
+DEMO_API_DOMAIN = "http://127.0.0.1:8000"
+
+
+class NodeEnv(enum.StrEnum):
+    DEMO = "demo"
+    PRODUCTION = "production"
+
+
+class ServiceSettings(Concern):
+    node_env: NodeEnv = NodeEnv.DEMO
+    api_domain: str = Field(
+        default=DEMO_API_DOMAIN,
+        description="The API's public base URL; schedules call back here.",
+    )
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
+    public_cache_max_age: int = Field(
+        default=15, ge=0, le=86_400, description="Cache-Control max-age of the public reads."
+    )
+    read_cache_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        description="How long this process reuses a public read's body (0: never); at most "
+        "PUBLIC_CACHE_MAX_AGE.",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ServiceSettings:
+        if self.read_cache_seconds > self.public_cache_max_age:
+            raise ValueError("READ_CACHE_SECONDS is longer than PUBLIC_CACHE_MAX_AGE")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.node_env is NodeEnv.PRODUCTION
+
+    def production_problems(self) -> list[str]:
+        if self.api_domain == DEMO_API_DOMAIN or not self.api_domain.startswith("https://"):
+            return ["API_DOMAIN must be the service's public https:// URL"]
+        return []
