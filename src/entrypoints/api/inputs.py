@@ -16,7 +16,7 @@ from starlette.requests import Request
 
 from bestshot_domain import text
 from entrypoints.api.problems import ApiProblem
-from entrypoints.api.schemas import (
+from entrypoints.api.schemas.common import (
     SLUG_MAX_LENGTH,
     TEAM_KEY_MAX_LENGTH,
     TEAM_KEY_PATTERN,

@@ -10,19 +10,12 @@ from bestshot_domain.ports import Clock
 from entrypoints.api import inputs
 from entrypoints.api.caching import ReadCache
 from entrypoints.api.operations import Operation, Reply, Security, replies
-from entrypoints.api.schemas import (
-    TEAM_KEY_MAX_LENGTH,
-    TEAM_KEY_PATTERN,
-    AdjustedStandingsOut,
-    AdjustmentIn,
-    ImportOut,
-    RoundUpdateOut,
-    ScheduleOut,
-    ScheduleQuery,
-    SchedulesOut,
-    StandingsOut,
-    TournamentImportIn,
-)
+from entrypoints.api.schemas.adjustments import AdjustedStandingsOut, AdjustmentIn
+from entrypoints.api.schemas.common import TEAM_KEY_MAX_LENGTH, TEAM_KEY_PATTERN
+from entrypoints.api.schemas.matches import RoundUpdateOut
+from entrypoints.api.schemas.schedules import ScheduleOut, ScheduleQuery, SchedulesOut
+from entrypoints.api.schemas.standings import StandingsOut
+from entrypoints.api.schemas.tournaments import ImportOut, TournamentImportIn
 from entrypoints.use_cases import TournamentImport, UseCases
 
 _TOURNAMENT = ("tournament", "The tournament's id.")

@@ -13,15 +13,9 @@ from bestshot_domain.ports import UnitOfWorkFactory
 from entrypoints.api import inputs
 from entrypoints.api.caching import ALL_TOURNAMENTS, CachedReads
 from entrypoints.api.operations import Endpoint, Operation, Reply, replies
-from entrypoints.api.schemas import (
-    MatchOut,
-    RoundList,
-    RoundMatches,
-    RoundOut,
-    StandingsOut,
-    TournamentList,
-    TournamentOut,
-)
+from entrypoints.api.schemas.matches import MatchOut, RoundMatches
+from entrypoints.api.schemas.standings import StandingsOut
+from entrypoints.api.schemas.tournaments import RoundList, RoundOut, TournamentList, TournamentOut
 
 _TOURNAMENT = ("tournament", "The tournament's id, e.g. `premier-league-2025-26`.")
 _ROUND = ("round", "The round's slug within the tournament, e.g. `matchday-12`.")
