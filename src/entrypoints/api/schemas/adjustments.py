@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pydantic import AliasPath, Field
 
-from pydantic import Field
-
-from bestshot_domain.model import PointAdjustment
 from entrypoints.api.schemas.common import ApiModel
 from entrypoints.api.schemas.standings import StandingsOut
-
-if TYPE_CHECKING:
-    from bestshot_domain.services import AdjustedStandings
 
 
 class AdjustmentIn(ApiModel):
@@ -34,22 +28,10 @@ class AdjustmentOut(ApiModel):
     points: int
     reason: str
 
-    @classmethod
-    def of(cls, adjustment: PointAdjustment) -> AdjustmentOut:
-        return cls(team=adjustment.team, points=adjustment.points, reason=adjustment.reason)
-
 
 class AdjustedStandingsOut(ApiModel):
-    tournament: str
+    tournament: str = Field(validation_alias=AliasPath("standings", "tournament_id"))
     adjustments: list[AdjustmentOut] = Field(
         description="Every point adjustment of the tournament, after this change."
     )
     standings: StandingsOut = Field(description="The tables, recomputed and stored.")
-
-    @classmethod
-    def of(cls, result: AdjustedStandings) -> AdjustedStandingsOut:
-        return cls(
-            tournament=result.standings.tournament_id,
-            adjustments=[AdjustmentOut.of(adjustment) for adjustment in result.adjustments],
-            standings=StandingsOut.of_snapshot(result.standings),
-        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from bestshot_domain import text
@@ -25,9 +25,13 @@ class ApiModel(BaseModel):
         serialize_by_alias=True,
         extra="forbid",
         frozen=True,
+        # Response bodies are read from the domain's attrs objects: `Model.model_validate(obj)`
+        # takes each field from the attribute of the same name (or its `validation_alias`).
+        from_attributes=True,
     )
 
 
 class RejectedOut(ApiModel):
-    match: str
+    # A round update's outcome names the stored match; an import's rejection, the source's id.
+    match: str = Field(validation_alias=AliasChoices("match", "external_id"))
     reason: str

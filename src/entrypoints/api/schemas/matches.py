@@ -2,38 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
-from bestshot_domain.model import Match, MatchState, MatchStatus, Score, Team
+from bestshot_domain.model import Match, MatchStatus, Score, Team
 from entrypoints.api.schemas.common import ApiModel, RejectedOut
 from entrypoints.api.schemas.tournaments import RoundOut
-
-if TYPE_CHECKING:
-    from bestshot_domain.round_update import RoundUpdate
 
 
 class ScoreOut(ApiModel):
     home: int = Field(ge=0)
     away: int = Field(ge=0)
 
-    @classmethod
-    def of(cls, score: Score | None) -> ScoreOut | None:
-        return None if score is None else cls(home=score.home, away=score.away)
-
 
 class TeamOut(ApiModel):
     key: str = Field(description="The provider and its id for the team, e.g. `espn:359`.")
     name: str | None = Field(description="Null when the team is not stored (never expected).")
     code: str | None = None
-
-    @classmethod
-    def of(cls, key: str, team: Team | None) -> TeamOut:
-        if team is None:
-            return cls(key=key, name=None)
-        return cls(key=key, name=team.name, code=team.code)
 
 
 class MatchOut(ApiModel):
@@ -49,22 +37,33 @@ class MatchOut(ApiModel):
     last_observed: datetime | None
     version: int
 
-    @classmethod
-    def of(cls, match: Match, teams: dict[str, Team]) -> MatchOut:
-        state: MatchState = match.state
-        return cls(
-            key=match.key,
-            home=TeamOut.of(match.home, teams.get(match.home)),
-            away=TeamOut.of(match.away, teams.get(match.away)),
-            kickoff=state.kickoff,
-            status=state.status,
-            score=ScoreOut.of(state.score),
-            ended=None if state.ended is None else state.ended.value,
-            shootout=ScoreOut.of(state.shootout),
-            group=match.group,
-            last_observed=match.last_observed,
-            version=match.version,
-        )
+
+def match_out(match: Match, teams: Mapping[str, Team]) -> MatchOut:
+    # Shaping, not copying: a match knows its teams by key only, so their names come from the
+    # teams read beside it (a team not stored keeps its key, with a null name); and the
+    # match's state is flattened into the match.
+    state = match.state
+    return MatchOut(
+        key=match.key,
+        home=_team_out(match.home, teams.get(match.home)),
+        away=_team_out(match.away, teams.get(match.away)),
+        kickoff=state.kickoff,
+        status=state.status,
+        score=_score_out(state.score),
+        ended=state.ended,
+        shootout=_score_out(state.shootout),
+        group=match.group,
+        last_observed=match.last_observed,
+        version=match.version,
+    )
+
+
+def _team_out(key: str, team: Team | None) -> TeamOut:
+    return TeamOut(key=key, name=None) if team is None else TeamOut.model_validate(team)
+
+
+def _score_out(score: Score | None) -> ScoreOut | None:
+    return None if score is None else ScoreOut.model_validate(score)
 
 
 class RoundMatches(ApiModel):
@@ -73,9 +72,17 @@ class RoundMatches(ApiModel):
     matches: list[MatchOut]
 
 
+def _count(value: object) -> object:
+    # The domain hands over what was written; the answer says how many.
+    return len(value) if isinstance(value, tuple | list) else value
+
+
+Count = Annotated[int, BeforeValidator(_count)]
+
+
 class RoundUpdateOut(ApiModel):
-    tournament: str
-    round: str
+    tournament: str = Field(validation_alias="tournament_id")
+    round: str = Field(validation_alias="round_slug")
     observed_at: datetime
     updated: list[str] = Field(description="Matches a normal step changed (keys).")
     corrections: list[str] = Field(description="Finished matches whose score was corrected.")
@@ -88,28 +95,8 @@ class RoundUpdateOut(ApiModel):
     overdue: list[str] = Field(
         description="Of those, the ones under way or past their kickoff: worth another look soon."
     )
-    written: int = Field(ge=0, description="Matches written.")
-    changes: int = Field(ge=0, description="Change records written.")
-    discipline: int = Field(
+    written: Count = Field(ge=0, validation_alias="saved", description="Matches written.")
+    changes: Count = Field(ge=0, description="Change records written.")
+    discipline: Count = Field(
         ge=0, description="Match sides whose cards (for fair play) were written."
     )
-
-    @classmethod
-    def of(cls, update: RoundUpdate) -> RoundUpdateOut:
-        return cls(
-            tournament=update.tournament_id,
-            round=update.round_slug,
-            observed_at=update.observed_at,
-            updated=list(update.updated),
-            corrections=list(update.corrections),
-            unchanged=list(update.unchanged),
-            stale=list(update.stale),
-            rejected=[RejectedOut(match=o.match, reason=o.reason) for o in update.rejected],
-            missing=list(update.missing),
-            unknown=list(update.unknown),
-            awaiting=list(update.awaiting),
-            overdue=list(update.overdue),
-            written=len(update.saved),
-            changes=len(update.changes),
-            discipline=len(update.discipline),
-        )

@@ -62,30 +62,27 @@ class ScheduleOut(ApiModel):
         "round and day that this plan no longer has (a moved kickoff renames a schedule)."
     )
 
-    @classmethod
-    def of(cls, result: ScheduleResult) -> ScheduleOut:
-        schedule = result.schedule
-        target = schedule.target
-        return cls(
-            name=schedule.name,
-            expression=schedule.expression,
-            fire_at=schedule.fire_at,
-            tournament=schedule.tournament_id,
-            round=schedule.round_slug,
-            target=ScheduleTargetOut(
-                round_url=target.round_url,
-                standings_url=target.standings_url,
-                target_env=target.target_env,
-            ),
-            status="deleted"
-            if result.deleted
-            else "planned"
-            if result.outcome is None
-            else result.outcome.value,
-        )
-
 
 class SchedulesOut(ApiModel):
     day: dt.date
     dry_run: bool
     schedules: list[ScheduleOut]
+
+
+def schedule_out(result: ScheduleResult) -> ScheduleOut:
+    # Shaping, not copying: the status says what was done with the plan. Field by field on
+    # purpose, so a plan's fields can be taken from wherever they are kept.
+    schedule = result.schedule
+    return ScheduleOut(
+        name=schedule.name,
+        expression=schedule.expression,
+        fire_at=schedule.fire_at,
+        tournament=schedule.tournament_id,
+        round=schedule.round_slug,
+        target=ScheduleTargetOut.model_validate(schedule.target),
+        status="deleted"
+        if result.deleted
+        else "planned"
+        if result.outcome is None
+        else result.outcome.value,
+    )

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from bestshot_domain.model import StandingsSnapshot, Tournament
 from entrypoints.api.schemas.common import ApiModel
-
-if TYPE_CHECKING:
-    from bestshot_domain.standings import StandingsRow, Table
 
 
 class StandingsRowOut(ApiModel):
@@ -34,39 +31,14 @@ class StandingsRowOut(ApiModel):
     zone: str | None = Field(description="The zone this position is in now.")
     zones: dict[str, Literal["clinched", "eliminated", "open"]]
 
-    @classmethod
-    def of(cls, row: StandingsRow) -> StandingsRowOut:
-        return cls(
-            position=row.position,
-            team=row.team,
-            name=row.name,
-            played=row.played,
-            won=row.won,
-            drawn=row.drawn,
-            lost=row.lost,
-            goals_for=row.goals_for,
-            goals_against=row.goals_against,
-            goal_difference=row.goal_difference,
-            points=row.points,
-            form=row.form,
-            decided_by=row.decided_by,
-            tied=row.tied,
-            zone=row.zone,
-            zones={name: status.value for name, status in row.zones.items()},
-        )
-
 
 class TableOut(ApiModel):
     group: str | None = Field(description="Null for a league's single table.")
     rows: list[StandingsRowOut]
 
-    @classmethod
-    def of(cls, table: Table) -> TableOut:
-        return cls(group=table.group, rows=[StandingsRowOut.of(row) for row in table.rows])
-
 
 class StandingsOut(ApiModel):
-    tournament: str
+    tournament: str = Field(validation_alias="tournament_id")
     rules: str
     computed_at: datetime | None = Field(
         description="When the tables were last computed from changed inputs (a standings "
@@ -74,18 +46,12 @@ class StandingsOut(ApiModel):
     )
     tables: list[TableOut]
 
-    @classmethod
-    def of_snapshot(cls, snapshot: StandingsSnapshot) -> StandingsOut:
-        return cls(
-            tournament=snapshot.tournament_id,
-            rules=snapshot.rules,
-            computed_at=snapshot.computed_at,
-            tables=[TableOut.of(table) for table in snapshot.tables],
-        )
 
-    @classmethod
-    def of(cls, tournament: Tournament, snapshot: StandingsSnapshot | None) -> StandingsOut:
-        """The stored tables, or none yet (`computedAt` null) before the first computation."""
-        if snapshot is not None:
-            return cls.of_snapshot(snapshot)
-        return cls(tournament=tournament.id, rules=tournament.rules, computed_at=None, tables=[])
+def standings_out(tournament: Tournament, snapshot: StandingsSnapshot | None) -> StandingsOut:
+    """The stored tables, or none yet (`computedAt` null) before the first computation."""
+    # Shaping, not copying: with no snapshot yet, the answer is made from the tournament.
+    if snapshot is not None:
+        return StandingsOut.model_validate(snapshot)
+    return StandingsOut(
+        tournament=tournament.id, rules=tournament.rules, computed_at=None, tables=[]
+    )

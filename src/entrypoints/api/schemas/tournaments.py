@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pydantic import Field, JsonValue
 
-from bestshot_domain.model import Round, RoundKind, Tournament
+from bestshot_domain.model import RoundKind
 from bestshot_domain.standings import PRESETS
 from entrypoints.api.schemas.common import ApiModel, RejectedOut
-
-if TYPE_CHECKING:
-    from bestshot_domain.importing import Counts, ImportSummary
 
 
 class TournamentOut(ApiModel):
@@ -25,27 +20,11 @@ class TournamentOut(ApiModel):
     timezone: str
     zones: str
 
-    @classmethod
-    def of(cls, tournament: Tournament) -> TournamentOut:
-        return cls(
-            id=tournament.id,
-            label=tournament.label,
-            provider=tournament.provider,
-            rules=tournament.rules,
-            timezone=tournament.timezone,
-            zones=tournament.zones,
-        )
-
 
 class AdminTournamentOut(TournamentOut):
     """A tournament as an admin sees it, in the answers of admin operations."""
 
     reference: str = Field(description="The provider's own id of the tournament, as imported.")
-
-    @classmethod
-    def of(cls, tournament: Tournament) -> AdminTournamentOut:
-        public = TournamentOut.of(tournament).model_dump()
-        return cls(**public, reference=tournament.reference)
 
 
 class TournamentList(ApiModel):
@@ -57,10 +36,6 @@ class RoundOut(ApiModel):
     label: str
     order: int
     kind: RoundKind
-
-    @classmethod
-    def of(cls, round_: Round) -> RoundOut:
-        return cls(slug=round_.slug, label=round_.label, order=round_.order, kind=round_.kind)
 
 
 class RoundList(ApiModel):
@@ -108,10 +83,6 @@ class CountsOut(ApiModel):
     updated: int = Field(ge=0)
     unchanged: int = Field(ge=0)
 
-    @classmethod
-    def of(cls, counts: Counts) -> CountsOut:
-        return cls(created=counts.created, updated=counts.updated, unchanged=counts.unchanged)
-
 
 class ImportOut(ApiModel):
     tournament: AdminTournamentOut
@@ -128,20 +99,3 @@ class ImportOut(ApiModel):
     discipline: int = Field(
         ge=0, description="Match sides whose cards (for fair play) were written."
     )
-
-    @classmethod
-    def of(cls, summary: ImportSummary) -> ImportOut:
-        return cls(
-            tournament=AdminTournamentOut.of(summary.tournament),
-            changed=summary.changed,
-            tournament_created=summary.tournament_created,
-            tournament_updated=summary.tournament_updated,
-            teams=CountsOut.of(summary.teams),
-            members_changed=summary.members_changed,
-            rounds=CountsOut.of(summary.rounds),
-            matches=CountsOut.of(summary.matches),
-            rejected=[RejectedOut(match=r.external_id, reason=r.reason) for r in summary.rejected],
-            absent=list(summary.absent),
-            changes=summary.changes,
-            discipline=summary.discipline,
-        )
