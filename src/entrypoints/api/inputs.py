@@ -16,11 +16,12 @@ from starlette.requests import Request
 
 from bestshot_domain import text
 from entrypoints.api.problems import ApiProblem
-from entrypoints.api.schemas import (
+from entrypoints.api.schemas.common import (
     SLUG_MAX_LENGTH,
     TEAM_KEY_MAX_LENGTH,
     TEAM_KEY_PATTERN,
 )
+from entrypoints.api.schemas.problems import FieldError
 
 # Whole-string matches only: `re.match` with `$` would let a trailing newline through.
 _TEAM_KEY = re.compile(TEAM_KEY_PATTERN)
@@ -28,15 +29,17 @@ _TEAM_KEY = re.compile(TEAM_KEY_PATTERN)
 M = TypeVar("M", bound=BaseModel)
 
 
-def _field_errors(where: str, errors: Iterable[ErrorDetails]) -> list[dict[str, str]]:
+def _field_errors(where: str, errors: Iterable[ErrorDetails]) -> list[FieldError]:
     return [
-        {"field": ".".join([where, *(str(part) for part in error["loc"])]), "message": error["msg"]}
+        FieldError(
+            field=".".join([where, *(str(part) for part in error["loc"])]), message=error["msg"]
+        )
         for error in errors
     ]
 
 
-def invalid(errors: list[dict[str, str]]) -> ApiProblem:
-    fields = ", ".join(dict.fromkeys(error["field"] for error in errors))
+def invalid(errors: list[FieldError]) -> ApiProblem:
+    fields = ", ".join(dict.fromkeys(error.field for error in errors))
     return ApiProblem(
         422, f"invalid {fields}", kind="validation", title="Invalid request", errors=errors
     )
@@ -48,11 +51,11 @@ def slug(request: Request, name: str) -> str:
     if len(value) > SLUG_MAX_LENGTH or not text.is_slug(value):
         raise invalid(
             [
-                {
-                    "field": f"path.{name}",
-                    "message": "must be lowercase letters and digits, in words joined by `-`, "
+                FieldError(
+                    field=f"path.{name}",
+                    message="must be lowercase letters and digits, in words joined by `-`, "
                     f"`_` or `.`, at most {SLUG_MAX_LENGTH} characters",
-                }
+                )
             ]
         )
     return value
@@ -64,12 +67,12 @@ def team_key(request: Request, name: str) -> str:
     if len(value) > TEAM_KEY_MAX_LENGTH or not _TEAM_KEY.fullmatch(value):
         raise invalid(
             [
-                {
-                    "field": f"path.{name}",
-                    "message": "must be a team's key as the tables show it: the provider, a "
+                FieldError(
+                    field=f"path.{name}",
+                    message="must be a team's key as the tables show it: the provider, a "
                     f"colon and the provider's id (`espn:359`), at most {TEAM_KEY_MAX_LENGTH} "
                     "characters",
-                }
+                )
             ]
         )
     return value
@@ -80,7 +83,9 @@ def query(request: Request, model: type[M]) -> M:
     unknown = set(params.keys()) - {
         field.alias or name for name, field in model.model_fields.items()
     }
-    errors = [{"field": f"query.{key}", "message": "unknown parameter"} for key in sorted(unknown)]
+    errors = [
+        FieldError(field=f"query.{key}", message="unknown parameter") for key in sorted(unknown)
+    ]
     if errors:
         raise invalid(errors)
     try:

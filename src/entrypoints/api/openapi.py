@@ -10,7 +10,8 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from entrypoints.api.operations import Operation, Security
 from entrypoints.api.problems import PROBLEM_JSON
-from entrypoints.api.schemas import SLUG_MAX_LENGTH, SLUG_PATTERN, Problem
+from entrypoints.api.schemas.common import SLUG_MAX_LENGTH, SLUG_PATTERN
+from entrypoints.api.schemas.problems import Problem
 
 _REF = "#/components/schemas/{model}"
 

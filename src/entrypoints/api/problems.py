@@ -1,15 +1,14 @@
 """Every error the API answers is an RFC 9457 problem (`application/problem+json`).
 
 Routes raise `ApiProblem` (or a domain error, which is mapped here); Starlette's own 404 and 405
-arrive as `HTTPException` and are turned into problems too, keeping the `Allow` header. A problem
-never carries a credential: details are written here or by the domain, never copied from a
-header.
+arrive as `HTTPException` and are turned into problems too, keeping the `Allow` header. Every body
+is a `Problem` model, the one the OpenAPI document describes. A problem never carries a
+credential: details are written here or by the domain, never copied from a header.
 """
 
 from __future__ import annotations
 
 import http
-import json
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -30,6 +29,7 @@ from bestshot_domain.errors import (
     SourceUnavailable,
     StorageUnavailable,
 )
+from entrypoints.api.schemas.problems import FieldError, Problem
 from entrypoints.logs import request_id_var
 
 PROBLEM_JSON = "application/problem+json"
@@ -49,7 +49,7 @@ class ApiProblem(Exception):
         kind: str | None = None,
         title: str | None = None,
         headers: Mapping[str, str] | None = None,
-        errors: Sequence[Mapping[str, str]] | None = None,
+        errors: Sequence[FieldError] = (),
     ) -> None:
         super().__init__(detail)
         self.status = status
@@ -57,25 +57,27 @@ class ApiProblem(Exception):
         self.kind = kind
         self.title = title or http.HTTPStatus(status).phrase
         self.headers = dict(headers or {})
-        self.errors = list(errors or [])
+        self.errors = list(errors)
+
+
+def problem_body(problem: ApiProblem, request: Request | None = None) -> Problem:
+    """The body of every error answer: built here only, so it is what the document describes."""
+    return Problem(
+        type=f"{_TYPE_PREFIX}{problem.kind}" if problem.kind else "about:blank",
+        title=problem.title,
+        status=problem.status,
+        detail=problem.detail,
+        instance=None if request is None else request.url.path,
+        request_id=request_id_var.get(),
+        errors=problem.errors or None,
+    )
 
 
 def problem_response(problem: ApiProblem, request: Request | None = None) -> Response:
-    body: dict[str, Any] = {
-        "type": f"{_TYPE_PREFIX}{problem.kind}" if problem.kind else "about:blank",
-        "title": problem.title,
-        "status": problem.status,
-        "detail": problem.detail,
-    }
-    if request is not None:
-        body["instance"] = request.url.path
-    if (request_id := request_id_var.get()) is not None:
-        body["requestId"] = request_id
-    if problem.errors:
-        body["errors"] = problem.errors
     headers = {"Cache-Control": "no-store", **problem.headers}
     return Response(
-        json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(),
+        # A member a problem does not have is left out rather than sent as null.
+        problem_body(problem, request).model_dump_json(by_alias=True, exclude_none=True),
         status_code=problem.status,
         headers=headers,
         media_type=PROBLEM_JSON,

@@ -2,12 +2,13 @@
 
 The app is wired by the real composition root (`bootstrap`) with the in-memory adapters, a
 settable clock, the demo source (deterministic from its seed and the clock) and a scripted
-source that tests can make fail.
+source that tests can make fail. Every problem a client of these fixtures receives is checked
+against the Problem schema of the app's own OpenAPI document.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from jsonschema import Draft202012Validator
 from starlette.applications import Starlette
 
 from adapters.memory import (
@@ -30,6 +32,7 @@ from bestshot_domain.errors import StorageUnavailable
 from bestshot_domain.ports import UnitOfWork
 from entrypoints.api.auth import Authenticator
 from entrypoints.api.operations import Operation
+from entrypoints.api.problems import PROBLEM_JSON
 from entrypoints.bootstrap import Service, bootstrap
 from entrypoints.settings import Settings, load_settings
 
@@ -167,10 +170,41 @@ def app(service: Service) -> Starlette:
     return service.app()
 
 
+def documented_problem(document: dict[str, Any]) -> Draft202012Validator:
+    """A validator of the Problem schema in an OpenAPI 3.1 document (JSON Schema 2020-12)."""
+    schema = {"$ref": "#/components/schemas/Problem", "components": document["components"]}
+    return Draft202012Validator(schema)
+
+
+def problems_checked(
+    app: Starlette,
+) -> dict[str, list[Callable[[httpx.Response], Awaitable[None]]]]:
+    """httpx event hooks failing the request when a problem is not the documented Problem."""
+    document = app.state.openapi_document()
+    validator = documented_problem(document)
+    # The schema admits extension members (RFC 9457); the app sends none, so a member it sends
+    # under another name than the documented one is caught here.
+    members = set(document["components"]["schemas"]["Problem"]["properties"])
+
+    async def check(response: httpx.Response) -> None:
+        media_type = response.headers.get("content-type", "").split(";")[0]
+        if media_type != PROBLEM_JSON or response.request.method == "HEAD":
+            return
+        await response.aread()
+        body = response.json()
+        errors = [error.message for error in validator.iter_errors(body)]
+        errors.extend(f"{name!r} is not a documented member" for name in set(body) - members)
+        assert not errors, f"{response.request.url} sent an undocumented problem: {errors}"
+
+    return {"response": [check]}
+
+
 @pytest.fixture
 async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", event_hooks=problems_checked(app)
+    ) as client:
         yield client
 
 
@@ -226,5 +260,7 @@ async def client_of(
     async with bootstrap(settings, **ports) as wired:
         app = wired.app(extra_operations=extra_operations, authenticator=authenticator)
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver", event_hooks=problems_checked(app)
+        ) as client:
             yield client

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -25,9 +25,15 @@ from bestshot_domain.errors import (
 )
 from entrypoints.api import inputs
 from entrypoints.api.operations import Operation, Reply
+from entrypoints.api.problems import ApiProblem, problem_body
 from entrypoints.bootstrap import Service
 from entrypoints.settings import Settings
-from tests.unit.api.conftest import UnreachableStorage, client_of
+from tests.unit.api.conftest import (
+    TokenFactory,
+    UnreachableStorage,
+    client_of,
+    documented_problem,
+)
 
 PROBLEM = "application/problem+json"
 
@@ -248,3 +254,54 @@ async def test_a_read_with_the_database_down_is_503(settings: Settings) -> None:
     async with client_of(settings, uow_factory=UnreachableStorage) as client:
         body = problem(await client.get("/api/v2/tournaments"), 503)
     assert "10.0.0.7" not in json.dumps(body)
+
+
+async def test_every_problem_the_app_sends_is_the_documented_problem(
+    client: httpx.AsyncClient, app: Starlette, settings: Settings, make_token: TokenFactory
+) -> None:
+    """One request for each way the app answers a problem: routing, the middleware's limits, the
+    body and query parsers, authentication, and each domain error."""
+    scheduler = "/api/v2/data-provider/scheduler"
+    not_admin = {"Authorization": f"Bearer {make_token(role='user')}"}
+    bad_length = client.build_request(
+        "POST", "/echo", content=b"{}", headers={"content-type": "application/json"}
+    )
+    bad_length.headers["content-length"] = "abc"
+    responses = [
+        await client.get("/nowhere"),
+        await client.delete("/health"),
+        await client.send(bad_length),
+        await client.post("/echo", content=b"{", headers={"content-type": "application/json"}),
+        await client.post("/echo", content=b"x" * 4096, headers={"content-type": "text/plain"}),
+        await client.post("/echo", content=b"{}", headers={"content-type": "text/plain"}),
+        await client.post("/echo?sort=x", json={"name": "", "count": -1}),
+        await client.post(scheduler),
+        await client.post(scheduler, headers=not_admin),
+        *[await client.get(f"/fail/{case}") for case in DOMAIN_ERRORS],
+    ]
+    async with client_of(settings, uow_factory=UnreachableStorage) as down:
+        responses.append(await down.get("/api/v2/tournaments"))
+
+    document = app.state.openapi_document()
+    validator = documented_problem(document)
+    members = set(document["components"]["schemas"]["Problem"]["properties"])
+    for response in responses:
+        assert response.headers["content-type"] == PROBLEM
+        body = response.json()
+        assert list(validator.iter_errors(body)) == [], body
+        assert set(body) <= members, body
+    documented = {
+        int(status)
+        for item in document["paths"].values()
+        for operation in item.values()
+        for status in operation["responses"]
+        if int(status) >= 400
+    }
+    sent = {response.status_code for response in responses}
+    assert documented <= sent, f"no request here for the problems {documented - sent}"
+    assert sent - documented == {405, 500}  # sent by any route, documented by none
+
+
+def test_a_problem_body_outside_the_documented_statuses_cannot_be_built() -> None:
+    with pytest.raises(ValidationError):
+        problem_body(ApiProblem(200, "all is well"))

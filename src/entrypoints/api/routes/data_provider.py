@@ -10,19 +10,12 @@ from bestshot_domain.ports import Clock
 from entrypoints.api import inputs
 from entrypoints.api.caching import ReadCache
 from entrypoints.api.operations import Operation, Reply, Security, replies
-from entrypoints.api.schemas import (
-    TEAM_KEY_MAX_LENGTH,
-    TEAM_KEY_PATTERN,
-    AdjustedStandingsOut,
-    AdjustmentIn,
-    ImportOut,
-    RoundUpdateOut,
-    ScheduleOut,
-    ScheduleQuery,
-    SchedulesOut,
-    StandingsOut,
-    TournamentImportIn,
-)
+from entrypoints.api.schemas.adjustments import AdjustedStandingsOut, AdjustmentIn
+from entrypoints.api.schemas.common import TEAM_KEY_MAX_LENGTH, TEAM_KEY_PATTERN
+from entrypoints.api.schemas.matches import RoundUpdateOut
+from entrypoints.api.schemas.schedules import ScheduleQuery, SchedulesOut, schedule_out
+from entrypoints.api.schemas.standings import StandingsOut
+from entrypoints.api.schemas.tournaments import ImportOut, TournamentImportIn
 from entrypoints.use_cases import TournamentImport, UseCases
 
 _TOURNAMENT = ("tournament", "The tournament's id.")
@@ -54,7 +47,7 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str)
         body = SchedulesOut(
             day=day,
             dry_run=query.dry_run,
-            schedules=[ScheduleOut.of(result) for result in results],
+            schedules=[schedule_out(result) for result in results],
         )
         return _json(body)
 
@@ -64,13 +57,13 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str)
         update = await use_cases.update_round(tournament_id, round_slug)
         if update.saved:
             cache.invalidate(tournament_id)
-        return _json(RoundUpdateOut.of(update))
+        return _json(RoundUpdateOut.model_validate(update))
 
     async def update_standings(request: Request) -> Response:
         tournament_id = inputs.slug(request, "tournament")
         snapshot = await use_cases.update_standings(tournament_id)
         cache.invalidate(tournament_id)
-        return _json(StandingsOut.of_snapshot(snapshot))
+        return _json(StandingsOut.model_validate(snapshot))
 
     async def import_tournament(request: Request) -> Response:
         body = await inputs.body(request, TournamentImportIn)
@@ -86,7 +79,7 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str)
         )
         if summary.changed:
             cache.invalidate(summary.tournament.id)
-        return _json(ImportOut.of(summary))
+        return _json(ImportOut.model_validate(summary))
 
     async def set_adjustment(request: Request) -> Response:
         tournament_id = inputs.slug(request, "tournament")
@@ -94,14 +87,14 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str)
         body = await inputs.body(request, AdjustmentIn)
         result = await use_cases.set_point_adjustment(tournament_id, team, body.points, body.reason)
         cache.invalidate(tournament_id)
-        return _json(AdjustedStandingsOut.of(result))
+        return _json(AdjustedStandingsOut.model_validate(result))
 
     async def remove_adjustment(request: Request) -> Response:
         tournament_id = inputs.slug(request, "tournament")
         team = inputs.team_key(request, "team")
         result = await use_cases.remove_point_adjustment(tournament_id, team)
         cache.invalidate(tournament_id)
-        return _json(AdjustedStandingsOut.of(result))
+        return _json(AdjustedStandingsOut.model_validate(result))
 
     adjustment = f"{base}/tournaments/{{tournament}}/adjustments/{{team}}"
     team_path = {"team": (TEAM_KEY_PATTERN, TEAM_KEY_MAX_LENGTH)}

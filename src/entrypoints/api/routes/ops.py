@@ -12,7 +12,7 @@ from starlette.responses import Response
 from bestshot_domain.errors import BestshotError
 from entrypoints.api.operations import Operation, Reply, replies
 from entrypoints.api.problems import ApiProblem
-from entrypoints.api.schemas import Health, Ready
+from entrypoints.api.schemas.ops import Health, Ready
 
 ReadyCheck = Callable[[], Awaitable[None]]
 """Raises when the service cannot serve (typically: the database does not answer)."""

@@ -13,15 +13,9 @@ from bestshot_domain.ports import UnitOfWorkFactory
 from entrypoints.api import inputs
 from entrypoints.api.caching import ALL_TOURNAMENTS, CachedReads
 from entrypoints.api.operations import Endpoint, Operation, Reply, replies
-from entrypoints.api.schemas import (
-    MatchOut,
-    RoundList,
-    RoundMatches,
-    RoundOut,
-    StandingsOut,
-    TournamentList,
-    TournamentOut,
-)
+from entrypoints.api.schemas.matches import RoundMatches, match_out
+from entrypoints.api.schemas.standings import StandingsOut, standings_out
+from entrypoints.api.schemas.tournaments import RoundList, RoundOut, TournamentList, TournamentOut
 
 _TOURNAMENT = ("tournament", "The tournament's id, e.g. `premier-league-2025-26`.")
 _ROUND = ("round", "The round's slug within the tournament, e.g. `matchday-12`.")
@@ -35,7 +29,9 @@ def operations(uow_factory: UnitOfWorkFactory, reads: CachedReads, prefix: str) 
         async def build() -> TournamentList:
             async with uow_factory() as uow:
                 tournaments = await uow.tournaments.list()
-            return TournamentList(tournaments=[TournamentOut.of(t) for t in tournaments])
+            return TournamentList(
+                tournaments=[TournamentOut.model_validate(t) for t in tournaments]
+            )
 
         return await reads.answer(request, ALL_TOURNAMENTS, build)
 
@@ -44,7 +40,7 @@ def operations(uow_factory: UnitOfWorkFactory, reads: CachedReads, prefix: str) 
 
         async def build() -> TournamentOut:
             async with uow_factory() as uow:
-                return TournamentOut.of(await uow.tournaments.get(tournament_id))
+                return TournamentOut.model_validate(await uow.tournaments.get(tournament_id))
 
         return await reads.answer(request, tournament_id, build)
 
@@ -55,7 +51,9 @@ def operations(uow_factory: UnitOfWorkFactory, reads: CachedReads, prefix: str) 
             async with uow_factory() as uow:
                 await uow.tournaments.get(tournament_id)  # NotFound for an unknown tournament
                 rounds = await uow.rounds.list(tournament_id)
-            return RoundList(tournament=tournament_id, rounds=[RoundOut.of(r) for r in rounds])
+            return RoundList(
+                tournament=tournament_id, rounds=[RoundOut.model_validate(r) for r in rounds]
+            )
 
         return await reads.answer(request, tournament_id, build)
 
@@ -72,8 +70,8 @@ def operations(uow_factory: UnitOfWorkFactory, reads: CachedReads, prefix: str) 
                 teams = dict(await uow.teams.get_many(keys))
             return RoundMatches(
                 tournament=tournament_id,
-                round=RoundOut.of(round_),
-                matches=[MatchOut.of(match, teams) for match in matches],
+                round=RoundOut.model_validate(round_),
+                matches=[match_out(match, teams) for match in matches],
             )
 
         return await reads.answer(request, tournament_id, build)
@@ -85,7 +83,7 @@ def operations(uow_factory: UnitOfWorkFactory, reads: CachedReads, prefix: str) 
             async with uow_factory() as uow:
                 tournament = await uow.tournaments.get(tournament_id)
                 snapshot = await uow.standings.get(tournament_id)
-            return StandingsOut.of(tournament, snapshot)
+            return standings_out(tournament, snapshot)
 
         return await reads.answer(request, tournament_id, build)
 

@@ -1,0 +1,57 @@
+"""A tournament's tables, as last computed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from bestshot_domain.model import StandingsSnapshot, Tournament
+from entrypoints.api.schemas.common import ApiModel
+
+
+class StandingsRowOut(ApiModel):
+    position: int = Field(ge=1)
+    team: str = Field(description="The team's key, e.g. `espn:359`.")
+    name: str
+    played: int = Field(ge=0)
+    won: int = Field(ge=0)
+    drawn: int = Field(ge=0)
+    lost: int = Field(ge=0)
+    goals_for: int = Field(ge=0)
+    goals_against: int = Field(ge=0)
+    goal_difference: int
+    points: int
+    form: str = Field(description="The last results, oldest first: `W`, `D`, `L`.")
+    decided_by: str | None = Field(
+        description="The criterion that put this row above the next one."
+    )
+    tied: bool = Field(description="The rules could not separate this row from a neighbour.")
+    zone: str | None = Field(description="The zone this position is in now.")
+    zones: dict[str, Literal["clinched", "eliminated", "open"]]
+
+
+class TableOut(ApiModel):
+    group: str | None = Field(description="Null for a league's single table.")
+    rows: list[StandingsRowOut]
+
+
+class StandingsOut(ApiModel):
+    tournament: str = Field(validation_alias="tournament_id")
+    rules: str
+    computed_at: datetime | None = Field(
+        description="When the tables were last computed from changed inputs (a standings "
+        "update that finds nothing changed keeps them as they are); null when never computed yet."
+    )
+    tables: list[TableOut]
+
+
+def standings_out(tournament: Tournament, snapshot: StandingsSnapshot | None) -> StandingsOut:
+    """The stored tables, or none yet (`computedAt` null) before the first computation."""
+    # Shaping, not copying: with no snapshot yet, the answer is made from the tournament.
+    if snapshot is not None:
+        return StandingsOut.model_validate(snapshot)
+    return StandingsOut(
+        tournament=tournament.id, rules=tournament.rules, computed_at=None, tables=[]
+    )
