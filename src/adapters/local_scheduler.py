@@ -32,7 +32,6 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 from uuid import UUID
 
 import asyncpg
@@ -44,6 +43,7 @@ from bestshot_domain.errors import BestshotError, InvalidInput, NotFound
 from bestshot_domain.ports import Clock, EnsureOutcome, PlannedSchedule, ScheduleTarget
 from bestshot_domain.scheduling import NAME_MAX, NAME_PATTERN, expression
 from bestshot_domain.validators import non_negative, positive
+from bestshot_routes import Origin, Target, check_target
 
 logger = logging.getLogger("bestshot.local_scheduler")
 
@@ -438,55 +438,25 @@ class LocalWorker:
         return FireOutcome(record.schedule.name, state, error)
 
 
-class RefusedTarget(BestshotError):
-    """A schedule whose URLs are not on the API the worker serves: the token is not sent."""
-
-
-_PATHS = "/api/v2/data-provider/tournaments/"
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    if parts.username is not None or parts.password is not None or not parts.hostname:
-        raise RefusedTarget(f"not a plain http(s) URL: {url!r}")
-    try:
-        port = parts.port
-    except ValueError:
-        raise RefusedTarget(f"not a valid port in {url!r}") from None
-    default = {"http": 80, "https": 443}.get(parts.scheme)
-    if default is None:
-        raise RefusedTarget(f"not an http(s) URL: {url!r}")
-    return parts.scheme, parts.hostname.lower(), port or default
-
-
-def check_target(target: ScheduleTarget, api_base_url: str) -> None:
-    """RefusedTarget unless both URLs are data-provider URLs on `api_base_url` itself.
-
-    The schedules table is data: whoever could write a row must not be able to walk the
-    internal token to another host, as the Lambda refuses to as well.
-    """
-    allowed = _origin(api_base_url)
-    prefix = urlsplit(api_base_url).path.rstrip("/") + _PATHS
-    for url in (target.round_url, target.standings_url):
-        if _origin(url) != allowed:
-            raise RefusedTarget(f"{url} is not on the API this worker serves ({api_base_url})")
-        path = urlsplit(url).path
-        if not path.startswith(prefix) or ".." in path or "%2f" in path.lower():
-            raise RefusedTarget(f"{url} is not a data-provider URL of {api_base_url}")
-
-
 def caller_fire(token: str, api_base_url: str, **caller_options: Any) -> Fire:
     """A `Fire` that runs the caller (the Lambda's code) against the schedule's URLs, which
     must be on `api_base_url` (the API's own URL); others are refused without a request."""
     config = CallerConfig(**caller_options)
-    _origin(api_base_url)  # a bad setting fails here, at start, not at the first firing
+    try:  # a bad setting fails here, at start, not at the first firing
+        origin = Origin.parse(api_base_url)
+    except ValueError as error:
+        raise InvalidInput(str(error)) from None
 
     async def fire(schedule: PlannedSchedule) -> FireReport:
+        # The schedules table is data: whoever could write a row must not be able to walk the
+        # internal token to another host (RefusedTarget, final).
         target = schedule.target
-        check_target(target, api_base_url)
+        aimed = check_target(
+            Target(target.round_url, target.standings_url, target.target_env), origin
+        )
         try:
             summary = await call_round_and_standings_async(
-                target.round_url, target.standings_url, token=token, config=config
+                aimed.round_url, aimed.standings_url, token=token, config=config
             )
         except CallUnavailable as error:
             raise RetryableFireError(str(error)) from None

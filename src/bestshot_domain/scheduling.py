@@ -19,7 +19,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from attrs import field, frozen
@@ -30,6 +29,7 @@ from bestshot_domain.model import Match, Tournament, TournamentId
 from bestshot_domain.ports import PlannedSchedule, ScheduleTarget
 from bestshot_domain.text import collapse_underscores, name_part
 from bestshot_domain.validators import positive
+from bestshot_routes import round_path, standings_path
 
 NAME_PATTERN = re.compile(r"^[0-9a-z_.-]{1,64}$")
 NAME_MAX = 64
@@ -202,11 +202,10 @@ def fire_time_of(text: str) -> datetime:
 def schedule_target(
     policy: SchedulingPolicy, tournament_id: TournamentId, round_slug: str
 ) -> ScheduleTarget:
-    base = f"{policy.api_base_url.rstrip('/')}/api/v2/data-provider/tournaments/"
-    tournament = quote(tournament_id, safe="")
+    base = policy.api_base_url.rstrip("/")
     return ScheduleTarget(
-        round_url=f"{base}{tournament}/matches/{quote(round_slug, safe='')}",
-        standings_url=f"{base}{tournament}/standings",
+        round_url=base + round_path(tournament_id, round_slug),
+        standings_url=base + standings_path(tournament_id),
         target_env=policy.target_env,
     )
 

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from bestshot_domain.ports import Clock, UnitOfWorkFactory
+from bestshot_routes import API_PREFIX
 from entrypoints.api.auth import Authenticator
 from entrypoints.api.caching import CachedReads, ReadCache
 from entrypoints.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
@@ -28,7 +29,7 @@ from entrypoints.api.routes.ops import ReadyCheck
 from entrypoints.settings import Settings
 from entrypoints.use_cases import UseCases
 
-API_PREFIX = "/api/v2"
+__all__ = ["API_PREFIX", "Lifespan", "create_app"]
 
 
 class Lifespan(Protocol):
@@ -102,7 +103,7 @@ def create_app(
 
     operations.extend(ops.operations(ready_check, document))
     cache = ReadCache(settings.read_cache_seconds)
-    operations.extend(data_provider.operations(use_cases, clock, cache, API_PREFIX))
+    operations.extend(data_provider.operations(use_cases, clock, cache))
     cached_reads = CachedReads(cache, settings.public_cache_max_age)
     operations.extend(reads.operations(uow_factory, cached_reads, API_PREFIX))
     operations.extend(extra_operations)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import attrs
 import pytest
 
 from adapters.caller import CallRejected
-from adapters.local_scheduler import FireReport, RefusedTarget, RetryableFireError, caller_fire
+from adapters.local_scheduler import FireReport, RetryableFireError, caller_fire
 from bestshot_domain.ports import PlannedSchedule, ScheduleTarget
+from bestshot_routes import RefusedTarget
 from tests.builders import planned
 from tests.integration.caller.scripted_api import (
     ROUND_PATH,
@@ -63,28 +64,12 @@ async def test_a_refusal_is_final(api: ScriptedAPI) -> None:
     assert api.paths() == [ROUND_PATH]
 
 
-@pytest.mark.parametrize(
-    "aim",
-    [
-        lambda api, other: ScheduleTarget(other.url(ROUND_PATH), api.url(STANDINGS_PATH), "demo"),
-        lambda api, other: ScheduleTarget(api.url(ROUND_PATH), other.url(STANDINGS_PATH), "demo"),
-        lambda api, other: ScheduleTarget(
-            api.url(ROUND_PATH).replace("http://", f"http://user@{other.origin[7:]}@"),
-            api.url(STANDINGS_PATH),
-            "demo",
-        ),
-        lambda api, other: ScheduleTarget(api.url("/admin/x"), api.url(STANDINGS_PATH), "demo"),
-        lambda api, other: ScheduleTarget(
-            api.url(ROUND_PATH + "/../../../x"), api.url(STANDINGS_PATH), "demo"
-        ),
-    ],
-    ids=["round-elsewhere", "standings-elsewhere", "userinfo", "other-path", "dot-dot"],
-)
-async def test_a_schedule_aimed_anywhere_else_is_refused_without_a_request(
-    api: ScriptedAPI, elsewhere: ScriptedAPI, aim: Callable[..., ScheduleTarget]
+async def test_a_schedule_aimed_elsewhere_is_refused_without_a_request(
+    api: ScriptedAPI, elsewhere: ScriptedAPI
 ) -> None:
-    schedule = attrs.evolve(planned(), target=aim(api, elsewhere))
+    # Which targets are refused is tests/unit/routes' table; here: the worker sends nothing.
+    target = ScheduleTarget(elsewhere.url(ROUND_PATH), api.url(STANDINGS_PATH), "demo")
     with pytest.raises(RefusedTarget):
-        await caller_fire(TOKEN, api.origin, **FAST)(schedule)
+        await caller_fire(TOKEN, api.origin, **FAST)(attrs.evolve(planned(), target=target))
     assert api.seen == []
     assert elsewhere.seen == []

@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bestshot_domain.ports import Clock
+from bestshot_routes import DATA_PROVIDER, ROUND_ROUTE, SCHEDULER_ROUTE, STANDINGS_ROUTE
 from entrypoints.api import inputs
 from entrypoints.api.caching import ReadCache
 from entrypoints.api.operations import Operation, Reply, Security, replies
@@ -44,8 +45,8 @@ def _json(model: BaseModel) -> Response:
     )
 
 
-def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str) -> list[Operation]:
-    base = f"{prefix}/data-provider"
+def operations(use_cases: UseCases, clock: Clock, cache: ReadCache) -> list[Operation]:
+    base = DATA_PROVIDER
 
     async def create_schedules(request: Request) -> Response:
         query = inputs.query(request, ScheduleQuery)
@@ -108,7 +109,7 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str)
     return [
         Operation(
             "POST",
-            f"{base}/scheduler",
+            SCHEDULER_ROUTE,
             create_schedules,
             operation_id="createDailySchedules",
             summary="Create the day's schedules",
@@ -129,7 +130,7 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str)
         ),
         Operation(
             "PATCH",
-            f"{base}/tournaments/{{tournament}}/matches/{{round}}",
+            ROUND_ROUTE,
             update_round,
             operation_id="updateRound",
             summary="Update a round from its provider",
@@ -151,7 +152,7 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str)
         ),
         Operation(
             "PATCH",
-            f"{base}/tournaments/{{tournament}}/standings",
+            STANDINGS_ROUTE,
             update_standings,
             operation_id="updateStandings",
             summary="Bring the tables up to date",
