@@ -30,7 +30,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -40,8 +40,8 @@ from attrs import field, frozen
 from adapters.caller import CallerConfig, CallUnavailable, call_round_and_standings_async
 from adapters.postgres.errors import storage_errors
 from bestshot_domain.errors import BestshotError, InvalidInput, NotFound
-from bestshot_domain.ports import Clock, EnsureOutcome, PlannedSchedule, ScheduleTarget
-from bestshot_domain.scheduling import NAME_MAX, NAME_PATTERN, expression
+from bestshot_domain.ports import Clock, EnsureOutcome, PlannedSchedule
+from bestshot_domain.scheduling import NAME_MAX, NAME_PATTERN
 from bestshot_domain.validators import non_negative, positive
 from bestshot_routes import Origin, Target, check_target
 
@@ -60,6 +60,7 @@ class LocalSchedule:
     """A schedule as the local scheduler keeps it: the plan, and what became of it."""
 
     schedule: PlannedSchedule
+    target: Target  # the URLs kept with it, checked again before each firing
     state: ScheduleState
     attempts: int
     next_attempt_at: datetime
@@ -78,7 +79,7 @@ class FireReport:
     detail: str = ""
 
 
-Fire = Callable[[PlannedSchedule], Awaitable[FireReport]]
+Fire = Callable[[LocalSchedule], Awaitable[FireReport]]
 """Fires one schedule; raises `RetryableFireError` or any other exception (final) on failure."""
 
 
@@ -176,12 +177,12 @@ def _record(row: asyncpg.Record) -> LocalSchedule:
     return LocalSchedule(
         schedule=PlannedSchedule(
             name=row["name"],
-            expression=row["expression"],
             fire_at=row["fire_at"],
             tournament_id=row["tournament_id"],
             round_slug=row["round_slug"],
-            target=ScheduleTarget(row["round_url"], row["standings_url"], row["target_env"]),
+            target_env=row["target_env"],
         ),
+        target=Target(row["round_url"], row["standings_url"], row["target_env"]),
         state=ScheduleState(row["state"]),
         attempts=row["attempts"],
         next_attempt_at=row["next_attempt_at"],
@@ -193,11 +194,12 @@ def _record(row: asyncpg.Record) -> LocalSchedule:
     )
 
 
-def _plan_args(schedule: PlannedSchedule) -> tuple[object, ...]:
-    target = schedule.target
+def _plan_args(schedule: PlannedSchedule, origin: Origin) -> tuple[object, ...]:
+    target = origin.target(schedule.tournament_id, schedule.round_slug, schedule.target_env)
     return (
         schedule.name,
-        schedule.expression,
+        # The column predates the domain's plans without an expression: it keeps the moment.
+        schedule.fire_at.astimezone(UTC).isoformat(),
         schedule.fire_at,
         schedule.tournament_id,
         schedule.round_slug,
@@ -208,10 +210,15 @@ def _plan_args(schedule: PlannedSchedule) -> tuple[object, ...]:
 
 
 class LocalScheduler:
-    """The `Scheduler` port over the `local_schedules` table (migration 0002)."""
+    """The `Scheduler` port over the `local_schedules` table (migration 0002); the targets it
+    keeps point at `api_base_url`."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, api_base_url: str) -> None:
         self._pool = pool
+        try:
+            self._origin = Origin.parse(api_base_url)
+        except ValueError as error:
+            raise InvalidInput(str(error)) from None
 
     async def ensure(self, schedule: PlannedSchedule) -> EnsureOutcome:
         if not NAME_PATTERN.fullmatch(schedule.name):
@@ -229,27 +236,31 @@ class LocalScheduler:
                 target_env = EXCLUDED.target_env, state = 'pending', attempts = 0,
                 next_attempt_at = EXCLUDED.fire_at, lease_until = NULL, claim = NULL,
                 fired_at = NULL, last_error = NULL, updated_at = now()
-            WHERE (s.expression, s.fire_at, s.tournament_id, s.round_slug, s.round_url,
-                   s.standings_url, s.target_env)
+            WHERE (s.fire_at, s.tournament_id, s.round_slug, s.round_url, s.standings_url,
+                   s.target_env)
                 IS DISTINCT FROM
-                  (EXCLUDED.expression, EXCLUDED.fire_at, EXCLUDED.tournament_id,
-                   EXCLUDED.round_slug, EXCLUDED.round_url, EXCLUDED.standings_url,
-                   EXCLUDED.target_env)
+                  (EXCLUDED.fire_at, EXCLUDED.tournament_id, EXCLUDED.round_slug,
+                   EXCLUDED.round_url, EXCLUDED.standings_url, EXCLUDED.target_env)
             RETURNING (xmax = 0) AS inserted
         """
         with storage_errors():
-            inserted = await self._pool.fetchval(query, *_plan_args(schedule))
+            inserted = await self._pool.fetchval(query, *_plan_args(schedule, self._origin))
         if inserted is None:
             return EnsureOutcome.UNCHANGED
         return EnsureOutcome.CREATED if inserted else EnsureOutcome.UPDATED
 
     async def list(self) -> Sequence[PlannedSchedule]:
-        """The schedules still to fire (pending or running), by firing time then name."""
+        """The schedules still to fire (pending or running) aimed at this API, by firing time
+        then name (as EventBridge lists only those whose target is this API's)."""
         return [
             record.schedule
             for record in await self.records()
             if record.state in (ScheduleState.PENDING, ScheduleState.RUNNING)
+            and record.target == self._target(record.schedule)
         ]
+
+    def _target(self, schedule: PlannedSchedule) -> Target:
+        return self._origin.target(schedule.tournament_id, schedule.round_slug, schedule.target_env)
 
     async def records(self) -> Sequence[LocalSchedule]:
         """Every schedule kept, fired and failed ones included, by firing time then name."""
@@ -306,11 +317,10 @@ class LocalScheduler:
         number = fired.follow_up + 1
         follow_up = PlannedSchedule(
             name=follow_up_name(origin, number),
-            expression=expression(fire_at),
             fire_at=fire_at,
             tournament_id=fired.schedule.tournament_id,
             round_slug=fired.schedule.round_slug,
-            target=fired.schedule.target,
+            target_env=fired.schedule.target_env,
         )
         query = """
             INSERT INTO local_schedules (name, expression, fire_at, tournament_id, round_slug,
@@ -319,7 +329,9 @@ class LocalScheduler:
             ON CONFLICT (name) DO NOTHING
         """
         with storage_errors():
-            status = await self._pool.execute(query, *_plan_args(follow_up), origin, number)
+            status = await self._pool.execute(
+                query, *_plan_args(follow_up, self._origin), origin, number
+            )
         return follow_up if status == "INSERT 0 1" else None
 
 
@@ -395,7 +407,7 @@ class LocalWorker:
     async def _fire_one(self, record: LocalSchedule) -> FireOutcome:
         name = record.schedule.name
         try:
-            report = await self._fire(record.schedule)
+            report = await self._fire(record)
         except RetryableFireError as error:
             return await self._failed(record, str(error), retryable=True)
         except Exception as error:  # any failure is recorded on the schedule
@@ -447,13 +459,10 @@ def caller_fire(token: str, api_base_url: str, **caller_options: Any) -> Fire:
     except ValueError as error:
         raise InvalidInput(str(error)) from None
 
-    async def fire(schedule: PlannedSchedule) -> FireReport:
+    async def fire(record: LocalSchedule) -> FireReport:
         # The schedules table is data: whoever could write a row must not be able to walk the
         # internal token to another host (RefusedTarget, final).
-        target = schedule.target
-        aimed = check_target(
-            Target(target.round_url, target.standings_url, target.target_env), origin
-        )
+        aimed = check_target(record.target, origin)
         try:
             summary = await call_round_and_standings_async(
                 aimed.round_url, aimed.standings_url, token=token, config=config

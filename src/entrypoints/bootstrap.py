@@ -19,13 +19,14 @@ import asyncpg
 from attrs import frozen
 from starlette.applications import Starlette
 
+from adapters.eventbridge.expressions import ExpressionStyle
 from adapters.local_scheduler import LocalScheduler, LocalWorker, WorkerConfig, caller_fire
 from adapters.memory import MemoryScheduler
 from adapters.postgres.errors import storage_errors
 from adapters.sources.providers import PROVIDERS, build_source
 from adapters.system_clock import SystemClock
 from bestshot_domain.ports import Clock, ResultSource, Scheduler, UnitOfWorkFactory
-from bestshot_domain.scheduling import ExpressionStyle, SchedulingPolicy
+from bestshot_domain.scheduling import SchedulingPolicy
 from entrypoints.api import create_app
 from entrypoints.api.auth import Authenticator
 from entrypoints.api.operations import Operation
@@ -91,12 +92,10 @@ class Service:
 def scheduling_policy(settings: Settings) -> SchedulingPolicy:
     delay = settings.schedule_test_delay_seconds
     return SchedulingPolicy(
-        api_base_url=settings.api_domain,
         target_env=settings.node_env.value,
         window=timedelta(minutes=settings.schedule_match_window_minutes),
         test_delay=None if delay is None else timedelta(seconds=delay),
         prefix=settings.schedule_name_prefix,
-        expression_style=ExpressionStyle(settings.schedule_expression),
     )
 
 
@@ -121,7 +120,7 @@ async def _scheduler(
     settings: Settings, stack: AsyncExitStack, pool: asyncpg.Pool | None
 ) -> Scheduler:
     if settings.scheduler_kind is SchedulerKind.EVENTBRIDGE:
-        from adapters.eventbridge import (  # noqa: PLC0415 - aiobotocore only when chosen
+        from adapters.eventbridge.scheduler import (  # noqa: PLC0415 - aiobotocore when chosen
             EventBridgeConfig,
             EventBridgeScheduler,
         )
@@ -129,6 +128,8 @@ async def _scheduler(
         config = EventBridgeConfig(
             lambda_arn=settings.eventbridge_lambda_arn or "",
             role_arn=settings.eventbridge_role_arn or "",
+            api_base_url=settings.api_domain,
+            expression_style=ExpressionStyle(settings.schedule_expression),
             group=settings.eventbridge_group,
             dead_letter_arn=settings.eventbridge_dlq_arn,
             region=settings.aws_region,
@@ -139,7 +140,7 @@ async def _scheduler(
     if pool is None:
         # Storage was handed in (tests on in-memory adapters): no table to keep schedules in.
         return MemoryScheduler()
-    return LocalScheduler(pool)
+    return LocalScheduler(pool, settings.api_domain)
 
 
 @asynccontextmanager

@@ -26,6 +26,7 @@ from entrypoints.api.operations import Endpoint, Operation, Security
 from entrypoints.api.problems import EXCEPTION_HANDLERS
 from entrypoints.api.routes import data_provider, ops, reads
 from entrypoints.api.routes.ops import ReadyCheck
+from entrypoints.schedule_view import ScheduleView
 from entrypoints.settings import Settings
 from entrypoints.use_cases import UseCases
 
@@ -103,7 +104,7 @@ def create_app(
 
     operations.extend(ops.operations(ready_check, document))
     cache = ReadCache(settings.read_cache_seconds)
-    operations.extend(data_provider.operations(use_cases, clock, cache))
+    operations.extend(data_provider.operations(use_cases, clock, cache, ScheduleView.of(settings)))
     cached_reads = CachedReads(cache, settings.public_cache_max_age)
     operations.extend(reads.operations(uow_factory, cached_reads, API_PREFIX))
     operations.extend(extra_operations)

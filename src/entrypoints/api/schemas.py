@@ -28,6 +28,7 @@ from bestshot_domain.model import (
     Tournament,
 )
 from bestshot_domain.standings import PRESETS
+from bestshot_routes import Target
 
 if TYPE_CHECKING:
     from bestshot_domain.importing import Counts, ImportSummary
@@ -332,12 +333,11 @@ class ScheduleOut(ApiModel):
     )
 
     @classmethod
-    def of(cls, result: ScheduleResult) -> ScheduleOut:
+    def of(cls, result: ScheduleResult, target: Target, expression: str) -> ScheduleOut:
         schedule = result.schedule
-        target = schedule.target
         return cls(
             name=schedule.name,
-            expression=schedule.expression,
+            expression=expression,
             fire_at=schedule.fire_at,
             tournament=schedule.tournament_id,
             round=schedule.round_slug,

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import attrs
 import pytest
 
 from adapters.caller import CallRejected
-from adapters.local_scheduler import FireReport, RetryableFireError, caller_fire
-from bestshot_domain.ports import PlannedSchedule, ScheduleTarget
-from bestshot_routes import RefusedTarget
-from tests.builders import planned
+from adapters.local_scheduler import (
+    FireReport,
+    LocalSchedule,
+    RetryableFireError,
+    ScheduleState,
+    caller_fire,
+)
+from bestshot_routes import RefusedTarget, Target
+from tests.builders import FIRE, planned
 from tests.integration.caller.scripted_api import (
     ROUND_PATH,
     STANDINGS_PATH,
@@ -36,9 +40,20 @@ def elsewhere() -> Iterator[ScriptedAPI]:
     yield from serving()
 
 
-def aimed_at(api: ScriptedAPI) -> PlannedSchedule:
-    target = ScheduleTarget(api.url(ROUND_PATH), api.url(STANDINGS_PATH), "demo")
-    return attrs.evolve(planned(), target=target)
+def aimed_at(api: ScriptedAPI, round_url: str | None = None) -> LocalSchedule:
+    """A schedule as the local table keeps it, with its target's URLs on `api`."""
+    target = Target(round_url or api.url(ROUND_PATH), api.url(STANDINGS_PATH), "demo")
+    return LocalSchedule(
+        schedule=planned(),
+        target=target,
+        state=ScheduleState.RUNNING,
+        attempts=1,
+        next_attempt_at=FIRE,
+        fired_at=None,
+        last_error=None,
+        origin=None,
+        follow_up=0,
+    )
 
 
 async def test_a_round_still_under_way_is_reported(api: ScriptedAPI) -> None:
@@ -68,8 +83,8 @@ async def test_a_schedule_aimed_elsewhere_is_refused_without_a_request(
     api: ScriptedAPI, elsewhere: ScriptedAPI
 ) -> None:
     # Which targets are refused is tests/unit/routes' table; here: the worker sends nothing.
-    target = ScheduleTarget(elsewhere.url(ROUND_PATH), api.url(STANDINGS_PATH), "demo")
+    schedule = aimed_at(api, round_url=elsewhere.url(ROUND_PATH))
     with pytest.raises(RefusedTarget):
-        await caller_fire(TOKEN, api.origin, **FAST)(attrs.evolve(planned(), target=target))
+        await caller_fire(TOKEN, api.origin, **FAST)(schedule)
     assert api.seen == []
     assert elsewhere.seen == []

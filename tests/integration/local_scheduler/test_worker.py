@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from adapters.local_scheduler import (
     FireOutcome,
     FireReport,
+    LocalSchedule,
     LocalScheduler,
     LocalWorker,
     RetryableFireError,
@@ -24,9 +25,9 @@ from adapters.local_scheduler import (
 )
 from adapters.memory import SettableClock
 from adapters.postgres import create_pool
-from bestshot_domain.ports import EnsureOutcome, PlannedSchedule
+from bestshot_domain.ports import EnsureOutcome
 from bestshot_domain.scheduling import NAME_PATTERN
-from tests.builders import FIRE, planned
+from tests.builders import FIRE, TEST_API, planned
 from tests.conftest import TEST_POOL
 
 pytestmark = pytest.mark.integration
@@ -50,8 +51,8 @@ class Recorder:
         self.fired: list[str] = []
         self.pause = pause
 
-    async def __call__(self, schedule: PlannedSchedule) -> FireReport:
-        self.fired.append(schedule.name)
+    async def __call__(self, record: LocalSchedule) -> FireReport:
+        self.fired.append(record.schedule.name)
         if self.pause:
             await asyncio.sleep(self.pause)
         answer = self.answers.pop(0) if self.answers else FireReport()
@@ -67,7 +68,7 @@ def clock() -> SettableClock:
 
 @pytest.fixture
 def scheduler(postgres_pool: asyncpg.Pool) -> LocalScheduler:
-    return LocalScheduler(postgres_pool)
+    return LocalScheduler(postgres_pool, TEST_API)
 
 
 def worker(scheduler: LocalScheduler, fire: Recorder, clock: SettableClock) -> LocalWorker:
@@ -169,7 +170,7 @@ async def test_two_workers_never_fire_one_schedule_twice(
         fire = Recorder(pause=0.05)
         workers = [
             worker(scheduler, fire, clock),
-            worker(LocalScheduler(other_pool), fire, clock),
+            worker(LocalScheduler(other_pool, TEST_API), fire, clock),
         ]
 
         async def drain(runner: LocalWorker) -> None:
@@ -204,7 +205,7 @@ async def test_a_claim_whose_worker_died_is_taken_again_once_its_lease_runs_out(
     fire = Recorder()
     # The restarted service: a new scheduler object on the same database.
     runner = LocalWorker(
-        LocalScheduler(scheduler._pool), fire=fire, clock=clock, config=SHORT_LEASE
+        LocalScheduler(scheduler._pool, TEST_API), fire=fire, clock=clock, config=SHORT_LEASE
     )
     (outcome,) = await until_fired(runner)
     assert outcome.state is ScheduleState.DONE
@@ -287,7 +288,6 @@ async def test_a_round_still_under_way_gets_follow_ups_up_to_the_limit(
         schedule,
         name="round_1_f1",
         fire_at=FIRE + CONFIG.follow_up_delay,
-        expression="at(2031-05-17T21:50:00)",
     )
     clock.advance(CONFIG.follow_up_delay)
     (second,) = await runner.run_once()
@@ -375,14 +375,14 @@ async def test_ensure_re_arms_a_fired_schedule_only_when_the_plan_changed(
 async def test_a_restart_loses_nothing(postgres_url: str, clock: SettableClock) -> None:
     pool = await create_pool(postgres_url, TEST_POOL)
     try:
-        await LocalScheduler(pool).ensure(planned("round_1", FIRE))
+        await LocalScheduler(pool, TEST_API).ensure(planned("round_1", FIRE))
     finally:
         await pool.close()
     pool = await create_pool(postgres_url, TEST_POOL)
     try:
         clock.set(FIRE)
         fire = Recorder()
-        (outcome,) = await worker(LocalScheduler(pool), fire, clock).run_once()
+        (outcome,) = await worker(LocalScheduler(pool, TEST_API), fire, clock).run_once()
         assert outcome.state is ScheduleState.DONE
     finally:
         await pool.close()
@@ -393,7 +393,7 @@ async def test_run_polls_until_stopped(scheduler: LocalScheduler, clock: Settabl
     clock.set(FIRE)
     fired = asyncio.Event()
 
-    async def fire(schedule: PlannedSchedule) -> FireReport:
+    async def fire(record: LocalSchedule) -> FireReport:
         fired.set()
         return FireReport()
 

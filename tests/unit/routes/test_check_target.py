@@ -204,3 +204,17 @@ def test_an_accepted_url_goes_to_the_api_however_httpx_reads_it(
     assert original.userinfo == b""
     # ...and what will be sent is rebuilt from the origin anyway.
     assert aimed.round_url == API + ROUND
+
+
+def test_a_base_url_with_a_path_and_a_slash_keeps_its_path() -> None:
+    target = Origin.parse("http://127.0.0.1:8000/x/").target("t", "r 1", "production")
+    assert target == Target(
+        "http://127.0.0.1:8000/x/api/v2/data-provider/tournaments/t/matches/r%201",
+        "http://127.0.0.1:8000/x/api/v2/data-provider/tournaments/t/standings",
+        "production",
+    )
+    assert target.to_json() == {
+        "roundUrl": target.round_url,
+        "standingsUrl": target.standings_url,
+        "targetEnv": "production",
+    }

@@ -24,6 +24,7 @@ from entrypoints.api.schemas import (
     StandingsOut,
     TournamentImportIn,
 )
+from entrypoints.schedule_view import ScheduleView
 from entrypoints.use_cases import TournamentImport, UseCases
 
 _TOURNAMENT = ("tournament", "The tournament's id.")
@@ -45,7 +46,9 @@ def _json(model: BaseModel) -> Response:
     )
 
 
-def operations(use_cases: UseCases, clock: Clock, cache: ReadCache) -> list[Operation]:
+def operations(
+    use_cases: UseCases, clock: Clock, cache: ReadCache, view: ScheduleView
+) -> list[Operation]:
     base = DATA_PROVIDER
 
     async def create_schedules(request: Request) -> Response:
@@ -55,7 +58,12 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache) -> list[Oper
         body = SchedulesOut(
             day=day,
             dry_run=query.dry_run,
-            schedules=[ScheduleOut.of(result) for result in results],
+            schedules=[
+                ScheduleOut.of(
+                    result, view.target(result.schedule), view.expression(result.schedule)
+                )
+                for result in results
+            ],
         )
         return _json(body)
 
