@@ -51,10 +51,12 @@ class Service:
     sources: Mapping[str, ResultSource]
     ready_check: ReadyCheck
     pool: asyncpg.Pool | None = None  # None when storage was handed in (tests)
+    # The scheduler again when it is the local one: its records and its worker (None otherwise).
+    local_scheduler: LocalScheduler | None = None
 
     def worker(self, *, poll_interval: timedelta | None = None) -> LocalWorker | None:
         """The local scheduler's worker, firing through the caller; None for other schedulers."""
-        if not isinstance(self.scheduler, LocalScheduler):
+        if self.local_scheduler is None:
             return None
         settings = self.settings
         config = WorkerConfig(
@@ -66,7 +68,7 @@ class Service:
         # The first token: during a rotation the API accepts each, and the new one comes first.
         token = settings.internal_tokens()[0]
         return LocalWorker(
-            self.scheduler,
+            self.local_scheduler,
             fire=caller_fire(token, settings.api_domain),
             clock=self.clock,
             config=config,
@@ -194,6 +196,8 @@ async def bootstrap(
             sources=sources,
             ready_check=ready_check,
             pool=pool,
+            # The one place that knows which scheduler was chosen.
+            local_scheduler=scheduler if isinstance(scheduler, LocalScheduler) else None,
         )
 
 

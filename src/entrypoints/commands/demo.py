@@ -106,8 +106,8 @@ async def _matchday(
     server = uvicorn.Server(uvicorn_config(service.app(), "127.0.0.1", 0))
     serving = asyncio.create_task(server.serve(sockets=[sock]))
     worker = service.worker()
-    scheduler = service.scheduler
-    if worker is None or not isinstance(scheduler, LocalScheduler):
+    scheduler = service.local_scheduler
+    if worker is None or scheduler is None:
         raise BestshotError("the demo needs the local scheduler")
     stop = asyncio.Event()
     firing = asyncio.create_task(worker.run(stop))

@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from adapters.local_scheduler import LocalSchedule, LocalScheduler
+from adapters.local_scheduler import LocalSchedule
 from bestshot_domain.ports import PlannedSchedule
 from entrypoints.bootstrap import bootstrap
 from entrypoints.logs import configure_logging
@@ -64,15 +64,15 @@ def _table(rows: Sequence[dict[str, Any]], local: bool) -> str:
 async def list_schedules(as_json: bool) -> str:
     settings = load_settings()
     async with bootstrap(settings) as service:
-        scheduler = service.scheduler
+        local = service.local_scheduler
         view = ScheduleView.of(settings)
-        if isinstance(scheduler, LocalScheduler):
-            rows = [_local_json(record, view) for record in await scheduler.records()]
+        if local is not None:
+            rows = [_local_json(record, view) for record in await local.records()]
         else:
-            rows = [_planned_json(schedule, view) for schedule in await scheduler.list()]
+            rows = [_planned_json(schedule, view) for schedule in await service.scheduler.list()]
     if as_json:
         return json.dumps({"scheduler": settings.scheduler_kind.value, "schedules": rows}, indent=2)
-    return _table(rows, local=isinstance(scheduler, LocalScheduler))
+    return _table(rows, local=local is not None)
 
 
 async def delete_schedule(name: str) -> str:

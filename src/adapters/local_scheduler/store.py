@@ -1,51 +1,27 @@
-"""The local scheduler: schedules kept in PostgreSQL, fired by a worker inside the process.
+"""The local scheduler's store: the `Scheduler` port over the `local_schedules` table.
 
-It is what EventBridge Scheduler and the Lambda are in production, for a laptop or a single
-server: `LocalScheduler` implements the `Scheduler` port over the `local_schedules` table, and
-`LocalWorker` claims the schedules that are due and fires each through a `Fire` callable (in
-the service, the same caller code the Lambda runs, against the API's own URL).
-
-- Claiming is one statement with `FOR UPDATE SKIP LOCKED` that marks the rows `running` with a
-  lease and a fresh claim id: two workers never fire one schedule, and a worker that dies
-  mid-call leaves a lease that runs out, after which another worker claims the schedule again
-  (a schedule whose workers keep dying is failed once its attempts are spent). Only the holder
-  of the current claim id may record the outcome, so a late answer cannot overwrite a newer one.
-  Leases run in the database's time: they bound a real call, whatever the `Clock` says.
-- The worker sends the internal token only to the API it was told about: a schedule whose URLs
-  point anywhere else is failed, not called.
-- A failure the API may get over (network errors, 5xx) is retried with exponential backoff up
-  to `max_attempts`; one it will not (a 4xx: a bad token, an unknown round) fails at once. Every
-  schedule keeps its attempts, its last error and when it fired.
-- A round that still has matches under way after it fired (extra time, a late kickoff) gets one
-  follow-up check `follow_up_delay` later, up to `max_follow_ups` times.
-
-Times come from the `Clock` port, so a test or the fast demo can move time forward.
+Claiming is one statement with `FOR UPDATE SKIP LOCKED` that marks rows `running` with a lease
+and a fresh claim id; only the holder of the current claim may record the outcome. See
+migration 0002 and docs/sources.md.
 """
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import hashlib
-import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from uuid import UUID
 
 import asyncpg
-from attrs import field, frozen
+from attrs import frozen
 
-from adapters.caller import CallerConfig, CallUnavailable, call_round_and_standings_async
 from adapters.postgres.errors import storage_errors
-from bestshot_domain.errors import BestshotError, InvalidInput, NotFound
-from bestshot_domain.ports import Clock, EnsureOutcome, PlannedSchedule
+from bestshot_domain.errors import InvalidInput, NotFound
+from bestshot_domain.ports import EnsureOutcome, PlannedSchedule
 from bestshot_domain.scheduling import NAME_MAX, NAME_PATTERN
-from bestshot_domain.validators import non_negative, positive
-from bestshot_routes import Origin, Target, check_target
-
-logger = logging.getLogger("bestshot.local_scheduler")
+from bestshot_routes import Origin, Target
 
 
 class ScheduleState(enum.StrEnum):
@@ -69,41 +45,6 @@ class LocalSchedule:
     origin: str | None  # the planned schedule a follow-up check follows
     follow_up: int  # 0 for a planned schedule, n for the n-th follow-up
     claim: UUID | None = None  # the current claim of a running schedule
-
-
-@frozen
-class FireReport:
-    """What firing a schedule found: whether the round still has matches under way."""
-
-    overdue: int = 0  # matches still live or past their kickoff without a result
-    detail: str = ""
-
-
-Fire = Callable[[LocalSchedule], Awaitable[FireReport]]
-"""Fires one schedule; raises `RetryableFireError` or any other exception (final) on failure."""
-
-
-class RetryableFireError(BestshotError):
-    """A failure worth another attempt later (the API was down or answered 5xx)."""
-
-
-@frozen
-class WorkerConfig:
-    poll_interval: timedelta = field(default=timedelta(seconds=5), validator=positive)
-    batch_size: int = field(default=5, validator=positive)  # schedules fired at once
-    # Real time, longer than the caller's worst case (attempts x timeouts + backoff): a lease
-    # that runs out while the call still runs would let a second worker fire it again.
-    lease: timedelta = field(default=timedelta(minutes=10), validator=positive)
-    max_attempts: int = field(default=5, validator=positive)
-    backoff_initial: timedelta = field(default=timedelta(seconds=30), validator=positive)
-    backoff_max: timedelta = field(default=timedelta(minutes=15), validator=positive)
-    follow_up_delay: timedelta = field(default=timedelta(minutes=30), validator=positive)
-    max_follow_ups: int = field(default=4, validator=non_negative)
-
-    def backoff(self, attempts: int) -> timedelta:
-        """The wait before attempt `attempts + 1`: doubling from `backoff_initial`, capped."""
-        wait = self.backoff_initial * (1 << max(0, attempts - 1))
-        return min(wait, self.backoff_max)
 
 
 _COLUMNS = (
@@ -133,13 +74,14 @@ _CLAIM = f"""
     WITH due AS (
         SELECT name FROM local_schedules
         WHERE (state = 'pending' AND next_attempt_at <= $1)
-           OR (state = 'running' AND lease_until <= now() AND attempts < $4)
+           OR (state = 'running' AND lease_until <= COALESCE($5, now()) AND attempts < $4)
         ORDER BY next_attempt_at, name COLLATE "C"
         LIMIT $2
         FOR UPDATE SKIP LOCKED
     )
     UPDATE local_schedules AS s
-    SET state = 'running', attempts = s.attempts + 1, lease_until = now() + $3::interval,
+    SET state = 'running', attempts = s.attempts + 1,
+        lease_until = COALESCE($5, now()) + $3::interval,
         claim = gen_random_uuid(), updated_at = now()
     FROM due WHERE s.name = due.name
     RETURNING {", ".join(f"s.{column}" for column in _COLUMNS)}
@@ -149,7 +91,7 @@ _FAIL_ABANDONED = """
     UPDATE local_schedules
     SET state = 'failed', lease_until = NULL, claim = NULL, updated_at = now(),
         last_error = 'the worker stopped during each of its ' || attempts || ' attempts'
-    WHERE state = 'running' AND lease_until <= now() AND attempts >= $1
+    WHERE state = 'running' AND lease_until <= COALESCE($2, now()) AND attempts >= $1
 """
 # Finishing a claim: a schedule re-armed by `ensure`, or claimed again after its lease ran out,
 # has another claim id now, and a late answer must not overwrite it.
@@ -277,17 +219,24 @@ class LocalScheduler:
     # The worker's side.
 
     async def claim_due(
-        self, now: datetime, limit: int, lease: timedelta, max_attempts: int = 1_000_000
+        self,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        max_attempts: int = 1_000_000,
+        lease_now: datetime | None = None,
     ) -> Sequence[LocalSchedule]:
         """Mark up to `limit` due schedules running, with a lease, and return them.
 
         Due: pending whose next attempt has come (on the clock's `now`), or running whose lease
         ran out (its worker died) with attempts left; one whose attempts are spent that way is
-        failed instead. Rows another worker is claiming are skipped, not waited for.
+        failed instead. Rows another worker is claiming are skipped, not waited for. Leases run
+        on `lease_now`, the database's own time when None (production: real time, one clock for
+        every worker).
         """
         with storage_errors():
-            await self._pool.execute(_FAIL_ABANDONED, max_attempts)
-            rows = await self._pool.fetch(_CLAIM, now, limit, lease, max_attempts)
+            await self._pool.execute(_FAIL_ABANDONED, max_attempts, lease_now)
+            rows = await self._pool.fetch(_CLAIM, now, limit, lease, max_attempts, lease_now)
         return sorted(
             (_record(row) for row in rows), key=lambda r: (r.next_attempt_at, r.schedule.name)
         )
@@ -354,124 +303,3 @@ def follow_up_name(origin: str, number: int) -> str:
     head = origin[: len(origin) - len(stamp)]
     head = head[: NAME_MAX - len(stamp) - len(digest) - len(suffix)].rstrip("_")
     return f"{head}{digest}{stamp}{suffix}"
-
-
-@frozen
-class FireOutcome:
-    name: str
-    state: ScheduleState | None  # None: the claim was lost while firing, nothing recorded
-    error: str | None = None
-    follow_up: str | None = None  # the follow-up check planned, if any
-
-
-class LocalWorker:
-    """Fires the local scheduler's due schedules; `run()` polls until stopped."""
-
-    def __init__(
-        self,
-        scheduler: LocalScheduler,
-        *,
-        fire: Fire,
-        clock: Clock,
-        config: WorkerConfig | None = None,
-    ) -> None:
-        self._scheduler = scheduler
-        self._fire = fire
-        self._clock = clock
-        self._config = config or WorkerConfig()
-
-    async def run_once(self) -> list[FireOutcome]:
-        """Claim what is due now and fire it (a batch at once); what each firing became."""
-        config = self._config
-        claimed = await self._scheduler.claim_due(
-            self._clock.now(), config.batch_size, config.lease, config.max_attempts
-        )
-        return list(await asyncio.gather(*(self._fire_one(record) for record in claimed)))
-
-    async def run(self, stop: asyncio.Event) -> None:
-        """Poll every `poll_interval` until `stop` is set; a failing poll is logged, not fatal."""
-        interval = self._config.poll_interval.total_seconds()
-        while not stop.is_set():
-            try:
-                while outcomes := await self.run_once():
-                    # A full batch may mean more are due: go on without waiting.
-                    if len(outcomes) < self._config.batch_size or stop.is_set():
-                        break
-            except BestshotError as error:
-                logger.error("local scheduler: polling failed: %s", error)
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=interval)
-            except TimeoutError:
-                continue
-
-    async def _fire_one(self, record: LocalSchedule) -> FireOutcome:
-        name = record.schedule.name
-        try:
-            report = await self._fire(record)
-        except RetryableFireError as error:
-            return await self._failed(record, str(error), retryable=True)
-        except Exception as error:  # any failure is recorded on the schedule
-            message = str(error) or type(error).__name__
-            return await self._failed(record, message, retryable=False)
-        now = self._clock.now()
-        if not await self._scheduler.mark_done(record, now):
-            return FireOutcome(name, None)
-        follow_up = None
-        if report.overdue and record.follow_up < self._config.max_follow_ups:
-            planned = await self._scheduler.add_follow_up(
-                record, now + self._config.follow_up_delay
-            )
-            follow_up = planned.name if planned else None
-        logger.info(
-            "local scheduler: fired %s (attempt %d)%s",
-            name,
-            record.attempts,
-            f"; {report.overdue} match(es) still under way, follow-up {follow_up}"
-            if follow_up
-            else "",
-        )
-        return FireOutcome(name, ScheduleState.DONE, follow_up=follow_up)
-
-    async def _failed(self, record: LocalSchedule, error: str, *, retryable: bool) -> FireOutcome:
-        now = self._clock.now()
-        retry_at = None
-        if retryable and record.attempts < self._config.max_attempts:
-            retry_at = now + self._config.backoff(record.attempts)
-        if not await self._scheduler.mark_failed(record, error, retry_at):
-            return FireOutcome(record.schedule.name, None, error)
-        state = ScheduleState.PENDING if retry_at else ScheduleState.FAILED
-        logger.warning(
-            "local scheduler: %s failed (attempt %d): %s; %s",
-            record.schedule.name,
-            record.attempts,
-            error,
-            f"next attempt at {retry_at.isoformat()}" if retry_at else "giving up",
-        )
-        return FireOutcome(record.schedule.name, state, error)
-
-
-def caller_fire(token: str, api_base_url: str, **caller_options: Any) -> Fire:
-    """A `Fire` that runs the caller (the Lambda's code) against the schedule's URLs, which
-    must be on `api_base_url` (the API's own URL); others are refused without a request."""
-    config = CallerConfig(**caller_options)
-    try:  # a bad setting fails here, at start, not at the first firing
-        origin = Origin.parse(api_base_url)
-    except ValueError as error:
-        raise InvalidInput(str(error)) from None
-
-    async def fire(record: LocalSchedule) -> FireReport:
-        # The schedules table is data: whoever could write a row must not be able to walk the
-        # internal token to another host (RefusedTarget, final).
-        aimed = check_target(record.target, origin)
-        try:
-            summary = await call_round_and_standings_async(
-                aimed.round_url, aimed.standings_url, token=token, config=config
-            )
-        except CallUnavailable as error:
-            raise RetryableFireError(str(error)) from None
-        body = summary.round.body
-        overdue = body.get("overdue") if isinstance(body, dict) else None
-        count = len(overdue) if isinstance(overdue, list) else 0
-        return FireReport(overdue=count)
-
-    return fire
