@@ -1,9 +1,10 @@
 """Build the deployable zip of the Lambda `caller-scores-and-standings` (`make lambda-zip`).
 
-The zip holds the handler, the caller, the scrubber, the domain's error classes (and their
-packages' `__init__` files), and the packages they import with what those pull in: httpx,
-tenacity, and sentry-sdk (imported only when SENTRY_DSN is set). Not boto3: the handler never
-uses it, and the Lambda runtime has one anyway. The packages are pinned to the versions
+The zip holds the handler, the caller, the scrubber, the route shapes and target check
+(`bestshot_routes`), the domain's error classes (and their packages' `__init__` files), and the
+packages they import with what those pull in: httpx, tenacity, and sentry-sdk (imported only
+when SENTRY_DSN is set). Not boto3: the handler never uses it, and the Lambda runtime has one
+anyway. The packages are pinned to the versions
 installed in the development virtualenv, which the tests ran against, and fetched as wheels for
 the Lambda's platform (arm64, the Python of the template's `Runtime`).
 
@@ -41,6 +42,9 @@ MODULES = (
     "adapters/caller.py",
     "bestshot_domain/__init__.py",
     "bestshot_domain/errors.py",
+    "bestshot_routes/__init__.py",
+    "bestshot_routes/paths.py",
+    "bestshot_routes/targets.py",
 )
 EPOCH = (1980, 1, 1, 0, 0, 0)
 SKIPPED_DIRS = {"bin"}

@@ -22,8 +22,7 @@ from bestshot_domain.model import (
     Tournament,
     make_key,
 )
-from bestshot_domain.ports import PlannedSchedule, ScheduleTarget
-from bestshot_domain.scheduling import ExpressionStyle, expression
+from bestshot_domain.ports import PlannedSchedule
 
 PROVIDER = "scripted"
 T0 = datetime(2026, 3, 14, 15, 0, tzinfo=UTC)
@@ -179,14 +178,16 @@ def planned(
     fire_at: datetime = FIRE,
     *,
     round_slug: str = "matchday-1",
-    style: ExpressionStyle = ExpressionStyle.AT,
+    target_env: str = "demo",
 ) -> PlannedSchedule:
-    base = "http://127.0.0.1:9/api/v2/data-provider/tournaments/liga"
     return PlannedSchedule(
         name=name,
-        expression=expression(fire_at, style),
         fire_at=fire_at,
         tournament_id="liga",
         round_slug=round_slug,
-        target=ScheduleTarget(f"{base}/matches/{round_slug}", f"{base}/standings", "demo"),
+        target_env=target_env,
     )
+
+
+# Where the planned schedules of the tests point: nothing listens there.
+TEST_API = "http://127.0.0.1:9"

@@ -287,30 +287,15 @@ ResultSources = Mapping[str, ResultSource]
 
 
 @frozen
-class ScheduleTarget:
-    """What a schedule asks the caller to do when it fires."""
-
-    round_url: str
-    standings_url: str
-    target_env: str  # "demo" or "production"
-
-    def to_json(self) -> dict[str, str]:
-        """The target input, with the key names the Lambda and the original system use."""
-        return {
-            "roundUrl": self.round_url,
-            "standingsUrl": self.standings_url,
-            "targetEnv": self.target_env,
-        }
-
-
-@frozen
 class PlannedSchedule:
+    """A schedule as the domain plans it: when it fires and which round it updates. The
+    adapters turn it into what their scheduler needs (an expression, the URLs to call)."""
+
     name: str  # ^[0-9a-z_.-]{1,64}$
-    expression: str  # "at(2026-11-28T17:30:00)" or "cron(30 17 28 11 ? 2026)", UTC
-    fire_at: datetime
+    fire_at: datetime  # UTC, on a whole minute
     tournament_id: TournamentId
     round_slug: str
-    target: ScheduleTarget
+    target_env: str  # "demo" or "production": which API and token the caller uses
 
 
 class EnsureOutcome(enum.StrEnum):

@@ -4,7 +4,8 @@ A schedule fires when the round's last match of the day should be over (its kick
 match window), or shortly after planning in test mode, and asks the caller to update that round
 and then the tournament's table; never sooner than a minute after planning (a scheduler refuses
 a time in the past). Everything here is pure: the same matches, time and policy always give the
-same names, times and targets.
+same names and times. How a scheduler writes a time, and which URLs a firing calls, are the
+adapters' business (`adapters.eventbridge`, `bestshot_routes`).
 
 A name carries its firing time, so a moved kickoff gives a new name: `superseded` finds the
 schedules of the same tournament, round and day that an earlier plan made and this one no
@@ -13,13 +14,11 @@ longer has, for the use case to delete.
 
 from __future__ import annotations
 
-import enum
 import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from attrs import field, frozen
@@ -27,7 +26,7 @@ from attrs import field, frozen
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.lifecycle import AWAITING_RESULT
 from bestshot_domain.model import Match, Tournament, TournamentId
-from bestshot_domain.ports import PlannedSchedule, ScheduleTarget
+from bestshot_domain.ports import PlannedSchedule
 from bestshot_domain.text import collapse_underscores, name_part
 from bestshot_domain.validators import positive
 
@@ -39,11 +38,6 @@ TARGET_ENVS = ("demo", "production")
 _TIME_FORMAT = "%Y_%m_%d_%H_%M"
 _LABEL_MIN = 8  # a label is never cut shorter than this to make room for a disambiguator
 _DIGEST_LENGTH = 10
-
-
-class ExpressionStyle(enum.StrEnum):
-    AT = "at"  # at(2026-11-28T17:30:00): a one-time schedule
-    CRON = "cron"  # cron(30 17 28 11 ? 2026): the same moment as a cron expression
 
 
 def check_prefix(value: str) -> str:
@@ -80,11 +74,6 @@ def _valid_test_delay(_: object, __: object, value: timedelta | None) -> None:
     check_test_delay(value)
 
 
-def _check_base_url(_: object, __: object, value: str) -> None:
-    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
-        raise InvalidInput(f"API base URL must be http(s)://host[/path], got {value!r}")
-
-
 def _check_env(_: object, __: object, value: str) -> None:
     if value not in TARGET_ENVS:
         raise InvalidInput(f"target environment must be one of {', '.join(TARGET_ENVS)}: {value!r}")
@@ -94,13 +83,11 @@ def _check_env(_: object, __: object, value: str) -> None:
 class SchedulingPolicy:
     """How schedules are timed, named and aimed."""
 
-    api_base_url: str = field(validator=_check_base_url)  # "https://api.example.com"
     target_env: str = field(default="demo", validator=_check_env)
     window: timedelta = field(default=timedelta(hours=2, minutes=30), validator=positive)
     # Test mode: fire this long after planning instead of after the matches (the original: 2 min).
     test_delay: timedelta | None = field(default=None, validator=_valid_test_delay)
     prefix: str = field(default="", validator=_valid_prefix)  # e.g. "demo_"
-    expression_style: ExpressionStyle = ExpressionStyle.AT
 
 
 # Days and time zones.
@@ -134,7 +121,7 @@ def day_window(day: date, tournaments: Iterable[Tournament]) -> tuple[datetime, 
     return min(start for start, _ in bounds), max(end for _, end in bounds)
 
 
-# Names, expressions and targets.
+# Names and times.
 
 
 def _ceil_minute(moment: datetime) -> datetime:
@@ -171,44 +158,6 @@ def schedule_name(prefix: str, label: str, fire_at: datetime, extras: Iterable[s
     else:
         middle = folded[:budget].strip("_")
     return collapse_underscores(f"{prefix}{middle}_{stamp}")
-
-
-def expression(fire_at: datetime, style: ExpressionStyle = ExpressionStyle.AT) -> str:
-    """The scheduler expression for a one-time firing at `fire_at`, in UTC."""
-    moment = fire_at.astimezone(UTC)
-    if style is ExpressionStyle.CRON:
-        return f"cron({moment.minute} {moment.hour} {moment.day} {moment.month} ? {moment.year})"
-    return f"at({moment.strftime('%Y-%m-%dT%H:%M:%S')})"
-
-
-_AT = re.compile(r"at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)")
-_CRON = re.compile(r"cron\((\d{1,2}) (\d{1,2}) (\d{1,2}) (\d{1,2}) \? (\d{4})\)")
-
-
-def fire_time_of(text: str) -> datetime:
-    """The UTC moment a one-time `at(...)` or `cron(M H D MON ? YYYY)` expression fires."""
-    try:
-        if found := _AT.fullmatch(text):
-            year, month, day, hour, minute, second = map(int, found.groups())
-            return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-        if found := _CRON.fullmatch(text):
-            minute, hour, day, month, year = map(int, found.groups())
-            return datetime(year, month, day, hour, minute, tzinfo=UTC)
-    except ValueError as error:
-        raise InvalidInput(f"not a valid moment in {text!r}: {error}") from error
-    raise InvalidInput(f"not a one-time schedule expression: {text!r}")
-
-
-def schedule_target(
-    policy: SchedulingPolicy, tournament_id: TournamentId, round_slug: str
-) -> ScheduleTarget:
-    base = f"{policy.api_base_url.rstrip('/')}/api/v2/data-provider/tournaments/"
-    tournament = quote(tournament_id, safe="")
-    return ScheduleTarget(
-        round_url=f"{base}{tournament}/matches/{quote(round_slug, safe='')}",
-        standings_url=f"{base}{tournament}/standings",
-        target_env=policy.target_env,
-    )
 
 
 # Planning.
@@ -264,11 +213,10 @@ def plan_schedules(
     planned = [
         PlannedSchedule(
             name=name,
-            expression=expression(slot.fire_at, policy.expression_style),
             fire_at=slot.fire_at,
             tournament_id=slot.tournament.id,
             round_slug=slot.round_slug,
-            target=schedule_target(policy, slot.tournament.id, slot.round_slug),
+            target_env=policy.target_env,
         )
         for slot, name in zip(slots, names, strict=True)
     ]
@@ -324,8 +272,9 @@ def superseded(
 
     A kickoff moved within the day (or a round's matches gone from it) leaves the old schedule
     behind under its old name, since the name carries the firing time. Such a schedule is one of
-    ours for `day` when it aims at the URLs this policy would give its tournament and round,
-    fires later than `now` (one due now is being fired: let it be), and:
+    ours for `day` when it aims at this policy's target environment (a scheduler lists only the
+    schedules aimed at its own API), fires later than `now` (one due now is being fired: let it
+    be), and:
 
     - fires when a plan of `day` fires: from the day's start plus the window up to its end plus
       the window, in its tournament's time zone (the next day's plan fires from that end on, so
@@ -333,7 +282,7 @@ def superseded(
     - in test mode, where times say nothing of the day, belongs to a tournament and round of
       this plan (all of those fire within minutes anyway).
 
-    Schedules of other tournaments, of other days, of another deployment (other URLs), and the
+    Schedules of other tournaments, of other days, of another environment, and the
     follow-ups a worker adds after the plan's own time are of no concern unless they match.
     """
     by_id = {t.id: t for t in tournaments}
@@ -347,7 +296,7 @@ def superseded(
             tournament is None
             or schedule.name in names
             or schedule.fire_at <= now
-            or schedule.target != schedule_target(policy, tournament.id, schedule.round_slug)
+            or schedule.target_env != policy.target_env
         ):
             continue
         if policy.test_delay is not None:

@@ -49,17 +49,19 @@ class Service:
     sources: Mapping[str, ResultSource]
     ready_check: ReadyCheck
     pool: asyncpg.Pool | None = None  # None when storage was handed in (tests)
+    # The scheduler again when it is the local one: its records and its worker (None otherwise).
+    local_scheduler: LocalScheduler | None = None
 
     def worker(self, *, poll_interval: timedelta | None = None) -> LocalWorker | None:
         """The local scheduler's worker, firing through the caller; None for other schedulers."""
-        if not isinstance(self.scheduler, LocalScheduler):
+        if self.local_scheduler is None:
             return None
         settings = self.settings
         config = settings.worker.config(poll_interval=poll_interval)
         # The first token: during a rotation the API accepts each, and the new one comes first.
         token = settings.internal_tokens()[0]
         return LocalWorker(
-            self.scheduler,
+            self.local_scheduler,
             fire=caller_fire(token, settings.service.api_domain),
             clock=self.clock,
             config=config,
@@ -103,17 +105,17 @@ async def _scheduler(
     settings: Settings, stack: AsyncExitStack, pool: asyncpg.Pool | None
 ) -> Scheduler:
     if settings.scheduling.kind is SchedulerKind.EVENTBRIDGE:
-        from adapters.eventbridge import (  # noqa: PLC0415 - aiobotocore only when chosen
+        from adapters.eventbridge.scheduler import (  # noqa: PLC0415 - aiobotocore when chosen
             EventBridgeScheduler,
         )
 
-        config = settings.scheduling.eventbridge()
+        config = settings.scheduling.eventbridge(api_base_url=settings.service.api_domain)
         scheduler: Scheduler = await stack.enter_async_context(EventBridgeScheduler(config))
         return scheduler
     if pool is None:
         # Storage was handed in (tests on in-memory adapters): no table to keep schedules in.
         return MemoryScheduler()
-    return LocalScheduler(pool)
+    return LocalScheduler(pool, settings.service.api_domain)
 
 
 @asynccontextmanager
@@ -167,6 +169,8 @@ async def bootstrap(
             sources=sources,
             ready_check=ready_check,
             pool=pool,
+            # The one place that knows which scheduler was chosen.
+            local_scheduler=scheduler if isinstance(scheduler, LocalScheduler) else None,
         )
 
 

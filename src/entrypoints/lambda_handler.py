@@ -22,8 +22,9 @@ Configuration (environment variables):
 - `SENTRY_DSN`, `SENTRY_ENVIRONMENT`: report failures to Sentry, secrets scrubbed.
 
 Cold start matters (the original used 139 MB per invocation): this module imports only the
-standard library, the caller (httpx, tenacity), the domain's error classes and the scrubber
-(`entrypoints.scrubbing`, standard library only, shared with the service). Sentry is imported
+standard library, the caller (httpx, tenacity), the domain's error classes, the route shapes
+and target check (`bestshot_routes`) and the scrubber (`entrypoints.scrubbing`), the last two
+standard library only and shared with the service. Sentry is imported
 on the first invocation that has a DSN. An import-linter contract keeps it that way.
 """
 
@@ -31,13 +32,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import SplitResult, unquote, urlsplit
 
 import httpx
 
@@ -48,6 +47,8 @@ from adapters.caller import (
     call_round_and_standings,
 )
 from bestshot_domain.errors import BestshotError, InvalidInput
+from bestshot_routes import Origin, RefusedTarget, check_target
+from bestshot_routes import Target as ScheduleTarget
 from entrypoints.scrubbing import ordered_secrets, scrub, scrub_text
 
 __all__ = ["HandlerMisconfigured", "InvalidEvent", "RefusedTarget", "handler"]
@@ -55,38 +56,14 @@ __all__ = ["HandlerMisconfigured", "InvalidEvent", "RefusedTarget", "handler"]
 ENVIRONMENTS = ("demo", "production")
 _DOMAIN_VARIABLES = {"production": "API_DOMAIN", "demo": "API_DOMAIN_DEMO"}
 _TOKEN_VARIABLES = {"production": "INTERNAL_SERVICE_TOKEN", "demo": "INTERNAL_SERVICE_TOKEN_DEMO"}
-_MAX_URL = 2048
-_UNSAFE = re.compile(r"[\s\\\x00-\x1f\x7f]")  # whitespace, backslashes, control characters
-_ROUND = re.compile(r"^/api/v2/data-provider/tournaments/(?P<tournament>[^/]+)/matches/[^/]+$")
-_STANDINGS = re.compile(r"^/api/v2/data-provider/tournaments/(?P<tournament>[^/]+)/standings$")
 
 
 class InvalidEvent(InvalidInput):
     """The event is not a schedule's target input; names the field."""
 
 
-class RefusedTarget(InvalidInput):
-    """A URL that is not the configured API for its environment: the token is not sent."""
-
-
 class HandlerMisconfigured(BestshotError):
     """The function's environment lacks a setting, or has one that cannot be right."""
-
-
-@dataclass(frozen=True, slots=True)
-class Origin:
-    """Where one environment's API lives."""
-
-    scheme: str
-    host: str
-    port: int
-    prefix: str  # a path the API is mounted under, "" usually
-
-    @property
-    def netloc(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host  # an IPv6 address
-        default = 443 if self.scheme == "https" else 80
-        return host if self.port == default else f"{host}:{self.port}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,23 +111,17 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
 
 
 def parse_event(event: Any, environ: Mapping[str, str]) -> Target:
-    """Validate the event and check its URLs against the configured API of its environment."""
+    """Validate the event and check its URLs against the configured API of its environment
+    (`bestshot_routes.check_target`: RefusedTarget when they are anything else)."""
     if not isinstance(event, Mapping):
         raise InvalidEvent(f"the event must be a JSON object, got {type(event).__name__}")
     environment = _field(event, "targetEnv")
     if environment not in ENVIRONMENTS:
         raise InvalidEvent(f"targetEnv must be one of {', '.join(ENVIRONMENTS)}: {environment!r}")
     origin = _origin(environ, environment)
-    round_url, round_tournament = _checked(event, "roundUrl", _ROUND, origin, environment)
-    standings_url, standings_tournament = _checked(
-        event, "standingsUrl", _STANDINGS, origin, environment
-    )
-    if round_tournament != standings_tournament:
-        raise InvalidEvent(
-            f"roundUrl and standingsUrl name different tournaments: "
-            f"{round_tournament!r} and {standings_tournament!r}"
-        )
-    return Target(round_url, standings_url, environment, _token(environ, environment))
+    target = ScheduleTarget(_field(event, "roundUrl"), _field(event, "standingsUrl"), environment)
+    aimed = check_target(target, origin)
+    return Target(aimed.round_url, aimed.standings_url, environment, _token(environ, environment))
 
 
 def _field(event: Mapping[str, Any], name: str) -> str:
@@ -169,81 +140,14 @@ def _origin(environ: Mapping[str, str], environment: str) -> Origin:
         raise RefusedTarget(f"no API is configured for targetEnv {environment} ({variable})")
     schemes = ("https",) if environment == "production" else ("https", "http")
     try:
-        parts = urlsplit(value if "://" in value else f"https://{value}")
-        port = parts.port
+        origin = Origin.parse(value if "://" in value else f"https://{value}")
     except ValueError:
-        parts, port = urlsplit(""), -1
-    if (
-        parts.scheme not in schemes
-        or not parts.hostname
-        or "@" in parts.netloc
-        or port == -1
-        or parts.query
-        or parts.fragment
-        or _UNSAFE.search(value)
-    ):
+        origin = None
+    if origin is None or origin.scheme not in schemes:
         raise HandlerMisconfigured(
             f"{variable} must be a host or an {' or '.join(schemes)} origin, got {value!r}"
         )
-    return Origin(
-        scheme=parts.scheme,
-        host=parts.hostname.lower(),
-        port=port or (443 if parts.scheme == "https" else 80),
-        prefix=parts.path.rstrip("/"),
-    )
-
-
-def _checked(
-    event: Mapping[str, Any], name: str, shape: re.Pattern[str], origin: Origin, environment: str
-) -> tuple[str, str]:
-    """The URL rebuilt from the configured origin and the checked path, and its tournament."""
-    value = _field(event, name)
-    if len(value) > _MAX_URL or _UNSAFE.search(value):
-        raise RefusedTarget(f"{name} is not a plain URL")
-    try:
-        parts = urlsplit(value)
-    except ValueError as error:  # e.g. an unbalanced IPv6 bracket
-        raise RefusedTarget(f"{name} is not a URL: {error}") from None
-    if "@" in parts.netloc:
-        # `https://api.example.com@evil.com/` has the host evil.com; and nothing of ours ever
-        # needs a user name or password in a URL.
-        raise RefusedTarget(f"{name} must carry no user-info (user@host): {_safe(parts)}")
-    if not _same_origin(parts, origin):
-        raise RefusedTarget(
-            f"{name} is not on the API configured for {environment} "
-            f"({origin.scheme}://{origin.netloc}): {_safe(parts)}"
-        )
-    if parts.query or parts.fragment:
-        raise RefusedTarget(f"{name} must have no query or fragment")
-    path = parts.path
-    if origin.prefix:
-        if not path.startswith(f"{origin.prefix}/"):
-            raise RefusedTarget(f"{name} is not under {origin.prefix}/")
-        path = path[len(origin.prefix) :]
-    segments = [unquote(segment) for segment in path.split("/")]
-    matched = shape.match(path)
-    if matched is None or any(s in {".", ".."} or "/" in s for s in segments):
-        raise InvalidEvent(f"{name} is not a data-provider {name.removesuffix('Url')} URL: {path}")
-    return (
-        f"{origin.scheme}://{origin.netloc}{origin.prefix}{path}",
-        unquote(matched["tournament"]),
-    )
-
-
-def _same_origin(parts: SplitResult, origin: Origin) -> bool:
-    if parts.scheme.lower() != origin.scheme or not parts.hostname:
-        return False
-    try:
-        port = parts.port or (443 if origin.scheme == "https" else 80)
-    except ValueError:
-        return False
-    return parts.hostname.lower() == origin.host and port == origin.port
-
-
-def _safe(parts: SplitResult) -> str:
-    """A refused URL as it may be logged: without any user-info it carried."""
-    host = parts.netloc.rpartition("@")[2]
-    return f"{parts.scheme}://{host}{parts.path}"
+    return origin
 
 
 def _tokens(environ: Mapping[str, str], variable: str) -> list[str]:

@@ -23,7 +23,7 @@ from adapters.local_scheduler import LocalScheduler
 from adapters.memory import MemoryScheduler, MemoryUnitOfWorkFactory, ScriptedSource, SettableClock
 from adapters.system_clock import SystemClock
 from bestshot_domain.ports import Clock, Scheduler, UnitOfWorkFactory
-from tests.builders import T0, league_fixtures
+from tests.builders import T0, TEST_API, league_fixtures
 from tests.contracts.source_case import SourceCase
 from tests.integration.aws.emulator import (  # noqa: F401 - fixtures, found by name
     aws_credentials,
@@ -63,7 +63,7 @@ def memory_scheduler() -> MemoryScheduler:
 
 @pytest.fixture
 def local_scheduler(postgres_pool: asyncpg.Pool) -> LocalScheduler:
-    return LocalScheduler(postgres_pool)
+    return LocalScheduler(postgres_pool, TEST_API)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, timedelta
 
 from adapters.memory import MemoryScheduler, MemoryUnitOfWorkFactory, ScriptedSource, SettableClock
@@ -10,15 +9,14 @@ from bestshot_domain import services
 from bestshot_domain.model import ChangeKind, MatchStatus
 from bestshot_domain.ports import EnsureOutcome
 from bestshot_domain.scheduling import SchedulingPolicy
+from bestshot_routes import Origin, check_target
 from tests.builders import league_fixtures, observation
 
 # Matchday 1 kicks off at 21:30 and 23:30 in Sao Paulo on 2026-05-02: 00:30 and 02:30 UTC on the
 # 3rd, which still belong to the Brazilian 2nd.
 FIRST_KICKOFF = datetime(2026, 5, 3, 0, 30, tzinfo=UTC)
 MATCHDAY = date(2026, 5, 2)
-ROUND_URL = re.compile(
-    r"^https://api\.example\.com/api/v2/data-provider/tournaments/([^/]+)/matches/([^/]+)$"
-)
+API = Origin.parse("https://api.example.com")
 
 
 async def test_import_plan_fire_and_read_the_new_table() -> None:
@@ -27,7 +25,7 @@ async def test_import_plan_fire_and_read_the_new_table() -> None:
     sources = {source.provider: source}
     scheduler = MemoryScheduler()
     clock = SettableClock(datetime(2026, 5, 2, 9, 0, tzinfo=UTC))
-    policy = SchedulingPolicy(api_base_url="https://api.example.com", target_env="production")
+    policy = SchedulingPolicy(target_env="production")
     source.publish("bra.1", league_fixtures(4, start=FIRST_KICKOFF))
 
     summary = await services.import_tournament(
@@ -50,7 +48,7 @@ async def test_import_plan_fire_and_read_the_new_table() -> None:
     assert [r.outcome for r in results] == [EnsureOutcome.CREATED]
     (planned,) = await scheduler.list()
     assert planned.name == "brasileirao_betano_2026_2026_05_03_05_00"  # 02:30 + 2h30 UTC
-    assert planned.target.to_json()["targetEnv"] == "production"
+    assert planned.target_env == "production"
 
     # The matches are played; nothing fires before its time.
     source.report(
@@ -64,10 +62,9 @@ async def test_import_plan_fire_and_read_the_new_table() -> None:
     (fired,) = scheduler.take_due(clock.now())
 
     # What the caller does with the target: PATCH the round, then the standings.
-    found = ROUND_URL.match(fired.target.round_url)
-    assert found is not None
-    fired_tournament, fired_round = found.groups()
-    assert fired.target.standings_url.endswith(f"/tournaments/{fired_tournament}/standings")
+    target = API.target(fired.tournament_id, fired.round_slug, fired.target_env)
+    aimed = check_target(target, API)
+    fired_tournament, fired_round = aimed.tournament_id, aimed.round_slug
     update = await services.update_round(
         fired_tournament, fired_round, uow_factory=uow_factory, sources=sources, clock=clock
     )

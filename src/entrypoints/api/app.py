@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from bestshot_domain.ports import Clock, UnitOfWorkFactory
+from bestshot_routes import API_PREFIX
 from entrypoints.api.auth import Authenticator
 from entrypoints.api.caching import CachedReads, ReadCache
 from entrypoints.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
@@ -25,10 +26,11 @@ from entrypoints.api.operations import Endpoint, Operation, Security
 from entrypoints.api.problems import EXCEPTION_HANDLERS
 from entrypoints.api.routes import data_provider, ops, reads
 from entrypoints.api.routes.ops import ReadyCheck
+from entrypoints.schedule_view import ScheduleView
 from entrypoints.settings import Settings
 from entrypoints.use_cases import UseCases
 
-API_PREFIX = "/api/v2"
+__all__ = ["API_PREFIX", "Lifespan", "create_app"]
 
 
 class Lifespan(Protocol):
@@ -102,7 +104,7 @@ def create_app(
 
     operations.extend(ops.operations(ready_check, document))
     cache = ReadCache(settings.service.read_cache_seconds)
-    operations.extend(data_provider.operations(use_cases, clock, cache, API_PREFIX))
+    operations.extend(data_provider.operations(use_cases, clock, cache, ScheduleView.of(settings)))
     cached_reads = CachedReads(cache, settings.service.public_cache_max_age)
     operations.extend(reads.operations(uow_factory, cached_reads, API_PREFIX))
     operations.extend(extra_operations)

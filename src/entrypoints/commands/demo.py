@@ -27,6 +27,7 @@ from adapters.accelerated_clock import AcceleratedClock
 from adapters.local_scheduler import LocalScheduler, ScheduleState
 from adapters.sources.demo import LAST_WAVE, DemoReference
 from bestshot_domain.errors import BestshotError
+from bestshot_routes import SCHEDULER_ROUTE
 from entrypoints.bootstrap import Service, bootstrap
 from entrypoints.commands.serve import uvicorn_config
 from entrypoints.commands.token import mint_admin_token
@@ -105,8 +106,8 @@ async def _matchday(
     server = uvicorn.Server(uvicorn_config(service.app(), "127.0.0.1", 0))
     serving = asyncio.create_task(server.serve(sockets=[sock]))
     worker = service.worker()
-    scheduler = service.scheduler
-    if worker is None or not isinstance(scheduler, LocalScheduler):
+    scheduler = service.local_scheduler
+    if worker is None or scheduler is None:
         raise BestshotError("the demo needs the local scheduler")
     stop = asyncio.Event()
     firing = asyncio.create_task(worker.run(stop))
@@ -117,13 +118,13 @@ async def _matchday(
         async with httpx.AsyncClient(base_url=base, timeout=30) as http:
             token = mint_admin_token(settings)
             answer = await http.post(
-                "/api/v2/data-provider/scheduler",
+                SCHEDULER_ROUTE,
                 params={"date": day.isoformat()},
                 headers={"Authorization": f"Bearer {token}"},
             )
             _check(answer)
             planned = answer.json()["schedules"]
-            say("\nPOST /api/v2/data-provider/scheduler planned:")
+            say(f"\nPOST {SCHEDULER_ROUTE} planned:")
             for schedule in planned:
                 say(f"  {schedule['name']}  {schedule['expression']}  ({schedule['status']})")
             await _watch(scheduler, clock, {s["name"] for s in planned}, say)

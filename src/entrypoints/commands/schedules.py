@@ -12,27 +12,29 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from adapters.local_scheduler import LocalSchedule, LocalScheduler
+from adapters.local_scheduler import LocalSchedule
 from bestshot_domain.ports import PlannedSchedule
 from entrypoints.bootstrap import bootstrap
 from entrypoints.logs import configure_logging
+from entrypoints.schedule_view import ScheduleView
 from entrypoints.settings import load_settings
 
 
-def _planned_json(schedule: PlannedSchedule) -> dict[str, Any]:
+def _planned_json(schedule: PlannedSchedule, view: ScheduleView) -> dict[str, Any]:
     return {
         "name": schedule.name,
-        "expression": schedule.expression,
+        "expression": view.expression(schedule),
         "fireAt": schedule.fire_at.isoformat(),
         "tournament": schedule.tournament_id,
         "round": schedule.round_slug,
-        "target": schedule.target.to_json(),
+        "target": view.target(schedule).to_json(),
     }
 
 
-def _local_json(record: LocalSchedule) -> dict[str, Any]:
+def _local_json(record: LocalSchedule, view: ScheduleView) -> dict[str, Any]:
     return {
-        **_planned_json(record.schedule),
+        **_planned_json(record.schedule, view),
+        "target": record.target.to_json(),  # as kept, which may no longer be this API's
         "state": record.state.value,
         "attempts": record.attempts,
         "firedAt": record.fired_at.isoformat() if record.fired_at else None,
@@ -62,15 +64,16 @@ def _table(rows: Sequence[dict[str, Any]], local: bool) -> str:
 async def list_schedules(as_json: bool) -> str:
     settings = load_settings()
     async with bootstrap(settings) as service:
-        scheduler = service.scheduler
-        if isinstance(scheduler, LocalScheduler):
-            rows = [_local_json(record) for record in await scheduler.records()]
+        local = service.local_scheduler
+        view = ScheduleView.of(settings)
+        if local is not None:
+            rows = [_local_json(record, view) for record in await local.records()]
         else:
-            rows = [_planned_json(schedule) for schedule in await scheduler.list()]
+            rows = [_planned_json(schedule, view) for schedule in await service.scheduler.list()]
     if as_json:
         kind = settings.scheduling.kind.value
         return json.dumps({"scheduler": kind, "schedules": rows}, indent=2)
-    return _table(rows, local=isinstance(scheduler, LocalScheduler))
+    return _table(rows, local=local is not None)
 
 
 async def delete_schedule(name: str) -> str:

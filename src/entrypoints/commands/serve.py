@@ -23,6 +23,7 @@ import uvicorn
 from uvicorn.server import HANDLED_SIGNALS
 
 from bestshot_domain.errors import InvalidInput
+from bestshot_routes import SCHEDULER_ROUTE
 from entrypoints.bootstrap import bootstrap, describe
 from entrypoints.demo_seed import DEMO_TOURNAMENT, seed_demo_if_empty
 from entrypoints.logs import configure_logging
@@ -150,7 +151,7 @@ def print_quick_start(settings: Settings, tournament: str | None) -> None:
         f"bestshot is serving on {base}" + (" (demo league seeded)" if tournament else ""),
         "  create today's schedules (the local scheduler fires them when the matches are over):",
         '    curl -X POST -H "Authorization: Bearer $(.venv/bin/bestshot token admin)" \\',
-        f"         {base}/api/v2/data-provider/scheduler",
+        f"         {base}{SCHEDULER_ROUTE}",
         "  see what will fire:     .venv/bin/bestshot schedules list",
         f"  read the table:         curl {standings}",
         f"  every endpoint:         {base}/openapi.json",

@@ -114,10 +114,8 @@ class Settings(BaseModel):
         return self.providers.config(match_window=self.scheduling.match_window)
 
     def scheduling_policy(self) -> SchedulingPolicy:
-        """How schedules are timed and named, aimed at this service's API."""
-        return self.scheduling.policy(
-            api_base_url=self.service.api_domain, target_env=self.service.node_env.value
-        )
+        """How schedules are timed and named, for this service's environment."""
+        return self.scheduling.policy(target_env=self.service.node_env.value)
 
     def secret_values(self) -> tuple[str, ...]:
         """Every secret in force, for scrubbers that must never let one out: each `SecretStr`

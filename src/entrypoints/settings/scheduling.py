@@ -9,16 +9,11 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field, field_validator
 
 from bestshot_domain.errors import InvalidInput
-from bestshot_domain.scheduling import (
-    ExpressionStyle,
-    SchedulingPolicy,
-    check_prefix,
-    check_test_delay,
-)
+from bestshot_domain.scheduling import SchedulingPolicy, check_prefix, check_test_delay
 from entrypoints.settings.concern import Concern
 
 if TYPE_CHECKING:
-    from adapters.eventbridge import EventBridgeConfig
+    from adapters.eventbridge.scheduler import EventBridgeConfig
 
 
 class SchedulerKind(enum.StrEnum):
@@ -72,26 +67,27 @@ class SchedulingSettings(Concern):
     def match_window(self) -> timedelta:
         return timedelta(minutes=self.match_window_minutes)
 
-    def policy(self, *, api_base_url: str, target_env: str) -> SchedulingPolicy:
-        """How schedules are timed and named, aimed at the API at `api_base_url`."""
+    def policy(self, *, target_env: str) -> SchedulingPolicy:
+        """How schedules are timed and named, for the environment `target_env`."""
         delay = self.test_delay_seconds
         return SchedulingPolicy(
-            api_base_url=api_base_url,
             target_env=target_env,
             window=self.match_window,
             test_delay=None if delay is None else timedelta(seconds=delay),
             prefix=self.name_prefix,
-            expression_style=ExpressionStyle(self.expression),
         )
 
-    def eventbridge(self) -> EventBridgeConfig:
-        from adapters.eventbridge import (  # noqa: PLC0415 - aiobotocore only when chosen
-            EventBridgeConfig,
-        )
+    def eventbridge(self, *, api_base_url: str) -> EventBridgeConfig:
+        """Where schedules go on AWS, their targets aimed at the API at `api_base_url`."""
+        # aiobotocore only when chosen.
+        from adapters.eventbridge.expressions import ExpressionStyle  # noqa: PLC0415
+        from adapters.eventbridge.scheduler import EventBridgeConfig  # noqa: PLC0415
 
         return EventBridgeConfig(
             lambda_arn=self.eventbridge_lambda_arn or "",
             role_arn=self.eventbridge_role_arn or "",
+            api_base_url=api_base_url,
+            expression_style=ExpressionStyle(self.expression),
             group=self.eventbridge_group,
             dead_letter_arn=self.eventbridge_dlq_arn,
             region=self.aws_region,

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters.eventbridge import EventBridgeScheduler
+from adapters.eventbridge.scheduler import EventBridgeScheduler
 from adapters.memory import MemoryStore, MemoryUnitOfWorkFactory, SettableClock
 from adapters.sources.demo import DemoSource, reference_for
 from entrypoints.bootstrap import bootstrap

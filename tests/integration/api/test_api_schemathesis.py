@@ -31,7 +31,7 @@ def _document() -> dict[str, Any]:
         sources={},
         scheduler=MemoryScheduler(),
         clock=SystemClock(),
-        policy=SchedulingPolicy(api_base_url="http://127.0.0.1:8000"),
+        policy=SchedulingPolicy(),
     )
 
     async def ready() -> None:

@@ -16,7 +16,7 @@ import pytest
 from aiobotocore.session import get_session
 from moto.server import ThreadedMotoServer
 
-from adapters.eventbridge import EventBridgeConfig, EventBridgeScheduler
+from adapters.eventbridge.scheduler import EventBridgeConfig, EventBridgeScheduler
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -71,6 +71,7 @@ def config_for(endpoint: str, **overrides: object) -> EventBridgeConfig:
     values: dict[str, object] = {
         "lambda_arn": LAMBDA_ARN,
         "role_arn": ROLE_ARN,
+        "api_base_url": "https://api.example.com",
         "group": f"routine-{uuid.uuid4().hex[:8]}",
         "dead_letter_arn": QUEUE_ARN,
         "region": REGION,

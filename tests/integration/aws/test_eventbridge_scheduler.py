@@ -12,13 +12,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.eventbridge import EventBridgeConfig, EventBridgeScheduler, SchedulerUnavailable
+from adapters.eventbridge.expressions import ExpressionStyle
+from adapters.eventbridge.scheduler import (
+    EventBridgeConfig,
+    EventBridgeScheduler,
+    SchedulerUnavailable,
+)
 from bestshot_domain.errors import NotFound
-from bestshot_domain.ports import EnsureOutcome, PlannedSchedule, ScheduleTarget
+from bestshot_domain.ports import EnsureOutcome, PlannedSchedule
 
 pytestmark = pytest.mark.integration
 
@@ -31,25 +37,14 @@ def planned(
     tournament: str = "brasileirao-2026",
     round_slug: str = "round-36",
     *,
-    cron: bool = False,
     env: str = "production",
 ) -> PlannedSchedule:
-    expression = (
-        f"cron({fire_at.minute} {fire_at.hour} {fire_at.day} {fire_at.month} ? {fire_at.year})"
-        if cron
-        else f"at({fire_at.strftime('%Y-%m-%dT%H:%M:%S')})"
-    )
     return PlannedSchedule(
         name=name,
-        expression=expression,
         fire_at=fire_at,
         tournament_id=tournament,
         round_slug=round_slug,
-        target=ScheduleTarget(
-            round_url=f"{API}/{tournament}/matches/{round_slug}",
-            standings_url=f"{API}/{tournament}/standings",
-            target_env=env,
-        ),
+        target_env=env,
     )
 
 
@@ -155,7 +150,7 @@ async def test_list_reads_back_what_was_planned_in_firing_order(
 ) -> None:
     base = datetime(2026, 11, 28, 17, 30, tzinfo=UTC)
     schedules = [
-        planned("b_late", base + timedelta(hours=3), "premier-league", "matchday-14", cron=True),
+        planned("b_late", base + timedelta(hours=3), "premier-league", "matchday-14"),
         planned("a_early", base, "brasileirao-2026", "round-36", env="demo"),
         planned("c_same_time", base, "copa do brasil", "final leg"),
         planned("a_same_time", base, "la-liga", "jornada-15"),
@@ -173,6 +168,30 @@ async def test_list_reads_back_what_was_planned_in_firing_order(
     ]
     assert set(listed) == set(schedules)
     assert next(s for s in listed if s.name == "c_same_time").tournament_id == "copa do brasil"
+
+
+async def test_the_cron_style_is_written_and_read_back(
+    make_config: Callable[..., EventBridgeConfig], raw_client: Any
+) -> None:
+    config = make_config(expression_style=ExpressionStyle.CRON)
+    schedule = planned()
+
+    assert await EventBridgeScheduler(config).ensure(schedule) is EnsureOutcome.CREATED
+
+    stored = await raw_client.get_schedule(Name=schedule.name, GroupName=config.group)
+    assert stored["ScheduleExpression"] == "cron(30 23 28 11 ? 2026)"
+    assert list(await EventBridgeScheduler(config).list()) == [schedule]
+
+
+async def test_list_skips_a_schedule_aimed_at_another_api(
+    make_config: Callable[..., EventBridgeConfig], caplog: pytest.LogCaptureFixture
+) -> None:
+    other = make_config(api_base_url="https://other.example.com")
+    await EventBridgeScheduler(other).ensure(planned())
+
+    mine = attrs.evolve(other, api_base_url="https://api.example.com")
+    assert list(await EventBridgeScheduler(mine).list()) == []
+    assert "not on the API" in caplog.text
 
 
 async def test_list_skips_schedules_that_are_not_ours(
@@ -356,7 +375,6 @@ plans = st.builds(
     ),
     tournament=slugs,
     round_slug=slugs,
-    cron=st.booleans(),
     env=st.sampled_from(["demo", "production"]),
 )
 

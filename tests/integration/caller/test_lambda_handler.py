@@ -165,29 +165,13 @@ def test_a_rotation_list_sends_its_first_token_only(
     assert {seen.headers["X-Internal-Token"] for seen in demo_env.seen} == {f"{TOKEN}-new"}
 
 
+# Every URL shape refused is in tests/unit/routes; here: that the handler logs the refusal
+# (without user-info) and sends nothing.
 @pytest.mark.parametrize(
     "make_url",
     [
         pytest.param(lambda api, other: f"{other}{ROUND_PATH}", id="another-server"),
-        pytest.param(lambda api, other: f"http://evil.example{ROUND_PATH}", id="another-host"),
-        pytest.param(
-            lambda api, other: f"http://{api[7:]}@{other[7:]}{ROUND_PATH}", id="user-info-trick"
-        ),
         pytest.param(lambda api, other: f"http://user:pw@{api[7:]}{ROUND_PATH}", id="user-info"),
-        pytest.param(lambda api, other: f"https://{api[7:]}{ROUND_PATH}", id="other-scheme"),
-        pytest.param(
-            lambda api, other: f"http://{api[7:]}\\@{other[7:]}{ROUND_PATH}", id="backslash"
-        ),
-        pytest.param(
-            lambda api, other: f"http://localhost:{api.rsplit(':', 1)[1]}{ROUND_PATH}",
-            id="same-port-other-name",
-        ),
-        pytest.param(
-            lambda api, other: f"http://127.0.0.1:{other.rsplit(':', 1)[1]}{ROUND_PATH}",
-            id="same-host-other-port",
-        ),
-        pytest.param(lambda api, other: f"//{other[7:]}{ROUND_PATH}", id="scheme-relative"),
-        pytest.param(lambda api, other: f"{api}{ROUND_PATH} ", id="trailing-space"),
     ],
 )
 def test_a_url_off_the_configured_api_is_refused_before_any_request(
@@ -253,13 +237,7 @@ def test_no_token_configured_is_a_misconfiguration(
         ({"targetEnv": 1}, "targetEnv must be a non-empty string"),
         ({"roundUrl": ""}, "roundUrl must be a non-empty string"),
         ({"roundUrl": ["http://x"]}, "roundUrl must be a non-empty string"),
-        ({"roundUrl": "{api}" + STANDINGS_PATH}, "roundUrl is not a data-provider round URL"),
-        ({"standingsUrl": "{api}" + ROUND_PATH}, "standingsUrl is not a data-provider"),
         ({"standingsUrl": "{api}/api/v2/data-provider/tournaments/x/standings"}, "different"),
-        ({"roundUrl": "{api}" + ROUND_PATH.replace("round-36", "..")}, "not a data-provider"),
-        ({"roundUrl": "{api}" + ROUND_PATH.replace("round-36", "a%2Fb")}, "not a data-provider"),
-        ({"roundUrl": "{api}" + ROUND_PATH + "?x=1"}, "no query"),
-        ({"roundUrl": "{api}/admin"}, "not a data-provider"),
     ],
 )
 def test_a_malformed_event_is_refused_naming_what_is_wrong(
@@ -272,7 +250,7 @@ def test_a_malformed_event_is_refused_naming_what_is_wrong(
         else:
             event[key] = value.format(api=demo_env.origin) if isinstance(value, str) else value
 
-    with pytest.raises(InvalidInput, match=message):
+    with pytest.raises((InvalidInput, RefusedTarget), match=message):
         handler(event, CONTEXT)
     assert demo_env.seen == []
 

@@ -27,8 +27,7 @@ import pytest
 
 from adapters.local_scheduler import LocalScheduler
 from adapters.postgres import create_pool
-from bestshot_domain.ports import PlannedSchedule, ScheduleTarget
-from bestshot_domain.scheduling import expression
+from bestshot_domain.ports import PlannedSchedule
 from entrypoints.commands.demo import run_demo
 from entrypoints.commands.token import mint_admin_token
 from entrypoints.demo_seed import DEMO_SEED
@@ -167,22 +166,20 @@ def commands_api(module_database: str) -> Iterator[LiveApi]:
         yield api
 
 
-def _schedule(name: str, api: str, tournament: str, round_slug: str, fire_at: datetime) -> Any:
-    base = f"{api}/api/v2/data-provider/tournaments/{tournament}"
+def _schedule(name: str, tournament: str, round_slug: str, fire_at: datetime) -> Any:
     return PlannedSchedule(
         name=name,
-        expression=expression(fire_at),
         fire_at=fire_at,
         tournament_id=tournament,
         round_slug=round_slug,
-        target=ScheduleTarget(f"{base}/matches/{round_slug}", f"{base}/standings", "demo"),
+        target_env="demo",
     )
 
 
-async def _plan(url: str, *schedules: PlannedSchedule) -> None:
+async def _plan(url: str, api: str, *schedules: PlannedSchedule) -> None:
     pool = await create_pool(url, TEST_POOL)
     try:
-        scheduler = LocalScheduler(pool)
+        scheduler = LocalScheduler(pool, api)
         for schedule in schedules:
             await scheduler.ensure(schedule)
     finally:
@@ -212,13 +209,10 @@ def test_schedules_list_worker_once_and_delete(
     asyncio.run(
         _plan(
             module_database,
-            _schedule("league_due", api, "command-league", "matchday-20", now - timedelta(hours=1)),
-            _schedule(
-                "league_gone", api, "command-league", "matchday-99", now - timedelta(hours=2)
-            ),
-            _schedule(
-                "league_later", api, "command-league", "matchday-21", now + timedelta(days=7)
-            ),
+            api,
+            _schedule("league_due", "command-league", "matchday-20", now - timedelta(hours=1)),
+            _schedule("league_gone", "command-league", "matchday-99", now - timedelta(hours=2)),
+            _schedule("league_later", "command-league", "matchday-21", now + timedelta(days=7)),
         )
     )
 

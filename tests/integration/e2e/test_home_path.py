@@ -1,11 +1,11 @@
 """The home path, end to end: the local scheduler, the demo source and a clock moved by hand.
 
 A real uvicorn API on loopback (`NODE_ENV=demo`, `SCHEDULER_KIND=local`) over the embedded
-PostgreSQL, wired by the real composition root with a `SettableClock`; two workers running at
-once, each on its own connection pool (one wired by the composition root, `Service.worker()`,
-the other built by hand), firing through the real caller over HTTP. The schedule must fire
-exactly once, when its time has come and not before, and leave the round's scores and the
-table in the database and in the API's answers.
+PostgreSQL, wired by the real composition root with a `SettableClock`; two workers polling at
+once (`run_once`), each on its own connection pool (one wired by the composition root,
+`Service.worker()`, the other built by hand), firing through the real caller over HTTP. The
+schedule must fire exactly once, when its time has come and not before, and leave the round's
+scores and the table in the database and in the API's answers.
 """
 
 from __future__ import annotations
@@ -22,7 +22,14 @@ import asyncpg
 import httpx
 import pytest
 
-from adapters.local_scheduler import LocalScheduler, LocalWorker, WorkerConfig, caller_fire
+from adapters.local_scheduler import (
+    FireOutcome,
+    LocalScheduler,
+    LocalWorker,
+    ScheduleState,
+    WorkerConfig,
+    caller_fire,
+)
 from adapters.memory import SettableClock
 from adapters.postgres import create_pool
 from adapters.postgres.admin import drop_database
@@ -85,24 +92,16 @@ class Home:
             self.database_url, "SELECT * FROM local_schedules ORDER BY fire_at, name"
         )
 
-    async def wait_for(self, name: str, state: str, within: float = 20.0) -> dict[str, Any]:
-        async with asyncio.timeout(within):
-            while True:
-                rows = {row["name"]: row for row in await self.schedules()}
-                if name in rows and rows[name]["state"] == state:
-                    return rows[name]
-                await asyncio.sleep(0.02)
-
     @asynccontextmanager
-    async def two_workers(self) -> AsyncIterator[None]:
-        """Two workers polling at once, each on a pool of its own, until the block ends."""
+    async def two_workers(self) -> AsyncIterator[TwoWorkers]:
+        """Two workers, each on a pool of its own, for as long as the block lasts."""
         pool = await create_pool(self.database_url, TEST_POOL)
         try:
             async with bootstrap(self.settings, clock=self.clock, migrate=False) as service:
                 wired = service.worker(poll_interval=POLL)
                 assert wired is not None
                 by_hand = LocalWorker(
-                    LocalScheduler(pool),
+                    LocalScheduler(pool, self.settings.service.api_domain),
                     fire=caller_fire(INTERNAL_TOKEN, self.settings.service.api_domain),
                     clock=self.clock,
                     # The same rules as the wired worker's, from the same settings.
@@ -113,15 +112,19 @@ class Home:
                         max_follow_ups=self.settings.worker.max_follow_ups,
                     ),
                 )
-                stop = asyncio.Event()
-                running = [asyncio.create_task(w.run(stop)) for w in (wired, by_hand)]
-                try:
-                    yield
-                finally:
-                    stop.set()
-                    await asyncio.gather(*running)
+                yield TwoWorkers(wired, by_hand)
         finally:
             await pool.close()
+
+
+class TwoWorkers:
+    def __init__(self, *workers: LocalWorker) -> None:
+        self.workers = workers
+
+    async def poll(self) -> list[FireOutcome]:
+        """One poll of each worker, at the same time: what they fired between them."""
+        polled = await asyncio.gather(*(worker.run_once() for worker in self.workers))
+        return [outcome for outcomes in polled for outcome in outcomes]
 
 
 def home(
@@ -291,17 +294,16 @@ async def test_a_schedule_fires_once_when_due_with_two_workers_running(
     assert schedule["status"] == "created"
     [row] = await league.schedules()
     assert row["name"] == name
-    assert row["expression"] == "at(2026-05-09T19:30:00)"
     assert row["fire_at"] == at(19, 30)
     assert row["round_url"] == league.api.url + round_path(tournament)
     assert row["standings_url"] == league.api.url + standings_path(tournament)
     assert (row["target_env"], row["state"], row["attempts"]) == ("demo", "pending", 0)
     assert row["fired_at"] is None
 
-    async with league.two_workers():
+    async with league.two_workers() as workers:
         # The last wave is still being played: not due yet, nothing fires.
         league.clock.set(at(19, 29))
-        await asyncio.sleep(0.5)
+        assert await workers.poll() == []
         assert access_log.patches() == []
         assert [r["state"] for r in await league.schedules()] == ["pending"]
 
@@ -309,13 +311,15 @@ async def test_a_schedule_fires_once_when_due_with_two_workers_running(
         # than queue behind the lock and then each fire it.
         async with row_locked(league.database_url, name):
             league.clock.set(at(19, 31))
-            await asyncio.sleep(0.4)
+            assert await workers.poll() == []
             assert access_log.patches() == []
 
         # Free again: both workers, polling in step, find it due; one of them fires it.
-        fired = await league.wait_for(name, "done")
+        (outcome,) = await workers.poll()
+        assert (outcome.name, outcome.state) == (name, ScheduleState.DONE)
         await wait_for_patches(access_log, 2)
-        await asyncio.sleep(0.4)  # several more polls of both workers: nothing more may fire
+        assert await workers.poll() == []  # more polls of both workers: nothing more fires
+        (fired,) = [row for row in await league.schedules() if row["name"] == name]
 
     # Exactly once: one PATCH of the round, one of the standings, one attempt.
     assert access_log.patches() == [
@@ -355,14 +359,18 @@ async def test_a_round_still_under_way_gets_a_follow_up_until_it_is_over(
     name = schedule["name"]
     assert schedule["expression"] == "at(2026-05-09T19:30:00)"
 
-    async with installation.two_workers():
+    async with installation.two_workers() as workers:
         # Due, but the last wave (17:00) is still being played: its two matches are live.
         installation.clock.set(at(19, 31))
-        await installation.wait_for(name, "done")
-        follow_up = await installation.wait_for(f"{name}_f1", "pending")
+        (outcome,) = await workers.poll()
+        assert (outcome.name, outcome.follow_up) == (name, f"{name}_f1")
         await wait_for_patches(access_log, 2)
-        await asyncio.sleep(0.3)
+        assert await workers.poll() == []  # the follow-up is not due yet
         assert len(access_log.patches()) == 2
+        rows = {row["name"]: row for row in await installation.schedules()}
+        assert rows[name]["state"] == "done"
+        follow_up = rows[f"{name}_f1"]
+        assert follow_up["state"] == "pending"
         assert follow_up["fire_at"] == at(19, 31) + timedelta(minutes=FOLLOW_UP_MINUTES)
         assert (follow_up["origin"], follow_up["follow_up"]) == (name, 1)
 
@@ -379,9 +387,15 @@ async def test_a_round_still_under_way_gets_a_follow_up_until_it_is_over(
 
         # Past the end of the late matches: the follow-up fires, and the round is complete.
         installation.clock.set(at(19, 52))
-        done = await installation.wait_for(f"{name}_f1", "done")
+        (outcome,) = await workers.poll()
+        assert (outcome.name, outcome.state, outcome.follow_up) == (
+            f"{name}_f1",
+            ScheduleState.DONE,
+            None,
+        )
         await wait_for_patches(access_log, 4)
-        await asyncio.sleep(0.4)
+        assert await workers.poll() == []
+        (done,) = [r for r in await installation.schedules() if r["name"] == f"{name}_f1"]
 
     assert done["attempts"] == 1
     assert [path for path, _ in access_log.patches()] == [

@@ -86,16 +86,18 @@ def test_the_zip_holds_only_what_the_handler_needs_and_runs_alone(tmp_path: Path
         names = archive.namelist()
         archive.extractall(tmp_path / "task")
     top = {name.split("/")[0] for name in names}
-    assert {"entrypoints", "adapters", "bestshot_domain", "httpx", "tenacity", "sentry_sdk"} <= top
+    ours_top = {"entrypoints", "adapters", "bestshot_domain", "bestshot_routes"}
+    assert {*ours_top, "httpx", "tenacity", "sentry_sdk"} <= top
     assert not top & {"boto3", "botocore", "aiobotocore", "pydantic", "asyncpg", "starlette"}
-    ours = sorted(
-        n for n in names if n.split("/")[0] in {"entrypoints", "adapters", "bestshot_domain"}
-    )
+    ours = sorted(n for n in names if n.split("/")[0] in ours_top)
     assert [n for n in ours if n.endswith(".py")] == [
         "adapters/__init__.py",
         "adapters/caller.py",
         "bestshot_domain/__init__.py",
         "bestshot_domain/errors.py",
+        "bestshot_routes/__init__.py",
+        "bestshot_routes/paths.py",
+        "bestshot_routes/targets.py",
         "entrypoints/__init__.py",
         "entrypoints/lambda_handler.py",
         "entrypoints/scrubbing.py",
@@ -115,5 +117,5 @@ def test_the_zip_holds_only_what_the_handler_needs_and_runs_alone(tmp_path: Path
         check=True,
     )
     loaded = set(json.loads(done.stdout))
-    assert {"httpx", "tenacity", "entrypoints"} <= loaded
+    assert {"httpx", "tenacity", "entrypoints", "bestshot_routes"} <= loaded
     assert not loaded & {"sentry_sdk", "boto3", "botocore", "pydantic", "anyio", "attrs"}

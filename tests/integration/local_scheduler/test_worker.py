@@ -4,33 +4,31 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import attrs
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from adapters.local_scheduler import (
-    FireOutcome,
     FireReport,
+    LocalSchedule,
     LocalScheduler,
     LocalWorker,
     RetryableFireError,
     ScheduleState,
     WorkerConfig,
-    follow_up_name,
 )
 from adapters.memory import SettableClock
 from adapters.postgres import create_pool
-from bestshot_domain.ports import EnsureOutcome, PlannedSchedule
-from bestshot_domain.scheduling import NAME_PATTERN
-from tests.builders import FIRE, planned
+from bestshot_domain.ports import EnsureOutcome
+from tests.builders import FIRE, TEST_API, planned
 from tests.conftest import TEST_POOL
 
 pytestmark = pytest.mark.integration
 
+# When the leases' clock starts, in tests that set it: any fixed moment will do.
+LEASE_START = datetime(2031, 5, 17, 21, 0, tzinfo=UTC)
 CONFIG = WorkerConfig(
     batch_size=5,
     lease=timedelta(minutes=10),
@@ -50,8 +48,8 @@ class Recorder:
         self.fired: list[str] = []
         self.pause = pause
 
-    async def __call__(self, schedule: PlannedSchedule) -> FireReport:
-        self.fired.append(schedule.name)
+    async def __call__(self, record: LocalSchedule) -> FireReport:
+        self.fired.append(record.schedule.name)
         if self.pause:
             await asyncio.sleep(self.pause)
         answer = self.answers.pop(0) if self.answers else FireReport()
@@ -67,7 +65,7 @@ def clock() -> SettableClock:
 
 @pytest.fixture
 def scheduler(postgres_pool: asyncpg.Pool) -> LocalScheduler:
-    return LocalScheduler(postgres_pool)
+    return LocalScheduler(postgres_pool, TEST_API)
 
 
 def worker(scheduler: LocalScheduler, fire: Recorder, clock: SettableClock) -> LocalWorker:
@@ -169,7 +167,7 @@ async def test_two_workers_never_fire_one_schedule_twice(
         fire = Recorder(pause=0.05)
         workers = [
             worker(scheduler, fire, clock),
-            worker(LocalScheduler(other_pool), fire, clock),
+            worker(LocalScheduler(other_pool, TEST_API), fire, clock),
         ]
 
         async def drain(runner: LocalWorker) -> None:
@@ -183,30 +181,32 @@ async def test_two_workers_never_fire_one_schedule_twice(
     assert {r.state for r in await scheduler.records()} == {ScheduleState.DONE}
 
 
-SHORT_LEASE = attrs.evolve(CONFIG, lease=timedelta(milliseconds=200))
-
-
-async def until_fired(runner: LocalWorker) -> list[FireOutcome]:
-    """Run the worker until it fires something (a lease runs out in real time)."""
-    async with asyncio.timeout(30):
-        while not (outcomes := await runner.run_once()):  # noqa: ASYNC110 - polls the database
-            await asyncio.sleep(0.05)
-    return outcomes
+@pytest.fixture
+def leases() -> SettableClock:
+    """The leases' clock, set by the test instead of the database's real time."""
+    return SettableClock(LEASE_START)
 
 
 async def test_a_claim_whose_worker_died_is_taken_again_once_its_lease_runs_out(
-    scheduler: LocalScheduler, clock: SettableClock
+    scheduler: LocalScheduler, clock: SettableClock, leases: SettableClock
 ) -> None:
     await scheduler.ensure(planned("round_1", FIRE))
     clock.set(FIRE)
     # A worker claims it, then its process dies before it records anything.
-    (claimed,) = await scheduler.claim_due(clock.now(), 5, SHORT_LEASE.lease)
+    (claimed,) = await scheduler.claim_due(clock.now(), 5, CONFIG.lease, lease_now=leases.now())
     fire = Recorder()
     # The restarted service: a new scheduler object on the same database.
     runner = LocalWorker(
-        LocalScheduler(scheduler._pool), fire=fire, clock=clock, config=SHORT_LEASE
+        LocalScheduler(scheduler._pool, TEST_API),
+        fire=fire,
+        clock=clock,
+        config=CONFIG,
+        lease_clock=leases,
     )
-    (outcome,) = await until_fired(runner)
+    leases.advance(CONFIG.lease - timedelta(seconds=1))
+    assert await runner.run_once() == []  # the lease still holds
+    leases.advance(timedelta(seconds=1))
+    (outcome,) = await runner.run_once()
     assert outcome.state is ScheduleState.DONE
     assert fire.fired == ["round_1"]
     assert await state_of(scheduler, "round_1") == (ScheduleState.DONE, 2, None)
@@ -247,23 +247,19 @@ async def test_a_late_answer_never_overwrites_a_newer_claim(
 
 
 async def test_a_schedule_whose_worker_keeps_dying_is_failed_not_claimed_for_ever(
-    scheduler: LocalScheduler, clock: SettableClock
+    scheduler: LocalScheduler, clock: SettableClock, leases: SettableClock
 ) -> None:
     await scheduler.ensure(planned("round_1", FIRE))
     clock.set(FIRE)
-    config = attrs.evolve(SHORT_LEASE, max_attempts=2)
+    config = attrs.evolve(CONFIG, max_attempts=2)
     for _ in range(config.max_attempts):  # each claim's worker dies
-        async with asyncio.timeout(30):
-            while not await scheduler.claim_due(  # noqa: ASYNC110 - polls the database
-                clock.now(), 5, config.lease, config.max_attempts
-            ):
-                await asyncio.sleep(0.05)
+        assert await scheduler.claim_due(
+            clock.now(), 5, config.lease, config.max_attempts, lease_now=leases.now()
+        )
+        leases.advance(config.lease)
     fire = Recorder()
-    runner = LocalWorker(scheduler, fire=fire, clock=clock, config=config)
-    async with asyncio.timeout(30):
-        while (await state_of(scheduler, "round_1"))[0] is ScheduleState.RUNNING:
-            assert await runner.run_once() == []
-            await asyncio.sleep(0.05)
+    runner = LocalWorker(scheduler, fire=fire, clock=clock, config=config, lease_clock=leases)
+    assert await runner.run_once() == []
     assert await state_of(scheduler, "round_1") == (
         ScheduleState.FAILED,
         2,
@@ -287,7 +283,6 @@ async def test_a_round_still_under_way_gets_follow_ups_up_to_the_limit(
         schedule,
         name="round_1_f1",
         fire_at=FIRE + CONFIG.follow_up_delay,
-        expression="at(2031-05-17T21:50:00)",
     )
     clock.advance(CONFIG.follow_up_delay)
     (second,) = await runner.run_once()
@@ -312,31 +307,6 @@ async def test_a_round_with_nothing_under_way_gets_no_follow_up(
     (outcome,) = await worker(scheduler, Recorder(FireReport(overdue=0)), clock).run_once()
     assert outcome.follow_up is None
     assert list(await scheduler.list()) == []
-
-
-def test_follow_up_names_stay_within_64_characters_and_keep_the_time() -> None:
-    assert follow_up_name("round_1", 12) == "round_1_f12"
-    first = "brasileirao_serie_a_betano_matchday-37_2026_11_28_19_30"
-    assert follow_up_name(first, 2) == first + "_f2"
-    long_label = "campeonato_brasileiro_serie_a_betano_2026_matchday-37"
-    a = f"{long_label}_2026_11_28_19_30"  # 64 characters: no room left for a suffix
-    b = f"{long_label}_2026_11_28_19_35"
-    c = f"{long_label[:-1]}8_2026_11_28_19_30"  # differs only in a part the shortening cuts
-    names = [follow_up_name(origin, 1) for origin in (a, b, c)]
-    assert len(set(names)) == 3
-    for name in names:
-        assert NAME_PATTERN.fullmatch(name)
-        assert name.endswith("_f1")
-    assert names[0].endswith("_2026_11_28_19_30_f1")
-    assert names[1].endswith("_2026_11_28_19_35_f1")
-
-
-@given(
-    st.text(alphabet="abcdefghijklmnopqrstuvwxyz_-.0123456789", min_size=1, max_size=64),
-    st.integers(1, 99),
-)
-def test_follow_up_names_are_always_valid(origin: str, number: int) -> None:
-    assert NAME_PATTERN.fullmatch(follow_up_name(origin, number))
 
 
 async def test_a_follow_up_planned_twice_is_planned_once(
@@ -375,14 +345,14 @@ async def test_ensure_re_arms_a_fired_schedule_only_when_the_plan_changed(
 async def test_a_restart_loses_nothing(postgres_url: str, clock: SettableClock) -> None:
     pool = await create_pool(postgres_url, TEST_POOL)
     try:
-        await LocalScheduler(pool).ensure(planned("round_1", FIRE))
+        await LocalScheduler(pool, TEST_API).ensure(planned("round_1", FIRE))
     finally:
         await pool.close()
     pool = await create_pool(postgres_url, TEST_POOL)
     try:
         clock.set(FIRE)
         fire = Recorder()
-        (outcome,) = await worker(LocalScheduler(pool), fire, clock).run_once()
+        (outcome,) = await worker(LocalScheduler(pool, TEST_API), fire, clock).run_once()
         assert outcome.state is ScheduleState.DONE
     finally:
         await pool.close()
@@ -393,7 +363,7 @@ async def test_run_polls_until_stopped(scheduler: LocalScheduler, clock: Settabl
     clock.set(FIRE)
     fired = asyncio.Event()
 
-    async def fire(schedule: PlannedSchedule) -> FireReport:
+    async def fire(record: LocalSchedule) -> FireReport:
         fired.set()
         return FireReport()
 

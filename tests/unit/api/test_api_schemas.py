@@ -33,12 +33,13 @@ from bestshot_domain.model import (
     Team,
     Tournament,
 )
-from bestshot_domain.ports import EnsureOutcome, PlannedSchedule, ScheduleTarget
+from bestshot_domain.ports import EnsureOutcome, PlannedSchedule
 from bestshot_domain.round_update import MatchOutcome, RoundUpdate
 from bestshot_domain.services import AdjustedStandings, ScheduleResult
 from bestshot_domain.standings import StandingsRow, Table
 from bestshot_domain.standings.table import frozen_zones
 from bestshot_domain.standings.zones import ZoneStatus
+from bestshot_routes import Origin
 from entrypoints.api.schemas.adjustments import AdjustedStandingsOut
 from entrypoints.api.schemas.matches import RoundUpdateOut, match_out
 from entrypoints.api.schemas.schedules import schedule_out
@@ -384,17 +385,13 @@ def test_an_import_names_a_rejected_match_by_the_sources_id() -> None:
 
 
 PLAN = PlannedSchedule(
-    "cup-2026.quarter-final.20260314-1700",
-    "at(2026-03-14T17:00:00)",
-    SEEN,
-    "cup-2026",
-    "quarter-final",
-    ScheduleTarget(
-        "http://127.0.0.1:8000/api/v2/data-provider/tournaments/cup-2026/matches/quarter-final",
-        "http://127.0.0.1:8000/api/v2/data-provider/tournaments/cup-2026/standings",
-        "demo",
-    ),
+    name="cup-2026.quarter-final.20260314-1700",
+    fire_at=SEEN,
+    tournament_id="cup-2026",
+    round_slug="quarter-final",
+    target_env="demo",
 )
+TARGET = Origin.parse("http://127.0.0.1:8000").target("cup-2026", "quarter-final", "demo")
 
 
 @pytest.mark.parametrize(
@@ -408,7 +405,7 @@ PLAN = PlannedSchedule(
     ],
 )
 def test_a_schedule_says_what_was_done_with_it(result: ScheduleResult, status: str) -> None:
-    assert _sent(schedule_out(result)) == _text(
+    assert _sent(schedule_out(result, TARGET, "at(2026-03-14T17:00:00)")) == _text(
         {
             "name": "cup-2026.quarter-final.20260314-1700",
             "expression": "at(2026-03-14T17:00:00)",

@@ -10,20 +10,16 @@ from hypothesis import strategies as st
 
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.model import Match, MatchStatus, Tournament
-from bestshot_domain.ports import PlannedSchedule, ScheduleTarget
+from bestshot_domain.ports import PlannedSchedule
 from bestshot_domain.scheduling import (
     NAME_PATTERN,
-    ExpressionStyle,
     SchedulingPolicy,
     day_bounds,
     day_window,
-    expression,
     fire_time,
-    fire_time_of,
     local_day,
     plan_schedules,
     schedule_name,
-    schedule_target,
     superseded,
     zone,
 )
@@ -32,7 +28,7 @@ from tests.builders import match, tournament
 
 DAY = date(2026, 11, 28)
 NOON = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
-POLICY = SchedulingPolicy(api_base_url="https://api.example.com")
+POLICY = SchedulingPolicy()
 ZONES = sorted(available_timezones() - {"Factory", "localtime"})
 
 
@@ -129,63 +125,10 @@ class TestNames:
         assert name.endswith("_2026_11_28_17_00")
 
 
-class TestExpressions:
-    def test_at_is_the_default(self) -> None:
-        assert expression(at(17, 30)) == "at(2026-11-28T17:30:00)"
-
-    def test_cron_names_the_same_minute(self) -> None:
-        assert expression(at(7, 5), ExpressionStyle.CRON) == "cron(5 7 28 11 ? 2026)"
-
-    def test_both_mean_utc(self) -> None:
-        local = datetime(2026, 11, 28, 20, 0, tzinfo=ZoneInfo("America/Sao_Paulo"))
-        assert expression(local) == "at(2026-11-28T23:00:00)"
-        assert expression(local, ExpressionStyle.CRON) == "cron(0 23 28 11 ? 2026)"
-
-    @pytest.mark.parametrize(
-        "text",
-        [
-            "rate(5 minutes)",
-            "cron(0 12 * * ? *)",
-            "at(2026-02-30T10:00:00)",
-            "cron(61 10 1 1 ? 2026)",
-            "at(2026-11-28 17:30:00)",
-        ],
-    )
-    def test_anything_but_a_one_time_expression_is_refused(self, text: str) -> None:
-        with pytest.raises(InvalidInput):
-            fire_time_of(text)
-
-
-class TestTargets:
-    def test_the_target_points_at_the_round_and_the_standings(self) -> None:
-        target = schedule_target(POLICY, "premier-league", "matchday-12")
-        assert target == ScheduleTarget(
-            "https://api.example.com/api/v2/data-provider/tournaments/premier-league/matches/matchday-12",
-            "https://api.example.com/api/v2/data-provider/tournaments/premier-league/standings",
-            "demo",
-        )
-        assert target.to_json() == {
-            "roundUrl": target.round_url,
-            "standingsUrl": target.standings_url,
-            "targetEnv": "demo",
-        }
-
-    def test_a_base_url_with_a_path_and_a_slash_keeps_its_path(self) -> None:
-        policy = SchedulingPolicy(api_base_url="http://127.0.0.1:8000/x/", target_env="production")
-        target = schedule_target(policy, "t", "r 1")
-        assert (
-            target.round_url
-            == "http://127.0.0.1:8000/x/api/v2/data-provider/tournaments/t/matches/r%201"
-        )
-        assert target.target_env == "production"
-
-
 class TestPolicy:
     @pytest.mark.parametrize(
         ("changes", "words"),
         [
-            ({"api_base_url": "ftp://x"}, "base URL"),
-            ({"api_base_url": "https://x.com?token=1"}, "base URL"),
             ({"target_env": "staging"}, "target environment"),
             ({"window": timedelta(0)}, "window must be positive"),
             ({"test_delay": timedelta(seconds=-1)}, "test delay must be from 0 to 86400"),
@@ -195,7 +138,7 @@ class TestPolicy:
         ],
     )
     def test_a_bad_setting_is_invalid_input(self, changes: dict[str, object], words: str) -> None:
-        arguments: dict[str, object] = {"api_base_url": "https://api.example.com", **changes}
+        arguments: dict[str, object] = {**changes}
         with pytest.raises(InvalidInput, match=words):
             SchedulingPolicy(**arguments)  # type: ignore[arg-type]
 
@@ -211,12 +154,11 @@ class TestPlan:
         (planned,) = plan_schedules(DAY, [liga], matches, now=NOON, policy=POLICY)
         assert planned.fire_at == at(20)
         assert planned.name == "liga_2026_11_28_20_00"
-        assert planned.expression == "at(2026-11-28T20:00:00)"
         assert (planned.tournament_id, planned.round_slug) == ("liga", "matchday-1")
-        assert planned.target == schedule_target(POLICY, "liga", "matchday-1")
+        assert planned.target_env == "demo"
 
     def test_the_window_is_configurable(self) -> None:
-        policy = SchedulingPolicy(api_base_url="https://a.b", window=timedelta(hours=2))
+        policy = SchedulingPolicy(window=timedelta(hours=2))
         (planned,) = plan_schedules(
             DAY, [tournament()], [match(kickoff=at(17, 30))], now=NOON, policy=policy
         )
@@ -275,7 +217,7 @@ class TestPlan:
         assert plan_schedules(DAY, [tournament()], [stranger], now=NOON, policy=POLICY) == ()
 
     def test_test_mode_fires_shortly_after_planning_rounded_up_to_the_minute(self) -> None:
-        policy = SchedulingPolicy(api_base_url="https://a.b", test_delay=timedelta(minutes=2))
+        policy = SchedulingPolicy(test_delay=timedelta(minutes=2))
         now = NOON + timedelta(seconds=15, microseconds=3)
         (planned,) = plan_schedules(
             DAY, [tournament()], [match(kickoff=at(15))], now=now, policy=policy
@@ -320,15 +262,8 @@ class TestPlan:
         assert len(set(names)) == 2
         assert all(NAME_PATTERN.fullmatch(name) for name in names)
 
-    def test_cron_on_request(self) -> None:
-        policy = SchedulingPolicy(api_base_url="https://a.b", expression_style=ExpressionStyle.CRON)
-        (planned,) = plan_schedules(
-            DAY, [tournament()], [match(kickoff=at(15))], now=NOON, policy=policy
-        )
-        assert planned.expression == "cron(30 17 28 11 ? 2026)"
-
     def test_a_prefix_marks_every_name(self) -> None:
-        policy = SchedulingPolicy(api_base_url="https://a.b", prefix="demo_")
+        policy = SchedulingPolicy(prefix="demo_")
         (planned,) = plan_schedules(
             DAY, [tournament()], [match(kickoff=at(15))], now=NOON, policy=policy
         )
@@ -357,7 +292,6 @@ class TestLatePlanning:
             DAY, [tournament()], [match(kickoff=at(15))], now=late, policy=POLICY
         )
         assert planned.fire_at == at(21, 12)
-        assert planned.expression == "at(2026-11-28T21:12:00)"
         assert planned.name == "liga_test_2026_11_28_21_12"
 
     def test_on_the_minute_it_is_the_next_minute_and_a_later_time_is_kept(self) -> None:
@@ -367,7 +301,7 @@ class TestLatePlanning:
         assert fire_time(at(17, 30), NOON) == at(17, 30)
 
     def test_a_test_delay_of_zero_fires_at_the_next_minute_at_least_a_minute_away(self) -> None:
-        policy = SchedulingPolicy(api_base_url="https://a.b", test_delay=timedelta(0))
+        policy = SchedulingPolicy(test_delay=timedelta(0))
         (planned,) = plan_schedules(
             DAY,
             [tournament()],
@@ -388,11 +322,10 @@ def pending(
 ) -> PlannedSchedule:
     return PlannedSchedule(
         name=name or f"liga_test_{fire_at:%Y_%m_%d_%H_%M}",
-        expression=expression(fire_at),
         fire_at=fire_at,
         tournament_id=tournament_id,
         round_slug=round_slug,
-        target=schedule_target(policy, tournament_id, round_slug),
+        target_env=policy.target_env,
     )
 
 
@@ -423,11 +356,11 @@ class TestSuperseded:
         assert self.plan(moved) == ()
         assert self.superseded((), before) == (before,)
 
-    def test_other_days_other_deployments_and_due_ones_are_kept(self) -> None:
+    def test_other_days_other_environments_and_due_ones_are_kept(self) -> None:
         (planned,) = self.plan(match(kickoff=at(16)))
         yesterday_late = pending(at(2, 29))  # yesterday's last minute, plus the window
         tomorrow = pending(at(2, 30, day=date(2026, 11, 29)))  # tomorrow's first minute + window
-        elsewhere = pending(at(17, 30), policy=SchedulingPolicy(api_base_url="https://other.api"))
+        elsewhere = pending(at(17, 30), policy=SchedulingPolicy(target_env="production"))
         due = pending(at(11, 59))  # due already: being fired, let it be
         stranger = pending(at(17, 30), tournament_id="unknown")
         kept = (yesterday_late, tomorrow, elsewhere, due, stranger)
@@ -457,7 +390,7 @@ class TestSuperseded:
         assert found == (first_of_28th,)
 
     def test_in_test_mode_only_rounds_of_the_plan_are_superseded(self) -> None:
-        policy = SchedulingPolicy(api_base_url="https://a.b", test_delay=timedelta(minutes=2))
+        policy = SchedulingPolicy(test_delay=timedelta(minutes=2))
         (planned,) = self.plan(match(kickoff=at(15)), policy=policy)
         earlier_run = pending(at(12, 1), policy=policy)
         other_round = pending(at(12, 1), round_slug="matchday-2", policy=policy)
@@ -502,10 +435,8 @@ def calendars(draw: st.DrawFn) -> tuple[list[Tournament], list[Match]]:
 
 policies = st.builds(
     SchedulingPolicy,
-    api_base_url=st.just("https://api.example.com"),
     prefix=st.from_regex(r"[0-9a-z_.-]{0,24}", fullmatch=True),
     test_delay=st.none() | st.sampled_from([timedelta(0), timedelta(minutes=2)]),
-    expression_style=st.sampled_from(ExpressionStyle),
 )
 
 
@@ -561,19 +492,6 @@ def test_a_name_always_fits_the_alphabet_and_ends_with_the_time(
     assert NAME_PATTERN.fullmatch(name), name
     assert "__" not in name
     assert name.endswith("2026_11_28_09_07")
-
-
-@given(
-    st.datetimes(
-        min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
-    ),
-    st.sampled_from(ExpressionStyle),
-)
-def test_the_time_in_an_expression_parses_back(moment: datetime, style: ExpressionStyle) -> None:
-    moment = moment.replace(second=0, microsecond=0)
-    assert fire_time_of(expression(moment, style)) == moment
-    seconds = moment.replace(second=42)
-    assert fire_time_of(expression(seconds)) == seconds
 
 
 @given(

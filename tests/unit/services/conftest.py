@@ -25,9 +25,7 @@ class World:
     source: ScriptedSource = field(factory=ScriptedSource)
     scheduler: MemoryScheduler = field(factory=MemoryScheduler)
     clock: SettableClock = field(factory=lambda: SettableClock(T0 - timedelta(days=2)))
-    policy: SchedulingPolicy = field(
-        factory=lambda: SchedulingPolicy(api_base_url="https://api.example.com")
-    )
+    policy: SchedulingPolicy = field(factory=SchedulingPolicy)
 
     @property
     def sources(self) -> dict[str, ScriptedSource]:

@@ -6,7 +6,7 @@ import attrs
 
 from bestshot_domain.model import Fixtures, MatchStatus
 from bestshot_domain.ports import EnsureOutcome
-from bestshot_domain.scheduling import SchedulingPolicy, schedule_target
+from bestshot_domain.scheduling import SchedulingPolicy
 from tests.builders import T0, observation
 from tests.unit.services.conftest import World
 
@@ -21,9 +21,8 @@ async def test_todays_rounds_get_a_schedule_each_created_once(imported: World) -
     schedule = result.schedule
     assert schedule.name == "liga_test_2026_03_14_19_30"
     assert schedule.fire_at == datetime(2026, 3, 14, 19, 30, tzinfo=UTC)
-    assert schedule.expression == "at(2026-03-14T19:30:00)"
     assert (schedule.tournament_id, schedule.round_slug) == ("liga-test", "matchday-1")
-    assert schedule.target == schedule_target(world.policy, "liga-test", "matchday-1")
+    assert schedule.target_env == "demo"
     assert list(await world.scheduler.list()) == [schedule]
 
     (again,) = await world.create_daily_schedules(DAY)
@@ -69,14 +68,12 @@ async def test_an_existing_schedule_aimed_elsewhere_is_updated(imported: World) 
     (result,) = await world.create_daily_schedules(DAY)
     assert result.outcome is EnsureOutcome.UPDATED
     (stored,) = await world.scheduler.list()
-    assert stored.target.target_env == "production"
+    assert stored.target_env == "production"
 
 
 async def test_test_mode_fires_two_minutes_after_planning(imported: World) -> None:
     world = imported
-    world.policy = SchedulingPolicy(
-        api_base_url="http://127.0.0.1:8000", test_delay=timedelta(minutes=2), prefix="demo_"
-    )
+    world.policy = SchedulingPolicy(test_delay=timedelta(minutes=2), prefix="demo_")
     world.clock.set(datetime(2026, 3, 14, 8, 0, 30, tzinfo=UTC))
     (result,) = await world.create_daily_schedules(DAY)
     assert result.schedule.fire_at == datetime(2026, 3, 14, 8, 3, tzinfo=UTC)

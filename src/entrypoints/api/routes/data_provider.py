@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bestshot_domain.ports import Clock
+from bestshot_routes import DATA_PROVIDER, ROUND_ROUTE, SCHEDULER_ROUTE, STANDINGS_ROUTE
 from entrypoints.api import inputs
 from entrypoints.api.caching import ReadCache
 from entrypoints.api.operations import Operation, Reply, Security, replies
@@ -16,6 +17,7 @@ from entrypoints.api.schemas.matches import RoundUpdateOut
 from entrypoints.api.schemas.schedules import ScheduleQuery, SchedulesOut, schedule_out
 from entrypoints.api.schemas.standings import StandingsOut
 from entrypoints.api.schemas.tournaments import ImportOut, TournamentImportIn
+from entrypoints.schedule_view import ScheduleView
 from entrypoints.use_cases import TournamentImport, UseCases
 
 _TOURNAMENT = ("tournament", "The tournament's id.")
@@ -37,8 +39,10 @@ def _json(model: BaseModel) -> Response:
     )
 
 
-def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str) -> list[Operation]:
-    base = f"{prefix}/data-provider"
+def operations(
+    use_cases: UseCases, clock: Clock, cache: ReadCache, view: ScheduleView
+) -> list[Operation]:
+    base = DATA_PROVIDER
 
     async def create_schedules(request: Request) -> Response:
         query = inputs.query(request, ScheduleQuery)
@@ -47,7 +51,10 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str)
         body = SchedulesOut(
             day=day,
             dry_run=query.dry_run,
-            schedules=[schedule_out(result) for result in results],
+            schedules=[
+                schedule_out(result, view.target(result.schedule), view.expression(result.schedule))
+                for result in results
+            ],
         )
         return _json(body)
 
@@ -101,7 +108,7 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str)
     return [
         Operation(
             "POST",
-            f"{base}/scheduler",
+            SCHEDULER_ROUTE,
             create_schedules,
             operation_id="createDailySchedules",
             summary="Create the day's schedules",
@@ -122,7 +129,7 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str)
         ),
         Operation(
             "PATCH",
-            f"{base}/tournaments/{{tournament}}/matches/{{round}}",
+            ROUND_ROUTE,
             update_round,
             operation_id="updateRound",
             summary="Update a round from its provider",
@@ -144,7 +151,7 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str)
         ),
         Operation(
             "PATCH",
-            f"{base}/tournaments/{{tournament}}/standings",
+            STANDINGS_ROUTE,
             update_standings,
             operation_id="updateStandings",
             summary="Bring the tables up to date",

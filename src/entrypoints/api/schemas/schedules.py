@@ -13,6 +13,7 @@ from entrypoints.api.schemas.common import ApiModel
 
 if TYPE_CHECKING:
     from bestshot_domain.services import ScheduleResult
+    from bestshot_routes import Target
 
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -69,17 +70,17 @@ class SchedulesOut(ApiModel):
     schedules: list[ScheduleOut]
 
 
-def schedule_out(result: ScheduleResult) -> ScheduleOut:
-    # Shaping, not copying: the status says what was done with the plan. Field by field on
-    # purpose, so a plan's fields can be taken from wherever they are kept.
+def schedule_out(result: ScheduleResult, target: Target, expression: str) -> ScheduleOut:
+    # Shaping, not copying: the status says what was done with the plan, and the target and
+    # the expression are what the configured scheduler makes of it (entrypoints.schedule_view).
     schedule = result.schedule
     return ScheduleOut(
         name=schedule.name,
-        expression=schedule.expression,
+        expression=expression,
         fire_at=schedule.fire_at,
         tournament=schedule.tournament_id,
         round=schedule.round_slug,
-        target=ScheduleTargetOut.model_validate(schedule.target),
+        target=ScheduleTargetOut.model_validate(target),
         status="deleted"
         if result.deleted
         else "planned"

@@ -1,7 +1,8 @@
 """The `Scheduler` port on AWS EventBridge Scheduler, through aiobotocore.
 
 Every schedule lives in one schedule group and targets the Lambda `caller-scores-and-standings`
-with the schedule's `ScheduleTarget` as its JSON input. A one-time schedule deletes itself after
+with the schedule's target (`bestshot_routes.Target`, built from `api_base_url`) as its JSON
+input. A one-time schedule deletes itself after
 it fires (`ActionAfterCompletion: DELETE`), so the group only ever holds what is still pending;
 the original system never deleted fired schedules and crashed on a re-run the same day, which is
 why `ensure` treats "already exists" as the normal case: read, compare, update only if needed.
@@ -19,17 +20,12 @@ from __future__ import annotations
 
 import asyncio
 import builtins
-import json
 import logging
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
-from datetime import UTC, datetime
 from functools import partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
-from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
@@ -51,6 +47,9 @@ from tenacity import (
 )
 from tenacity.wait import wait_base
 
+from adapters.eventbridge.expressions import ExpressionStyle
+from adapters.eventbridge.requests import as_compared, schedule_request
+from adapters.eventbridge.requests import planned as read_back
 from bestshot_domain.errors import (
     BestshotError,
     Conflict,
@@ -58,15 +57,14 @@ from bestshot_domain.errors import (
     NotFound,
     StorageUnavailable,
 )
-from bestshot_domain.ports import EnsureOutcome, PlannedSchedule, ScheduleTarget
-from bestshot_domain.scheduling import fire_time_of
+from bestshot_domain.ports import EnsureOutcome, PlannedSchedule
+from bestshot_routes import Origin
 
 if TYPE_CHECKING:
     from types_aiobotocore_scheduler.client import EventBridgeSchedulerClient
     from types_aiobotocore_scheduler.type_defs import (
         GetScheduleOutputTypeDef,
         ListSchedulesInputTypeDef,
-        TargetTypeDef,
     )
 
 __all__ = [
@@ -74,7 +72,6 @@ __all__ = [
     "EventBridgeConfig",
     "EventBridgeScheduler",
     "SchedulerUnavailable",
-    "parse_expression",
 ]
 
 log = logging.getLogger(__name__)
@@ -94,6 +91,7 @@ class EventBridgeConfig:
 
     lambda_arn: str
     role_arn: str  # the role EventBridge Scheduler assumes to invoke the Lambda
+    api_base_url: str = field()  # the API the Lambda calls back: where the targets' URLs point
     group: str = DEFAULT_GROUP
     dead_letter_arn: str | None = None  # an SQS queue for invocations that never succeeded
     region: str | None = None  # None: the usual AWS chain (AWS_REGION, the profile)
@@ -105,6 +103,18 @@ class EventBridgeConfig:
     target_max_event_age: int = 3600  # seconds after which EventBridge gives up on a firing
     connect_timeout: float = 5.0
     read_timeout: float = 15.0
+    expression_style: ExpressionStyle = ExpressionStyle.AT
+
+    @api_base_url.validator
+    def _an_origin(self, _attribute: object, value: str) -> None:
+        try:
+            Origin.parse(value)
+        except ValueError as error:
+            raise InvalidInput(str(error)) from None
+
+    @property
+    def origin(self) -> Origin:
+        return Origin.parse(self.api_base_url)
 
     @retry_attempts.validator
     def _at_least_one(self, _attribute: object, value: int) -> None:
@@ -217,7 +227,7 @@ class EventBridgeScheduler:
                     )
                 except NotFound:
                     continue
-                if _as_compared(existing) == _as_compared(request):
+                if as_compared(existing) == as_compared(request):
                     return EnsureOutcome.UNCHANGED
                 await self._call("UpdateSchedule", lambda: client.update_schedule(**request))
                 return EnsureOutcome.UPDATED
@@ -243,7 +253,8 @@ class EventBridgeScheduler:
                         return None
 
             found = await asyncio.gather(*(read(name) for name in names))
-        planned = [schedule for raw in found if raw and (schedule := _planned(raw))]
+        origin = self._config.origin
+        planned = [schedule for raw in found if raw and (schedule := read_back(raw, origin))]
         return sorted(planned, key=lambda schedule: (schedule.fire_at, schedule.name))
 
     async def delete(self, name: str) -> None:
@@ -328,98 +339,14 @@ class EventBridgeScheduler:
 
     def _request(self, schedule: PlannedSchedule) -> dict[str, Any]:
         config = self._config
-        target: TargetTypeDef = {
-            "Arn": config.lambda_arn,
-            "RoleArn": config.role_arn,
-            "Input": json.dumps(schedule.target.to_json(), sort_keys=True),
-            "RetryPolicy": {
-                "MaximumRetryAttempts": config.target_retry_attempts,
-                "MaximumEventAgeInSeconds": config.target_max_event_age,
-            },
-        }
-        if config.dead_letter_arn:
-            target["DeadLetterConfig"] = {"Arn": config.dead_letter_arn}
-        return {
-            "Name": schedule.name,
-            "GroupName": config.group,
-            "Description": f"bestshot: {schedule.tournament_id} / {schedule.round_slug}"[:512],
-            "ScheduleExpression": schedule.expression,
-            "ScheduleExpressionTimezone": "UTC",
-            "FlexibleTimeWindow": {"Mode": "OFF"},
-            "Target": target,
-            "ActionAfterCompletion": "DELETE",
-            "State": "ENABLED",
-        }
-
-
-def _as_compared(schedule: GetScheduleOutputTypeDef | dict[str, Any]) -> dict[str, Any]:
-    """The parts of a schedule that `ensure` owns, in one shape for stored and planned ones.
-
-    The input is compared as parsed JSON, so that key order or spacing chosen by whoever wrote
-    it is no reason to update.
-    """
-    target = schedule.get("Target", {})
-    try:
-        target_input = json.loads(target.get("Input") or "null")
-    except ValueError:
-        target_input = target.get("Input")
-    return {
-        "expression": schedule.get("ScheduleExpression"),
-        "timezone": schedule.get("ScheduleExpressionTimezone") or "UTC",
-        "window": (schedule.get("FlexibleTimeWindow") or {}).get("Mode"),
-        "after": schedule.get("ActionAfterCompletion") or "NONE",
-        "state": schedule.get("State") or "ENABLED",
-        "description": schedule.get("Description") or "",
-        "arn": target.get("Arn"),
-        "role": target.get("RoleArn"),
-        "input": target_input,
-        "retry": target.get("RetryPolicy") or {},
-        "dead_letter": (target.get("DeadLetterConfig") or {}).get("Arn"),
-    }
-
-
-_ROUND_PATH = re.compile(r"/tournaments/(?P<tournament>[^/]+)/matches/(?P<round>[^/]+)/?$")
-
-
-def _planned(raw: GetScheduleOutputTypeDef) -> PlannedSchedule | None:
-    """A stored schedule read back as the domain's value, or None (logged) if it is not ours."""
-    name = raw.get("Name", "?")
-    try:
-        fire_at = parse_expression(
-            raw.get("ScheduleExpression", ""), raw.get("ScheduleExpressionTimezone") or "UTC"
+        return schedule_request(
+            schedule,
+            origin=config.origin,
+            style=config.expression_style,
+            lambda_arn=config.lambda_arn,
+            role_arn=config.role_arn,
+            group=config.group,
+            retry_attempts=config.target_retry_attempts,
+            max_event_age=config.target_max_event_age,
+            dead_letter_arn=config.dead_letter_arn,
         )
-        data = json.loads(raw.get("Target", {}).get("Input") or "")
-        target = ScheduleTarget(
-            round_url=str(data["roundUrl"]),
-            standings_url=str(data["standingsUrl"]),
-            target_env=str(data["targetEnv"]),
-        )
-        match = _ROUND_PATH.search(urlsplit(target.round_url).path)
-        if match is None:
-            raise InvalidInput(f"roundUrl {target.round_url!r} names no tournament and round")
-    except (InvalidInput, ValueError, KeyError, TypeError) as error:
-        log.warning("skipping schedule %s: not one of bestshot's (%s)", name, error)
-        return None
-    return PlannedSchedule(
-        name=name,
-        expression=raw["ScheduleExpression"],
-        fire_at=fire_at,
-        tournament_id=unquote(match["tournament"]),
-        round_slug=unquote(match["round"]),
-        target=target,
-    )
-
-
-def parse_expression(expression: str, timezone: str = "UTC") -> datetime:
-    """The one moment an `at(...)` or a `cron(M H D MON ? YYYY)` fires, in UTC.
-
-    The domain reads the expression; the zone is the schedule's `ScheduleExpressionTimezone`,
-    UTC for every schedule of ours but not necessarily for one made by hand. Raises
-    InvalidInput for anything that does not name a single moment (rate(), wildcards).
-    """
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise InvalidInput(f"unknown time zone {timezone!r}") from error
-    wall_clock = fire_time_of(expression)  # the expression's fields, labelled UTC
-    return wall_clock.replace(tzinfo=zone).astimezone(UTC)

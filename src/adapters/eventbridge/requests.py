@@ -1,0 +1,110 @@
+"""Schedules as EventBridge Scheduler stores them: the request `ensure` sends, the parts it
+compares, and a stored schedule read back as the domain's `PlannedSchedule`."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+from adapters.eventbridge.expressions import ExpressionStyle, expression, parse_expression
+from bestshot_domain.errors import InvalidInput
+from bestshot_domain.ports import PlannedSchedule
+from bestshot_routes import Origin, RefusedTarget, Target, check_target
+
+if TYPE_CHECKING:
+    from types_aiobotocore_scheduler.type_defs import GetScheduleOutputTypeDef, TargetTypeDef
+
+log = logging.getLogger("adapters.eventbridge")
+
+
+def schedule_request(
+    schedule: PlannedSchedule,
+    *,
+    origin: Origin,
+    style: ExpressionStyle,
+    lambda_arn: str,
+    role_arn: str,
+    group: str,
+    retry_attempts: int,
+    max_event_age: int,
+    dead_letter_arn: str | None,
+) -> dict[str, Any]:
+    """The CreateSchedule/UpdateSchedule request of `schedule`: fire the Lambda once, with the
+    round's target as input, then delete itself."""
+    aim = origin.target(schedule.tournament_id, schedule.round_slug, schedule.target_env)
+    target: TargetTypeDef = {
+        "Arn": lambda_arn,
+        "RoleArn": role_arn,
+        "Input": json.dumps(aim.to_json(), sort_keys=True),
+        "RetryPolicy": {
+            "MaximumRetryAttempts": retry_attempts,
+            "MaximumEventAgeInSeconds": max_event_age,
+        },
+    }
+    if dead_letter_arn:
+        target["DeadLetterConfig"] = {"Arn": dead_letter_arn}
+    return {
+        "Name": schedule.name,
+        "GroupName": group,
+        "Description": f"bestshot: {schedule.tournament_id} / {schedule.round_slug}"[:512],
+        "ScheduleExpression": expression(schedule.fire_at, style),
+        "ScheduleExpressionTimezone": "UTC",
+        "FlexibleTimeWindow": {"Mode": "OFF"},
+        "Target": target,
+        "ActionAfterCompletion": "DELETE",
+        "State": "ENABLED",
+    }
+
+
+def as_compared(schedule: GetScheduleOutputTypeDef | dict[str, Any]) -> dict[str, Any]:
+    """The parts of a schedule that `ensure` owns, in one shape for stored and planned ones.
+
+    The input is compared as parsed JSON, so that key order or spacing chosen by whoever wrote
+    it is no reason to update.
+    """
+    target = schedule.get("Target", {})
+    try:
+        target_input = json.loads(target.get("Input") or "null")
+    except ValueError:
+        target_input = target.get("Input")
+    return {
+        "expression": schedule.get("ScheduleExpression"),
+        "timezone": schedule.get("ScheduleExpressionTimezone") or "UTC",
+        "window": (schedule.get("FlexibleTimeWindow") or {}).get("Mode"),
+        "after": schedule.get("ActionAfterCompletion") or "NONE",
+        "state": schedule.get("State") or "ENABLED",
+        "description": schedule.get("Description") or "",
+        "arn": target.get("Arn"),
+        "role": target.get("RoleArn"),
+        "input": target_input,
+        "retry": target.get("RetryPolicy") or {},
+        "dead_letter": (target.get("DeadLetterConfig") or {}).get("Arn"),
+    }
+
+
+def planned(raw: GetScheduleOutputTypeDef, origin: Origin) -> PlannedSchedule | None:
+    """A stored schedule read back as the domain's value, or None (logged) when it is not one of
+    ours: not a one-time expression, or an input that `check_target` refuses for this API."""
+    name = raw.get("Name", "?")
+    try:
+        fire_at = parse_expression(
+            raw.get("ScheduleExpression", ""), raw.get("ScheduleExpressionTimezone") or "UTC"
+        )
+        data = json.loads(raw.get("Target", {}).get("Input") or "")
+        target = Target(
+            round_url=str(data["roundUrl"]),
+            standings_url=str(data["standingsUrl"]),
+            target_env=str(data["targetEnv"]),
+        )
+        aimed = check_target(target, origin)
+    except (InvalidInput, RefusedTarget, ValueError, KeyError, TypeError) as error:
+        log.warning("skipping schedule %s: not one of bestshot's (%s)", name, error)
+        return None
+    return PlannedSchedule(
+        name=name,
+        fire_at=fire_at,
+        tournament_id=aimed.tournament_id,
+        round_slug=aimed.round_slug,
+        target_env=target.target_env,
+    )

@@ -1,0 +1,305 @@
+"""The local scheduler's store: the `Scheduler` port over the `local_schedules` table.
+
+Claiming is one statement with `FOR UPDATE SKIP LOCKED` that marks rows `running` with a lease
+and a fresh claim id; only the holder of the current claim may record the outcome. See
+migration 0002 and docs/sources.md.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+import asyncpg
+from attrs import frozen
+
+from adapters.postgres.errors import storage_errors
+from bestshot_domain.errors import InvalidInput, NotFound
+from bestshot_domain.ports import EnsureOutcome, PlannedSchedule
+from bestshot_domain.scheduling import NAME_MAX, NAME_PATTERN
+from bestshot_routes import Origin, Target
+
+
+class ScheduleState(enum.StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@frozen
+class LocalSchedule:
+    """A schedule as the local scheduler keeps it: the plan, and what became of it."""
+
+    schedule: PlannedSchedule
+    target: Target  # the URLs kept with it, checked again before each firing
+    state: ScheduleState
+    attempts: int
+    next_attempt_at: datetime
+    fired_at: datetime | None
+    last_error: str | None
+    origin: str | None  # the planned schedule a follow-up check follows
+    follow_up: int  # 0 for a planned schedule, n for the n-th follow-up
+    claim: UUID | None = None  # the current claim of a running schedule
+
+
+_COLUMNS = (
+    "name",
+    "expression",
+    "fire_at",
+    "tournament_id",
+    "round_slug",
+    "round_url",
+    "standings_url",
+    "target_env",
+    "state",
+    "attempts",
+    "next_attempt_at",
+    "fired_at",
+    "last_error",
+    "origin",
+    "follow_up",
+    "claim",
+)
+# Column names are constants of this module, never input: the f-strings below build no SQL
+# from anything a user typed.
+_SELECT_ALL = f"""
+    SELECT {", ".join(_COLUMNS)} FROM local_schedules ORDER BY fire_at, name COLLATE "C"
+"""  # noqa: S608
+_CLAIM = f"""
+    WITH due AS (
+        SELECT name FROM local_schedules
+        WHERE (state = 'pending' AND next_attempt_at <= $1)
+           OR (state = 'running' AND lease_until <= COALESCE($5, now()) AND attempts < $4)
+        ORDER BY next_attempt_at, name COLLATE "C"
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED
+    )
+    UPDATE local_schedules AS s
+    SET state = 'running', attempts = s.attempts + 1,
+        lease_until = COALESCE($5, now()) + $3::interval,
+        claim = gen_random_uuid(), updated_at = now()
+    FROM due WHERE s.name = due.name
+    RETURNING {", ".join(f"s.{column}" for column in _COLUMNS)}
+"""  # noqa: S608
+# A schedule whose worker died during each of its attempts: fail it rather than die again.
+_FAIL_ABANDONED = """
+    UPDATE local_schedules
+    SET state = 'failed', lease_until = NULL, claim = NULL, updated_at = now(),
+        last_error = 'the worker stopped during each of its ' || attempts || ' attempts'
+    WHERE state = 'running' AND lease_until <= COALESCE($2, now()) AND attempts >= $1
+"""
+# Finishing a claim: a schedule re-armed by `ensure`, or claimed again after its lease ran out,
+# has another claim id now, and a late answer must not overwrite it.
+_CLAIM_IS_CURRENT = "WHERE name = $1 AND state = 'running' AND claim = $2"
+_MARK_DONE = f"""
+    UPDATE local_schedules
+    SET state = 'done', fired_at = $3, lease_until = NULL, claim = NULL, last_error = NULL,
+        updated_at = now()
+    {_CLAIM_IS_CURRENT}
+"""  # noqa: S608
+_MARK_FAILED = f"""
+    UPDATE local_schedules
+    SET state = 'failed', lease_until = NULL, claim = NULL, last_error = $3, updated_at = now()
+    {_CLAIM_IS_CURRENT}
+"""  # noqa: S608
+_MARK_RETRY = f"""
+    UPDATE local_schedules
+    SET state = 'pending', lease_until = NULL, claim = NULL, last_error = $3, next_attempt_at = $4,
+        updated_at = now()
+    {_CLAIM_IS_CURRENT}
+"""  # noqa: S608
+
+
+def _record(row: asyncpg.Record) -> LocalSchedule:
+    return LocalSchedule(
+        schedule=PlannedSchedule(
+            name=row["name"],
+            fire_at=row["fire_at"],
+            tournament_id=row["tournament_id"],
+            round_slug=row["round_slug"],
+            target_env=row["target_env"],
+        ),
+        target=Target(row["round_url"], row["standings_url"], row["target_env"]),
+        state=ScheduleState(row["state"]),
+        attempts=row["attempts"],
+        next_attempt_at=row["next_attempt_at"],
+        fired_at=row["fired_at"],
+        last_error=row["last_error"],
+        origin=row["origin"],
+        follow_up=row["follow_up"],
+        claim=row["claim"],
+    )
+
+
+def _plan_args(schedule: PlannedSchedule, origin: Origin) -> tuple[object, ...]:
+    target = origin.target(schedule.tournament_id, schedule.round_slug, schedule.target_env)
+    return (
+        schedule.name,
+        # The column predates the domain's plans without an expression: it keeps the moment.
+        schedule.fire_at.astimezone(UTC).isoformat(),
+        schedule.fire_at,
+        schedule.tournament_id,
+        schedule.round_slug,
+        target.round_url,
+        target.standings_url,
+        target.target_env,
+    )
+
+
+class LocalScheduler:
+    """The `Scheduler` port over the `local_schedules` table (migration 0002); the targets it
+    keeps point at `api_base_url`."""
+
+    def __init__(self, pool: asyncpg.Pool, api_base_url: str) -> None:
+        self._pool = pool
+        try:
+            self._origin = Origin.parse(api_base_url)
+        except ValueError as error:
+            raise InvalidInput(str(error)) from None
+
+    async def ensure(self, schedule: PlannedSchedule) -> EnsureOutcome:
+        if not NAME_PATTERN.fullmatch(schedule.name):
+            raise InvalidInput(f"not a schedule name: {schedule.name!r}")
+        # One statement: insert, or update only a row whose plan differs (re-arming it), and
+        # say which happened. `xmax = 0` tells an inserted row from an updated one.
+        query = """
+            INSERT INTO local_schedules AS s (name, expression, fire_at, tournament_id,
+                round_slug, round_url, standings_url, target_env, next_attempt_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $3)
+            ON CONFLICT (name) DO UPDATE SET
+                expression = EXCLUDED.expression, fire_at = EXCLUDED.fire_at,
+                tournament_id = EXCLUDED.tournament_id, round_slug = EXCLUDED.round_slug,
+                round_url = EXCLUDED.round_url, standings_url = EXCLUDED.standings_url,
+                target_env = EXCLUDED.target_env, state = 'pending', attempts = 0,
+                next_attempt_at = EXCLUDED.fire_at, lease_until = NULL, claim = NULL,
+                fired_at = NULL, last_error = NULL, updated_at = now()
+            WHERE (s.fire_at, s.tournament_id, s.round_slug, s.round_url, s.standings_url,
+                   s.target_env)
+                IS DISTINCT FROM
+                  (EXCLUDED.fire_at, EXCLUDED.tournament_id, EXCLUDED.round_slug,
+                   EXCLUDED.round_url, EXCLUDED.standings_url, EXCLUDED.target_env)
+            RETURNING (xmax = 0) AS inserted
+        """
+        with storage_errors():
+            inserted = await self._pool.fetchval(query, *_plan_args(schedule, self._origin))
+        if inserted is None:
+            return EnsureOutcome.UNCHANGED
+        return EnsureOutcome.CREATED if inserted else EnsureOutcome.UPDATED
+
+    async def list(self) -> Sequence[PlannedSchedule]:
+        """The schedules still to fire (pending or running) aimed at this API, by firing time
+        then name (as EventBridge lists only those whose target is this API's)."""
+        return [
+            record.schedule
+            for record in await self.records()
+            if record.state in (ScheduleState.PENDING, ScheduleState.RUNNING)
+            and record.target == self._target(record.schedule)
+        ]
+
+    def _target(self, schedule: PlannedSchedule) -> Target:
+        return self._origin.target(schedule.tournament_id, schedule.round_slug, schedule.target_env)
+
+    async def records(self) -> Sequence[LocalSchedule]:
+        """Every schedule kept, fired and failed ones included, by firing time then name."""
+        with storage_errors():
+            rows = await self._pool.fetch(_SELECT_ALL)
+        return [_record(row) for row in rows]
+
+    async def delete(self, name: str) -> None:
+        with storage_errors():
+            status = await self._pool.execute("DELETE FROM local_schedules WHERE name = $1", name)
+        if status == "DELETE 0":
+            raise NotFound(f"no schedule named {name!r}")
+
+    # The worker's side.
+
+    async def claim_due(
+        self,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        max_attempts: int = 1_000_000,
+        lease_now: datetime | None = None,
+    ) -> Sequence[LocalSchedule]:
+        """Mark up to `limit` due schedules running, with a lease, and return them.
+
+        Due: pending whose next attempt has come (on the clock's `now`), or running whose lease
+        ran out (its worker died) with attempts left; one whose attempts are spent that way is
+        failed instead. Rows another worker is claiming are skipped, not waited for. Leases run
+        on `lease_now`, the database's own time when None (production: real time, one clock for
+        every worker).
+        """
+        with storage_errors():
+            await self._pool.execute(_FAIL_ABANDONED, max_attempts, lease_now)
+            rows = await self._pool.fetch(_CLAIM, now, limit, lease, max_attempts, lease_now)
+        return sorted(
+            (_record(row) for row in rows), key=lambda r: (r.next_attempt_at, r.schedule.name)
+        )
+
+    async def mark_done(self, claimed: LocalSchedule, now: datetime) -> bool:
+        """Record a successful firing; False when the claim was lost (re-armed or re-claimed)."""
+        return await self._finish(_MARK_DONE, claimed, now)
+
+    async def mark_failed(
+        self, claimed: LocalSchedule, error: str, retry_at: datetime | None
+    ) -> bool:
+        """Record a failed attempt: pending again at `retry_at`, or failed for good (None)."""
+        if retry_at is None:
+            return await self._finish(_MARK_FAILED, claimed, error)
+        return await self._finish(_MARK_RETRY, claimed, error, retry_at)
+
+    async def _finish(self, query: str, claimed: LocalSchedule, *args: object) -> bool:
+        with storage_errors():
+            status = await self._pool.execute(query, claimed.schedule.name, claimed.claim, *args)
+        return status == "UPDATE 1"
+
+    async def add_follow_up(
+        self, fired: LocalSchedule, fire_at: datetime
+    ) -> PlannedSchedule | None:
+        """Plan one more look at the round `fired` checked; None when it was planned already."""
+        origin = fired.origin or fired.schedule.name
+        number = fired.follow_up + 1
+        follow_up = PlannedSchedule(
+            name=follow_up_name(origin, number),
+            fire_at=fire_at,
+            tournament_id=fired.schedule.tournament_id,
+            round_slug=fired.schedule.round_slug,
+            target_env=fired.schedule.target_env,
+        )
+        query = """
+            INSERT INTO local_schedules (name, expression, fire_at, tournament_id, round_slug,
+                round_url, standings_url, target_env, next_attempt_at, origin, follow_up)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $3, $9, $10)
+            ON CONFLICT (name) DO NOTHING
+        """
+        with storage_errors():
+            status = await self._pool.execute(
+                query, *_plan_args(follow_up, self._origin), origin, number
+            )
+        return follow_up if status == "INSERT 0 1" else None
+
+
+_STAMP = re.compile(r"_\d{4}_\d{2}_\d{2}_\d{2}_\d{2}$")
+
+
+def follow_up_name(origin: str, number: int) -> str:
+    """`{origin}_f{n}`, within the 64 characters.
+
+    When that is too long, the label part of the origin is shortened, never its time, and a
+    digest of the whole origin keeps follow-ups of two long names that differ only in what was
+    cut apart.
+    """
+    suffix = f"_f{number}"
+    if len(origin) + len(suffix) <= NAME_MAX:
+        return origin + suffix
+    found = _STAMP.search(origin)
+    stamp = found.group() if found else ""
+    digest = "_" + hashlib.sha256(origin.encode()).hexdigest()[:6]
+    head = origin[: len(origin) - len(stamp)]
+    head = head[: NAME_MAX - len(stamp) - len(digest) - len(suffix)].rstrip("_")
+    return f"{head}{digest}{stamp}{suffix}"

@@ -1,0 +1,139 @@
+"""The local scheduler's worker: claims what is due, fires it, records how it went.
+
+A failure the API may get over (`RetryableFireError`) is retried with exponential backoff up to
+`max_attempts`; any other fails at once. A round still under way after it fired gets a follow-up
+check `follow_up_delay` later, up to `max_follow_ups` times. Due times come from `clock`, leases
+from `lease_clock` (the database's real time unless a test sets one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from attrs import field, frozen
+
+from adapters.local_scheduler.firing import Fire, RetryableFireError
+from adapters.local_scheduler.store import LocalSchedule, LocalScheduler, ScheduleState
+from bestshot_domain.errors import BestshotError
+from bestshot_domain.ports import Clock
+from bestshot_domain.validators import non_negative, positive
+
+logger = logging.getLogger("bestshot.local_scheduler")
+
+
+@frozen
+class WorkerConfig:
+    poll_interval: timedelta = field(default=timedelta(seconds=5), validator=positive)
+    batch_size: int = field(default=5, validator=positive)  # schedules fired at once
+    # Real time, longer than the caller's worst case (attempts x timeouts + backoff): a lease
+    # that runs out while the call still runs would let a second worker fire it again.
+    lease: timedelta = field(default=timedelta(minutes=10), validator=positive)
+    max_attempts: int = field(default=5, validator=positive)
+    backoff_initial: timedelta = field(default=timedelta(seconds=30), validator=positive)
+    backoff_max: timedelta = field(default=timedelta(minutes=15), validator=positive)
+    follow_up_delay: timedelta = field(default=timedelta(minutes=30), validator=positive)
+    max_follow_ups: int = field(default=4, validator=non_negative)
+
+    def backoff(self, attempts: int) -> timedelta:
+        """The wait before attempt `attempts + 1`: doubling from `backoff_initial`, capped."""
+        wait = self.backoff_initial * (1 << max(0, attempts - 1))
+        return min(wait, self.backoff_max)
+
+
+@frozen
+class FireOutcome:
+    name: str
+    state: ScheduleState | None  # None: the claim was lost while firing, nothing recorded
+    error: str | None = None
+    follow_up: str | None = None  # the follow-up check planned, if any
+
+
+class LocalWorker:
+    """Fires the local scheduler's due schedules; `run()` polls until stopped."""
+
+    def __init__(
+        self,
+        scheduler: LocalScheduler,
+        *,
+        fire: Fire,
+        clock: Clock,
+        config: WorkerConfig | None = None,
+        lease_clock: Clock | None = None,
+    ) -> None:
+        self._scheduler = scheduler
+        self._fire = fire
+        self._clock = clock
+        self._config = config or WorkerConfig()
+        self._lease_clock = lease_clock
+
+    async def run_once(self) -> list[FireOutcome]:
+        """Claim what is due now and fire it (a batch at once); what each firing became."""
+        config = self._config
+        lease_now = self._lease_clock.now() if self._lease_clock is not None else None
+        claimed = await self._scheduler.claim_due(
+            self._clock.now(), config.batch_size, config.lease, config.max_attempts, lease_now
+        )
+        return list(await asyncio.gather(*(self._fire_one(record) for record in claimed)))
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll every `poll_interval` until `stop` is set; a failing poll is logged, not fatal."""
+        interval = self._config.poll_interval.total_seconds()
+        while not stop.is_set():
+            try:
+                while outcomes := await self.run_once():
+                    # A full batch may mean more are due: go on without waiting.
+                    if len(outcomes) < self._config.batch_size or stop.is_set():
+                        break
+            except BestshotError as error:
+                logger.error("local scheduler: polling failed: %s", error)
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+            except TimeoutError:
+                continue
+
+    async def _fire_one(self, record: LocalSchedule) -> FireOutcome:
+        name = record.schedule.name
+        try:
+            report = await self._fire(record)
+        except RetryableFireError as error:
+            return await self._failed(record, str(error), retryable=True)
+        except Exception as error:  # any failure is recorded on the schedule
+            message = str(error) or type(error).__name__
+            return await self._failed(record, message, retryable=False)
+        now = self._clock.now()
+        if not await self._scheduler.mark_done(record, now):
+            return FireOutcome(name, None)
+        follow_up = None
+        if report.overdue and record.follow_up < self._config.max_follow_ups:
+            planned = await self._scheduler.add_follow_up(
+                record, now + self._config.follow_up_delay
+            )
+            follow_up = planned.name if planned else None
+        logger.info(
+            "local scheduler: fired %s (attempt %d)%s",
+            name,
+            record.attempts,
+            f"; {report.overdue} match(es) still under way, follow-up {follow_up}"
+            if follow_up
+            else "",
+        )
+        return FireOutcome(name, ScheduleState.DONE, follow_up=follow_up)
+
+    async def _failed(self, record: LocalSchedule, error: str, *, retryable: bool) -> FireOutcome:
+        now = self._clock.now()
+        retry_at = None
+        if retryable and record.attempts < self._config.max_attempts:
+            retry_at = now + self._config.backoff(record.attempts)
+        if not await self._scheduler.mark_failed(record, error, retry_at):
+            return FireOutcome(record.schedule.name, None, error)
+        state = ScheduleState.PENDING if retry_at else ScheduleState.FAILED
+        logger.warning(
+            "local scheduler: %s failed (attempt %d): %s; %s",
+            record.schedule.name,
+            record.attempts,
+            error,
+            f"next attempt at {retry_at.isoformat()}" if retry_at else "giving up",
+        )
+        return FireOutcome(record.schedule.name, state, error)
