@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from attrs import frozen
 
+from bestshot_domain.days import check_day
 from bestshot_domain.errors import Conflict, InvalidInput, NotFound, SourceUnavailable
 from bestshot_domain.importing import ImportSummary, check_fixtures, plan_import
 from bestshot_domain.model import (
@@ -235,10 +236,10 @@ async def create_daily_schedules(
     kickoff renames its schedule: `scheduling.superseded`), so that stale ones do not fire.
 
     The results list the planned schedules, then the deleted ones. A dry run only plans: it
-    neither reads nor changes the scheduler.
+    neither reads nor changes the scheduler. DayOutOfRange for a day outside `days`' range.
     """
     now = clock.now()
-    day = day if day is not None else now.date()
+    day = check_day(day if day is not None else now.date())
     async with uow_factory() as uow:
         tournaments = await uow.tournaments.list()
         start, end = day_window(day, tournaments)
