@@ -333,7 +333,13 @@ async def import_tournament(
 
 
 async def _lock_existing(uow: UnitOfWork, tournament: Tournament) -> Tournament | None:
-    """The stored tournament of that id, locked, or None; Conflict when it is another import."""
+    """The stored tournament of that id, locked, or None; Conflict when it is another import.
+
+    The id is claimed before anything is read, even when no tournament has it yet: of two
+    imports creating it at once, the second waits and then finds the first one's, instead of
+    both finding none and both answering that they created it.
+    """
+    exists = await uow.tournaments.claim(tournament.id)
     for other in await uow.tournaments.list():
         if (other.provider, other.reference) == (tournament.provider, tournament.reference) and (
             other.id != tournament.id
@@ -342,9 +348,7 @@ async def _lock_existing(uow: UnitOfWork, tournament: Tournament) -> Tournament 
                 f"{tournament.provider} {tournament.reference!r} is already imported"
                 f" as {other.id!r}"
             )
-    try:
-        await uow.tournaments.lock(tournament.id)
-    except NotFound:
+    if not exists:
         return None
     stored = await uow.tournaments.get(tournament.id)
     if (stored.provider, stored.reference) != (tournament.provider, tournament.reference):
