@@ -64,6 +64,15 @@ class TournamentRepository(Protocol):
         """
         ...
 
+    async def claim(self, tournament_id: TournamentId) -> bool:
+        """`lock` for an id whose tournament may not exist yet (an import about to create it):
+        any other unit of work claiming or locking this id waits until this one's transaction
+        ends. Whether the tournament exists, as this unit of work sees it once it holds the id.
+
+        Claiming or locking again in the same unit of work returns at once.
+        """
+        ...
+
 
 class TeamRepository(Protocol):
     async def save_many(self, teams: Sequence[Team]) -> None:

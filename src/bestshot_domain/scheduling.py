@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from attrs import field, frozen
 
+from bestshot_domain.days import check_day
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.lifecycle import AWAITING_RESULT
 from bestshot_domain.model import Match, Tournament, TournamentId
@@ -107,7 +108,10 @@ def local_day(moment: datetime, timezone: str) -> date:
 
 
 def day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
-    """`day` in `timezone` as a UTC interval [start, end): 23, 24 or 25 hours long."""
+    """`day` in `timezone` as a UTC interval [start, end): 23, 24 or 25 hours long.
+
+    DayOutOfRange for a day outside the accepted range (`days`), where this would overflow."""
+    check_day(day)
     tz = zone(timezone)
     # zoneinfo maps a midnight that a DST jump skips to the first instant after the jump.
     start = datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
@@ -184,8 +188,9 @@ def plan_schedules(
     and it is still awaiting a result; matches of tournaments not given are ignored. Each
     tournament and round with such matches gets one schedule firing at the latest kickoff plus
     the window (or at `now` plus the test delay), rounded up to the minute, and at least a
-    minute after `now` (`fire_time`).
+    minute after `now` (`fire_time`). DayOutOfRange for a day outside the accepted range.
     """
+    check_day(day)
     by_id = {t.id: t for t in tournaments}
     latest: dict[tuple[TournamentId, str], datetime] = {}
     for match in matches:

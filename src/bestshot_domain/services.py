@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from attrs import frozen
 
+from bestshot_domain.days import check_day
 from bestshot_domain.errors import Conflict, InvalidInput, NotFound, SourceUnavailable
 from bestshot_domain.importing import ImportSummary, check_fixtures, plan_import
 from bestshot_domain.model import (
@@ -237,10 +238,10 @@ async def create_daily_schedules(
     kickoff renames its schedule: `scheduling.superseded`), so that stale ones do not fire.
 
     The results list the planned schedules, then the deleted ones. A dry run only plans: it
-    neither reads nor changes the scheduler.
+    neither reads nor changes the scheduler. DayOutOfRange for a day outside `days`' range.
     """
     now = clock.now()
-    day = day if day is not None else now.date()
+    day = check_day(day if day is not None else now.date())
     async with uow_factory() as uow:
         tournaments = await uow.tournaments.list()
         start, end = day_window(day, tournaments)
@@ -334,7 +335,13 @@ async def import_tournament(
 
 
 async def _lock_existing(uow: UnitOfWork, tournament: Tournament) -> Tournament | None:
-    """The stored tournament of that id, locked, or None; Conflict when it is another import."""
+    """The stored tournament of that id, locked, or None; Conflict when it is another import.
+
+    The id is claimed before anything is read, even when no tournament has it yet: of two
+    imports creating it at once, the second waits and then finds the first one's, instead of
+    both finding none and both answering that they created it.
+    """
+    exists = await uow.tournaments.claim(tournament.id)
     for other in await uow.tournaments.list():
         if (other.provider, other.reference) == (tournament.provider, tournament.reference) and (
             other.id != tournament.id
@@ -343,9 +350,7 @@ async def _lock_existing(uow: UnitOfWork, tournament: Tournament) -> Tournament 
                 f"{tournament.provider} {tournament.reference!r} is already imported"
                 f" as {other.id!r}"
             )
-    try:
-        await uow.tournaments.lock(tournament.id)
-    except NotFound:
+    if not exists:
         return None
     stored = await uow.tournaments.get(tournament.id)
     if (stored.provider, stored.reference) != (tournament.provider, tournament.reference):

@@ -204,3 +204,94 @@ class TestLock:
 
         await asyncio.wait_for(asyncio.gather(*(increment() for _ in range(10))), DEADLOCK_GUARD)
         assert await stored_label(uow_factory, "liga") == "10"
+
+
+class TestClaim:
+    """`claim`: the lock of an id whose tournament an import may be about to create."""
+
+    async def test_claiming_says_whether_the_tournament_exists(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        await seed(uow_factory, tournaments=[tournament("liga")])
+        async with uow_factory() as uow:
+            assert await uow.tournaments.claim("liga") is True
+        async with uow_factory() as uow:
+            assert await uow.tournaments.claim("nowhere") is False
+
+    async def test_claiming_twice_or_claiming_then_locking_does_not_wait(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        async with uow_factory() as uow:
+            assert not await asyncio.wait_for(uow.tournaments.claim("liga"), DEADLOCK_GUARD)
+            assert not await asyncio.wait_for(uow.tournaments.claim("liga"), DEADLOCK_GUARD)
+            await uow.tournaments.save(tournament("liga"))
+            await asyncio.wait_for(uow.tournaments.lock("liga"), DEADLOCK_GUARD)
+            assert await asyncio.wait_for(uow.tournaments.claim("liga"), DEADLOCK_GUARD)
+            await uow.commit()
+
+    @pytest.mark.parametrize("ending", ["commit", "rollback", "leave"])
+    async def test_a_second_claimer_of_a_new_id_waits_and_then_sees_the_first_one_s_work(
+        self, uow_factory: UnitOfWorkFactory, ending: str
+    ) -> None:
+        events: list[str] = []
+        first_holds = asyncio.Event()
+        second_found: list[bool] = []
+
+        async def first() -> None:
+            async with uow_factory() as uow:
+                assert await uow.tournaments.claim("liga") is False
+                events.append("first claimed")
+                first_holds.set()
+                await asyncio.sleep(0.05)  # the second must be waiting by now
+                await uow.tournaments.save(tournament("liga"))
+                events.append("first ends")
+                if ending == "commit":
+                    await uow.commit()
+                elif ending == "rollback":
+                    await uow.rollback()
+
+        async def second() -> None:
+            await first_holds.wait()
+            async with uow_factory() as uow:
+                second_found.append(await uow.tournaments.claim("liga"))
+                events.append("second claimed")
+
+        await asyncio.wait_for(asyncio.gather(first(), second()), DEADLOCK_GUARD)
+        assert events == ["first claimed", "first ends", "second claimed"]
+        assert second_found == [ending == "commit"]
+
+    @pytest.mark.parametrize(("held", "wanted"), [("lock", "claim"), ("claim", "lock")])
+    async def test_a_claim_and_a_lock_of_one_tournament_wait_for_each_other(
+        self, uow_factory: UnitOfWorkFactory, held: str, wanted: str
+    ) -> None:
+        await seed(uow_factory, tournaments=[tournament("liga")])
+        events: list[str] = []
+        first_holds = asyncio.Event()
+
+        async def first() -> None:
+            async with uow_factory() as uow:
+                await getattr(uow.tournaments, held)("liga")
+                first_holds.set()
+                await asyncio.sleep(0.05)  # the second must be waiting by now
+                events.append("first ends")
+
+        async def second() -> None:
+            await first_holds.wait()
+            async with uow_factory() as uow:
+                await getattr(uow.tournaments, wanted)("liga")
+                events.append("second holds")
+
+        await asyncio.wait_for(asyncio.gather(first(), second()), DEADLOCK_GUARD)
+        assert events == ["first ends", "second holds"]
+
+    async def test_claims_of_different_ids_do_not_wait_for_each_other(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        both_claimed = asyncio.Barrier(2)
+
+        async def hold(tournament_id: str) -> None:
+            async with uow_factory() as uow:
+                await uow.tournaments.claim(tournament_id)
+                await both_claimed.wait()  # deadlocks if one waits for the other's claim
+
+        await asyncio.wait_for(asyncio.gather(hold("one"), hold("two")), DEADLOCK_GUARD)

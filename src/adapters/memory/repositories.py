@@ -94,6 +94,11 @@ class MemoryTournamentRepository(_Repository):
         self._require_tournament(tournament_id)
         await self._lock(tournament_id)
 
+    async def claim(self, tournament_id: TournamentId) -> bool:
+        await _io()
+        await self._lock(tournament_id)
+        return tournament_id in self._tx.tournaments
+
 
 class MemoryTeamRepository(_Repository):
     async def save_many(self, teams: Sequence[Team]) -> None:

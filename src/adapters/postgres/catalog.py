@@ -15,6 +15,9 @@ from bestshot_domain.errors import InvalidInput, NotFound
 from bestshot_domain.model import Membership, Round, Team, TeamKey, Tournament, TournamentId
 
 _TOURNAMENT_COLUMNS = "id, label, provider, reference, rules, timezone, zones"
+# The first key of the two-key advisory locks on tournament ids ("bsht" in ASCII): two int4
+# keys never collide with the single bigint key of the migrations' lock.
+_CLAIM_LOCK_CLASS = int.from_bytes(b"bsht", "big")
 
 
 class PostgresTournamentRepository:
@@ -74,6 +77,22 @@ class PostgresTournamentRepository:
             )
         if not found:
             raise NotFound(f"tournament {tournament_id!r} not found")
+
+    async def claim(self, tournament_id: TournamentId) -> bool:
+        # No row to lock before the tournament exists: an advisory lock on its id serializes
+        # the claimers (two imports creating it at once) until the transaction ends. Taken in
+        # its own statement, so that the row's lookup after the wait sees what the other
+        # committed (READ COMMITTED takes a snapshot per statement).
+        await self._session.begin()
+        with storage_errors():
+            await self._db.execute(
+                "SELECT pg_advisory_xact_lock($1, hashtext($2))", _CLAIM_LOCK_CLASS, tournament_id
+            )
+        try:
+            await self.lock(tournament_id)
+        except NotFound:
+            return False
+        return True
 
 
 class PostgresTeamRepository:

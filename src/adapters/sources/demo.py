@@ -46,6 +46,7 @@ from adapters.sources.parsed import (
     reference_tag,
     round_observations,
 )
+from bestshot_domain.days import check_day
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.model import (
     Ending,
@@ -118,6 +119,9 @@ class DemoReference:
             first = time.fromisoformat(found["time"]) if found["time"] else DEFAULT_FIRST_KICKOFF
         except ValueError as error:
             raise InvalidInput(f"demo reference {reference!r}: {error}") from error
+        if day is not None:
+            # The season spans weeks around its anchor: a day near `date`'s ends overflows.
+            check_day(day, f"demo reference {reference!r}: the day")
         return cls(int(found["seed"]), day, first)
 
     def __str__(self) -> str:

@@ -63,6 +63,7 @@ from adapters.files.openfootball import (
     Status,
     parse_openfootball,
 )
+from adapters.files.regular import NotARegularFile, read_regular_file
 from adapters.sources.http import Origin, ProviderClient
 from adapters.sources.parsed import (
     ParsedMatch,
@@ -305,13 +306,6 @@ def _is_url(reference: str) -> bool:
     )
 
 
-def _read_regular_file(path: Path) -> bytes:
-    # A FIFO or a device would block or never end: only regular files are read.
-    if not path.is_file():
-        raise OSError(0, "not a regular file")
-    return path.read_bytes()
-
-
 class OpenfootballSource:
     """`ResultSource` over an openfootball JSON file or URL."""
 
@@ -339,7 +333,16 @@ class OpenfootballSource:
         # Ids are tagged by the path, so that a path and its file:// URI make the same ids.
         tag = str(path)
         try:
-            raw = await asyncio.to_thread(_read_regular_file, path)
+            raw = await asyncio.to_thread(read_regular_file, path)
+        except (FileNotFoundError, NotADirectoryError):
+            # The caller's mistake, not the provider's: the same answer a typo gets.
+            where = "" if access.trusted else f" in {FILES_DIR_SETTING}"
+            raise InvalidInput(f"openfootball reference {shown!r}: no such file{where}") from None
+        except NotARegularFile:
+            raise InvalidInput(
+                f"openfootball reference {shown!r}: not a regular file (a FIFO, device or "
+                "folder is never read)"
+            ) from None
         except OSError as error:
             raise SourceUnavailable(
                 PROVIDER, f"cannot read {shown}: {error.strerror or error}"

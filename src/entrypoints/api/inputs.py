@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from starlette.requests import Request
 
-from bestshot_domain import text
+from bestshot_domain import days, text
 from entrypoints.api.problems import ApiProblem
 from entrypoints.api.schemas.common import (
     SLUG_MAX_LENGTH,
@@ -76,6 +77,16 @@ def team_key(request: Request, name: str) -> str:
             ]
         )
     return value
+
+
+def day(value: date | None, field: str) -> date | None:
+    """A day from the request within the accepted range (`bestshot_domain.days`), or a 422."""
+    if value is None:
+        return None
+    try:
+        return days.check_day(value)
+    except days.DayOutOfRange:
+        raise invalid([{"field": field, "message": f"must be a day {days.RANGE}"}]) from None
 
 
 def query(request: Request, model: type[M]) -> M:

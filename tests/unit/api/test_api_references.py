@@ -6,8 +6,10 @@ The openfootball source is the real one, built from the settings as `bootstrap` 
 
 from __future__ import annotations
 
+import asyncio
+import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -115,3 +117,37 @@ async def test_a_url_off_the_allowed_hosts_is_422_and_never_echoes_credentials(
     assert response.status_code == 422
     assert response.json()["detail"].startswith("openfootball reference")
     assert SECRET_REFERENCE not in response.text
+
+
+@pytest.mark.parametrize(
+    ("reference", "make", "reason"),
+    [
+        ("missing.json", None, "no such file in BESTSHOT_FILES_DIR"),
+        ("sub/missing.json", None, "no such file in BESTSHOT_FILES_DIR"),
+        ("wc.json/inside.json", None, "no such file in BESTSHOT_FILES_DIR"),
+        ("fifo.json", os.mkfifo, "not a regular file"),
+        ("folder.json", os.mkdir, "not a regular file"),
+    ],
+)
+async def test_a_file_in_the_folder_that_cannot_be_read_is_422_naming_the_reference(
+    files: Path,
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    reference: str,
+    make: Callable[[Path], None] | None,
+    reason: str,
+) -> None:
+    if make is not None:
+        make(files / reference)
+
+    # A FIFO without a writer would hang a blocking open: the guard fails the test instead.
+    response = await asyncio.wait_for(
+        client.post(IMPORT, json=_openfootball(reference), headers=admin), 10
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    detail = response.json()["detail"]
+    assert detail.startswith(f"openfootball reference {reference!r}: {reason}")
+    assert str(files) not in detail  # the server's own layout is not shown
+    assert (await client.get("/api/v2/tournaments")).json()["tournaments"] == []

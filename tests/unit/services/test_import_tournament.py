@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 
@@ -301,3 +302,13 @@ async def test_two_demo_tournaments_of_other_seeds_import_side_by_side(world: Wo
             for summary in imports
         ]
     assert len(keys[0] | keys[1] | keys[2]) == 3 * 380
+
+
+async def test_concurrent_identical_imports_create_the_tournament_once(
+    world: World, fixtures: Fixtures
+) -> None:
+    world.source.publish("liga", fixtures)
+    summaries = await asyncio.gather(*(world.import_() for _ in range(20)))
+    assert [s.tournament_created for s in summaries].count(True) == 1
+    assert [s.changed for s in summaries].count(True) == 1
+    assert sum(s.changes for s in summaries) == len(fixtures.matches)

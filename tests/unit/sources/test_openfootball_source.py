@@ -23,7 +23,7 @@ from adapters.sources.openfootball import (
 )
 from adapters.sources.parsed import assemble_fixtures, reference_tag
 from adapters.sources.providers import build_source
-from bestshot_domain.errors import InvalidInput, SourceFormatError, SourceUnavailable
+from bestshot_domain.errors import InvalidInput, SourceFormatError
 from bestshot_domain.model import Cards, Ending, MatchStatus, RoundKind, Score
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
@@ -200,7 +200,7 @@ async def test_a_file_source_and_a_missing_file(tmp_path: Path) -> None:
         fixtures = await source.fixtures(WORLD_CUP.name)
         absolute = await source.fixtures(str(WORLD_CUP))  # inside the folder: read
         uri = await source.fixtures(WORLD_CUP.as_uri())
-        with pytest.raises(SourceUnavailable, match=r"cannot read missing\.json") as missing:
+        with pytest.raises(InvalidInput, match=r"'missing\.json': no such file") as missing:
             await source.fixtures("missing.json")
     finally:
         await source.aclose()

@@ -46,7 +46,7 @@ def operations(
 
     async def create_schedules(request: Request) -> Response:
         query = inputs.query(request, ScheduleQuery)
-        day = query.date if query.date is not None else clock.now().date()
+        day = inputs.day(query.date, "query.date") or clock.now().date()
         results = await use_cases.create_daily_schedules(day, query.dry_run)
         body = SchedulesOut(
             day=day,
