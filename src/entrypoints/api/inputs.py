@@ -86,7 +86,7 @@ def day(value: date | None, field: str) -> date | None:
     try:
         return days.check_day(value)
     except days.DayOutOfRange:
-        raise invalid([{"field": field, "message": f"must be a day {days.RANGE}"}]) from None
+        raise invalid([FieldError(field=field, message=f"must be a day {days.RANGE}")]) from None
 
 
 def query(request: Request, model: type[M]) -> M:
