@@ -42,7 +42,7 @@ EXTREMES = [
     date.max - timedelta(days=1),
     date.max,
 ]
-POLICY = SchedulingPolicy(api_base_url="https://api.example.com")
+POLICY = SchedulingPolicy()
 ANY_DAY = st.dates()  # date.min to date.max: in the range and far outside it
 IN_RANGE = st.dates(min_value=FIRST_DAY, max_value=LAST_DAY)
 NOWS = st.datetimes(
