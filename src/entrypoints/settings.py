@@ -56,8 +56,9 @@ from pydantic_settings import (
 from adapters.postgres.pool import PoolConfig
 from adapters.sources import espn, fbref, football_data, sofascore
 from adapters.sources.config import ProviderSettings, SourcesConfig
-from adapters.sources.http import HttpPolicy, Origin, RateLimit
+from adapters.sources.http import Origin
 from adapters.sources.openfootball import OpenfootballAccess, parse_origin
+from adapters.sources.policy import HttpPolicy, RateLimit
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.scheduling import check_prefix, check_test_delay
 
@@ -270,6 +271,12 @@ class Settings(BaseSettings):
     bestshot_http_connect_timeout: float = Field(default=_HTTP.connect_timeout, gt=0)
     bestshot_http_read_timeout: float = Field(default=_HTTP.read_timeout, gt=0)
     bestshot_http_attempts: int = Field(default=_HTTP.attempts, ge=1, description="First included.")
+    bestshot_http_max_body_bytes: int = Field(
+        default=_HTTP.max_body_bytes,
+        ge=1024,
+        le=1024**3,
+        description="The most a provider's answer may hold, decoded; a larger one answers 502.",
+    )
     # Base URLs: tests point them at loopback servers. openfootball's references are whole URLs.
     bestshot_espn_url: BaseUrl = espn.DEFAULT_BASE_URL
     bestshot_football_data_url: BaseUrl = football_data.DEFAULT_BASE_URL
@@ -352,6 +359,7 @@ class Settings(BaseSettings):
                 read_timeout=self.bestshot_http_read_timeout,
                 attempts=self.bestshot_http_attempts,
                 rate_limit=rate_limit,
+                max_body_bytes=self.bestshot_http_max_body_bytes,
             )
             return ProviderSettings(base_url, policy)
 

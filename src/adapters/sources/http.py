@@ -28,6 +28,10 @@ base URL's origin, so even a client allowed several hosts never sends them elsew
 Some providers say when to come back in a header of their own (football-data.org:
 `X-RequestCounter-Reset`); `retry_after_headers` lists the headers read, in order.
 
+Answers are read streamed, decoded here and counted (`body.read_capped`): one whose decoded
+body passes `HttpPolicy.max_body_bytes` is dropped unread at the cap (SourceTooLarge, never
+retried).
+
 `sleep` and `now` are injectable so tests can record the waits the client asks for instead of
 waiting them, and `limiter` so tests can count requests per window.
 """
@@ -46,7 +50,7 @@ from typing import Self
 
 import httpx
 from aiolimiter import AsyncLimiter
-from attrs import field, frozen
+from attrs import frozen
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -57,6 +61,8 @@ from tenacity import (
 )
 from tenacity.wait import wait_base
 
+from adapters.sources.body import ACCEPT_ENCODING, read_capped
+from adapters.sources.policy import HttpPolicy
 from bestshot_domain.errors import SourceBlocked, SourceUnavailable
 
 log = logging.getLogger("bestshot.sources")
@@ -72,6 +78,7 @@ HTML_ACCEPT = "text/html,application/xhtml+xml"
 # "Just a moment...", SofaScore's `{"error": {"reason": "challenge"}}`, captcha walls).
 _CHALLENGE_MARKERS = ("challenge", "captcha", "just a moment", "cf-chl", "attention required")
 _CHALLENGE_STATUSES = frozenset({403, 429, 503})
+_CHALLENGE_HEAD = 4096  # the bytes of a failure's body read, to recognise a challenge page
 MAX_REDIRECTS = 5
 
 UrlCheck = Callable[[httpx.URL], bool]
@@ -110,41 +117,6 @@ def user_agent() -> str:
         f"bestshot/{version} (football scores and standings updater; "
         f"python-httpx/{httpx.__version__})"
     )
-
-
-@frozen
-class RateLimit:
-    """At most `requests` requests in any window of `per_seconds` seconds."""
-
-    requests: int = field()
-    per_seconds: float = field()
-
-    @requests.validator
-    def _positive_requests(self, attribute: object, value: int) -> None:
-        if value < 1:
-            raise ValueError(f"a rate limit allows at least one request, got {value}")
-
-    @per_seconds.validator
-    def _positive_window(self, attribute: object, value: float) -> None:
-        if value <= 0:
-            raise ValueError(f"a rate limit window is positive, got {value}")
-
-    def __str__(self) -> str:
-        return f"{self.requests}/{self.per_seconds:g}"
-
-
-@frozen
-class HttpPolicy:
-    """Timeouts, retries and the rate limit of one provider's client."""
-
-    connect_timeout: float = 5.0
-    read_timeout: float = 20.0
-    attempts: int = 4  # the first try included
-    backoff_initial: float = 1.0
-    backoff_max: float = 30.0
-    backoff_jitter: float = 1.0
-    max_retry_after: float = 120.0  # a longer Retry-After gives up instead of waiting
-    rate_limit: RateLimit = RateLimit(30, 60.0)
 
 
 class _Retryable(Exception):
@@ -186,13 +158,14 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
-def is_challenge(response: httpx.Response) -> bool:
-    """Whether a response is a bot-protection page rather than the provider's answer."""
+def is_challenge(response: httpx.Response, body: bytes) -> bool:
+    """Whether a response (`body`: its start) is a bot-protection page rather than the
+    provider's answer."""
     if response.headers.get("cf-mitigated", "").lower() == "challenge":
         return True
     if response.status_code not in _CHALLENGE_STATUSES:
         return False
-    head = response.content[:4096].decode("utf-8", "replace").lower()
+    head = body[:_CHALLENGE_HEAD].decode("utf-8", "replace").lower()
     return any(marker in head for marker in _CHALLENGE_MARKERS)
 
 
@@ -234,7 +207,12 @@ class ProviderClient:
         self.provider = provider
         self.base_url = base_url
         self.policy = policy or HttpPolicy()
-        self._headers = {"User-Agent": user_agent(), "Accept": accept, **(headers or {})}
+        self._headers = {
+            "User-Agent": user_agent(),
+            "Accept": accept,
+            "Accept-Encoding": ACCEPT_ENCODING,
+            **(headers or {}),
+        }
         self._origin = Origin.of(base_url)
         self._credentials = dict(credentials or {})
         self._allowed: UrlCheck = allowed or self._origin.__contains__
@@ -319,6 +297,10 @@ class ProviderClient:
         async with self._limiter:
             try:
                 response = await self._send(url, params, where)
+                try:
+                    body = await self._read(response, where)
+                finally:
+                    await response.aclose()
             except httpx.TimeoutException as error:
                 raise _Retryable(f"timed out fetching {where} ({type(error).__name__})") from error
             except (httpx.NetworkError, httpx.RemoteProtocolError) as error:
@@ -329,7 +311,15 @@ class ProviderClient:
                 raise SourceUnavailable(
                     self.provider, f"cannot fetch {where} ({type(error).__name__})"
                 ) from error
-        return self._check(response, where)
+        return self._check(response, body, where)
+
+    async def _read(self, response: httpx.Response, where: str) -> bytes:
+        """The whole body of a success, capped; of anything else, only its head."""
+        success = 200 <= response.status_code < 300
+        cap = self.policy.max_body_bytes if success else _CHALLENGE_HEAD
+        return await read_capped(
+            response, cap, provider=self.provider, where=where, head=not success
+        )
 
     async def _send(self, url: str, params: Mapping[str, str] | None, where: str) -> httpx.Response:
         """GET `url`, following redirects only to URLs this client may fetch."""
@@ -344,9 +334,10 @@ class ProviderClient:
                 )
             if request.url in self._origin:
                 request.headers.update(self._credentials)
-            response = await http.send(request)
+            response = await http.send(request, stream=True)  # read by `_read`, capped
             if not response.is_redirect:
                 return response
+            await response.aclose()
             # `is_redirect` means a Location header; `join` resolves a relative one.
             target = response.url.join(response.headers["Location"])
             request = http.build_request("GET", target)
@@ -359,15 +350,15 @@ class ProviderClient:
                 return seconds
         return None
 
-    def _check(self, response: httpx.Response, where: str) -> bytes:
+    def _check(self, response: httpx.Response, body: bytes, where: str) -> bytes:
         status = response.status_code
-        if is_challenge(response):
+        if is_challenge(response, body):
             raise SourceBlocked(
                 self.provider,
                 f"HTTP {status} challenge page for {where}: the provider blocks automated clients",
             )
         if 200 <= status < 300:
-            return response.content
+            return body
         if status == 401:
             raise SourceBlocked(
                 self.provider, f"HTTP 401 for {where}: missing or rejected credentials"

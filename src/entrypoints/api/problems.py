@@ -27,6 +27,7 @@ from bestshot_domain.errors import (
     SourceBlocked,
     SourceError,
     SourceFormatError,
+    SourceTooLarge,
     SourceUnavailable,
     StorageUnavailable,
 )
@@ -89,6 +90,7 @@ _DOMAIN_PROBLEMS: tuple[tuple[type[BestshotError], int, str, str | None], ...] =
     (Conflict, 409, "conflict", None),
     (SourceBlocked, 502, "source-blocked", "Provider refused us"),
     (SourceFormatError, 502, "source-format", "Provider sent an unreadable answer"),
+    (SourceTooLarge, 502, "source-too-large", "Provider sent too large an answer"),
     (SourceUnavailable, 502, "source-unavailable", "Provider is unavailable"),
     (SourceError, 502, "source-unavailable", "Provider is unavailable"),
 )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.sources.http import RateLimit
+from adapters.sources.policy import RateLimit
 from bestshot_domain.errors import InvalidInput
 from entrypoints.settings import read_settings
 
