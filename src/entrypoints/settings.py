@@ -53,6 +53,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from adapters.caller import CallerConfig
 from adapters.postgres.pool import PoolConfig
 from adapters.sources import espn, fbref, football_data, sofascore
 from adapters.sources.config import ProviderSettings, SourcesConfig
@@ -119,6 +120,7 @@ Origins = Annotated[tuple[Origin, ...], NoDecode, BeforeValidator(_origins)]
 
 _POOL = PoolConfig()
 _HTTP = HttpPolicy()
+_CALLER = CallerConfig()  # what the local scheduler's caller uses, and the Lambda's default
 _SOURCES = SourcesConfig()
 
 # Where `read_settings` reads from: the process environment, or a mapping handed in.
@@ -271,6 +273,13 @@ class Settings(BaseSettings):
     bestshot_http_connect_timeout: float = Field(default=_HTTP.connect_timeout, gt=0)
     bestshot_http_read_timeout: float = Field(default=_HTTP.read_timeout, gt=0)
     bestshot_http_attempts: int = Field(default=_HTTP.attempts, ge=1, description="First included.")
+    bestshot_http_deadline_seconds: float = Field(
+        default=_HTTP.deadline,
+        gt=0,
+        le=_CALLER.read_timeout,
+        description="One fetch from a provider, every attempt and wait included; at most the "
+        "caller's patience with a PATCH (CALLER_READ_TIMEOUT), so it gets an answer.",
+    )
     bestshot_http_max_body_bytes: int = Field(
         default=_HTTP.max_body_bytes,
         ge=1024,
@@ -360,6 +369,7 @@ class Settings(BaseSettings):
                 attempts=self.bestshot_http_attempts,
                 rate_limit=rate_limit,
                 max_body_bytes=self.bestshot_http_max_body_bytes,
+                deadline=self.bestshot_http_deadline_seconds,
             )
             return ProviderSettings(base_url, policy)
 

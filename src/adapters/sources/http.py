@@ -2,15 +2,17 @@
 
 One `ProviderClient` per provider: an httpx `AsyncClient` with connect and read timeouts and a
 descriptive User-Agent, a rate limit (aiolimiter) held around every attempt, and retries
-(tenacity) with exponential backoff and jitter on network errors, timeouts, 429 and 5xx. A
-`Retry-After` header (seconds or an HTTP date) replaces the backoff for that wait; one longer
-than `HttpPolicy.max_retry_after` ends the retries at once. Nothing else is retried.
-
-How failures become domain errors:
+(tenacity) with exponential backoff and jitter on network errors, timeouts, 429 and 5xx, all
+within one deadline (`HttpPolicy.deadline`, or a sooner one open around the call:
+`deadline.within`). A `Retry-After` header (seconds or an HTTP date) replaces the backoff for
+that wait; one longer than `HttpPolicy.max_retry_after`, or than the deadline leaves, ends the
+retries at once, as does a backoff the deadline cannot hold. Nothing else is retried.
 
 | what happened                                   | error              | retried |
 |-------------------------------------------------|--------------------|---------|
 | network error, timeout, 429, 5xx                | SourceUnavailable  | yes, then gives up |
+| the deadline passed                             | SourceTimeout      | no time left |
+| a decoded body past `HttpPolicy.max_body_bytes` | SourceTooLarge     | never   |
 | 401, 403, or a challenge page (any status)      | SourceBlocked      | never   |
 | any other 4xx, too many redirects, a bad URL    | SourceUnavailable  | never   |
 | a redirect to a URL the client may not fetch    | SourceUnavailable  | never   |
@@ -28,9 +30,7 @@ base URL's origin, so even a client allowed several hosts never sends them elsew
 Some providers say when to come back in a header of their own (football-data.org:
 `X-RequestCounter-Reset`); `retry_after_headers` lists the headers read, in order.
 
-Answers are read streamed, decoded here and counted (`body.read_capped`): one whose decoded
-body passes `HttpPolicy.max_body_bytes` is dropped unread at the cap (SourceTooLarge, never
-retried).
+Answers are read streamed, decoded and counted by `body.read_capped`, which stops at the cap.
 
 `sleep` and `now` are injectable so tests can record the waits the client asks for instead of
 waiting them, and `limiter` so tests can count requests per window.
@@ -51,19 +51,13 @@ from typing import Self
 import httpx
 from aiolimiter import AsyncLimiter
 from attrs import frozen
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception_type,
-    stop_after_attempt,
-    wait_exponential,
-    wait_random,
-)
-from tenacity.wait import wait_base
+from tenacity import RetryCallState
 
 from adapters.sources.body import ACCEPT_ENCODING, read_capped
+from adapters.sources.deadline import Deadline, within
 from adapters.sources.policy import HttpPolicy
-from bestshot_domain.errors import SourceBlocked, SourceUnavailable
+from adapters.sources.retrying import Retryable, retrying_within
+from bestshot_domain.errors import SourceBlocked, SourceTimeout, SourceUnavailable
 
 log = logging.getLogger("bestshot.sources")
 
@@ -117,29 +111,6 @@ def user_agent() -> str:
         f"bestshot/{version} (football scores and standings updater; "
         f"python-httpx/{httpx.__version__})"
     )
-
-
-class _Retryable(Exception):
-    """A failure worth another attempt; `retry_after` is the server's wish, in seconds."""
-
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retry_after = retry_after
-
-
-class _RetryAfterOrBackoff(wait_base):
-    """Wait what `Retry-After` asked for when the server said so, else the backoff."""
-
-    def __init__(self, backoff: wait_base) -> None:
-        self._backoff = backoff
-
-    def __call__(self, retry_state: RetryCallState) -> float:
-        outcome = retry_state.outcome
-        error = outcome.exception() if outcome is not None else None
-        if isinstance(error, _Retryable) and error.retry_after is not None:
-            return error.retry_after
-        return float(self._backoff(retry_state))
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
@@ -256,27 +227,38 @@ class ProviderClient:
         await self.aclose()
 
     async def get_bytes(self, url: str, params: Mapping[str, str] | None = None) -> bytes:
-        """The body of a successful GET of `url` (absolute, or relative to the base URL)."""
+        """The body of a successful GET of `url` (absolute, or relative to the base URL), within
+        one deadline for every attempt and wait (or the one already open around this call)."""
+        with within(self.policy.deadline) as deadline:
+            try:
+                async with asyncio.timeout_at(deadline.when):
+                    return await self._retrying(url, params, deadline)
+            except TimeoutError:
+                raise SourceTimeout(
+                    self.provider, f"no answer for {_where(url)} within {deadline}"
+                ) from None
+
+    async def _retrying(
+        self, url: str, params: Mapping[str, str] | None, deadline: Deadline
+    ) -> bytes:
         policy = self.policy
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(policy.attempts),
-            wait=_RetryAfterOrBackoff(
-                wait_exponential(multiplier=policy.backoff_initial, max=policy.backoff_max)
-                + wait_random(0, policy.backoff_jitter)
-            ),
-            retry=retry_if_exception_type(_Retryable),
-            sleep=self._sleep,
-            before_sleep=self._log_retry,
-            reraise=True,
+        retrying = retrying_within(
+            policy, deadline, sleep=self._sleep, before_sleep=self._log_retry
         )
+        made = 0
         try:
             async for attempt in retrying:
+                made += 1
                 with attempt:
                     return await self._attempt(url, params)
-        except _Retryable as error:
-            raise SourceUnavailable(
-                self.provider, f"{error.reason}; gave up after {policy.attempts} attempts"
-            ) from error
+        except Retryable as error:
+            if made == policy.attempts:
+                why = f"gave up after {made} attempts"
+            elif error.retry_after is not None:
+                why = f"asks to retry after {error.retry_after:.0f} s, past {deadline}"
+            else:
+                why = f"gave up after {made} attempts: the next would pass {deadline}"
+            raise SourceUnavailable(self.provider, f"{error.reason}; {why}") from error
         raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
 
     def _log_retry(self, retry_state: RetryCallState) -> None:
@@ -302,9 +284,9 @@ class ProviderClient:
                 finally:
                     await response.aclose()
             except httpx.TimeoutException as error:
-                raise _Retryable(f"timed out fetching {where} ({type(error).__name__})") from error
+                raise Retryable(f"timed out fetching {where} ({type(error).__name__})") from error
             except (httpx.NetworkError, httpx.RemoteProtocolError) as error:
-                raise _Retryable(
+                raise Retryable(
                     f"network error fetching {where} ({type(error).__name__})"
                 ) from error
             except (httpx.HTTPError, httpx.InvalidURL) as error:
@@ -372,7 +354,7 @@ class ProviderClient:
                     self.provider,
                     f"HTTP {status} for {where}: asks to retry after {retry_after:.0f} s",
                 )
-            raise _Retryable(f"HTTP {status} for {where}", retry_after)
+            raise Retryable(f"HTTP {status} for {where}", retry_after)
         raise SourceUnavailable(
             self.provider, f"HTTP {status} {response.reason_phrase} for {where}".strip()
         )

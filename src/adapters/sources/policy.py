@@ -44,3 +44,6 @@ class HttpPolicy:
     max_retry_after: float = 120.0  # a longer Retry-After gives up instead of waiting
     rate_limit: RateLimit = RateLimit(30, 60.0)
     max_body_bytes: int = field(default=8 * 1024 * 1024, validator=positive)  # decoded
+    # Of a whole fetch: every attempt, wait and rate-limit pause. Below the caller's patience
+    # (30 s a PATCH), so that it gets an answer rather than giving up and asking again.
+    deadline: float = field(default=20.0, validator=positive)

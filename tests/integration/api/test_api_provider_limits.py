@@ -1,5 +1,6 @@
 """A misbehaving provider against `bestshot serve` as a process: the round's PATCH answers a
-problem, promptly, and the server's memory stays put.
+problem, within the fetch's deadline (2 s here), and the server's memory stays put; concurrent
+PATCHes of a round share one fetch.
 
 The provider is a real HTTP server on loopback standing in for ESPN; the API is a real
 `bestshot serve` over a real PostgreSQL, so its memory is measured from outside (Linux
@@ -9,6 +10,7 @@ The provider is a real HTTP server on loopback standing in for ESPN; the API is 
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import signal
 import socket
@@ -16,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -47,6 +50,7 @@ PAYLOAD = (
 ROUND = f"{DATA}/tournaments/limits-league/matches/day-2022-09-17"
 HUGE = 256 * MiB  # today's code would hold it (twice) in memory: far past the margin below
 MARGIN = 100 * MiB
+GUARD = 30.0  # the caller's patience: a PATCH still unanswered by then has hung
 
 
 def _free_port() -> int:
@@ -140,27 +144,37 @@ def served(postgres_server: PostgresServerForTests) -> Iterator[Served]:
             asyncio.run(drop_database(postgres_server.admin_url, name))
 
 
-def _bomb(layers: int) -> Reply:
-    def body() -> Iterator[bytes]:
-        pieces: Iterator[bytes] = zeros(HUGE)
-        for _ in range(layers):
-            pieces = gzipped(pieces)
-        return pieces
+@functools.cache
+def _packed(layers: int) -> bytes:
+    """HUGE zero bytes gzipped `layers` times, made once (on the fly, the compressors would hold
+    back the start of a doubly packed body until all of it was packed)."""
+    pieces: Iterator[bytes] = zeros(HUGE)
+    for _ in range(layers):
+        pieces = gzipped(pieces)
+    return b"".join(pieces)
 
-    return Reply(200, headers={"Content-Encoding": ", ".join(["gzip"] * layers)}, stream=body)
+
+def _huge(layers: int) -> Reply:
+    """HUGE zero bytes, streamed as they are made, or gzipped `layers` times (made beforehand)."""
+    if not layers:
+        return Reply(200, stream=lambda: zeros(HUGE))
+    packed = _packed(layers)
+    encoding = ", ".join(["gzip"] * layers)
+    return Reply(200, headers={"Content-Encoding": encoding}, stream=lambda: iter([packed]))
 
 
 @pytest.mark.parametrize(
-    "reply",
+    "layers",
     [
-        pytest.param(Reply(200, stream=lambda: zeros(HUGE)), id="huge"),
-        pytest.param(_bomb(1), id="gzip-bomb"),
-        pytest.param(_bomb(2), id="double-gzip-bomb"),
+        pytest.param(0, id="huge"),
+        pytest.param(1, id="gzip-bomb"),
+        pytest.param(2, id="double-gzip-bomb"),
     ],
 )
 def test_a_huge_answer_is_refused_at_the_cap_without_the_memory(
-    served: Served, reply: Reply
+    served: Served, layers: int
 ) -> None:
+    reply = _huge(layers)
     served.provider.script(SCOREBOARD, Reply.file(PAYLOAD))
     warm = httpx.patch(f"{served.url}{ROUND}", headers=served.internal, timeout=30)
     assert warm.status_code == 200, warm.text
@@ -176,3 +190,54 @@ def test_a_huge_answer_is_refused_at_the_cap_without_the_memory(
     assert answer.headers["content-type"] == "application/problem+json"
     assert "larger than the 8 MiB cap" in answer.json()["detail"]
     assert served.provider.hits(SCOREBOARD) == before + 1  # not retried
+
+
+def trickle() -> Iterator[bytes]:
+    """A byte now and then, forever: the read timeout never fires."""
+    while True:
+        yield b" "
+        time.sleep(0.5)
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "detail"),
+    [
+        pytest.param(Reply(200, delay=120.0), 504, "within the 2 s deadline", id="hanging"),
+        pytest.param(Reply(200, stream=trickle), 504, "within the 2 s deadline", id="trickling"),
+        pytest.param(
+            Reply(503, headers={"Retry-After": "100"}),
+            502,
+            "asks to retry after 100 s, past the 2 s deadline",
+            id="retry-after",
+        ),
+    ],
+)
+def test_a_slow_provider_answers_within_the_deadline(
+    served: Served, reply: Reply, status: int, detail: str
+) -> None:
+    served.provider.script(SCOREBOARD, reply)
+    before = served.provider.hits(SCOREBOARD)
+
+    # Raises (fails the test) if the server keeps the PATCH past the caller's patience.
+    answer = httpx.patch(f"{served.url}{ROUND}", headers=served.internal, timeout=GUARD)
+
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert detail in answer.json()["detail"]
+    # One attempt: the deadline leaves no time for another, nor for the wait asked for.
+    assert served.provider.hits(SCOREBOARD) == before + 1
+
+
+def test_concurrent_updates_of_a_round_cause_one_fetch(served: Served) -> None:
+    # Slow enough that the second PATCH arrives while the first is fetching.
+    served.provider.script(SCOREBOARD, Reply(200, PAYLOAD.read_bytes(), delay=1.0))
+    before = served.provider.hits(SCOREBOARD)
+
+    def patch(_: int) -> httpx.Response:
+        return httpx.patch(f"{served.url}{ROUND}", headers=served.internal, timeout=GUARD)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(patch, range(2)))
+
+    assert [answer.status_code for answer in answers] == [200, 200], [a.text for a in answers]
+    assert served.provider.hits(SCOREBOARD) == before + 1

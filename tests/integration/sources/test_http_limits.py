@@ -1,16 +1,20 @@
 """The HTTP foundation's limits against a real HTTP server on loopback: a cap on the decoded size
-of an answer."""
+of an answer, and one deadline for a fetch, all its attempts and waits included."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
+import time
 import zlib
+from collections.abc import Iterator
 
 import pytest
 
+from adapters.sources.deadline import within
 from adapters.sources.http import ProviderClient
 from adapters.sources.policy import HttpPolicy, RateLimit
-from bestshot_domain.errors import SourceTooLarge, SourceUnavailable
+from bestshot_domain.errors import SourceTimeout, SourceTooLarge, SourceUnavailable
 from tests.integration.sources.sources_loopback import LoopbackServer, MiB, Reply, gzipped, zeros
 
 pytestmark = pytest.mark.integration
@@ -97,3 +101,99 @@ async def test_a_failure_with_a_huge_body_is_still_retried(server: LoopbackServe
     async with client(server) as http:
         assert await http.get_bytes("/down") == b"{}"
     assert server.hits("/down") == 2
+
+
+# The deadline. Each test bounds the whole call with a generous guard, so that a fetch which
+# ignores the deadline fails the test rather than hanging it; no duration is asserted.
+
+GUARD = 30.0
+HURRIED = HttpPolicy(
+    read_timeout=20.0,  # far longer than the deadline: only the deadline can end these
+    attempts=4,
+    backoff_initial=0.01,
+    backoff_jitter=0.0,
+    rate_limit=RateLimit(1000, 1.0),
+    deadline=1.0,
+)
+
+
+class Waits:
+    """Records the waits the client asks for instead of sleeping them."""
+
+    def __init__(self) -> None:
+        self.requested: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.requested.append(seconds)
+
+
+def trickle() -> Iterator[bytes]:
+    """A byte now and then, forever: each read succeeds, the answer never ends."""
+    while True:
+        yield b" "
+        time.sleep(0.2)
+
+
+async def fetch(http: ProviderClient, path: str) -> bytes:
+    return await asyncio.wait_for(http.get_bytes(path), GUARD)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        pytest.param(Reply(200, b"{}", delay=60.0), id="hanging"),
+        pytest.param(Reply(200, stream=trickle), id="trickling"),
+    ],
+)
+async def test_a_slow_provider_is_given_up_at_the_deadline(
+    server: LoopbackServer, reply: Reply
+) -> None:
+    server.script("/slow", reply)
+    async with client(server, HURRIED) as http:
+        with pytest.raises(SourceTimeout, match=r"no answer for /slow within the 1 s deadline"):
+            await fetch(http, "/slow")
+    assert server.hits("/slow") == 1
+
+
+async def test_a_retry_after_past_the_deadline_gives_up_without_waiting(
+    server: LoopbackServer,
+) -> None:
+    server.script("/busy", Reply(503, headers={"Retry-After": "100"}))
+    waits = Waits()
+    async with ProviderClient("testprov", server.url, HURRIED, sleep=waits) as http:
+        with pytest.raises(SourceUnavailable, match="asks to retry after 100 s, past the 1 s"):
+            await fetch(http, "/busy")
+    assert waits.requested == []
+    assert server.hits("/busy") == 1
+
+
+async def test_a_backoff_past_the_deadline_is_not_begun(server: LoopbackServer) -> None:
+    server.script("/down", Reply(503))
+    waits = Waits()
+    patient = HttpPolicy(attempts=4, backoff_initial=5.0, backoff_jitter=0.0, deadline=1.0)
+    async with ProviderClient("testprov", server.url, patient, sleep=waits) as http:
+        with pytest.raises(SourceUnavailable, match="gave up after 1 attempts: the next would"):
+            await fetch(http, "/down")
+    assert waits.requested == []
+    assert server.hits("/down") == 1
+
+
+async def test_retries_within_the_deadline_stay_within_the_attempts(
+    server: LoopbackServer,
+) -> None:
+    server.script("/down", Reply(503, headers={"Retry-After": "0"}))
+    async with client(server, HURRIED) as http:
+        with pytest.raises(SourceUnavailable, match="gave up after 4 attempts"):
+            await fetch(http, "/down")
+    assert server.hits("/down") == HURRIED.attempts
+
+
+async def test_a_deadline_open_around_the_call_is_kept_when_sooner(
+    server: LoopbackServer,
+) -> None:
+    server.script("/slow", Reply(200, b"{}", delay=60.0))
+    lenient = HttpPolicy(read_timeout=20.0, deadline=600.0, rate_limit=RateLimit(1000, 1.0))
+    async with client(server, lenient) as http:
+        with within(0.5), pytest.raises(SourceTimeout, match=r"within the 0\.5 s deadline"):
+            await fetch(http, "/slow")
+    assert server.hits("/slow") == 1
