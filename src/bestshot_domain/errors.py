@@ -40,6 +40,14 @@ class SourceUnavailable(SourceError):
     """The provider did not answer usefully (network errors, 5xx, 429) after the retries."""
 
 
+class SourceTimeout(SourceUnavailable):
+    """The provider did not answer within the fetch's deadline (all attempts and waits)."""
+
+
+class SourceTooLarge(SourceUnavailable):
+    """The provider's answer was larger than the cap on a provider's answers."""
+
+
 class SourceBlocked(SourceError):
     """The provider refuses us (a 403 challenge page, a bad key); retrying will not help."""
 

@@ -23,6 +23,7 @@ from adapters.local_scheduler import LocalScheduler, LocalWorker, caller_fire
 from adapters.memory import MemoryScheduler
 from adapters.postgres.errors import storage_errors
 from adapters.sources.providers import PROVIDERS, build_source
+from adapters.sources.shared import SharedRoundFetches
 from adapters.system_clock import SystemClock
 from bestshot_domain.ports import Clock, ResultSource, Scheduler, UnitOfWorkFactory
 from entrypoints.api import create_app
@@ -141,7 +142,13 @@ async def bootstrap(
             pool, uow_factory = database.pool, database.uow_factory
         if sources is None:
             config = settings.sources()
-            built = {name: build_source(name, config, clock=clock) for name in PROVIDERS}
+            # Each round fetched within the deadline, once at a time: a caller that gave up and
+            # asks again waits for the fetch under way rather than starting another.
+            deadline = settings.providers.http_deadline_seconds
+            built = {
+                name: SharedRoundFetches(build_source(name, config, clock=clock), deadline)
+                for name in PROVIDERS
+            }
             for source in built.values():
                 stack.push_async_callback(source.aclose)
             sources = built

@@ -21,6 +21,7 @@ import pytest
 from adapters.accelerated_clock import AcceleratedClock
 from adapters.local_scheduler import LocalScheduler
 from adapters.memory import MemoryScheduler, MemoryUnitOfWorkFactory, ScriptedSource, SettableClock
+from adapters.sources.shared import SharedRoundFetches
 from adapters.system_clock import SystemClock
 from bestshot_domain.ports import Clock, Scheduler, UnitOfWorkFactory
 from tests.builders import T0, TEST_API, league_fixtures
@@ -45,7 +46,7 @@ SCHEDULERS: list[Choice] = [
     pytest.param("local_scheduler", marks=pytest.mark.integration),  # in PostgreSQL
 ]
 CLOCKS: list[Choice] = ["settable_clock", "system_clock", "accelerated_clock"]
-RESULT_SOURCES: list[Choice] = ["scripted_source_case"]
+RESULT_SOURCES: list[Choice] = ["scripted_source_case", "shared_source_case"]
 
 
 # The in-memory adapters.
@@ -86,6 +87,15 @@ def scripted_source_case() -> SourceCase:
     source = ScriptedSource()
     source.publish("liga", league_fixtures(6))
     return SourceCase(source, "liga", unknown_reference="no-such-league")
+
+
+@pytest.fixture
+def shared_source_case() -> SourceCase:
+    """The scripted source behind the wrapper bootstrap puts around every source."""
+    source = ScriptedSource()
+    source.publish("liga", league_fixtures(6))
+    shared = SharedRoundFetches(source, deadline=10.0)
+    return SourceCase(shared, "liga", unknown_reference="no-such-league")
 
 
 # The choosers: one parametrized fixture per port.

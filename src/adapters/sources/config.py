@@ -11,8 +11,8 @@ from datetime import timedelta
 from attrs import field, frozen
 
 from adapters.sources import demo, espn, fbref, football_data, openfootball, sofascore
-from adapters.sources.http import HttpPolicy, RateLimit
 from adapters.sources.openfootball import OpenfootballAccess
+from adapters.sources.policy import HttpPolicy, RateLimit
 
 
 @frozen

@@ -2,15 +2,17 @@
 
 One `ProviderClient` per provider: an httpx `AsyncClient` with connect and read timeouts and a
 descriptive User-Agent, a rate limit (aiolimiter) held around every attempt, and retries
-(tenacity) with exponential backoff and jitter on network errors, timeouts, 429 and 5xx. A
-`Retry-After` header (seconds or an HTTP date) replaces the backoff for that wait; one longer
-than `HttpPolicy.max_retry_after` ends the retries at once. Nothing else is retried.
-
-How failures become domain errors:
+(tenacity) with exponential backoff and jitter on network errors, timeouts, 429 and 5xx, all
+within one deadline (`HttpPolicy.deadline`, or a sooner one open around the call:
+`deadline.within`). A `Retry-After` header (seconds or an HTTP date) replaces the backoff for
+that wait; one longer than `HttpPolicy.max_retry_after`, or than the deadline leaves, ends the
+retries at once, as does a backoff the deadline cannot hold. Nothing else is retried.
 
 | what happened                                   | error              | retried |
 |-------------------------------------------------|--------------------|---------|
 | network error, timeout, 429, 5xx                | SourceUnavailable  | yes, then gives up |
+| the deadline passed                             | SourceTimeout      | no time left |
+| a decoded body past `HttpPolicy.max_body_bytes` | SourceTooLarge     | never   |
 | 401, 403, or a challenge page (any status)      | SourceBlocked      | never   |
 | any other 4xx, too many redirects, a bad URL    | SourceUnavailable  | never   |
 | a redirect to a URL the client may not fetch    | SourceUnavailable  | never   |
@@ -27,6 +29,8 @@ base URL's origin, so even a client allowed several hosts never sends them elsew
 
 Some providers say when to come back in a header of their own (football-data.org:
 `X-RequestCounter-Reset`); `retry_after_headers` lists the headers read, in order.
+
+Answers are read streamed, decoded and counted by `body.read_capped`, which stops at the cap.
 
 `sleep` and `now` are injectable so tests can record the waits the client asks for instead of
 waiting them, and `limiter` so tests can count requests per window.
@@ -46,18 +50,14 @@ from typing import Self
 
 import httpx
 from aiolimiter import AsyncLimiter
-from attrs import field, frozen
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception_type,
-    stop_after_attempt,
-    wait_exponential,
-    wait_random,
-)
-from tenacity.wait import wait_base
+from attrs import frozen
+from tenacity import RetryCallState
 
-from bestshot_domain.errors import SourceBlocked, SourceUnavailable
+from adapters.sources.body import ACCEPT_ENCODING, read_capped
+from adapters.sources.deadline import Deadline, within
+from adapters.sources.policy import HttpPolicy
+from adapters.sources.retrying import Retryable, retrying_within
+from bestshot_domain.errors import SourceBlocked, SourceTimeout, SourceUnavailable
 
 log = logging.getLogger("bestshot.sources")
 
@@ -72,6 +72,7 @@ HTML_ACCEPT = "text/html,application/xhtml+xml"
 # "Just a moment...", SofaScore's `{"error": {"reason": "challenge"}}`, captcha walls).
 _CHALLENGE_MARKERS = ("challenge", "captcha", "just a moment", "cf-chl", "attention required")
 _CHALLENGE_STATUSES = frozenset({403, 429, 503})
+_CHALLENGE_HEAD = 4096  # the bytes of a failure's body read, to recognise a challenge page
 MAX_REDIRECTS = 5
 
 UrlCheck = Callable[[httpx.URL], bool]
@@ -112,64 +113,6 @@ def user_agent() -> str:
     )
 
 
-@frozen
-class RateLimit:
-    """At most `requests` requests in any window of `per_seconds` seconds."""
-
-    requests: int = field()
-    per_seconds: float = field()
-
-    @requests.validator
-    def _positive_requests(self, attribute: object, value: int) -> None:
-        if value < 1:
-            raise ValueError(f"a rate limit allows at least one request, got {value}")
-
-    @per_seconds.validator
-    def _positive_window(self, attribute: object, value: float) -> None:
-        if value <= 0:
-            raise ValueError(f"a rate limit window is positive, got {value}")
-
-    def __str__(self) -> str:
-        return f"{self.requests}/{self.per_seconds:g}"
-
-
-@frozen
-class HttpPolicy:
-    """Timeouts, retries and the rate limit of one provider's client."""
-
-    connect_timeout: float = 5.0
-    read_timeout: float = 20.0
-    attempts: int = 4  # the first try included
-    backoff_initial: float = 1.0
-    backoff_max: float = 30.0
-    backoff_jitter: float = 1.0
-    max_retry_after: float = 120.0  # a longer Retry-After gives up instead of waiting
-    rate_limit: RateLimit = RateLimit(30, 60.0)
-
-
-class _Retryable(Exception):
-    """A failure worth another attempt; `retry_after` is the server's wish, in seconds."""
-
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retry_after = retry_after
-
-
-class _RetryAfterOrBackoff(wait_base):
-    """Wait what `Retry-After` asked for when the server said so, else the backoff."""
-
-    def __init__(self, backoff: wait_base) -> None:
-        self._backoff = backoff
-
-    def __call__(self, retry_state: RetryCallState) -> float:
-        outcome = retry_state.outcome
-        error = outcome.exception() if outcome is not None else None
-        if isinstance(error, _Retryable) and error.retry_after is not None:
-            return error.retry_after
-        return float(self._backoff(retry_state))
-
-
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
     """Seconds to wait from a `Retry-After` header (delta-seconds or an HTTP date), or None."""
     if value is None:
@@ -186,13 +129,14 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
-def is_challenge(response: httpx.Response) -> bool:
-    """Whether a response is a bot-protection page rather than the provider's answer."""
+def is_challenge(response: httpx.Response, body: bytes) -> bool:
+    """Whether a response (`body`: its start) is a bot-protection page rather than the
+    provider's answer."""
     if response.headers.get("cf-mitigated", "").lower() == "challenge":
         return True
     if response.status_code not in _CHALLENGE_STATUSES:
         return False
-    head = response.content[:4096].decode("utf-8", "replace").lower()
+    head = body[:_CHALLENGE_HEAD].decode("utf-8", "replace").lower()
     return any(marker in head for marker in _CHALLENGE_MARKERS)
 
 
@@ -234,7 +178,12 @@ class ProviderClient:
         self.provider = provider
         self.base_url = base_url
         self.policy = policy or HttpPolicy()
-        self._headers = {"User-Agent": user_agent(), "Accept": accept, **(headers or {})}
+        self._headers = {
+            "User-Agent": user_agent(),
+            "Accept": accept,
+            "Accept-Encoding": ACCEPT_ENCODING,
+            **(headers or {}),
+        }
         self._origin = Origin.of(base_url)
         self._credentials = dict(credentials or {})
         self._allowed: UrlCheck = allowed or self._origin.__contains__
@@ -278,27 +227,38 @@ class ProviderClient:
         await self.aclose()
 
     async def get_bytes(self, url: str, params: Mapping[str, str] | None = None) -> bytes:
-        """The body of a successful GET of `url` (absolute, or relative to the base URL)."""
+        """The body of a successful GET of `url` (absolute, or relative to the base URL), within
+        one deadline for every attempt and wait (or the one already open around this call)."""
+        with within(self.policy.deadline) as deadline:
+            try:
+                async with asyncio.timeout_at(deadline.when):
+                    return await self._retrying(url, params, deadline)
+            except TimeoutError:
+                raise SourceTimeout(
+                    self.provider, f"no answer for {_where(url)} within {deadline}"
+                ) from None
+
+    async def _retrying(
+        self, url: str, params: Mapping[str, str] | None, deadline: Deadline
+    ) -> bytes:
         policy = self.policy
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(policy.attempts),
-            wait=_RetryAfterOrBackoff(
-                wait_exponential(multiplier=policy.backoff_initial, max=policy.backoff_max)
-                + wait_random(0, policy.backoff_jitter)
-            ),
-            retry=retry_if_exception_type(_Retryable),
-            sleep=self._sleep,
-            before_sleep=self._log_retry,
-            reraise=True,
+        retrying = retrying_within(
+            policy, deadline, sleep=self._sleep, before_sleep=self._log_retry
         )
+        made = 0
         try:
             async for attempt in retrying:
+                made += 1
                 with attempt:
                     return await self._attempt(url, params)
-        except _Retryable as error:
-            raise SourceUnavailable(
-                self.provider, f"{error.reason}; gave up after {policy.attempts} attempts"
-            ) from error
+        except Retryable as error:
+            if made == policy.attempts:
+                why = f"gave up after {made} attempts"
+            elif error.retry_after is not None:
+                why = f"asks to retry after {error.retry_after:.0f} s, past {deadline}"
+            else:
+                why = f"gave up after {made} attempts: the next would pass {deadline}"
+            raise SourceUnavailable(self.provider, f"{error.reason}; {why}") from error
         raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
 
     def _log_retry(self, retry_state: RetryCallState) -> None:
@@ -319,17 +279,29 @@ class ProviderClient:
         async with self._limiter:
             try:
                 response = await self._send(url, params, where)
+                try:
+                    body = await self._read(response, where)
+                finally:
+                    await response.aclose()
             except httpx.TimeoutException as error:
-                raise _Retryable(f"timed out fetching {where} ({type(error).__name__})") from error
+                raise Retryable(f"timed out fetching {where} ({type(error).__name__})") from error
             except (httpx.NetworkError, httpx.RemoteProtocolError) as error:
-                raise _Retryable(
+                raise Retryable(
                     f"network error fetching {where} ({type(error).__name__})"
                 ) from error
             except (httpx.HTTPError, httpx.InvalidURL) as error:
                 raise SourceUnavailable(
                     self.provider, f"cannot fetch {where} ({type(error).__name__})"
                 ) from error
-        return self._check(response, where)
+        return self._check(response, body, where)
+
+    async def _read(self, response: httpx.Response, where: str) -> bytes:
+        """The whole body of a success, capped; of anything else, only its head."""
+        success = 200 <= response.status_code < 300
+        cap = self.policy.max_body_bytes if success else _CHALLENGE_HEAD
+        return await read_capped(
+            response, cap, provider=self.provider, where=where, head=not success
+        )
 
     async def _send(self, url: str, params: Mapping[str, str] | None, where: str) -> httpx.Response:
         """GET `url`, following redirects only to URLs this client may fetch."""
@@ -344,9 +316,10 @@ class ProviderClient:
                 )
             if request.url in self._origin:
                 request.headers.update(self._credentials)
-            response = await http.send(request)
+            response = await http.send(request, stream=True)  # read by `_read`, capped
             if not response.is_redirect:
                 return response
+            await response.aclose()
             # `is_redirect` means a Location header; `join` resolves a relative one.
             target = response.url.join(response.headers["Location"])
             request = http.build_request("GET", target)
@@ -359,15 +332,15 @@ class ProviderClient:
                 return seconds
         return None
 
-    def _check(self, response: httpx.Response, where: str) -> bytes:
+    def _check(self, response: httpx.Response, body: bytes, where: str) -> bytes:
         status = response.status_code
-        if is_challenge(response):
+        if is_challenge(response, body):
             raise SourceBlocked(
                 self.provider,
                 f"HTTP {status} challenge page for {where}: the provider blocks automated clients",
             )
         if 200 <= status < 300:
-            return response.content
+            return body
         if status == 401:
             raise SourceBlocked(
                 self.provider, f"HTTP 401 for {where}: missing or rejected credentials"
@@ -381,7 +354,7 @@ class ProviderClient:
                     self.provider,
                     f"HTTP {status} for {where}: asks to retry after {retry_after:.0f} s",
                 )
-            raise _Retryable(f"HTTP {status} for {where}", retry_after)
+            raise Retryable(f"HTTP {status} for {where}", retry_after)
         raise SourceUnavailable(
             self.provider, f"HTTP {status} {response.reason_phrase} for {where}".strip()
         )

@@ -26,6 +26,8 @@ from bestshot_domain.errors import (
     SourceBlocked,
     SourceError,
     SourceFormatError,
+    SourceTimeout,
+    SourceTooLarge,
     SourceUnavailable,
     StorageUnavailable,
 )
@@ -91,6 +93,8 @@ _DOMAIN_PROBLEMS: tuple[tuple[type[BestshotError], int, str, str | None], ...] =
     (Conflict, 409, "conflict", None),
     (SourceBlocked, 502, "source-blocked", "Provider refused us"),
     (SourceFormatError, 502, "source-format", "Provider sent an unreadable answer"),
+    (SourceTimeout, 504, "source-timeout", "Provider did not answer in time"),
+    (SourceTooLarge, 502, "source-too-large", "Provider sent too large an answer"),
     (SourceUnavailable, 502, "source-unavailable", "Provider is unavailable"),
     (SourceError, 502, "source-unavailable", "Provider is unavailable"),
 )

@@ -10,10 +10,12 @@ from urllib.parse import urlsplit
 from pydantic import BeforeValidator, Field, SecretStr
 from pydantic_settings import NoDecode
 
+from adapters.caller import CallerConfig
 from adapters.sources import espn, fbref, football_data, sofascore
 from adapters.sources.config import ProviderSettings, SourcesConfig
-from adapters.sources.http import HttpPolicy, Origin, RateLimit
+from adapters.sources.http import Origin
 from adapters.sources.openfootball import OpenfootballAccess, parse_origin
+from adapters.sources.policy import HttpPolicy, RateLimit
 from entrypoints.settings.concern import Concern
 
 
@@ -50,6 +52,7 @@ BaseUrl = Annotated[str, BeforeValidator(_base_url)]
 Origins = Annotated[tuple[Origin, ...], NoDecode, BeforeValidator(_origins)]
 
 _HTTP = HttpPolicy()
+_CALLER = CallerConfig()  # what the local scheduler's caller uses, and the Lambda's default
 _SOURCES = SourcesConfig()
 
 
@@ -66,6 +69,21 @@ class ProvidersSettings(Concern):
         ge=1,
         validation_alias="BESTSHOT_HTTP_ATTEMPTS",
         description="First included.",
+    )
+    http_deadline_seconds: float = Field(
+        default=_HTTP.deadline,
+        gt=0,
+        le=_CALLER.read_timeout,
+        validation_alias="BESTSHOT_HTTP_DEADLINE_SECONDS",
+        description="One fetch from a provider, every attempt and wait included; at most the "
+        "caller's patience with a PATCH (CALLER_READ_TIMEOUT), so it gets an answer.",
+    )
+    http_max_body_bytes: int = Field(
+        default=_HTTP.max_body_bytes,
+        ge=1024,
+        le=1024**3,
+        validation_alias="BESTSHOT_HTTP_MAX_BODY_BYTES",
+        description="The most a provider's answer may hold, decoded; a larger one answers 502.",
     )
     # Base URLs: tests point them at loopback servers. openfootball's references are whole URLs.
     espn_url: BaseUrl = Field(default=espn.DEFAULT_BASE_URL, validation_alias="BESTSHOT_ESPN_URL")
@@ -116,6 +134,8 @@ class ProvidersSettings(Concern):
                 read_timeout=self.http_read_timeout,
                 attempts=self.http_attempts,
                 rate_limit=rate_limit,
+                max_body_bytes=self.http_max_body_bytes,
+                deadline=self.http_deadline_seconds,
             )
             return ProviderSettings(base_url, policy)
 

@@ -14,8 +14,8 @@ import pytest
 
 from adapters.memory import SettableClock
 from adapters.sources.config import ProviderSettings, SourcesConfig
-from adapters.sources.http import HttpPolicy, RateLimit
 from adapters.sources.openfootball import OpenfootballAccess, parse_origin
+from adapters.sources.policy import HttpPolicy, RateLimit
 from adapters.sources.providers import build_source
 from bestshot_domain.ports import UnitOfWorkFactory
 from entrypoints.bootstrap import bootstrap

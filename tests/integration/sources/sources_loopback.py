@@ -1,6 +1,7 @@
 """A real HTTP server on 127.0.0.1 (port 0), in a thread, answering scripted replies.
 
-Each path has a queue of replies; the last one repeats. Every request is recorded (path,
+Each path has a queue of replies; the last one repeats. A reply's body may be streamed (huge,
+endless, or trickling). Every request is recorded (path,
 query, headers) so tests can count what reached the server.
 """
 
@@ -8,12 +9,34 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+MiB = 1 << 20
+
+
+def zeros(total: int | None, piece: int = MiB) -> Iterator[bytes]:
+    """`total` zero bytes (None: forever), a piece at a time: a huge body the server never
+    holds."""
+    chunk = bytes(piece)
+    sent = 0
+    while total is None or sent < total:
+        yield chunk if total is None else chunk[: total - sent]
+        sent += piece
+
+
+def gzipped(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """`pieces` gzip-compressed on the fly: zeros make a bomb (1 GiB in about 1 MiB)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    for piece in pieces:
+        if packed := packer.compress(piece):
+            yield packed
+    yield packer.flush()
 
 
 @dataclass(frozen=True)
@@ -23,6 +46,9 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering, to provoke client timeouts
     drop: bool = False  # close the connection without answering
+    # Set: the body, written piece by piece as the iterable yields it (it may sleep between
+    # pieces, or never end), without a Content-Length, until it ends or the client leaves.
+    stream: Callable[[], Iterable[bytes]] | None = None
 
     @classmethod
     def json(cls, text: str | bytes, status: int = 200, **headers: str) -> Reply:
@@ -64,6 +90,16 @@ class LoopbackServer:
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
+                if reply.stream is not None:
+                    self.close_connection = True  # HTTP/1.0: the body ends with the connection
+                    self.end_headers()
+                    try:
+                        for piece in reply.stream():
+                            self.wfile.write(piece)
+                            self.wfile.flush()
+                    except OSError:
+                        pass  # the client stopped reading, as it should
+                    return
                 self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
                 self.wfile.write(reply.body)

@@ -14,8 +14,8 @@ import pytest
 
 from adapters.memory import MemoryUnitOfWorkFactory, SettableClock
 from adapters.sources.config import ProviderSettings, SourcesConfig
-from adapters.sources.http import HttpPolicy, RateLimit
 from adapters.sources.openfootball import OpenfootballAccess, parse_origin
+from adapters.sources.policy import HttpPolicy, RateLimit
 from adapters.sources.providers import ClosableSource, build_source
 from bestshot_domain.model import Match, MatchStatus, Score
 from bestshot_domain.services import import_tournament, update_round

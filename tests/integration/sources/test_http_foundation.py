@@ -12,14 +12,9 @@ import pytest
 
 from adapters.memory import SettableClock
 from adapters.sources.config import ProviderSettings, SourcesConfig
-from adapters.sources.http import (
-    MAX_REDIRECTS,
-    HttpPolicy,
-    ProviderClient,
-    RateLimit,
-    parse_retry_after,
-)
+from adapters.sources.http import MAX_REDIRECTS, ProviderClient, parse_retry_after
 from adapters.sources.openfootball import OpenfootballAccess, parse_origin
+from adapters.sources.policy import HttpPolicy, RateLimit
 from adapters.sources.providers import ClosableSource, build_source
 from bestshot_domain.errors import SourceBlocked, SourceUnavailable
 from tests.integration.sources.manual_time import ManualTimeLimiter, settle, until_done
@@ -37,6 +32,7 @@ FAST = HttpPolicy(
     backoff_jitter=0.25,
     max_retry_after=120.0,
     rate_limit=RateLimit(1000, 1.0),
+    deadline=600.0,  # the waits are recorded, not waited: the deadline is test_http_limits'
 )
 
 

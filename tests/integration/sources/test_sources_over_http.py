@@ -10,7 +10,8 @@ import pytest
 
 from adapters.sources.config import ProviderSettings, SourcesConfig
 from adapters.sources.football_data import RETRY_AFTER_HEADERS, FootballDataSource
-from adapters.sources.http import HttpPolicy, ProviderClient, RateLimit
+from adapters.sources.http import ProviderClient
+from adapters.sources.policy import HttpPolicy, RateLimit
 from adapters.sources.providers import build_source
 from bestshot_domain.errors import SourceBlocked, SourceFormatError
 from bestshot_domain.model import (

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.sources.http import RateLimit
+from adapters.caller import CallerConfig
+from adapters.sources.policy import RateLimit
 from bestshot_domain.errors import InvalidInput
 from entrypoints.settings import read_settings
 
@@ -18,6 +19,8 @@ def test_defaults() -> None:
     assert config.football_data.policy.rate_limit == RateLimit(10, 60.0)
     assert config.fbref.policy.rate_limit == RateLimit(10, 60.0)
     assert config.football_data_token is None
+    assert config.espn.policy.deadline == 20.0 < CallerConfig().read_timeout
+    assert config.espn.policy.max_body_bytes == 8 * 1024 * 1024
     assert config.match_window == timedelta(hours=2, minutes=30)
     assert config.openfootball_access.files_dir is None  # the API reads no file
     assert [str(o) for o in config.openfootball_access.hosts] == [
@@ -37,6 +40,8 @@ def test_everything_can_be_set() -> None:
             "BESTSHOT_HTTP_CONNECT_TIMEOUT": "2.5",
             "BESTSHOT_HTTP_READ_TIMEOUT": "9",
             "BESTSHOT_HTTP_ATTEMPTS": "2",
+            "BESTSHOT_HTTP_DEADLINE_SECONDS": "12.5",
+            "BESTSHOT_HTTP_MAX_BODY_BYTES": "1048576",
             "BESTSHOT_SOFASCORE_RATE_LIMIT": "5/10",
             "SCHEDULE_MATCH_WINDOW_MINUTES": "1",
             "BESTSHOT_FILES_DIR": "/srv/bestshot/files",
@@ -48,6 +53,8 @@ def test_everything_can_be_set() -> None:
     assert config.espn.policy.connect_timeout == 2.5
     assert config.fbref.policy.read_timeout == 9
     assert config.sofascore.policy.attempts == 2
+    assert config.espn.policy.deadline == 12.5
+    assert config.openfootball.policy.max_body_bytes == 1024 * 1024
     assert config.sofascore.policy.rate_limit == RateLimit(5, 10.0)
     assert config.match_window == timedelta(minutes=1)
     access = config.openfootball_access
@@ -69,6 +76,10 @@ def test_the_token_never_shows_in_the_config_repr() -> None:
         ("BESTSHOT_HTTP_READ_TIMEOUT", "soon"),
         ("BESTSHOT_HTTP_READ_TIMEOUT", "-1"),
         ("BESTSHOT_HTTP_ATTEMPTS", "2.5"),
+        ("BESTSHOT_HTTP_DEADLINE_SECONDS", "0"),
+        # Above the caller's patience with a PATCH, it would give up and ask again first.
+        ("BESTSHOT_HTTP_DEADLINE_SECONDS", "31"),
+        ("BESTSHOT_HTTP_MAX_BODY_BYTES", "100"),
         ("BESTSHOT_FBREF_RATE_LIMIT", "10 per minute"),
         ("BESTSHOT_FBREF_RATE_LIMIT", "0/60"),
         ("BESTSHOT_ESPN_URL", "site.api.espn.com"),

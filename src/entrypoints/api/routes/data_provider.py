@@ -27,6 +27,7 @@ _UNAUTHENTICATED = (401, "No credentials, or a token that proves nothing.")
 _FORBIDDEN = (403, "The credentials are not accepted for this operation.")
 _BAD_INPUT = (422, "A parameter or a field of the body is invalid; `errors` names it.")
 _PROVIDER_DOWN = (502, "The provider is down, refuses us, or sent something unreadable.")
+_PROVIDER_SLOW = (504, "The provider did not answer within the fetch's deadline.")
 _STORAGE_DOWN = (503, "The database is unavailable.")
 
 
@@ -147,6 +148,7 @@ def operations(
                 _BAD_INPUT,
                 _PROVIDER_DOWN,
                 _STORAGE_DOWN,
+                _PROVIDER_SLOW,
             ),
         ),
         Operation(
@@ -195,6 +197,7 @@ def operations(
                 _BAD_INPUT,
                 _PROVIDER_DOWN,
                 _STORAGE_DOWN,
+                _PROVIDER_SLOW,
             ),
         ),
         Operation(
