@@ -36,7 +36,13 @@ class AuthSettings(Concern):
         description="`name=value` (the claim equals value or is a list holding it) or `name` "
         "(the claim is true). A dotted name walks nested claims when no claim has that name.",
     )
-    jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    jwt_leeway_seconds: int = Field(
+        default=5,
+        ge=0,
+        le=30,
+        description="Clock skew allowed on `exp`/`nbf`: synchronized clocks differ by far less; "
+        "more would keep an expired admin token working.",
+    )
 
     @field_validator("internal_service_token")
     @classmethod
