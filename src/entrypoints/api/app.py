@@ -19,7 +19,11 @@ from starlette.routing import BaseRoute, Route
 from bestshot_domain.ports import Clock, UnitOfWorkFactory
 from entrypoints.api.auth import Authenticator
 from entrypoints.api.caching import CachedReads, ReadCache
-from entrypoints.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from entrypoints.api.middleware import (
+    BodyDeadlineMiddleware,
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+)
 from entrypoints.api.openapi import openapi_document
 from entrypoints.api.operations import Endpoint, Operation, Security
 from entrypoints.api.problems import EXCEPTION_HANDLERS
@@ -112,6 +116,7 @@ def create_app(
         middleware=[
             Middleware(RequestContextMiddleware),
             Middleware(BodySizeLimitMiddleware, max_bytes=settings.service.max_body_bytes),
+            Middleware(BodyDeadlineMiddleware, seconds=settings.service.request_body_timeout),
         ],
         exception_handlers=dict(EXCEPTION_HANDLERS),
         lifespan=lifespan,
