@@ -20,7 +20,11 @@ from bestshot_domain.ports import Clock, UnitOfWorkFactory
 from bestshot_routes import API_PREFIX
 from entrypoints.api.auth import Authenticator
 from entrypoints.api.caching import CachedReads, ReadCache
-from entrypoints.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from entrypoints.api.middleware import (
+    BodyDeadlineMiddleware,
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+)
 from entrypoints.api.openapi import openapi_document
 from entrypoints.api.operations import Endpoint, Operation, Security
 from entrypoints.api.problems import EXCEPTION_HANDLERS
@@ -114,6 +118,7 @@ def create_app(
         middleware=[
             Middleware(RequestContextMiddleware),
             Middleware(BodySizeLimitMiddleware, max_bytes=settings.service.max_body_bytes),
+            Middleware(BodyDeadlineMiddleware, seconds=settings.service.request_body_timeout),
         ],
         exception_handlers=dict(EXCEPTION_HANDLERS),
         lifespan=lifespan,

@@ -1,7 +1,9 @@
-"""Pure ASGI middleware: a request id and one JSON log line per request; a body size limit."""
+"""Pure ASGI middleware: a request id and one JSON log line per request; a body size limit and
+a body deadline."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -109,3 +111,41 @@ class BodySizeLimitMiddleware:
             return message
 
         await self.app(scope, limited_receive, send)
+
+
+class BodyDeadlineMiddleware:
+    """Answers 408, and closes the connection, when a request's body has not all arrived
+    `seconds` after its head: a client trickling it would otherwise hold the connection (and
+    the route) for as long as it likes."""
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        deadline = asyncio.get_running_loop().time() + self.seconds
+        complete = False
+
+        async def timed_receive() -> Message:
+            nonlocal complete
+            if complete:  # what is left to receive is the disconnection: not timed
+                return await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                # Raised inside the route, so Starlette's handlers answer it as a problem; the
+                # rest of the body is never read, so the connection cannot serve another request.
+                raise ApiProblem(
+                    408,
+                    f"the request body did not arrive within {self.seconds:g} s",
+                    kind="body-timeout",
+                    headers={"Connection": "close"},
+                ) from None
+            complete = message["type"] != "http.request" or not message.get("more_body", False)
+            return message
+
+        await self.app(scope, timed_receive, send)

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Iterator
 
 import uvicorn
+from starlette.types import ASGIApp
 from uvicorn.server import HANDLED_SIGNALS
 
 from bestshot_domain.errors import InvalidInput
@@ -28,16 +29,30 @@ from entrypoints.bootstrap import bootstrap, describe
 from entrypoints.demo_seed import DEMO_TOURNAMENT, seed_demo_if_empty
 from entrypoints.logs import configure_logging
 from entrypoints.observability import init_sentry
-from entrypoints.settings import Settings, load_settings
+from entrypoints.settings import ServiceSettings, Settings, load_settings
+from entrypoints.slow_clients import ConnectionLimits, header_deadline, heads_received
 
 logger = logging.getLogger("bestshot.serve")
 
 
-def uvicorn_config(app: object, host: str, port: int) -> uvicorn.Config:
+def uvicorn_config(
+    app: ASGIApp, host: str, port: int, service: ServiceSettings | None = None
+) -> uvicorn.Config:
+    """uvicorn as bestshot serves with it; `service` gives the limits on clients (None: the
+    defaults)."""
+    limits = (
+        ConnectionLimits()
+        if service is None
+        else ConnectionLimits(service.request_header_timeout, service.max_connections)
+    )
     return uvicorn.Config(
-        app,  # type: ignore[arg-type]
+        heads_received(app),
         host=host,
         port=port,
+        http=header_deadline(limits.header_timeout),
+        ws="none",  # no route speaks WebSocket; an upgrade would leave the header deadline
+        # uvicorn counts the connection asking too: one more lets exactly max_connections in.
+        limit_concurrency=limits.max_connections + 1,
         log_config=None,  # our JSON logging, configured before
         access_log=False,  # our middleware logs each request with its id
         lifespan="off",  # the composition root owns what lives as long as the server
@@ -122,7 +137,7 @@ async def serve(
         if seed_demo:
             print_quick_start(settings, seeded)
         try:
-            await serve_app(app, host, port)
+            await serve_app(app, host, port, settings.service)
         finally:
             stop.set()
             if firing is not None:
@@ -130,7 +145,9 @@ async def serve(
     logger.info("stopped")
 
 
-async def serve_app(app: object, host: str, port: int) -> None:
+async def serve_app(
+    app: ASGIApp, host: str, port: int, service: ServiceSettings | None = None
+) -> None:
     """Serve a wired app until stopped.
 
     What was made before (modules, the app, its models and pools: tens of thousands of objects
@@ -139,7 +156,7 @@ async def serve_app(app: object, host: str, port: int) -> None:
     instead of pausing a request for tens of them.
     """
     gc.freeze()
-    await _Server(uvicorn_config(app, host, port)).serve()
+    await _Server(uvicorn_config(app, host, port, service)).serve()
 
 
 def print_quick_start(settings: Settings, tournament: str | None) -> None:

@@ -18,6 +18,9 @@ DEMO_JWT_SECRET = "bestshot-demo-jwt-secret-for-local-use-only-never-in-producti
 DEMO_INTERNAL_SERVICE_TOKEN = "bestshot-demo-internal-token-for-local-use-only"  # noqa: S105
 
 MIN_SECRET_LENGTH = 32  # 256 bits of HS256 key, and the issue's floor for internal tokens
+# Length alone lets `a` x 32 or 32 spaces through; a secret drawn from so few symbols is a
+# placeholder or a typo, not a key. Whitespace is not counted: it is what a blank value is made of.
+MIN_SECRET_DISTINCT = 10
 
 
 class AuthSettings(Concern):
@@ -33,7 +36,13 @@ class AuthSettings(Concern):
         description="`name=value` (the claim equals value or is a list holding it) or `name` "
         "(the claim is true). A dotted name walks nested claims when no claim has that name.",
     )
-    jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    jwt_leeway_seconds: int = Field(
+        default=5,
+        ge=0,
+        le=30,
+        description="Clock skew allowed on `exp`/`nbf`: synchronized clocks differ by far less; "
+        "more would keep an expired admin token working.",
+    )
 
     @field_validator("internal_service_token")
     @classmethod
@@ -78,18 +87,16 @@ class AuthSettings(Concern):
             problems.append("INTERNAL_SERVICE_TOKEN is missing")
         elif DEMO_INTERNAL_SERVICE_TOKEN in tokens:
             problems.append("INTERNAL_SERVICE_TOKEN holds the public demo token")
-        elif any(len(token) < MIN_SECRET_LENGTH for token in tokens):
-            problems.append(
-                f"INTERNAL_SERVICE_TOKEN holds a token shorter than {MIN_SECRET_LENGTH} characters"
-            )
+        elif weakness := next(filter(None, map(secret_weakness, tokens)), None):
+            problems.append(f"INTERNAL_SERVICE_TOKEN holds a token that {weakness}")
         if self.jwt_secret is None and self.jwt_jwks_url is None:
             problems.append("JWT_SECRET or JWT_JWKS_URL is missing")
         if self.jwt_secret is not None:
             secret = self.jwt_secret.get_secret_value()
             if secret == DEMO_JWT_SECRET:
                 problems.append("JWT_SECRET is the public demo secret")
-            elif len(secret) < MIN_SECRET_LENGTH:
-                problems.append(f"JWT_SECRET is shorter than {MIN_SECRET_LENGTH} characters")
+            elif weakness := secret_weakness(secret):
+                problems.append(f"JWT_SECRET {weakness}")
         if self.jwt_jwks_url is not None:
             if not self.jwt_jwks_url.startswith("https://"):
                 problems.append("JWT_JWKS_URL must be an https:// URL")
@@ -105,6 +112,16 @@ class AuthSettings(Concern):
                 if not (value and value.strip())
             )
         return problems
+
+
+def secret_weakness(secret: str) -> str | None:
+    """Why `secret` is too weak to guard production (None: strong enough), in words that
+    never quote it: "is shorter than 32 characters", to follow the variable's name."""
+    if len(secret) < MIN_SECRET_LENGTH:
+        return f"is shorter than {MIN_SECRET_LENGTH} characters"
+    if len({char for char in secret if not char.isspace()}) < MIN_SECRET_DISTINCT:
+        return f"has fewer than {MIN_SECRET_DISTINCT} distinct characters (whitespace aside)"
+    return None
 
 
 def admin_claim(spec: str) -> tuple[str, str | None]:

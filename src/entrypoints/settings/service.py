@@ -23,6 +23,28 @@ class ServiceSettings(Concern):
         description="The API's public base URL; schedules call back here.",
     )
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
+    request_header_timeout: float = Field(
+        default=10,
+        gt=0,
+        le=300,
+        validation_alias="REQUEST_HEADER_TIMEOUT_SECONDS",
+        description="Seconds a client has to send a request's head, from its connection or the "
+        "previous answer; then the connection is closed (408 if it sent part of one).",
+    )
+    request_body_timeout: float = Field(
+        default=30,
+        gt=0,
+        le=3600,
+        validation_alias="REQUEST_BODY_TIMEOUT_SECONDS",
+        description="Seconds a client has to send a request's body once its head arrived; "
+        "then 408 and the connection is closed.",
+    )
+    max_connections: int = Field(
+        default=500,
+        ge=1,
+        le=100_000,
+        description="Connections served at once; a request on one more is answered 503.",
+    )
     public_cache_max_age: int = Field(
         default=15, ge=0, le=86_400, description="Cache-Control max-age of the public reads."
     )

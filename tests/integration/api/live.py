@@ -62,7 +62,7 @@ class LiveApi:
     async def _serve(self) -> None:
         async with bootstrap(self._settings, **self._ports) as service:
             self.service = service
-            config = uvicorn_config(service.app(), "127.0.0.1", 0)
+            config = uvicorn_config(service.app(), "127.0.0.1", 0, self._settings.service)
             if self._tls is not None:
                 # Read by uvicorn when it loads the config, at the start of serve().
                 config.ssl_certfile, config.ssl_keyfile = map(str, self._tls)

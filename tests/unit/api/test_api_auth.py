@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, Response
 from entrypoints.api.auth import Authenticator
 from entrypoints.api.operations import Operation, Reply, Security
 from entrypoints.bootstrap import Service
-from entrypoints.settings import load_settings
+from entrypoints.settings import ConfigurationError, load_settings
 from tests.unit.api.conftest import (
     INTERNAL_TOKENS,
     JWT_SECRET,
@@ -138,6 +138,9 @@ BAD_TOKENS = {
     "no-exp": lambda make: make(drop=("exp",)),
     "no-aud": lambda make: make(drop=("aud",)),
     "not-yet-valid": lambda make: make(nbf=datetime.now(UTC) + timedelta(hours=1)),
+    # Beyond the default leeway (5 s), well within the 30 s it once was (issue 11, point 11).
+    "expired-10-seconds-ago": lambda make: make(exp=datetime.now(UTC) - timedelta(seconds=10)),
+    "valid-in-10-seconds": lambda make: make(nbf=datetime.now(UTC) + timedelta(seconds=10)),
     "hs512": _hs512,
 }
 
@@ -156,9 +159,17 @@ async def test_admin_with_a_bad_token_is_401_and_never_echoes_it(
 async def test_admin_with_an_expired_token_within_the_leeway_passes(
     client: httpx.AsyncClient, make_token: TokenFactory
 ) -> None:
-    token = make_token(exp=datetime.now(UTC) - timedelta(seconds=5))
+    token = make_token(exp=datetime.now(UTC) - timedelta(seconds=2))
     response = await client.post(ADMIN_PATH, headers=_bearer(token))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("leeway", ["-1", "31", "300"])
+def test_a_leeway_beyond_a_few_seconds_is_refused_by_name(
+    environ: dict[str, str], leeway: str
+) -> None:
+    with pytest.raises(ConfigurationError, match="JWT_LEEWAY_SECONDS"):
+        load_settings({**environ, "JWT_LEEWAY_SECONDS": leeway})
 
 
 @pytest.mark.parametrize(

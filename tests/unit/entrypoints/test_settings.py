@@ -268,3 +268,19 @@ def test_scheduling_settings_the_policy_takes_make_a_policy() -> None:
     for seconds in (0, 86400):  # 0: fire at the earliest, a minute after planning
         settings = load_settings({"SCHEDULE_TEST_DELAY_SECONDS": str(seconds)})
         assert settings.scheduling_policy().test_delay == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("REQUEST_HEADER_TIMEOUT_SECONDS", "0"),
+        ("REQUEST_HEADER_TIMEOUT_SECONDS", "301"),
+        ("REQUEST_BODY_TIMEOUT_SECONDS", "-1"),
+        ("REQUEST_BODY_TIMEOUT_SECONDS", "inf"),
+        ("MAX_CONNECTIONS", "0"),
+        ("MAX_CONNECTIONS", "lots"),
+    ],
+)
+def test_limits_on_slow_clients_that_would_not_limit_are_refused(variable: str, value: str) -> None:
+    with pytest.raises(ConfigurationError, match=f"{variable}: "):
+        load_settings({variable: value})

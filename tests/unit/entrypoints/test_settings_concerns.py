@@ -25,6 +25,9 @@ SAMPLES = {
     "MAX_BODY_BYTES": "2048",
     "PUBLIC_CACHE_MAX_AGE": "20",
     "READ_CACHE_SECONDS": "2",
+    "REQUEST_HEADER_TIMEOUT_SECONDS": "4",
+    "REQUEST_BODY_TIMEOUT_SECONDS": "12.5",
+    "MAX_CONNECTIONS": "64",
     "INTERNAL_SERVICE_TOKEN": "prod-internal-token-7f3a9c2e5b1d4f6a8c0e,"
     "prod-internal-token-next-9c8b7a6f5e4d3c2b1a",
     "JWT_SECRET": "prod-jwt-secret-1b3d5f7a9c2e4f6a8b0d1f3e5a7c9e",

@@ -61,7 +61,7 @@ def test_production_refuses_without_force() -> None:
         {
             "NODE_ENV": "production",
             "API_DOMAIN": "https://api.example",
-            "INTERNAL_SERVICE_TOKEN": "i" * 40,
+            "INTERNAL_SERVICE_TOKEN": "token-test-internal-0123456789abcdef",
             "JWT_SECRET": SECRET,
             "DATABASE_URL": "postgresql://db.internal/bestshot",
         }

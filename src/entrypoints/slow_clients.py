@@ -1,0 +1,136 @@
+"""Slow clients under uvicorn: a deadline on each request's head, and a cap on connections.
+
+uvicorn times a connection out only while it is idle after an answer; from the connection (or
+the first byte of the next request) to the end of a request's headers it waits forever, so a
+client that sends half a request holds its connection for good. `HeaderDeadline` wraps uvicorn's
+HTTP protocol (composition: only the asyncio `Protocol` methods are called) and closes a
+connection whose request head has not arrived within its deadline; the app, wrapped by
+`heads_received`, tells it when a head has arrived and when the answer is done. A request's
+body is timed by the app (`entrypoints.api.middleware.BodyDeadlineMiddleware`); the number of
+connections by uvicorn's `limit_concurrency` (503 beyond it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextvars import ContextVar
+from typing import Any, ClassVar
+
+from attrs import frozen
+from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+
+@frozen
+class ConnectionLimits:
+    """How long a request's head may take to arrive, and how many connections are served."""
+
+    header_timeout: float = 10.0
+    max_connections: int = 500
+
+
+# The connection whose bytes are being parsed. uvicorn starts each request's task while
+# `data_received` runs, and a task copies the context it is created in, so the app reads here
+# the connection its request came on.
+_CONNECTION: ContextVar[HeaderDeadline | None] = ContextVar("bestshot_connection", default=None)
+
+_LATE = b"the request headers arrived too late"
+_TIMED_OUT = (
+    b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
+    b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(_LATE), _LATE)
+)
+
+
+class HeaderDeadline(asyncio.Protocol):
+    """uvicorn's HTTP/1.1 protocol, with a deadline from the connection (and from each answer)
+    to the end of the next request's head. `header_deadline(seconds)` makes the class."""
+
+    timeout: ClassVar[float] = 10.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._inner = H11Protocol(*args, **kwargs)
+        self._transport: asyncio.Transport | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._requests = 0  # in flight on this connection: 0 or 1 with HTTP/1.1
+        self._partial = False  # bytes of a request head have arrived since the last request
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)  # noqa: S101 - a stream server's
+        self._transport = transport
+        self._arm()
+        self._inner.connection_made(transport)
+
+    def data_received(self, data: bytes) -> None:
+        if self._requests == 0:
+            self._partial = True
+        token = _CONNECTION.set(self)
+        try:
+            self._inner.data_received(data)
+        finally:
+            _CONNECTION.reset(token)
+
+    def eof_received(self) -> None:
+        self._inner.eof_received()  # None: the transport closes its end, as uvicorn's does
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        self._inner.connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        self._inner.pause_writing()
+
+    def resume_writing(self) -> None:
+        self._inner.resume_writing()
+
+    def request_started(self) -> None:
+        self._requests += 1
+        self._partial = False
+        self._disarm()
+
+    def request_finished(self) -> None:
+        self._requests -= 1
+        if self._requests == 0:
+            self._arm()
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._timer = asyncio.get_running_loop().call_later(self.timeout, self._expired)
+
+    def _disarm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _expired(self) -> None:
+        self._timer = None
+        transport = self._transport
+        if transport is None or transport.is_closing() or self._requests:
+            return
+        if transport.get_write_buffer_size():
+            transport.abort()  # a client that reads nothing either: nothing to flush for it
+            return
+        if self._partial:
+            transport.write(_TIMED_OUT)
+        transport.close()
+
+
+def header_deadline(seconds: float) -> type[HeaderDeadline]:
+    """The protocol class to hand uvicorn (`Config(http=...)`), with this deadline."""
+    return type("HeaderDeadline", (HeaderDeadline,), {"timeout": seconds})
+
+
+def heads_received(app: ASGIApp) -> ASGIApp:
+    """`app`, telling the connection's `HeaderDeadline` when a request starts and ends."""
+
+    async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
+        connection = _CONNECTION.get()
+        if connection is None or scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        connection.request_started()
+        try:
+            await app(scope, receive, send)
+        finally:
+            connection.request_finished()
+
+    return guarded
