@@ -20,6 +20,8 @@ from bestshot_domain.errors import (
     NotFound,
     SourceBlocked,
     SourceFormatError,
+    SourceTimeout,
+    SourceTooLarge,
     SourceUnavailable,
     StorageUnavailable,
 )
@@ -60,6 +62,8 @@ DOMAIN_ERRORS: dict[str, BestshotError] = {
     "unavailable": SourceUnavailable("espn", "HTTP 503 after 3 tries"),
     "blocked": SourceBlocked("sofascore", "HTTP 403 challenge"),
     "format": SourceFormatError("espn", "events[3].status", "unknown status"),
+    "timeout": SourceTimeout("espn", "no answer within the 20 s deadline"),
+    "too-large": SourceTooLarge("espn", "larger than the 8 MiB cap"),
     "storage": StorageUnavailable("connection to 10.0.0.7 user=bestshot refused"),
     "unexpected": RuntimeError("secret internals"),  # type: ignore[dict-item]
 }
