@@ -15,7 +15,7 @@ from entrypoints.api.schemas.common import TEAM_KEY_MAX_LENGTH, TEAM_KEY_PATTERN
 from entrypoints.api.schemas.matches import RoundUpdateOut
 from entrypoints.api.schemas.schedules import ScheduleQuery, SchedulesOut, schedule_out
 from entrypoints.api.schemas.standings import StandingsOut
-from entrypoints.api.schemas.tournaments import ImportOut, TournamentImportIn
+from entrypoints.api.schemas.tournaments import ImportOut, tournament_import_in
 from entrypoints.use_cases import TournamentImport, UseCases
 
 _TOURNAMENT = ("tournament", "The tournament's id.")
@@ -39,6 +39,7 @@ def _json(model: BaseModel) -> Response:
 
 def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str) -> list[Operation]:
     base = f"{prefix}/data-provider"
+    import_body = tournament_import_in(use_cases.providers)
 
     async def create_schedules(request: Request) -> Response:
         query = inputs.query(request, ScheduleQuery)
@@ -66,7 +67,7 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str)
         return _json(StandingsOut.model_validate(snapshot))
 
     async def import_tournament(request: Request) -> Response:
-        body = await inputs.body(request, TournamentImportIn)
+        body = await inputs.body(request, import_body)
         summary = await use_cases.import_tournament(
             TournamentImport(
                 provider=body.provider,
@@ -176,7 +177,7 @@ def operations(use_cases: UseCases, clock: Clock, cache: ReadCache, prefix: str)
             "nothing unless the provider changed.",
             tag="data provider",
             security=Security.ADMIN,
-            body=TournamentImportIn,
+            body=import_body,
             replies=replies(
                 (200, Reply("What the import did.", ImportOut)),
                 (400, "The body is not valid JSON."),
