@@ -86,3 +86,28 @@ async def test_the_document_names_the_configured_providers(app: Starlette) -> No
     document = app.state.openapi_document()
     schema = document["components"]["schemas"]["TournamentImportIn"]
     assert schema["properties"]["provider"]["enum"] == ["demo", "scripted"]  # the fixture's
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"points": -10, "reason": "administration"},
+        {"points": 3, "reason": "awarded"},
+        {"points": 0, "reason": "nothing"},
+        {"points": -1, "reason": "   "},
+        {"points": -1, "reason": "\t\n"},
+        {"points": 1000, "reason": "x"},
+        {"points": 1001, "reason": "x"},
+    ],
+)
+async def test_an_adjustment_is_refused_exactly_when_the_document_forbids_it(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    demo_league: str,
+    body: dict[str, Any],
+) -> None:
+    document = app.state.openapi_document()
+    path = f"{DATA}/tournaments/{{tournament}}/adjustments/{{team}}"
+    allowed = _allows(document, _body_schema(document, path, "put"), body)
+    _assert_agree(allowed, await client.put(ADJUSTMENT, json=body, headers=admin))

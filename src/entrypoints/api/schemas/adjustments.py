@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from pydantic import AliasPath, Field
+from typing import Annotated
 
-from entrypoints.api.schemas.common import ApiModel
+from pydantic import AfterValidator, AliasPath, ConfigDict, Field
+
+from entrypoints.api.schemas.common import NOT_BLANK, ApiModel
 from entrypoints.api.schemas.standings import StandingsOut
 
 
+def _not_zero(points: int) -> int:
+    if points == 0:
+        raise ValueError("must not be 0: remove the adjustment instead")
+    return points
+
+
+# The check and the document's `not` say the same, next to each other; the domain refuses 0 too.
+NotZero = Annotated[int, AfterValidator(_not_zero), Field(json_schema_extra={"not": {"const": 0}})]
+
+
 class AdjustmentIn(ApiModel):
-    points: int = Field(
+    model_config = ConfigDict(regex_engine="python-re")  # NOT_BLANK means what strip() means
+
+    points: NotZero = Field(
         strict=True,
         ge=-1000,
         le=1000,
@@ -19,6 +33,7 @@ class AdjustmentIn(ApiModel):
     reason: str = Field(
         min_length=1,
         max_length=500,
+        pattern=NOT_BLANK,
         description="Why, for the record: `administration`, `financial rules breach` ...",
     )
 
