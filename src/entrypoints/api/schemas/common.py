@@ -36,6 +36,35 @@ Checked with Python's `re` (`regex_engine="python-re"`), whose `\S` is exactly `
 complement, as it is for the strings schemathesis draws from the pattern."""
 
 
+def number_range_pattern(low: int, high: int, width: int) -> str:
+    """A regex (no anchors) of the numbers `low..high` written with `width` digits (zero-padded):
+    a range the document can state where JSON Schema has no minimum for a string."""
+    if not 0 <= low <= high < 10**width:
+        raise ValueError(f"{low}..{high} is no range of {width}-digit numbers")
+    return _digits_range(f"{low:0{width}d}", f"{high:0{width}d}")
+
+
+def _digit_class(low: int, high: int) -> str:
+    return str(low) if low == high else f"[{low}-{high}]"
+
+
+def _digits_range(low: str, high: str) -> str:
+    if low == high:
+        return low
+    rest = len(low) - 1
+    if rest == 0:
+        return _digit_class(int(low), int(high))
+    if low[1:] == "0" * rest and high[1:] == "9" * rest:
+        return f"{_digit_class(int(low[0]), int(high[0]))}[0-9]{{{rest}}}"
+    if low[0] == high[0]:
+        return f"{low[0]}(?:{_digits_range(low[1:], high[1:])})"
+    parts = [f"{low[0]}(?:{_digits_range(low[1:], '9' * rest)})"]
+    if int(high[0]) - int(low[0]) > 1:
+        parts.append(f"{_digit_class(int(low[0]) + 1, int(high[0]) - 1)}[0-9]{{{rest}}}")
+    parts.append(f"{high[0]}(?:{_digits_range('0' * rest, high[1:])})")
+    return "|".join(parts)
+
+
 _LISTED = 12
 
 

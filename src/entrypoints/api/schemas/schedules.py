@@ -7,22 +7,41 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
-from entrypoints.api.schemas.common import ApiModel
+from entrypoints.api.schemas.common import ApiModel, number_range_pattern
 
 if TYPE_CHECKING:
     from bestshot_domain.services import ScheduleResult
 
 
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The days a query may name: whole years, so that the document's pattern can say it. Issue 11,
+# point 3 bounds every day from outside to this range in the domain (`bestshot_domain.days`,
+# branch harden-misc); once both are merged, take FIRST_DAY and LAST_DAY from there.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2200, 12, 31)
+if (FIRST_DAY.month, FIRST_DAY.day, LAST_DAY.month, LAST_DAY.day) != (1, 1, 12, 31):
+    raise ValueError("the pattern of ?date= states whole years only")
+
+DAY_PATTERN = (
+    f"^(?:{number_range_pattern(FIRST_DAY.year, LAST_DAY.year, 4)})-[0-9]{{2}}-[0-9]{{2}}$"
+)
+"""A day as a query writes it (YYYY-MM-DD) within FIRST_DAY .. LAST_DAY: the check and the
+document's `pattern`."""
+_ISO_DAY = re.compile(DAY_PATTERN)
 
 
 def _iso_day(value: object) -> object:
     # pydantic's lax dates also take numbers ("0" is 1970-01-01): a query says a day one way.
     if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
-        raise ValueError("must be a day written YYYY-MM-DD")
+        raise ValueError(
+            f"must be a day written YYYY-MM-DD, from {FIRST_DAY.isoformat()} "
+            f"to {LAST_DAY.isoformat()}"
+        )
     return value
+
+
+_DAY_SCHEMA = {"type": "string", "format": "date", "pattern": DAY_PATTERN}
 
 
 def _query_flag(value: object) -> object:
@@ -35,8 +54,10 @@ def _query_flag(value: object) -> object:
 
 
 class ScheduleQuery(ApiModel):
-    date: Annotated[dt.date | None, BeforeValidator(_iso_day)] = Field(
-        default=None, description="The day to schedule (YYYY-MM-DD); default: today, in UTC."
+    date: Annotated[dt.date, BeforeValidator(_iso_day), WithJsonSchema(_DAY_SCHEMA)] | None = Field(
+        default=None,
+        description=f"The day to schedule (YYYY-MM-DD, from {FIRST_DAY.isoformat()} to "
+        f"{LAST_DAY.isoformat()}); default: today, in UTC.",
     )
     dry_run: Annotated[bool, BeforeValidator(_query_flag)] = Field(
         default=False, description="Only plan: create nothing."
