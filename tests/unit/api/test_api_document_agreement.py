@@ -94,6 +94,11 @@ async def test_the_document_names_the_configured_providers(app: Starlette) -> No
     [
         {"points": -10, "reason": "administration"},
         {"points": 3, "reason": "awarded"},
+        {"points": -9.0, "reason": "a JSON integer"},
+        {"points": -9.5, "reason": "x"},
+        {"points": True, "reason": "x"},
+        {"points": "-9", "reason": "x"},
+        {"points": -0.0, "reason": "x"},
         {"points": 0, "reason": "nothing"},
         {"points": -1, "reason": "   "},
         {"points": -1, "reason": "\t\n"},
