@@ -41,6 +41,7 @@ class UseCases:
     import_tournament: Callable[[TournamentImport], Awaitable[ImportSummary]]
     set_point_adjustment: Callable[[TournamentId, TeamKey, int, str], Awaitable[AdjustedStandings]]
     remove_point_adjustment: Callable[[TournamentId, TeamKey], Awaitable[AdjustedStandings]]
+    providers: tuple[str, ...] = ()  # the ones import_tournament knows: the configured sources
 
 
 def bind_use_cases(
@@ -103,4 +104,5 @@ def bind_use_cases(
         import_tournament=import_tournament,
         set_point_adjustment=set_point_adjustment,
         remove_point_adjustment=remove_point_adjustment,
+        providers=tuple(sources),
     )

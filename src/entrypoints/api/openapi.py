@@ -55,11 +55,25 @@ def _models(operations: Sequence[Operation]) -> list[tuple[type[BaseModel], Json
     return list(models)
 
 
+def _absent_not_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """An optional parameter's schema without its `null` branch: a query cannot say null (the
+    word would be refused); leaving the parameter out is how it says "none"."""
+    branches = schema.get("anyOf", ())
+    kept = [branch for branch in branches if branch != {"type": "null"}]
+    if len(kept) != 1 or len(kept) == len(branches):
+        return schema
+    rest = {key: value for key, value in schema.items() if key != "anyOf"}
+    if rest.get("default", ...) is None:
+        del rest["default"]
+    return {**kept[0], **rest}
+
+
 def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     schema = model.model_json_schema(mode="validation", ref_template=_REF)
     required = set(schema.get("required", ()))
     parameters = []
-    for name, property_schema in schema.get("properties", {}).items():
+    for name, raw_schema in schema.get("properties", {}).items():
+        property_schema = _absent_not_null(raw_schema)
         description = property_schema.pop("description", None)
         property_schema.pop("title", None)
         parameter: dict[str, Any] = {

@@ -118,14 +118,17 @@ def _domain_problem(error: BestshotError) -> ApiProblem:
 
 def _http_problem(request: Request, exc: HTTPException) -> ApiProblem:
     status = exc.status_code
+    headers = dict(exc.headers or {})
     if status == 404:
         detail = f"there is nothing at {request.url.path}"
     elif status == 405:
-        allowed = (exc.headers or {}).get("Allow", "")
+        # Starlette lists the methods from a set, in an order that changes between processes.
+        methods = (method.strip() for method in headers.get("Allow", "").split(","))
+        headers["Allow"] = allowed = ", ".join(sorted(filter(None, methods)))
         detail = f"{request.method} is not allowed here; use {allowed}"
     else:
         detail = exc.detail
-    return ApiProblem(status, detail, headers=exc.headers)
+    return ApiProblem(status, detail, headers=headers)
 
 
 async def handle_exception(request: Request, exc: Exception) -> Response:

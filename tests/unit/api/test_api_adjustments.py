@@ -67,7 +67,8 @@ async def test_a_deduction_changes_the_stored_table_until_it_is_removed(
         (TEAM, {"points": -1001, "reason": "x"}, 422, "body.points"),
         (TEAM, {"points": -1}, 422, "body.reason"),
         (TEAM, {"points": -1, "reason": ""}, 422, "body.reason"),
-        (TEAM, {"points": 0, "reason": "x"}, 422, None),
+        (TEAM, {"points": 0, "reason": "x"}, 422, "body.points"),
+        (TEAM, {"points": -1, "reason": "  "}, 422, "body.reason"),
     ],
 )
 async def test_bad_adjustments_are_refused_naming_what_is_wrong(

@@ -46,7 +46,9 @@ async def test_a_day_outside_the_range_is_422_naming_the_parameter_and_the_range
             f"{DATA}/scheduler", params={"dryRun": dry_run, "date": day}, headers=admin
         )
         body = _invalid(response)
-        assert body["errors"] == [{"field": "query.date", "message": f"must be a day {RANGE}"}]
+        [error] = body["errors"]
+        assert error["field"] == "query.date"
+        assert RANGE in error["message"]
 
 
 @pytest.mark.parametrize("day", ["1900-01-01", "2200-12-31"])

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from pydantic import BaseModel, Field, ValidationError
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -27,7 +28,7 @@ from bestshot_domain.errors import (
 )
 from entrypoints.api import inputs
 from entrypoints.api.operations import Operation, Reply
-from entrypoints.api.problems import ApiProblem, problem_body
+from entrypoints.api.problems import ApiProblem, handle_exception, problem_body
 from entrypoints.bootstrap import Service
 from entrypoints.settings import Settings
 from tests.unit.api.conftest import (
@@ -123,6 +124,27 @@ async def test_a_wrong_method_is_a_405_problem_with_allow(client: httpx.AsyncCli
     response = await client.delete("/health")
     problem(response, 405)
     assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD"}
+
+
+async def test_a_405_names_the_allowed_methods_in_one_order(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/v2/data-provider/tournaments/demo-league/adjustments/demo:t01"
+    )
+    problem(response, 405)
+    assert response.headers["allow"] == "DELETE, PUT"
+    assert response.json()["detail"] == "POST is not allowed here; use DELETE, PUT"
+
+
+async def test_a_405_sorts_the_methods_starlette_lists_in_a_set_order() -> None:
+    # Starlette builds Allow from a set, whose order changes between processes: whatever order
+    # it hands over, the answer lists the methods sorted.
+    request = Request({"type": "http", "method": "POST", "path": "/x", "headers": []})
+    exc = HTTPException(405, headers={"Allow": "PUT, HEAD, DELETE, GET"})
+    response = await handle_exception(request, exc)
+    assert response.headers["allow"] == "DELETE, GET, HEAD, PUT"
+    assert json.loads(bytes(response.body))["detail"] == (
+        "POST is not allowed here; use DELETE, GET, HEAD, PUT"
+    )
 
 
 async def test_a_valid_body_goes_through(client: httpx.AsyncClient) -> None:

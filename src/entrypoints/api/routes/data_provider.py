@@ -16,7 +16,7 @@ from entrypoints.api.schemas.common import TEAM_KEY_MAX_LENGTH, TEAM_KEY_PATTERN
 from entrypoints.api.schemas.matches import RoundUpdateOut
 from entrypoints.api.schemas.schedules import ScheduleQuery, SchedulesOut, schedule_out
 from entrypoints.api.schemas.standings import StandingsOut
-from entrypoints.api.schemas.tournaments import ImportOut, TournamentImportIn
+from entrypoints.api.schemas.tournaments import ImportOut, tournament_import_in
 from entrypoints.schedule_view import ScheduleView
 from entrypoints.use_cases import TournamentImport, UseCases
 
@@ -44,6 +44,7 @@ def operations(
     use_cases: UseCases, clock: Clock, cache: ReadCache, view: ScheduleView
 ) -> list[Operation]:
     base = DATA_PROVIDER
+    import_body = tournament_import_in(use_cases.providers)
 
     async def create_schedules(request: Request) -> Response:
         query = inputs.query(request, ScheduleQuery)
@@ -74,7 +75,7 @@ def operations(
         return _json(StandingsOut.model_validate(snapshot))
 
     async def import_tournament(request: Request) -> Response:
-        body = await inputs.body(request, TournamentImportIn)
+        body = await inputs.body(request, import_body)
         summary = await use_cases.import_tournament(
             TournamentImport(
                 provider=body.provider,
@@ -185,7 +186,7 @@ def operations(
             "nothing unless the provider changed.",
             tag="data provider",
             security=Security.ADMIN,
-            body=TournamentImportIn,
+            body=import_body,
             replies=replies(
                 (200, Reply("What the import did.", ImportOut)),
                 (400, "The body is not valid JSON."),

@@ -2,15 +2,41 @@
 
 from __future__ import annotations
 
-from pydantic import AliasPath, Field
+from typing import Annotated
 
-from entrypoints.api.schemas.common import ApiModel
+from pydantic import AfterValidator, AliasPath, BeforeValidator, ConfigDict, Field
+
+from entrypoints.api.schemas.common import NOT_BLANK, ApiModel
 from entrypoints.api.schemas.standings import StandingsOut
 
 
+def _json_integer(value: object) -> object:
+    # JSON Schema's integer is a number with no fraction, `-10.0` included; pydantic's strict
+    # int would refuse that, its lax int would take `true` and `"-10"`: neither is the document.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a whole number")
+    return value
+
+
+def _not_zero(points: int) -> int:
+    if points == 0:
+        raise ValueError("must not be 0: remove the adjustment instead")
+    return points
+
+
+# The check and the document's `not` say the same, next to each other; the domain refuses 0 too.
+NotZero = Annotated[
+    int,
+    BeforeValidator(_json_integer),
+    AfterValidator(_not_zero),
+    Field(json_schema_extra={"not": {"const": 0}}),
+]
+
+
 class AdjustmentIn(ApiModel):
-    points: int = Field(
-        strict=True,
+    model_config = ConfigDict(regex_engine="python-re")  # NOT_BLANK means what strip() means
+
+    points: NotZero = Field(
         ge=-1000,
         le=1000,
         description="Points added to the team's total; negative for a deduction, never 0.",
@@ -19,6 +45,7 @@ class AdjustmentIn(ApiModel):
     reason: str = Field(
         min_length=1,
         max_length=500,
+        pattern=NOT_BLANK,
         description="Why, for the record: `administration`, `financial rules breach` ...",
     )
 

@@ -7,23 +7,40 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
-from entrypoints.api.schemas.common import ApiModel
+from bestshot_domain.days import FIRST_DAY, LAST_DAY
+from entrypoints.api.schemas.common import ApiModel, number_range_pattern
 
 if TYPE_CHECKING:
     from bestshot_domain.services import ScheduleResult
     from bestshot_routes import Target
 
 
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The days a query may name: the domain's range (`bestshot_domain.days`), in whole years so
+# that the document's pattern can say it.
+if (FIRST_DAY.month, FIRST_DAY.day, LAST_DAY.month, LAST_DAY.day) != (1, 1, 12, 31):
+    raise ValueError("the pattern of ?date= states whole years only")
+
+DAY_PATTERN = (
+    f"^(?:{number_range_pattern(FIRST_DAY.year, LAST_DAY.year, 4)})-[0-9]{{2}}-[0-9]{{2}}$"
+)
+"""A day as a query writes it (YYYY-MM-DD) within FIRST_DAY .. LAST_DAY: the check and the
+document's `pattern`."""
+_ISO_DAY = re.compile(DAY_PATTERN)
 
 
 def _iso_day(value: object) -> object:
     # pydantic's lax dates also take numbers ("0" is 1970-01-01): a query says a day one way.
     if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
-        raise ValueError("must be a day written YYYY-MM-DD")
+        raise ValueError(
+            f"must be a day written YYYY-MM-DD, from {FIRST_DAY.isoformat()} "
+            f"to {LAST_DAY.isoformat()}"
+        )
     return value
+
+
+_DAY_SCHEMA = {"type": "string", "format": "date", "pattern": DAY_PATTERN}
 
 
 def _query_flag(value: object) -> object:
@@ -36,8 +53,10 @@ def _query_flag(value: object) -> object:
 
 
 class ScheduleQuery(ApiModel):
-    date: Annotated[dt.date | None, BeforeValidator(_iso_day)] = Field(
-        default=None, description="The day to schedule (YYYY-MM-DD); default: today, in UTC."
+    date: Annotated[dt.date, BeforeValidator(_iso_day), WithJsonSchema(_DAY_SCHEMA)] | None = Field(
+        default=None,
+        description=f"The day to schedule (YYYY-MM-DD, from {FIRST_DAY.isoformat()} to "
+        f"{LAST_DAY.isoformat()}); default: today, in UTC.",
     )
     dry_run: Annotated[bool, BeforeValidator(_query_flag)] = Field(
         default=False, description="Only plan: create nothing."

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import Field, JsonValue
+from collections.abc import Sequence
+from typing import Annotated
+from zoneinfo import available_timezones
+
+from pydantic import ConfigDict, Field, create_model
 
 from bestshot_domain.model import RoundKind
 from bestshot_domain.standings import PRESETS
-from entrypoints.api.schemas.common import ApiModel, RejectedOut
+from entrypoints.api.schemas.common import NOT_BLANK, ApiModel, OneOf, RejectedOut
 
 
 class TournamentOut(ApiModel):
@@ -43,38 +47,49 @@ class RoundList(ApiModel):
     rounds: list[RoundOut]
 
 
-_PRESET_NAMES = list[JsonValue](sorted(PRESETS))
+# The same names the domain accepts (`standings.preset`, `scheduling.zone`), as enums.
+_RULES = OneOf.of(sorted(PRESETS), "standings presets")
+_TIME_ZONES = OneOf.of(sorted(available_timezones()), "IANA time zones")
 
 
 class TournamentImportIn(ApiModel):
-    provider: str = Field(
-        min_length=1,
-        max_length=64,
-        description="A configured provider: `espn`, `football_data`, `sofascore`, `fbref`, "
-        "`openfootball`, `demo`.",
-    )
+    """An import; the app serves `tournament_import_in(its providers)`, which names them."""
+
+    model_config = ConfigDict(regex_engine="python-re")  # NOT_BLANK means what strip() means
+
+    provider: str = Field(min_length=1, max_length=64, description="A configured provider.")
     reference: str = Field(
         min_length=1,
         max_length=512,
+        pattern=NOT_BLANK,
         description="The provider's own id of the tournament. fbref: a schedule page's path "
         "(or URL on FBref's host). openfootball: an https URL on an allowed host "
         "(BESTSHOT_OPENFOOTBALL_HOSTS), or a file name inside BESTSHOT_FILES_DIR (file "
         "references are refused when it is unset).",
     )
     label: str = Field(min_length=1, max_length=200, description="Its id is made from this.")
-    rules: str = Field(
-        min_length=1,
-        max_length=64,
-        description="The standings preset: the competition's tie-break rules.",
-        json_schema_extra={"enum": _PRESET_NAMES},
+    rules: Annotated[str, _RULES] = Field(
+        description="The standings preset: the competition's tie-break rules."
     )
-    timezone: str = Field(
-        default="UTC", min_length=1, max_length=64, description="IANA name, e.g. `Europe/London`."
+    timezone: Annotated[str, _TIME_ZONES] = Field(
+        default="UTC", description="IANA name, e.g. `Europe/London`."
     )
     zones: str = Field(
         default="",
         max_length=1000,
         description="Zones of the table, e.g. `1:champion,18-20:relegation`.",
+    )
+
+
+def tournament_import_in(providers: Sequence[str]) -> type[TournamentImportIn]:
+    """The import body of an app whose configured providers are `providers`: the document's
+    enum and the check are both made from them, as the domain's own check is."""
+    provider = Annotated[str, OneOf.of(providers, "configured providers")]
+    return create_model(
+        "TournamentImportIn",
+        __base__=TournamentImportIn,
+        __module__=__name__,
+        provider=(provider, Field(description="A configured provider.")),
     )
 
 
