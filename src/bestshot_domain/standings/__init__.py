@@ -6,9 +6,16 @@ competitions and their regulations) or are built from the criteria in `rules.py`
 """
 
 from bestshot_domain.standings.cards import Cards
+from bestshot_domain.standings.competitions import (
+    ALIASES,
+    COMPETITIONS,
+    PRESETS,
+    competition,
+    preset,
+)
 from bestshot_domain.standings.engine import compute_standings
+from bestshot_domain.standings.eras import Competition, Era, Season, ThirdPlaceRule, parse_season
 from bestshot_domain.standings.inputs import MatchResult, TeamEntry
-from bestshot_domain.standings.presets import PRESETS, preset
 from bestshot_domain.standings.rules import (
     Criterion,
     Discipline,
@@ -25,24 +32,32 @@ from bestshot_domain.standings.table import StandingsRow, Table
 from bestshot_domain.standings.zones import Zone, ZoneStatus, parse_zones
 
 __all__ = [
+    "ALIASES",
+    "COMPETITIONS",
     "PRESETS",
     "Cards",
+    "Competition",
     "Criterion",
     "Discipline",
+    "Era",
     "H2HStat",
     "HeadToHead",
     "MatchResult",
     "Overall",
     "PlayOffForTitleOrRelegation",
     "Rules",
+    "Season",
     "StandingsRow",
     "Stat",
     "Table",
     "TeamEntry",
+    "ThirdPlaceRule",
     "Unresolved",
     "Zone",
     "ZoneStatus",
+    "competition",
     "compute_standings",
+    "parse_season",
     "parse_zones",
     "preset",
     "with_points",

@@ -12,15 +12,18 @@ from adapters.files.results_file import read_results_file
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.standings import (
     PRESETS,
+    Competition,
+    MatchResult,
     Rules,
+    Season,
     StandingsRow,
     Table,
     Unresolved,
     Zone,
     ZoneStatus,
+    competition,
     compute_standings,
     parse_zones,
-    preset,
     with_points,
 )
 
@@ -40,9 +43,20 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument(
         "--rules",
         metavar="PRESET",
-        type=_argument(preset),
-        default=preset("premier_league"),
-        help=f"tie-break rules (default premier_league): {', '.join(sorted(PRESETS))}",
+        type=_argument(competition),
+        default=competition("premier_league"),
+        help=(
+            "the competition whose rules apply, in the era of the season (default"
+            f" premier_league): {', '.join(sorted(PRESETS))}"
+        ),
+    )
+    parser.add_argument(
+        "--season",
+        metavar="SEASON",
+        help=(
+            "the season whose rules apply (1995-96, or 2023 for a calendar-year competition);"
+            " default: the season of the earliest match"
+        ),
     )
     parser.add_argument(
         "--deduct",
@@ -75,10 +89,13 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    rules: Rules = args.rules
+    data = read_results_file(args.file)
+    league, fixed = args.rules
+    season = _season(league, args.season, data.matches)
+    era = fixed or (league.era(season) if season is not None else league.current)
+    rules: Rules = era.rules
     if args.points is not None:
         rules = with_points(rules, *args.points)
-    data = read_results_file(args.file)
     known = {team.id for team in data.teams}
     adjustments: dict[str, int] = {}
     for team, points in args.deduct:
@@ -88,12 +105,28 @@ def run(args: argparse.Namespace) -> int:
     zones: tuple[Zone, ...] = args.zones
     tables = compute_standings(rules, data.teams, data.matches, adjustments, zones)
     if args.json:
-        json.dump({"tables": [table.to_dict() for table in tables]}, sys.stdout, indent=2)
+        output = {
+            "season": None if season is None else str(season),
+            "era": era.name,
+            "tables": [table.to_dict() for table in tables],
+        }
+        json.dump(output, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        title = f"{data.name} ({rules.name})" if data.name else rules.name
+        label = league.name if era is league.current else f"{league.name}, era {era.name}"
+        title = f"{data.name} ({label})" if data.name else label
         sys.stdout.write(render(title, tables, with_zones=bool(zones)))
     return 0
+
+
+def _season(
+    league: Competition, given: str | None, matches: Sequence[MatchResult]
+) -> Season | None:
+    """The season named by --season, else that of the earliest dated match, else None."""
+    if given is not None:
+        return league.parse_season(given)
+    days = [match.kickoff for match in matches if match.kickoff is not None]
+    return league.season_of(min(days).date()) if days else None
 
 
 def _argument(parse: Callable[[str], T]) -> Callable[[str], T]:
