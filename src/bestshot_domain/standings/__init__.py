@@ -16,6 +16,14 @@ from bestshot_domain.standings.competitions import (
 from bestshot_domain.standings.engine import compute_standings
 from bestshot_domain.standings.eras import Competition, Era, Season, ThirdPlaceRule, parse_season
 from bestshot_domain.standings.inputs import MatchResult, TeamEntry
+from bestshot_domain.standings.knockout import (
+    KnockoutMatch,
+    KnockoutRound,
+    Tie,
+    is_knockout_round,
+    knockout,
+    progress,
+)
 from bestshot_domain.standings.rules import (
     Criterion,
     Discipline,
@@ -42,6 +50,8 @@ __all__ = [
     "Era",
     "H2HStat",
     "HeadToHead",
+    "KnockoutMatch",
+    "KnockoutRound",
     "MatchResult",
     "Overall",
     "PlayOffForTitleOrRelegation",
@@ -52,13 +62,17 @@ __all__ = [
     "Table",
     "TeamEntry",
     "ThirdPlaceRule",
+    "Tie",
     "Unresolved",
     "Zone",
     "ZoneStatus",
     "competition",
     "compute_standings",
+    "is_knockout_round",
+    "knockout",
     "parse_season",
     "parse_zones",
     "preset",
+    "progress",
     "with_points",
 ]

@@ -13,6 +13,7 @@ from bestshot_domain.errors import InvalidInput
 from bestshot_domain.standings import (
     PRESETS,
     Competition,
+    KnockoutRound,
     MatchResult,
     Rules,
     Season,
@@ -23,7 +24,9 @@ from bestshot_domain.standings import (
     ZoneStatus,
     competition,
     compute_standings,
+    knockout,
     parse_zones,
+    progress,
     with_points,
 )
 
@@ -104,18 +107,24 @@ def run(args: argparse.Namespace) -> int:
         adjustments[team] = adjustments.get(team, 0) - points
     zones: tuple[Zone, ...] = args.zones
     tables = compute_standings(rules, data.teams, data.matches, adjustments, zones)
+    bracket = knockout(data.knockout, away_goals=era.away_goals)
     if args.json:
-        output = {
+        output: dict[str, Any] = {
             "season": None if season is None else str(season),
             "era": era.name,
             "tables": [table.to_dict() for table in tables],
         }
+        if bracket:
+            output["knockout"] = [stage.to_dict() for stage in bracket]
+            output["progress"] = progress(bracket, [team.id for team in data.teams])
         json.dump(output, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         label = league.name if era is league.current else f"{league.name}, era {era.name}"
         title = f"{data.name} ({label})" if data.name else label
         sys.stdout.write(render(title, tables, with_zones=bool(zones)))
+        if bracket:
+            sys.stdout.write("\n" + render_knockout(bracket))
     return 0
 
 
@@ -184,6 +193,21 @@ def render(title: str, tables: Sequence[Table], *, with_zones: bool) -> str:
     blocks = [title]
     for table in tables:
         blocks.append(_render_table(table, with_zones=with_zones))
+    return "\n\n".join(blocks) + "\n"
+
+
+def render_knockout(rounds: Sequence[KnockoutRound]) -> str:
+    """Each round's ties: the teams, the aggregate, the winner and how."""
+    blocks = []
+    for stage in rounds:
+        lines = [stage.name]
+        for tie in stage.ties:
+            home, away = tie.teams
+            score = "-" if tie.aggregate is None else f"{tie.aggregate[0]}-{tie.aggregate[1]}"
+            legs = " on aggregate" if tie.legs == 2 else ""
+            result = f"{tie.winner} ({describe(tie.decided_by or '')})" if tie.winner else "open"
+            lines.append(f"  {home} {score} {away}{legs}: {result}")
+        blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 
 
