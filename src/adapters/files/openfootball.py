@@ -175,7 +175,7 @@ class _Reader:
         ):
             return (value[0], value[1])
         raise self.error(
-            path, f"expected two whole numbers of goals from 0 to {MAX_GOALS}, got {value!r}"
+            path, f"expected two non-negative integers up to {MAX_GOALS} goals, got {value!r}"
         )
 
     def scores(self, raw: Mapping[str, Any], path: str) -> tuple[Goals | None, ...]:
