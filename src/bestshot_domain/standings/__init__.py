@@ -37,12 +37,14 @@ from bestshot_domain.standings.rules import (
     with_points,
 )
 from bestshot_domain.standings.table import StandingsRow, Table
+from bestshot_domain.standings.thirds import THIRDS, third_placed
 from bestshot_domain.standings.zones import Zone, ZoneStatus, parse_zones
 
 __all__ = [
     "ALIASES",
     "COMPETITIONS",
     "PRESETS",
+    "THIRDS",
     "Cards",
     "Competition",
     "Criterion",
@@ -74,5 +76,6 @@ __all__ = [
     "parse_zones",
     "preset",
     "progress",
+    "third_placed",
     "with_points",
 ]

@@ -27,6 +27,7 @@ from bestshot_domain.standings import (
     knockout,
     parse_zones,
     progress,
+    third_placed,
     with_points,
 )
 
@@ -107,6 +108,9 @@ def run(args: argparse.Namespace) -> int:
         adjustments[team] = adjustments.get(team, 0) - points
     zones: tuple[Zone, ...] = args.zones
     tables = compute_standings(rules, data.teams, data.matches, adjustments, zones)
+    grouped = [table for table in tables if table.group is not None]
+    if era.thirds is not None and len(grouped) > 1:
+        tables = (*tables, third_placed(era.thirds, grouped, data.matches))
     bracket = knockout(data.knockout, away_goals=era.away_goals)
     if args.json:
         output: dict[str, Any] = {
@@ -192,7 +196,8 @@ def describe(criterion: str) -> str:
 def render(title: str, tables: Sequence[Table], *, with_zones: bool) -> str:
     blocks = [title]
     for table in tables:
-        blocks.append(_render_table(table, with_zones=with_zones))
+        across_groups = table.qualifying is not None
+        blocks.append(_render_table(table, with_zones=with_zones or across_groups))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -248,6 +253,9 @@ def _render_table(table: Table, *, with_zones: bool) -> str:
 
 
 def _zone_cell(row: StandingsRow) -> str:
+    if row.from_group is not None:
+        slot = f" v {row.slot}" if row.slot else ""
+        return f"{row.from_group}: {row.zone}{slot}" if row.zone else row.from_group
     if row.zone is None:
         return ""
     status = row.zones.get(row.zone, ZoneStatus.OPEN)
