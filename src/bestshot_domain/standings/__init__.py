@@ -13,7 +13,7 @@ from bestshot_domain.standings.competitions import (
     competition,
     preset,
 )
-from bestshot_domain.standings.engine import compute_standings
+from bestshot_domain.standings.engine import compute_divisions, compute_standings
 from bestshot_domain.standings.eras import Competition, Era, Season, ThirdPlaceRule, parse_season
 from bestshot_domain.standings.inputs import MatchResult, TeamEntry
 from bestshot_domain.standings.knockout import (
@@ -69,6 +69,7 @@ __all__ = [
     "Zone",
     "ZoneStatus",
     "competition",
+    "compute_divisions",
     "compute_standings",
     "is_knockout_round",
     "knockout",

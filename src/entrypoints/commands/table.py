@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from adapters.files.results_file import read_results_file
+from adapters.files.results_file import read_divisions, read_results_file
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.standings import (
     PRESETS,
@@ -23,6 +23,7 @@ from bestshot_domain.standings import (
     Zone,
     ZoneStatus,
     competition,
+    compute_divisions,
     compute_standings,
     knockout,
     parse_zones,
@@ -88,6 +89,14 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
             " GROUP:1-2:qualified for one group only; without SPEC, none"
         ),
     )
+    parser.add_argument(
+        "--divisions",
+        metavar="FILE",
+        help=(
+            'divisions as JSON, {"East": [TEAM, ...], "West": [...]}: a table for each, over all'
+            " of its teams' matches, after the league's; zones as East:1-6:playoffs"
+        ),
+    )
     parser.add_argument("--json", action="store_true", help="print the tables as JSON")
     parser.set_defaults(handler=run)
 
@@ -107,7 +116,13 @@ def run(args: argparse.Namespace) -> int:
             raise InvalidInput(f"--deduct: no team {team!r} in {args.file}")
         adjustments[team] = adjustments.get(team, 0) - points
     zones: tuple[Zone, ...] = args.zones
-    tables = compute_standings(rules, data.teams, data.matches, adjustments, zones)
+    if args.divisions is not None:
+        divisions = read_divisions(args.divisions)
+        tables = compute_divisions(
+            rules, data.teams, data.matches, divisions, adjustments=adjustments, zones=zones
+        )
+    else:
+        tables = compute_standings(rules, data.teams, data.matches, adjustments, zones)
     grouped = [table for table in tables if table.group is not None]
     if era.thirds is not None and len(grouped) > 1:
         tables = (*tables, third_placed(era.thirds, grouped, data.matches))
