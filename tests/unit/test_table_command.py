@@ -428,3 +428,55 @@ def test_aliases_fix_their_era_and_seasons_are_checked(capsys: pytest.CaptureFix
     status, _, err = run(capsys, PREMIER_LEAGUE, "--rules", "mls", "--season", "2022-23")
     assert status == 2
     assert "calendar years" in err
+
+
+def write(tmp_path: Path, matches: list[dict[str, Any]]) -> Path:
+    path = tmp_path / "input.json"
+    path.write_text(json.dumps({"name": "x", "matches": matches}))
+    return path
+
+
+def played(a: str, b: str, day: str = "2024-08-01", **extra: Any) -> dict[str, Any]:
+    return {"team1": a, "team2": b, "date": day, "score": {"ft": [1, 0]}, **extra}
+
+
+@pytest.mark.parametrize(
+    ("matches", "args", "message"),
+    [
+        (
+            [played("A", "B"), played("B", "C", "2024-08-02"), played("B", "A")],
+            [],
+            "matches[2] repeats matches[0]: B v A on 2024-08-01",
+        ),
+        (
+            [{"team1": "A", "team2": "B", "score": {"ft": [100, 0]}}],
+            [],
+            "up to 99 goals, got [100, 0]",
+        ),
+        (
+            [played("A", "B", group="Group A"), played("A", "B", "2024-08-09", round="Matchday 2")],
+            [],
+            "round 'Matchday 2') has no group, in a file with groups, and is not a knockout round",
+        ),
+        ([played("A", "B")], ["--adjust", "A=10"], "signed N"),
+        ([played("A", "B")], ["--adjust", "Z=+3"], "--adjust: no team 'Z'"),
+    ],
+)
+def test_wrong_input_says_so(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    matches: list[dict[str, Any]],
+    args: list[str],
+    message: str,
+) -> None:
+    status, out, err = run(capsys, write(tmp_path, matches), *args)
+    assert (status, out, err.count("\n")) == (2, "", 1)
+    assert message in err
+
+
+def test_adjust_adds_or_deducts_signed_points(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    file = write(tmp_path, [played("A", "B")])
+    (table,) = run_json(capsys, file, "--adjust", "A=-10", "--adjust", "B=+3")
+    assert {row["team"]: row["points"] for row in table["rows"]} == {"A": -7, "B": 3}

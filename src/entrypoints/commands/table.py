@@ -72,6 +72,14 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         help="deduct POINTS from TEAM (as named in FILE); repeatable",
     )
     parser.add_argument(
+        "--adjust",
+        metavar="TEAM=N",
+        type=_argument(_adjustment),
+        action="append",
+        default=[],
+        help="add N points to TEAM, signed (-10 deducts, +3 adds); repeatable",
+    )
+    parser.add_argument(
         "--points",
         metavar="W,D,L",
         type=_argument(_points),
@@ -115,6 +123,10 @@ def run(args: argparse.Namespace) -> int:
         if team not in known:
             raise InvalidInput(f"--deduct: no team {team!r} in {args.file}")
         adjustments[team] = adjustments.get(team, 0) - points
+    for team, points in args.adjust:
+        if team not in known:
+            raise InvalidInput(f"--adjust: no team {team!r} in {args.file}")
+        adjustments[team] = adjustments.get(team, 0) + points
     zones: tuple[Zone, ...] = args.zones
     if args.divisions is not None:
         divisions = read_divisions(args.divisions)
@@ -180,6 +192,16 @@ def _deduction(value: str) -> tuple[str, int]:
     if amount <= 0:
         raise InvalidInput(f"POINTS to deduct must be positive, got {value!r}")
     return team.strip(), amount
+
+
+def _adjustment(value: str) -> tuple[str, int]:
+    team, equals, points = value.rpartition("=")
+    if not equals or not team.strip() or points.strip()[:1] not in {"+", "-"}:
+        raise InvalidInput(f"expected TEAM=N with a signed N (-10, +3), got {value!r}")
+    try:
+        return team.strip(), int(points)
+    except ValueError:
+        raise InvalidInput(f"expected TEAM=N with a signed whole N, got {value!r}") from None
 
 
 def _points(value: str) -> tuple[int, int, int]:
