@@ -88,7 +88,7 @@ _COMPETITIONS = (
                 "fifa_world_cup_2026",
                 2026,
                 Rules(
-                    "fifa_world_cup",
+                    "fifa_world_cup_2026",
                     (HeadToHead(H2H_POINTS_GD_GF, reapply=True), GD, GF, FIFA_CONDUCT),
                     Unresolved.COEFFICIENT,
                 ),
@@ -264,8 +264,21 @@ def _era_named(competition: Competition, name: str) -> Era:
     return next(era for era in competition.eras if era.name == name)
 
 
+# What `preset(name)` gives where no season is known (the service's stored tournaments): the
+# current era, except the World Cup's, whose 2026 rules would reorder the tables of every
+# edition stored so far.
+_WITHOUT_SEASON = MappingProxyType({"fifa_world_cup": "fifa_world_cup_2018"})
+
+
 def _preset_rules() -> dict[str, Rules]:
-    rules = {name: competition.current.rules for name, competition in COMPETITIONS.items()}
+    rules = {
+        name: (
+            _era_named(competition, _WITHOUT_SEASON[name])
+            if name in _WITHOUT_SEASON
+            else competition.current
+        ).rules
+        for name, competition in COMPETITIONS.items()
+    }
     for alias, (name, era) in ALIASES.items():
         rules[alias] = _era_named(COMPETITIONS[name], era).rules
     return rules

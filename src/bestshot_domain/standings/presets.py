@@ -108,7 +108,7 @@ BRASILEIRAO = Rules(
 )
 # FIFA World Cup regulations (2018, 2022), group stage, art. 32.5.
 FIFA_WORLD_CUP_2018 = Rules(
-    "fifa_world_cup_2018",
+    "fifa_world_cup",
     (GD, GF, HeadToHead(H2H_POINTS_GD_GF), FIFA_CONDUCT),
     Unresolved.LOTS,
 )
