@@ -37,7 +37,7 @@ from bestshot_domain.standings import (
 # a new field. Stored tables made by another engine are then computed again at their next
 # update rather than taken as current (`StandingsStatus.reusable`). A new release does that too,
 # through the package version, but a deploy of the same version would not.
-ENGINE_EDITION = 1
+ENGINE_EDITION = 2
 
 
 @functools.cache

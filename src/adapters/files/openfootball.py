@@ -25,9 +25,10 @@ from attrs import frozen
 from adapters.files.standings_input import StandingsInput
 from bestshot_domain.errors import SourceFormatError
 from bestshot_domain.model import Cards
-from bestshot_domain.standings import MatchResult, TeamEntry
+from bestshot_domain.standings import KnockoutMatch, MatchResult, TeamEntry, is_knockout_round
 
 PROVIDER = "openfootball"
+MAX_GOALS = 99  # no real score goes past it; a bigger number is a typo or a shifted column
 
 Goals = tuple[int, int]
 
@@ -169,10 +170,13 @@ class _Reader:
         if (
             isinstance(value, list)
             and len(value) == 2
-            and all(isinstance(g, int) and not isinstance(g, bool) and g >= 0 for g in value)
+            and all(isinstance(g, int) and not isinstance(g, bool) for g in value)
+            and all(0 <= g <= MAX_GOALS for g in value)
         ):
             return (value[0], value[1])
-        raise self.error(path, "expected two non-negative integers")
+        raise self.error(
+            path, f"expected two non-negative integers up to {MAX_GOALS} goals, got {value!r}"
+        )
 
     def scores(self, raw: Mapping[str, Any], path: str) -> tuple[Goals | None, ...]:
         score = raw.get("score")
@@ -260,21 +264,57 @@ class _Reader:
 
 
 def standings_input(parsed: OpenfootballFile, origin: str = "") -> StandingsInput:
-    """The engine's teams and matches.
+    """The engine's teams, table matches and knockout matches.
 
-    In a file with groups, only group matches count, each for its group; knockouts are in no
-    table. Cancelled matches are dropped; postponed ones and those without a score are remaining
-    fixtures; an awarded score counts like a played one. A match after extra time counts with
-    its score after extra time, never with its shoot-out.
+    In a file with groups, group matches count for their group's table and matches without a
+    group are knockout matches (one whose round is not a knockout round is refused). Cancelled
+    matches are dropped; postponed ones and those without a score are still to be played; an
+    awarded score counts like a played one. A table counts a match after extra time with its
+    score after extra time, never with its shoot-out. The same two teams on the same day twice
+    is refused, naming both places.
     """
     grouped = any(match.group is not None for match in parsed.matches)
     group_of: dict[str, str | None] = {}
     matches: list[MatchResult] = []
+    knockouts: list[KnockoutMatch] = []
+    seen: dict[tuple[frozenset[str], object], int] = {}
     prefix = f"{origin}: " if origin else ""
     for position, match in enumerate(parsed.matches):
-        if match.status is Status.CANCELLED or (grouped and match.group is None):
+        if match.status is Status.CANCELLED:
             continue
-        for team in (match.team1.name, match.team2.name):
+        home, away = match.team1.name, match.team2.name
+        if match.kickoff is not None:
+            key = (frozenset((home, away)), match.kickoff.date())
+            if key in seen:
+                raise SourceFormatError(
+                    PROVIDER,
+                    f"matches[{position}]",
+                    f"{prefix}matches[{position}] repeats matches[{seen[key]}]: {home} v {away}"
+                    f" on {match.kickoff.date()}",
+                )
+            seen[key] = position
+        score = None if match.status is Status.POSTPONED else match.score
+        if grouped and match.group is None:
+            if not is_knockout_round(match.round):
+                raise SourceFormatError(
+                    PROVIDER,
+                    f"matches[{position}]",
+                    f"{prefix}matches[{position}] ({home} v {away}, round {match.round!r}) has no"
+                    " group, in a file with groups, and is not a knockout round",
+                )
+            knockouts.append(
+                KnockoutMatch(
+                    round=match.round or "",
+                    home=home,
+                    away=away,
+                    full_time=None if score is None else match.full_time,
+                    extra_time=None if score is None else match.extra_time,
+                    penalties=None if score is None else match.penalties,
+                    kickoff=match.kickoff,
+                )
+            )
+            continue
+        for team in (home, away):
             known = group_of.setdefault(team, match.group)
             if known != match.group:
                 raise SourceFormatError(
@@ -282,11 +322,10 @@ def standings_input(parsed: OpenfootballFile, origin: str = "") -> StandingsInpu
                     f"matches[{position}]",
                     f"{prefix}{team!r} plays in both {known!r} and {match.group!r}",
                 )
-        score = None if match.status is Status.POSTPONED else match.score
         matches.append(
             MatchResult(
-                home=match.team1.name,
-                away=match.team2.name,
+                home=home,
+                away=away,
                 home_goals=None if score is None else score[0],
                 away_goals=None if score is None else score[1],
                 kickoff=match.kickoff,
@@ -296,4 +335,4 @@ def standings_input(parsed: OpenfootballFile, origin: str = "") -> StandingsInpu
             )
         )
     teams = tuple(TeamEntry(name, name, group) for name, group in group_of.items())
-    return StandingsInput(parsed.name, teams, tuple(matches))
+    return StandingsInput(parsed.name, teams, tuple(matches), tuple(knockouts))

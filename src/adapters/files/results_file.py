@@ -50,3 +50,22 @@ def _decode(raw: bytes) -> str:
     except UnicodeDecodeError:
         # Older football-data.co.uk files are in Windows-1252; every byte decodes in Latin-1.
         return raw.decode("cp1252", errors="replace")
+
+
+def read_divisions(path: str | Path) -> dict[str, list[str]]:
+    """A divisions file: `{"East": ["Atlanta United", ...], "West": [...]}`."""
+    path = Path(path)
+    try:
+        data = json.loads(_decode(path.read_bytes()).lstrip("\ufeff"))
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such file") from None
+    except OSError as error:
+        raise InvalidInput(f"{path}: cannot read it ({error.strerror})") from None
+    except json.JSONDecodeError as error:
+        raise InvalidInput(f"{path}: not valid JSON (line {error.lineno}: {error.msg})") from None
+    if not isinstance(data, dict) or not all(
+        isinstance(name, str) and isinstance(teams, list) and all(isinstance(t, str) for t in teams)
+        for name, teams in data.items()
+    ):
+        raise InvalidInput(f'{path}: expected {{"DIVISION": ["TEAM", ...], ...}}')
+    return {name: list(teams) for name, teams in data.items()}

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from bestshot_domain.standings import MatchResult, TeamEntry
+from bestshot_domain.standings import KnockoutMatch, MatchResult, TeamEntry
 
 
 @frozen
 class StandingsInput:
-    """A competition's teams (with their groups, if any) and its matches, played or not."""
+    """A competition's teams (with their groups, if any), its table matches, played or not, and
+    its knockout matches."""
 
     name: str
     teams: tuple[TeamEntry, ...]
     matches: tuple[MatchResult, ...]
+    knockout: tuple[KnockoutMatch, ...] = ()

@@ -6,9 +6,24 @@ competitions and their regulations) or are built from the criteria in `rules.py`
 """
 
 from bestshot_domain.standings.cards import Cards
-from bestshot_domain.standings.engine import compute_standings
+from bestshot_domain.standings.competitions import (
+    ALIASES,
+    COMPETITIONS,
+    PRESETS,
+    competition,
+    preset,
+)
+from bestshot_domain.standings.engine import compute_divisions, compute_standings
+from bestshot_domain.standings.eras import Competition, Era, Season, ThirdPlaceRule, parse_season
 from bestshot_domain.standings.inputs import MatchResult, TeamEntry
-from bestshot_domain.standings.presets import PRESETS, preset
+from bestshot_domain.standings.knockout import (
+    KnockoutMatch,
+    KnockoutRound,
+    Tie,
+    is_knockout_round,
+    knockout,
+    progress,
+)
 from bestshot_domain.standings.rules import (
     Criterion,
     Discipline,
@@ -22,28 +37,46 @@ from bestshot_domain.standings.rules import (
     with_points,
 )
 from bestshot_domain.standings.table import StandingsRow, Table
+from bestshot_domain.standings.thirds import THIRDS, third_placed
 from bestshot_domain.standings.zones import Zone, ZoneStatus, parse_zones
 
 __all__ = [
+    "ALIASES",
+    "COMPETITIONS",
     "PRESETS",
+    "THIRDS",
     "Cards",
+    "Competition",
     "Criterion",
     "Discipline",
+    "Era",
     "H2HStat",
     "HeadToHead",
+    "KnockoutMatch",
+    "KnockoutRound",
     "MatchResult",
     "Overall",
     "PlayOffForTitleOrRelegation",
     "Rules",
+    "Season",
     "StandingsRow",
     "Stat",
     "Table",
     "TeamEntry",
+    "ThirdPlaceRule",
+    "Tie",
     "Unresolved",
     "Zone",
     "ZoneStatus",
+    "competition",
+    "compute_divisions",
     "compute_standings",
+    "is_knockout_round",
+    "knockout",
+    "parse_season",
     "parse_zones",
     "preset",
+    "progress",
+    "third_placed",
     "with_points",
 ]

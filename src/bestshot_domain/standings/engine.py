@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from operator import attrgetter
 from types import MappingProxyType
 
+from attrs import evolve
+
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.standings.inputs import MatchResult, TeamEntry
 from bestshot_domain.standings.rules import Rules, Unresolved
@@ -123,6 +125,57 @@ def _group_of(group_of: Mapping[str, str | None], team: str) -> str | None:
         raise InvalidInput(f"a match names {team!r}, which is not a team here") from None
 
 
+def compute_divisions(
+    rules: Rules,
+    teams: Sequence[TeamEntry],
+    matches: Sequence[MatchResult],
+    divisions: Mapping[str, Sequence[str]],
+    *,
+    adjustments: Mapping[str, int] | None = None,
+    zones: Sequence[Zone] = (),
+) -> tuple[Table, ...]:
+    """The league's table, then one table per division (the MLS's conferences), each ranking
+    its members over all of their matches, including those against the other divisions.
+
+    Zones naming a division apply to its table; zones naming none, to the league's.
+    """
+    adjustments = adjustments or {}
+    known = {entry.id for entry in teams}
+    placed: dict[str, str] = {}
+    for name, members in divisions.items():
+        for team in members:
+            if team not in known:
+                raise InvalidInput(f"division {name!r} names {team!r}, which is not a team here")
+            if team in placed:
+                raise InvalidInput(f"{team!r} is in both {placed[team]!r} and {name!r}")
+            placed[team] = name
+    for zone in zones:
+        if zone.group is not None and zone.group not in divisions:
+            raise InvalidInput(f"zone {zone} names no division (divisions: {', '.join(divisions)})")
+    league = [evolve(entry, group=None) for entry in teams]
+    ordered = _in_kickoff_order([evolve(match, group=None) for match in matches])
+    overall = [zone for zone in zones if zone.group is None]
+    tables = [
+        _table(
+            rules, group=None, teams=league, matches=ordered, adjustments=adjustments, zones=overall
+        )
+    ]
+    index = {entry.id: position for position, entry in enumerate(league)}
+    for name, members in divisions.items():
+        tables.append(
+            _table(
+                rules,
+                group=name,
+                teams=league,
+                matches=ordered,
+                adjustments=adjustments,
+                zones=[zone for zone in zones if zone.group == name],
+                members=[index[team] for team in members],
+            )
+        )
+    return tuple(tables)
+
+
 def _table(
     rules: Rules,
     *,
@@ -131,18 +184,20 @@ def _table(
     matches: Sequence[MatchResult],
     adjustments: Mapping[str, int],
     zones: Sequence[Zone],
+    members: Sequence[int] | None = None,
 ) -> Table:
     index = {entry.id: position for position, entry in enumerate(teams)}
     stats = TableStats(rules, index, matches, [adjustments.get(entry.id, 0) for entry in teams])
     table_zones = [zone for zone in zones if zone.applies_to(group)]
+    size = len(teams) if members is None else len(members)
     for zone in table_zones:
-        if zone.last > len(teams):
-            where = f"the {len(teams)} teams of {group}" if group else f"the {len(teams)} teams"
+        if zone.last > size:
+            where = f"the {size} teams of {group}" if group else f"the {size} teams"
             raise InvalidInput(f"zone {zone} goes past {where}")
     relegation_tops = frozenset(zone.first - 1 for zone in table_zones if "relegation" in zone.name)
     names = [entry.name for entry in teams]
     ids = [entry.id for entry in teams]
-    ranking = rank(rules, stats, names, ids, relegation_tops)
+    ranking = rank(rules, stats, names, ids, relegation_tops, members=members)
     statuses = _statuses(rules, stats, ranking, table_zones) if table_zones else None
     form = stats.form()
     rows = []
@@ -183,11 +238,15 @@ def _statuses(
             remaining[away] += 1
         most = max(rules.win, rules.draw, rules.loss)
         least = min(rules.win, rules.draw, rules.loss)
-        worst = [p + n * least for p, n in zip(stats.points, remaining, strict=True)]
-        best = [p + n * most for p, n in zip(stats.points, remaining, strict=True)]
-        bounds = position_bounds(worst, best)
+        # Only the table's own teams compete for its positions (a division's members).
+        members = sorted(ranking.order)
+        worst = [stats.points[t] + remaining[t] * least for t in members]
+        best = [stats.points[t] + remaining[t] * most for t in members]
+        bounds = [(0, 0)] * stats.size
+        for team, bound in zip(members, position_bounds(worst, best), strict=True):
+            bounds[team] = bound
     else:
-        bounds = _final_bounds(ranking)
+        bounds = _final_bounds(ranking, stats.size)
     return [
         # Statuses are ZoneStatus members already: wrap without `frozen_zones`' conversion.
         MappingProxyType({zone.name: status_from_bounds(zone, best, worst) for zone in zones})
@@ -195,9 +254,9 @@ def _statuses(
     ]
 
 
-def _final_bounds(ranking: Ranking) -> list[tuple[int, int]]:
+def _final_bounds(ranking: Ranking, size: int) -> list[tuple[int, int]]:
     """Final positions; rows left tied share the span of their tied run."""
-    bounds = [(0, 0)] * len(ranking.order)
+    bounds = [(0, 0)] * size
     start = 0
     for position in range(len(ranking.order)):
         last = position == len(ranking.order) - 1

@@ -46,9 +46,12 @@ class StandingsRow:
     zone: str | None = None
     # Read-only (see `frozen_zones`); left out of the hash, since a mapping has none.
     zones: Mapping[str, ZoneStatus] = field(default=_NO_ZONES, hash=False)
+    # In a ranking across groups: the row's own group, and the group winner it meets next.
+    from_group: str | None = None
+    slot: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "position": self.position,
             "team": self.team,
             "name": self.name,
@@ -66,6 +69,10 @@ class StandingsRow:
             "zone": self.zone,
             "zones": {name: str(status) for name, status in self.zones.items()},
         }
+        if self.from_group is not None:
+            data["from_group"] = self.from_group
+            data["slot"] = self.slot
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> StandingsRow:
@@ -86,6 +93,8 @@ class StandingsRow:
             tied=data.get("tied", False),
             zone=data.get("zone"),
             zones=frozen_zones(data.get("zones", {})),
+            from_group=data.get("from_group"),
+            slot=data.get("slot"),
         )
 
 
@@ -95,13 +104,19 @@ class Table:
 
     group: str | None
     rows: tuple[StandingsRow, ...]
+    qualifying: int | None = None  # in a ranking across groups: how many go through
 
     def to_dict(self) -> dict[str, Any]:
-        return {"group": self.group, "rows": [row.to_dict() for row in self.rows]}
+        data: dict[str, Any] = {"group": self.group}
+        if self.qualifying is not None:
+            data["qualifying"] = self.qualifying
+        data["rows"] = [row.to_dict() for row in self.rows]
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Table:
-        return cls(data["group"], tuple(StandingsRow.from_dict(row) for row in data["rows"]))
+        rows = tuple(StandingsRow.from_dict(row) for row in data["rows"])
+        return cls(data["group"], rows, data.get("qualifying"))
 
     def row(self, team: str) -> StandingsRow:
         """The row of a team id; KeyError when it is not in this table."""

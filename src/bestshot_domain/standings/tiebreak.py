@@ -201,8 +201,10 @@ def rank(
     names: Sequence[str],
     ids: Sequence[str],
     relegation_tops: frozenset[int] = frozenset(),
+    *,
+    members: Sequence[int] | None = None,
 ) -> Ranking:
-    """The table order of `stats`' teams under `rules`."""
+    """The table order of `stats`' teams (or of `members` only, a division) under `rules`."""
     ranker = _Ranker(rules, stats, names, ids, relegation_tops)
-    ranker.rank(list(range(stats.size)), 0, 0)
+    ranker.rank(list(range(stats.size)) if members is None else list(members), 0, 0)
     return Ranking(tuple(ranker.order), tuple(ranker.separators), tuple(ranker.tied))

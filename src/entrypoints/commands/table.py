@@ -8,19 +8,27 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from adapters.files.results_file import read_results_file
+from adapters.files.results_file import read_divisions, read_results_file
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.standings import (
     PRESETS,
+    Competition,
+    KnockoutRound,
+    MatchResult,
     Rules,
+    Season,
     StandingsRow,
     Table,
     Unresolved,
     Zone,
     ZoneStatus,
+    competition,
+    compute_divisions,
     compute_standings,
+    knockout,
     parse_zones,
-    preset,
+    progress,
+    third_placed,
     with_points,
 )
 
@@ -40,9 +48,20 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument(
         "--rules",
         metavar="PRESET",
-        type=_argument(preset),
-        default=preset("premier_league"),
-        help=f"tie-break rules (default premier_league): {', '.join(sorted(PRESETS))}",
+        type=_argument(competition),
+        default=competition("premier_league"),
+        help=(
+            "the competition whose rules apply, in the era of the season (default"
+            f" premier_league): {', '.join(sorted(PRESETS))}"
+        ),
+    )
+    parser.add_argument(
+        "--season",
+        metavar="SEASON",
+        help=(
+            "the season whose rules apply (1995-96, or 2023 for a calendar-year competition);"
+            " default: the season of the earliest match"
+        ),
     )
     parser.add_argument(
         "--deduct",
@@ -51,6 +70,14 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         action="append",
         default=[],
         help="deduct POINTS from TEAM (as named in FILE); repeatable",
+    )
+    parser.add_argument(
+        "--adjust",
+        metavar="TEAM=N",
+        type=_argument(_adjustment),
+        action="append",
+        default=[],
+        help="add N points to TEAM, signed (-10 deducts, +3 adds); repeatable",
     )
     parser.add_argument(
         "--points",
@@ -70,30 +97,76 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
             " GROUP:1-2:qualified for one group only; without SPEC, none"
         ),
     )
+    parser.add_argument(
+        "--divisions",
+        metavar="FILE",
+        help=(
+            'divisions as JSON, {"East": [TEAM, ...], "West": [...]}: a table for each, over all'
+            " of its teams' matches, after the league's; zones as East:1-6:playoffs"
+        ),
+    )
     parser.add_argument("--json", action="store_true", help="print the tables as JSON")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    rules: Rules = args.rules
+    data = read_results_file(args.file)
+    league, fixed = args.rules
+    season = _season(league, args.season, data.matches)
+    era = fixed or (league.era(season) if season is not None else league.current)
+    rules: Rules = era.rules
     if args.points is not None:
         rules = with_points(rules, *args.points)
-    data = read_results_file(args.file)
     known = {team.id for team in data.teams}
     adjustments: dict[str, int] = {}
     for team, points in args.deduct:
         if team not in known:
             raise InvalidInput(f"--deduct: no team {team!r} in {args.file}")
         adjustments[team] = adjustments.get(team, 0) - points
+    for team, points in args.adjust:
+        if team not in known:
+            raise InvalidInput(f"--adjust: no team {team!r} in {args.file}")
+        adjustments[team] = adjustments.get(team, 0) + points
     zones: tuple[Zone, ...] = args.zones
-    tables = compute_standings(rules, data.teams, data.matches, adjustments, zones)
+    if args.divisions is not None:
+        divisions = read_divisions(args.divisions)
+        tables = compute_divisions(
+            rules, data.teams, data.matches, divisions, adjustments=adjustments, zones=zones
+        )
+    else:
+        tables = compute_standings(rules, data.teams, data.matches, adjustments, zones)
+    grouped = [table for table in tables if table.group is not None]
+    if era.thirds is not None and len(grouped) > 1:
+        tables = (*tables, third_placed(era.thirds, grouped, data.matches))
+    bracket = knockout(data.knockout, away_goals=era.away_goals)
     if args.json:
-        json.dump({"tables": [table.to_dict() for table in tables]}, sys.stdout, indent=2)
+        output: dict[str, Any] = {
+            "season": None if season is None else str(season),
+            "era": era.name,
+            "tables": [table.to_dict() for table in tables],
+        }
+        if bracket:
+            output["knockout"] = [stage.to_dict() for stage in bracket]
+            output["progress"] = progress(bracket, [team.id for team in data.teams])
+        json.dump(output, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        title = f"{data.name} ({rules.name})" if data.name else rules.name
+        label = league.name if era is league.current else f"{league.name}, era {era.name}"
+        title = f"{data.name} ({label})" if data.name else label
         sys.stdout.write(render(title, tables, with_zones=bool(zones)))
+        if bracket:
+            sys.stdout.write("\n" + render_knockout(bracket))
     return 0
+
+
+def _season(
+    league: Competition, given: str | None, matches: Sequence[MatchResult]
+) -> Season | None:
+    """The season named by --season, else that of the earliest dated match, else None."""
+    if given is not None:
+        return league.parse_season(given)
+    days = [match.kickoff for match in matches if match.kickoff is not None]
+    return league.season_of(min(days).date()) if days else None
 
 
 def _argument(parse: Callable[[str], T]) -> Callable[[str], T]:
@@ -119,6 +192,16 @@ def _deduction(value: str) -> tuple[str, int]:
     if amount <= 0:
         raise InvalidInput(f"POINTS to deduct must be positive, got {value!r}")
     return team.strip(), amount
+
+
+def _adjustment(value: str) -> tuple[str, int]:
+    team, equals, points = value.rpartition("=")
+    if not equals or not team.strip() or points.strip()[:1] not in {"+", "-"}:
+        raise InvalidInput(f"expected TEAM=N with a signed N (-10, +3), got {value!r}")
+    try:
+        return team.strip(), int(points)
+    except ValueError:
+        raise InvalidInput(f"expected TEAM=N with a signed whole N, got {value!r}") from None
 
 
 def _points(value: str) -> tuple[int, int, int]:
@@ -150,7 +233,23 @@ def describe(criterion: str) -> str:
 def render(title: str, tables: Sequence[Table], *, with_zones: bool) -> str:
     blocks = [title]
     for table in tables:
-        blocks.append(_render_table(table, with_zones=with_zones))
+        across_groups = table.qualifying is not None
+        blocks.append(_render_table(table, with_zones=with_zones or across_groups))
+    return "\n\n".join(blocks) + "\n"
+
+
+def render_knockout(rounds: Sequence[KnockoutRound]) -> str:
+    """Each round's ties: the teams, the aggregate, the winner and how."""
+    blocks = []
+    for stage in rounds:
+        lines = [stage.name]
+        for tie in stage.ties:
+            home, away = tie.teams
+            score = "-" if tie.aggregate is None else f"{tie.aggregate[0]}-{tie.aggregate[1]}"
+            legs = " on aggregate" if tie.legs == 2 else ""
+            result = f"{tie.winner} ({describe(tie.decided_by or '')})" if tie.winner else "open"
+            lines.append(f"  {home} {score} {away}{legs}: {result}")
+        blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -191,6 +290,9 @@ def _render_table(table: Table, *, with_zones: bool) -> str:
 
 
 def _zone_cell(row: StandingsRow) -> str:
+    if row.from_group is not None:
+        slot = f" v {row.slot}" if row.slot else ""
+        return f"{row.from_group}: {row.zone}{slot}" if row.zone else row.from_group
     if row.zone is None:
         return ""
     status = row.zones.get(row.zone, ZoneStatus.OPEN)

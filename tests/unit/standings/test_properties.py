@@ -6,10 +6,13 @@ import itertools
 import random
 from datetime import timedelta
 
+from attrs import evolve
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bestshot_domain.standings import (
+    COMPETITIONS,
+    Era,
     MatchResult,
     Rules,
     Table,
@@ -17,6 +20,7 @@ from bestshot_domain.standings import (
     Unresolved,
     Zone,
     compute_standings,
+    third_placed,
 )
 from tests.unit.standings.strategies import leagues, presets
 
@@ -176,3 +180,58 @@ def test_groups_are_tables_of_their_own(
             [m for m in inside if group_of[m.home] == result.group],
         )
         assert result.rows == alone.rows
+
+
+ERAS = st.sampled_from([era for competition in COMPETITIONS.values() for era in competition.eras])
+
+
+@given(ERAS, leagues(), st.randoms(use_true_random=False))
+def test_no_era_depends_on_the_order_of_matches_or_teams(
+    era: Era, league: tuple[list[TeamEntry], list[MatchResult]], shuffler: random.Random
+) -> None:
+    teams, matches = league
+    shuffled, shuffled_teams = list(matches), list(teams)
+    shuffler.shuffle(shuffled)
+    shuffler.shuffle(shuffled_teams)
+    assert compute_standings(era.rules, shuffled_teams, shuffled) == compute_standings(
+        era.rules, teams, matches
+    )
+
+
+THIRDS_ERAS = [
+    era for competition in COMPETITIONS.values() for era in competition.eras if era.thirds
+]
+
+
+@settings(max_examples=60)
+@given(
+    st.sampled_from(THIRDS_ERAS),
+    st.lists(leagues(min_teams=3, max_teams=4), min_size=6, max_size=6),
+    st.randoms(use_true_random=False),
+)
+def test_the_thirds_ranking_has_one_team_per_group_in_any_order(
+    era: Era,
+    groups: list[tuple[list[TeamEntry], list[MatchResult]]],
+    shuffler: random.Random,
+) -> None:
+    assert era.thirds is not None
+    teams: list[TeamEntry] = []
+    matches: list[MatchResult] = []
+    for number, (members, played) in enumerate(groups):
+        name = f"Group {'ABCDEF'[number]}"
+        ids = {entry.id: f"{name}/{entry.id}" for entry in members}
+        teams += [TeamEntry(ids[e.id], f"{e.name}{number}", name) for e in members]
+        matches += [evolve(m, home=ids[m.home], away=ids[m.away], group=name) for m in played]
+
+    def ranking(teams: list[TeamEntry], matches: list[MatchResult]) -> Table:
+        assert era.thirds is not None
+        return third_placed(era.thirds, compute_standings(era.rules, teams, matches), matches)
+
+    table = ranking(teams, matches)
+    assert sorted(row.from_group or "" for row in table.rows) == [
+        f"Group {letter}" for letter in "ABCDEF"
+    ]
+    assert sum(row.zone == "qualified" for row in table.rows) == min(era.thirds.qualifying, 6)
+    shuffler.shuffle(teams)
+    shuffler.shuffle(matches)
+    assert ranking(teams, matches) == table
