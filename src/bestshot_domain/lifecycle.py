@@ -1,13 +1,8 @@
 """What an observation from a provider may do to a stored match.
 
-`apply_observation` is the one rule book: it takes the stored match and what a provider says
-now, and either returns the new match with the change record, or says why it did nothing.
-`apply_observations` applies what one fetch says of a match (its newest word), so that the same
-fetch applied again changes nothing. `create_match` makes the first version of a match seen on
-import, under the same rules; `discipline_changes` says which of the cards an observation
-reports differ from the stored ones.
-
-All are pure: the time of the observation is passed in, nothing is read or written.
+`apply_observation` is the one rule book; `create_match` makes a match first seen on import
+under the same rules. All pure: the time of the observation is passed in, nothing is read or
+written. The rules in short: README, "How it works" (scores).
 """
 
 from __future__ import annotations

@@ -1,15 +1,11 @@
 """Which schedules a day needs: one per tournament and round still to be played that day.
 
-A schedule fires when the round's last match of the day should be over (its kickoff plus a
-match window), or shortly after planning in test mode, and asks the caller to update that round
-and then the tournament's table; never sooner than a minute after planning (a scheduler refuses
-a time in the past). Everything here is pure: the same matches, time and policy always give the
-same names and times. How a scheduler writes a time, and which URLs a firing calls, are the
-adapters' business (`adapters.eventbridge`, `bestshot_routes`).
-
-A name carries its firing time, so a moved kickoff gives a new name: `superseded` finds the
-schedules of the same tournament, round and day that an earlier plan made and this one no
-longer has, for the use case to delete.
+Pure: the same matches, time and policy always give the same names and times.
+A name carries its firing time, so a moved kickoff gives a new name; `superseded` finds the old
+ones for the use case to delete.
+How a scheduler writes a time, and which URLs a firing calls, belong to the adapters
+(`adapters.eventbridge`, `bestshot_routes`).
+The rules: README, "How it works" (the day's schedules).
 """
 
 from __future__ import annotations

@@ -1,13 +1,11 @@
 """Slow clients under uvicorn: a deadline on each request's head, and a cap on connections.
 
-uvicorn times a connection out only while it is idle after an answer; from the connection (or
-the first byte of the next request) to the end of a request's headers it waits forever, so a
-client that sends half a request holds its connection for good. `HeaderDeadline` wraps uvicorn's
-HTTP protocol (composition: only the asyncio `Protocol` methods are called) and closes a
-connection whose request head has not arrived within its deadline; the app, wrapped by
-`heads_received`, tells it when a head has arrived and when the answer is done. A request's
-body is timed by the app (`entrypoints.api.middleware.BodyDeadlineMiddleware`); the number of
-connections by uvicorn's `limit_concurrency` (503 beyond it).
+uvicorn waits forever for a request's headers (it times out only an idle connection), so a
+client that sends half a request would hold its connection for good. `HeaderDeadline` wraps
+uvicorn's HTTP protocol and closes a connection whose head is late; the app, wrapped by
+`heads_received`, tells it when a head arrived and when the answer is done.
+Bodies are timed by `entrypoints.api.middleware.BodyDeadlineMiddleware`; connections are
+capped by uvicorn's `limit_concurrency`. Settings: README, "Configuration".
 """
 
 from __future__ import annotations

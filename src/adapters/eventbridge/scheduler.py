@@ -1,19 +1,11 @@
 """The `Scheduler` port on AWS EventBridge Scheduler, through aiobotocore.
 
-Every schedule lives in one schedule group and targets the Lambda `caller-scores-and-standings`
-with the schedule's target (`bestshot_routes.Target`, built from `api_base_url`) as its JSON
-input. A one-time schedule deletes itself after
-it fires (`ActionAfterCompletion: DELETE`), so the group only ever holds what is still pending;
-the original system never deleted fired schedules and crashed on a re-run the same day, which is
-why `ensure` treats "already exists" as the normal case: read, compare, update only if needed.
-
-Throttling, 5xx answers and dropped connections are retried with exponential backoff and jitter
-(tenacity; botocore's own retries are switched off so the two never multiply). Whatever is left
-becomes a domain error: `Conflict`, `NotFound`, `InvalidInput`, or `SchedulerUnavailable` (a
-`StorageUnavailable`: the store of schedules could not be used).
-
-The adapter can be used as an async context manager, which keeps one client (and its connection
-pool) for the whole block; outside one, each operation opens a short-lived client.
+Each schedule invokes the Lambda `caller-scores-and-standings` with its `bestshot_routes.Target`
+as input, and deletes itself once fired: the group holds only what is pending.
+`ensure` takes "already exists" as the normal case: the original crashed on a same-day re-run.
+tenacity retries throttling, 5xx and dropped connections; botocore's own retries are off, so
+the two never multiply. What is left becomes a domain error.
+Deployment: README, "Deploying", and infra/README.md.
 """
 
 from __future__ import annotations
@@ -176,7 +168,11 @@ def _domain_error(operation: str, error: ClientError | BotoCoreError) -> Bestsho
 
 
 class EventBridgeScheduler:
-    """`Scheduler` on EventBridge Scheduler. See the module docstring."""
+    """`Scheduler` on EventBridge Scheduler.
+
+    Inside `async with`, one client (and its connection pool) serves the whole block; outside
+    one, each operation opens a short-lived client.
+    """
 
     def __init__(self, config: EventBridgeConfig, *, session: AioSession | None = None) -> None:
         self._config = config

@@ -1,19 +1,13 @@
 """The connection of a unit of work: its transaction, begun when first needed, and each write
 undoable on its own.
 
-The transaction begins with the unit of work's first lock or write, not when the unit of work
-opens. Under READ COMMITTED (which every transaction here asks for) each statement reads its
-own fresh snapshot, inside a transaction or not, so a read made before the first lock or write
-sees exactly what it would see inside the transaction; it only saves the `BEGIN` and `ROLLBACK`
-round trips of units of work that only read, and the `BEGIN` after a commit that nothing
-follows. Everything that must hold until the end (a row lock, a write) runs inside it.
-
-In PostgreSQL a failed statement aborts the whole transaction. The ports promise more: a write
-that raises (a version conflict, a reference to nothing) writes nothing, and the unit of work
-goes on (it may read, or write something else). So every write runs after a savepoint, and a
-failed one rolls back to it. The savepoint moves forward in the same round trip as it is set
-(`RELEASE ...; SAVEPOINT ...`, or `BEGIN ...; SAVEPOINT ...` for the transaction's first
-write), so a write costs one extra round trip, whatever its size.
+- The transaction begins at the first lock or write, not when the unit of work opens. Under
+  READ COMMITTED each statement reads a fresh snapshot anyway, so earlier reads see the same;
+  a unit of work that only reads saves `BEGIN` and `ROLLBACK`.
+- PostgreSQL aborts the whole transaction on a failed statement. The ports promise more: a
+  failed write writes nothing and the unit of work goes on. So each write runs after a
+  savepoint, moved in the same round trip (`RELEASE ...; SAVEPOINT ...`): one extra round trip
+  a write.
 """
 
 from __future__ import annotations

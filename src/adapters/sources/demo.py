@@ -1,31 +1,8 @@
 """The demo source: a simulated league season, deterministic from a seed and a clock.
 
-Twenty fictional clubs play a double round-robin (38 matchdays, `matchday-1` ...
-`matchday-38`, ten matches each, every pairing once at each ground). Matchday 20 kicks off on
-the anchor day; the others follow a weekly rhythm before and after it, so half a season is
-already played when the demo starts. A matchday's matches kick off in three waves: four at the
-first kickoff, four 2 h 30 later, two 5 h later.
-
-A match is scheduled before its kickoff, live from its kickoff until kickoff plus the match
-window (default 2 h 30) has passed on the `Clock`, with the goals scored so far, and finished
-after that, with its result. Results are drawn from Poisson distributions (about 1.5 home and
-1.2 away goals a match, shaded by each club's seeded strength), so tables look like real ones.
 Nothing here reads the real time: the same seed, reference and clock give the same answers.
-
-Reference: `SEED`, `SEED/YYYY-MM-DD` or `SEED/YYYY-MM-DDTHH:MM` (UTC): the seed, the anchor day
-(default: the clock's current day) and matchday 20's first kickoff (default 12:00 UTC). Pin
-the day when importing a tournament (`reference_for` does), or its kickoffs move every day.
-The seed decides the fixture order, the clubs' strengths and every result.
-
-Match ids are the pairing behind a tag of the reference (`3f2a9c1e-md01-t01-t20`, see
-`parsed.reference_tag`), so that two demo tournaments (another seed or another anchor day) never
-share a match key; the clubs (`t01` ... `t20`) are the same in every demo tournament.
-
-| simulated state                         | status    | ended   |
-|-----------------------------------------|-----------|---------|
-| before kickoff                          | scheduled |         |
-| from kickoff until kickoff + window     | live      |         |
-| after kickoff + window                  | finished  | regular |
+Reference `SEED`, `SEED/YYYY-MM-DD` or `SEED/YYYY-MM-DDTHH:MM`; `reference_for` pins the day.
+The season, the simulation and the status table: docs/sources.md, "demo".
 """
 
 from __future__ import annotations

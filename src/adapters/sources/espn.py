@@ -1,44 +1,8 @@
 """ESPN's site API (no key): scoreboards by date range per league code.
 
-Reference: `LEAGUE:FIRST-LAST` (ESPN days, YYYYMMDD), e.g. `eng.1:20250815-20260524`, or
-`LEAGUE:DAY` for one day. League codes are ESPN's: `eng.1`, `esp.1`, `bra.1`,
-`uefa.champions`, `fifa.world` ...
-
-Fixtures: `GET /apis/site/v2/sports/soccer/{league}/scoreboard?dates=FIRST-LAST&limit=1000`.
-ESPN has no matchdays: league matches are grouped into one round per ESPN day, which is a US
-Eastern day (`day-2026-03-21`, reference `20260321`; an MLS 21:00 EDT kickoff on 17 September
-is 01:00 UTC on the 18th and still belongs to the 17th, as on ESPN's own scoreboard); a
-knockout stage (`season.slug` such as `round-of-16`, `final`) is one knockout round named after
-it. ESPN scoreboards carry no groups.
-
-One round's observations: the scoreboard for the days of the round's stored matches, widened
-by a day on each side so that a match moved by a day is still seen.
-
-Status mapping (`competitions[0].status.type.name`):
-
-| ESPN name                                          | status    | ended      |
-|----------------------------------------------------|-----------|------------|
-| STATUS_SCHEDULED, STATUS_TBD                       | scheduled |            |
-| STATUS_DELAYED, STATUS_RAIN_DELAY                  | scheduled (live when `state` is `in`) | |
-| the live names below                               | live      |            |
-| STATUS_FULL_TIME, STATUS_FINAL                     | finished  | regular    |
-| STATUS_FINAL_AET                                   | finished  | extra_time |
-| STATUS_FINAL_PEN                                   | finished  | penalties  |
-| STATUS_POSTPONED (state `post`, `completed` false) | postponed |            |
-| STATUS_CANCELED                                    | cancelled |            |
-| STATUS_ABANDONED, STATUS_SUSPENDED                 | suspended |            |
-| STATUS_FORFEIT                                     | awarded   |            |
-| any other name, state `pre` / `in`                 | scheduled / live |     |
-| any other name, state `post`                       | a SourceFormatError |   |
-
-Live names: STATUS_FIRST_HALF, STATUS_HALFTIME, STATUS_SECOND_HALF, STATUS_END_OF_REGULATION,
-STATUS_OVERTIME, STATUS_FIRST_HALF_EXTRA_TIME, STATUS_HALFTIME_ET,
-STATUS_SECOND_HALF_EXTRA_TIME, STATUS_END_OF_EXTRATIME, STATUS_SHOOTOUT, STATUS_IN_PROGRESS,
-STATUS_END_PERIOD.
-
-`score` is a string in scoreboards and an object (`value`, `displayValue`) in team schedules;
-both are read. `shootoutScore` appears only after a shoot-out and is not part of `score`.
-Home and away come from `homeAway`, never from the order of the competitors.
+Reference `LEAGUE:FIRST-LAST` or `LEAGUE:DAY` (`eng.1:20250815-20260524`).
+ESPN has no matchdays: a league round is an ESPN day, which is a US Eastern day.
+Rounds and the status table: docs/sources.md, "ESPN".
 """
 
 from __future__ import annotations

@@ -1,47 +1,8 @@
 """FBref schedule pages ("Scores & Fixtures"), HTML read with BeautifulSoup.
 
-Reference: the schedule page's path (`/en/comps/9/schedule/Premier-League-Scores-and-Fixtures`),
-read against the configured FBref base URL, or its whole URL on that same origin
-(`https://fbref.com/en/comps/9/schedule/...`); a URL on any other host is refused. Fixtures and the
-observations of any round both come from that one page: FBref has no per-round page.
-
-The table read is the one whose id contains `sched` (`sched_2024-2025_9_1`, `sched_all`). A
-saved fragment of it (its `tbody`, or bare rows, as scrapers keep them) is read the same way;
-a page with tables but no schedule table is a SourceFormatError. Rows are `tbody tr`; spacer
-rows (`class="spacer"`), repeated header rows (`class="thead"`) and rows without both teams
-are skipped.
-
-Columns (`data-stat`), in today's names and the older ones: `gameweek`, `round` (older pages
-and cups: "Regular Season", "Championship round", "Semi-final", "Finals"), `date`,
-`start_time` or `time`, `home_team` or `squad_a`, `score`, `away_team` or `squad_b`, `notes`,
-`match_report`.
-
-- Kickoff: the `data-venue-epoch` of the time cell (a Unix time, so UTC); without it the date
-  (and the venue's time, taken as UTC), or midnight UTC when FBref shows no time.
-- Teams: the id and name from the `/en/squads/{id}/...` link.
-- Match id: from the match-report link (or the score's link), `/en/matches/{id}/...`. A row
-  without either (a postponed match with no new date) gets `{home}-{away}-{round}`, which
-  changes once FBref gives the match a page.
-- Rounds: a gameweek N is `matchday-N` ("Matchday N"), prefixed by the phase when the `round`
-  column names one other than the regular season (`championship-round-3`); a row with a
-  `round` and no gameweek is a knockout round named after it (`semi-final`, `finals`).
-- Score: `2-1` written with an en dash (U+2013; a hyphen is accepted too); `(4) 1-1 (2)` is a
-  shoot-out after a 1-1, kept apart from the score. An empty score cell is a match not played.
-
-Status mapping (the score cell and the `notes` cell; FBref never shows a live match):
-
-| score    | notes contain                        | status    | ended      |
-|----------|--------------------------------------|-----------|------------|
-| empty    | "Postponed"                          | postponed |            |
-| empty    | "Cancelled" / "Canceled"             | cancelled |            |
-| empty    | "Abandoned" / "Suspended"            | suspended |            |
-| empty    | anything else                        | scheduled |            |
-| present  | "awarded"                            | awarded   |            |
-| `(a) x-y (b)` |                                 | finished  | penalties  |
-| present  | "extra time"                         | finished  | extra_time |
-| present  | anything else                        | finished  | regular    |
-
-Format errors name the row, e.g. `table#sched_2024-2025_9_1 tbody tr[12] td[data-stat=score]`.
+Reference: the page's path, or its whole URL on the configured FBref origin (no other host).
+One page holds the fixtures and every round's observations: FBref has no per-round page.
+Columns, rounds and the status table: docs/sources.md, "FBref".
 """
 
 from __future__ import annotations

@@ -1,40 +1,9 @@
 """football-data.org v4 (`X-Auth-Token`): a competition's matches by season and matchday.
 
-Reference: `CODE/SEASON`, e.g. `PL/2024` (the season is the year it starts), or `CODE` for the
-current season. Codes are football-data's (`PL`, `PD`, `BL1`, `SA`, `FL1`, `DED`, `CL`,
-`WC` ...) or its numeric competition ids.
-
-Fixtures: `GET /v4/competitions/{code}/matches?season=S`. One round's observations:
-`GET /v4/competitions/{code}/matches?season=S&stage=STAGE&matchday=N` from the round's reference
-(`STAGE:N`), or by the dates of its stored matches when it has no matchday.
-
-Rounds: a regular-season matchday is `matchday-N` ("Matchday N"); other stages are named after
-the stage, with the matchday when there is one: `group-stage-3` (a group round),
-`league-stage-5`, `last-16-1`, `final` (knockout rounds). `GROUP_G` becomes the group "Group G".
-Matches whose teams are not known yet (future knockout ties, `homeTeam.id` null) are left out
-until they are.
-
-Status mapping (`status`):
-
-| football-data      | status    | note                                        |
-|--------------------|-----------|---------------------------------------------|
-| SCHEDULED          | scheduled | date known, time not (the kickoff is 00:00) |
-| TIMED              | scheduled |                                             |
-| IN_PLAY, PAUSED, EXTRA_TIME, PENALTY_SHOOTOUT, LIVE | live |                  |
-| FINISHED           | finished  | ended from `score.duration`                 |
-| SUSPENDED          | suspended |                                             |
-| POSTPONED          | postponed |                                             |
-| CANCELLED          | cancelled |                                             |
-| AWARDED            | awarded   | the awarded `fullTime` score                |
-| anything else      | a SourceFormatError at `matches[i].status` |                   |
-
-`score.duration`: REGULAR -> ended regular, EXTRA_TIME -> extra_time, PENALTY_SHOOTOUT ->
-penalties. The score for the table is `fullTime` after regular time; after extra time or a
-shoot-out it is `regularTime` plus `extraTime`, because `fullTime` then includes the shoot-out
-goals. It is never found by subtracting `penalties` from `fullTime`. The shoot-out score is
-`penalties`.
-
-Payloads may start with a UTF-8 byte order mark; it is ignored.
+Reference `CODE/SEASON` or `CODE` (`PL/2024`).
+After extra time or a shoot-out, `fullTime` includes the shoot-out goals: the table score is
+then `regularTime` plus `extraTime`.
+Rounds and the status table: docs/sources.md, "football-data.org v4".
 """
 
 from __future__ import annotations

@@ -1,49 +1,11 @@
 """openfootball JSON as a result source, from a file or a URL.
 
-The file is read by the same parser as `bestshot table` (`adapters.files.openfootball`); this
-module adds what a source needs and the files do not carry: ids, rounds and states.
-
-Reference: a file (`en.1-2022-23.json`, `file:///...`) or an https URL
-(`https://raw.githubusercontent.com/openfootball/football.json/master/2024-25/en.1.json`).
-Fixtures and every round's observations come from the whole file, read again each time.
-
-A reference usually comes from an admin's request to the API, so where it may lead is limited
-(`OpenfootballAccess`): a file only inside the configured files folder (none by default: file
-references are refused), a URL only on an allowed host (by default GitHub's, where openfootball
-lives), with no user-info, and the same for every redirect. The hosts are an allow-list rather
-than "any public address" because telling public from private needs the address each name
-resolves to at the moment of the request (DNS rebinding defeats a check made before it). A
-format error in such a file names the place in it, never its content. A command-line user on
-their own machine is trusted instead (`trusted`): any file they name, any http(s) URL.
-
-- Teams: openfootball names teams and nothing more, so a team's id is its name folded to a
-  slug (`Brighton & Hove Albion FC` -> `brighton-hove-albion-fc`), with its `code` when given.
-- Rounds: the match's `round` (`Matchday 12` -> `matchday-12`, `Round of 16`); a group round
-  when the match has a `group`, a knockout round when the file has groups and the match has
-  none (or its name says final, semi, quarter, round of, third place, play-off), else a league
-  round. A match without a round falls in the round of its day (`day-2024-08-16`).
-- Match id: a tag of the reference (`parsed.reference_tag`), the round and both teams,
-  `5d41402a-matchday-1-crystal-palace-fc-arsenal-fc`; a second match of the same teams in the
-  same round gets `-2`, and so on, in file order. Without the tag, two seasons of one league
-  (or two tournaments whose rounds share names) would claim the same match keys.
-- Cards: a match's `cards` become each side's discipline (`Observation.home_cards` and
-  `away_cards`), which the fair-play criteria read.
-- Kickoff: `date` and `time` (with its `UTC+3` offset, else UTC); a match without a date is a
-  SourceFormatError: a fixture needs a kickoff.
-
-Status mapping (`status`, then the score):
-
-| openfootball                          | status    | ended      |
-|---------------------------------------|-----------|------------|
-| `status: cancelled` (or `canceled`)   | cancelled |            |
-| `status: postponed`                   | postponed |            |
-| `status: awarded` with a score        | awarded   |            |
-| a score with `p` (a shoot-out)        | finished  | penalties  |
-| a score with `et`                     | finished  | extra_time |
-| a score with `ft` only                | finished  | regular    |
-| no score                              | scheduled |            |
-
-The score for the table is `et` when there was extra time, else `ft`; `p` is the shoot-out.
+The file is read by `adapters.files.openfootball` (as for `bestshot table`); this module adds
+what a source needs: ids, rounds and states.
+A reference comes from an admin's request, so `OpenfootballAccess` limits where it may lead:
+files in one folder, URLs on allowed hosts, each redirect checked. The command line is
+`trusted`.
+References, match ids, rounds and the status table: docs/sources.md, "openfootball".
 """
 
 from __future__ import annotations

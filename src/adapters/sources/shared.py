@@ -1,15 +1,11 @@
 """A `ResultSource` whose round fetches have one deadline and run once at a time per round.
 
-A caller that gives up on a slow update asks again; the second update of a round already being
-fetched waits for that fetch and gets its answer (or its error) rather than fetching again, so a
-provider sees one fetch per round however many updates overlap, each within one deadline (its
-requests, retries and waits included: `deadline.within`). The fetch runs in a task of its own, so
-an update that leaves early does not cancel the one the others wait for; once it ends, the next
-update fetches afresh. Fixtures (an import, a whole season) pass through: each of their requests
-has the HTTP client's own deadline.
-
-Per process, which is what a caller's retry reaches; the use case's lock on the tournament keeps
-updates in several processes correct (not single).
+A caller that gives up on a slow update asks again. The second update of a round being fetched
+waits for that fetch's answer (or error): a provider sees one fetch per round, however many
+updates overlap. The fetch runs in its own task, so an update that leaves early does not
+cancel it. Fixtures (an import) pass through, under the HTTP client's own deadline.
+Per process only: the use case's lock on the tournament keeps several processes correct.
+Setting: `BESTSHOT_HTTP_DEADLINE_SECONDS` (README, "Configuration").
 """
 
 from __future__ import annotations

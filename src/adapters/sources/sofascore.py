@@ -1,47 +1,9 @@
 """SofaScore's web API: a season's rounds and the events of each round.
 
-SofaScore answers plain HTTP clients with `403` and a `challenge` body (bot protection); the
-HTTP foundation reports that as SourceBlocked, without retrying, instead of hammering it.
-Whether it answers at all depends on where the requests come from; the other providers are
-the dependable ones.
-
-Reference: `UNIQUE_TOURNAMENT/SEASON`, e.g. `17/61627` (SofaScore's numeric ids).
-
-Fixtures: `GET /unique-tournament/{t}/season/{s}/rounds`, then for each round
-`GET /unique-tournament/{t}/season/{s}/events/round/{n}` (a knockout round adds
-`/slug/{slug}`). One round's observations: that round's events again, from the round's
-reference (`N` or `N/SLUG`); without one, `GET /event/{id}` for each stored match.
-
-Rounds: `roundInfo.round` N is `matchday-N` ("Matchday N"), a group round when the event's
-tournament is a group (`tournament.isGroup`, the group from `tournament.groupName`); a round
-with a `roundInfo.slug` (`round-of-16`, `final` ...) is a knockout round named
-`roundInfo.name`.
-
-Status mapping (`status.code`):
-
-| code                               | status    | ended      |
-|------------------------------------|-----------|------------|
-| 0 not started, 61 start delayed    | scheduled |            |
-| the live codes below               | live      |            |
-| 60 postponed                       | postponed |            |
-| 70 cancelled                       | cancelled |            |
-| 80 interrupted, 90 abandoned       | suspended |            |
-| 100 ended                          | finished  | regular    |
-| 110 after extra time               | finished  | extra_time |
-| 120 after penalties                | finished  | penalties  |
-| another code                       | by `status.type` (below) |     |
-
-Another code is read by its `status.type`: notstarted -> scheduled, inprogress -> live,
-postponed -> postponed, canceled -> cancelled, interrupted -> suspended; any other type is a
-SourceFormatError at `status.code`.
-
-Live codes: 6 and 7 (the halves), 20 started, 31 half time, 32 awaiting extra time, 33 extra
-time half time, 34 awaiting penalties, 40 overtime, 41 and 42 (extra time halves), 50
-penalties.
-
-Scores: `homeScore.current` includes shoot-out goals; the score for the table is `display`
-(or `normaltime` plus `extra1` and `extra2`), never `current` once a shoot-out started. The
-shoot-out score is `penalties`. Postponed and cancelled events have empty score objects.
+Reference `UNIQUE_TOURNAMENT/SEASON` (`17/61627`).
+SofaScore blocks most robots (403 and a `challenge` body): `SourceBlocked`, never retried.
+`homeScore.current` includes shoot-out goals; the table score is `display`.
+Rounds and the status table: docs/sources.md, "SofaScore".
 """
 
 from __future__ import annotations

@@ -1,12 +1,9 @@
 """`bestshot demo`: one simulated matchday end to end, in seconds, on the real parts.
 
-A throwaway embedded PostgreSQL, the API under uvicorn on a free loopback port, the local
-scheduler's worker and the demo source all run here, on a clock that goes `--speed` times
-faster than real time from just before the matchday's first kickoff. The command then does what
-an operator and the schedules do on a real day, over HTTP: it asks the API for today's
-schedules (with an admin token), waits while the worker fires them through the caller (PATCH
-round, PATCH standings, with the internal token), and prints the scores written and the table
-that results. Nothing is kept afterwards.
+A throwaway embedded PostgreSQL, the API, the local worker and the demo source run here, on a
+clock `--speed` times faster than real time. The command drives the API over HTTP as an
+operator and the schedules would, then prints the scores and the table. Nothing is kept.
+See README, "Quick start".
 """
 
 from __future__ import annotations

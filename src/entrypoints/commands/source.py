@@ -1,11 +1,6 @@
 """`bestshot source`: read a provider's saved payload, or ask the provider live.
 
-    bestshot source parse PROVIDER FILE [--json]
-    bestshot source fetch PROVIDER REFERENCE [--round SLUG] [--json]
-
-Both print the normalized matches: the provider's id, home, away, kickoff in UTC, status, the
-score for the table, how it ended, and the shoot-out score. A payload that cannot be read exits
-with status 2 and one line naming the provider and the path in the payload.
+Usage and output: docs/sources.md, "Commands".
 """
 
 from __future__ import annotations

@@ -1,12 +1,8 @@
 """`bestshot token admin`: print an admin JWT for local use.
 
-The token is signed with the settings' HS256 key (`JWT_SECRET`, or in demo the documented demo
-key) and carries `exp`, the configured issuer and audience, and the configured admin claim, so
-the API accepts it exactly as it would accept one from an identity provider.
-
-In production it refuses unless `--force` is given: admin tokens there should come from the
-identity provider, and a token minted from the shared secret is a break-glass tool whose use
-should be deliberate. With only `JWT_JWKS_URL` there is no key to sign with, and it says so.
+Signed with the settings' HS256 key, with the issuer, audience and admin claim the API expects.
+Production refuses it without `--force`: admin tokens there come from the identity provider,
+and one minted from the shared secret is a break-glass tool.
 """
 
 from __future__ import annotations

@@ -1,17 +1,11 @@
 """Every setting, read from the environment by pydantic-settings, one model per concern.
 
-`Settings` composes the concerns (`service`, `auth`, `database`, `observability`, `scheduling`,
-`worker`, `providers`; each a module here, each readable alone). The README's configuration
-table lists the variables. A value that cannot be right stops the command with one line naming
-every bad variable, never a value (`ConfigurationError`, exit 2):
-
-- `read_settings()` checks each variable for itself: enough for a command that does not serve
-  (`bestshot db migrate`, `bestshot source fetch`);
-- `load_settings()` adds, in production, each concern's `production_problems`.
-
-Only entrypoints read settings; they hand the adapters plain values (`database.config()`,
-`sources()`, `scheduling_policy()` ...). `BESTSHOT_DEBUG` is the command line's own, and the
-Lambda reads its few itself (no pydantic on a cold start).
+`Settings` composes the concerns, one module each, each readable alone.
+`read_settings()` checks each variable for itself (enough for a command that does not serve);
+`load_settings()` adds, in production, each concern's `production_problems`.
+Only entrypoints read settings; adapters get plain values (`database.config()`, `sources()` ...).
+The Lambda reads its few variables itself: no pydantic on a cold start.
+The variables: README, "Configuration".
 """
 
 from __future__ import annotations
