@@ -19,6 +19,7 @@ import asyncpg
 from attrs import frozen
 from starlette.applications import Starlette
 
+from adapters.extras import needs_extra
 from adapters.local_scheduler import LocalScheduler, LocalWorker, WorkerConfig, caller_fire
 from adapters.memory import MemoryScheduler
 from adapters.postgres.errors import storage_errors
@@ -121,10 +122,11 @@ async def _scheduler(
     settings: Settings, stack: AsyncExitStack, pool: asyncpg.Pool | None
 ) -> Scheduler:
     if settings.scheduler_kind is SchedulerKind.EVENTBRIDGE:
-        from adapters.eventbridge import (  # noqa: PLC0415 - aiobotocore only when chosen
-            EventBridgeConfig,
-            EventBridgeScheduler,
-        )
+        with needs_extra("aws", "SCHEDULER_KIND=eventbridge", "aiobotocore", "botocore"):
+            from adapters.eventbridge import (  # noqa: PLC0415 - aiobotocore only when chosen
+                EventBridgeConfig,
+                EventBridgeScheduler,
+            )
 
         config = EventBridgeConfig(
             lambda_arn=settings.eventbridge_lambda_arn or "",

@@ -14,7 +14,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal, Self
 
-from bestshot_domain.errors import StorageUnavailable
+from adapters.extras import needs_extra
+from bestshot_domain.errors import MissingExtra, StorageUnavailable
 
 if TYPE_CHECKING:
     from pgserver.postgres_server import PostgresServer
@@ -32,7 +33,8 @@ def _get_server(data_dir: Path, cleanup: CleanupMode) -> PostgresServer:
     # pgserver then keeps its lock file under /tmp, which is what we want anyway.
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-        from pgserver.postgres_server import get_server  # noqa: PLC0415 - only when asked for
+        with needs_extra("server", "the embedded PostgreSQL (no DATABASE_URL set)", "pgserver"):
+            from pgserver.postgres_server import get_server  # noqa: PLC0415 - only when asked for
 
     return get_server(data_dir, cleanup_mode=cleanup)
 
@@ -51,6 +53,8 @@ class EmbeddedPostgres:
         try:
             self.data_dir.parent.mkdir(parents=True, exist_ok=True)
             server = _get_server(self.data_dir, self._cleanup)
+        except MissingExtra:
+            raise
         except Exception as error:  # pgserver lets its commands' own errors through
             raise StorageUnavailable(
                 f"the embedded PostgreSQL did not start in {self.data_dir} "
