@@ -18,10 +18,7 @@ help: ## list the targets
 # Every package comes from the lock, at its pinned version and hash (the build backend too, so
 # the editable install of bestshot itself fetches nothing); `pip check` catches a lock that
 # misses a dependency pyproject.toml added (run `make lock`).
-$(STAMP): pyproject.toml $(LOCK)
-	@test -n "$(PYTHON)" || { echo "bestshot needs Python 3.11 or newer on PATH (or make PYTHON=/path/to/python3.11)"; exit 1; }
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bestshot needs Python 3.11 or newer")'
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pip check
@@ -29,12 +26,23 @@ $(STAMP): pyproject.toml $(LOCK)
 
 install: $(STAMP) ## create .venv and install bestshot with every extra and the dev tools, as locked
 
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "bestshot needs Python 3.11 or newer on PATH (or make PYTHON=/path/to/python3.11)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bestshot needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+
+# uv alone, at its locked version and hash: `make lock` works while the lock is out of date.
+$(BIN)/uv: $(LOCK) | $(BIN)/python
+	awk '/^uv==/ {p = 1} p {print} p && !/\\$$/ {exit}' $(LOCK) > $(VENV)/uv.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(VENV)/uv.txt
+	@touch $@
+
 # `make lock` keeps the pins that still satisfy pyproject.toml; `make lock UPGRADE="httpx ruff"`
 # moves those packages to their newest allowed versions, `make lock UPGRADE=all` every package.
 UPGRADE ?=
 UPGRADE_FLAGS = $(if $(filter all,$(UPGRADE)),--upgrade,$(foreach p,$(UPGRADE),--upgrade-package $(p)))
 
-lock: $(STAMP) ## refresh requirements/dev.lock (hashes, every platform) from pyproject.toml
+lock: $(BIN)/uv ## refresh requirements/dev.lock (hashes, every platform) from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml requirements/build.in --extra dev --universal \
 		--python-version 3.11 --generate-hashes --index-url https://pypi.org/simple --no-config \
 		$(UPGRADE_FLAGS) --quiet --output-file $(LOCK)
@@ -45,7 +53,7 @@ run: $(STAMP) ## serve the API on 127.0.0.1:8000 (embedded PostgreSQL, demo leag
 demo: $(STAMP) ## one simulated matchday end to end, in seconds
 	$(BIN)/bestshot demo
 
-lint: $(STAMP) ## ruff, formatting, mypy (strict on src/), import contracts
+lint: $(STAMP) ## ruff, formatting, mypy (strict on src/, nearly on tests/), import contracts
 	$(BIN)/ruff check src tests bench infra
 	$(BIN)/ruff format --check src tests bench infra
 	$(BIN)/mypy
