@@ -67,7 +67,7 @@ test: $(STAMP) lint ## lint, then the whole suite in a random order, with branch
 	$(BIN)/pytest --cov --cov-report=term
 	@for floor in $(COVERAGE_FLOORS); do \
 		package=$${floor%%=*}; minimum=$${floor##*=}; \
-		total=$$($(BIN)/coverage report --include="src/$$package/*" --format=total); \
+		total=$$($(BIN)/coverage report --include="src/$$package/*" --format=total --fail-under=0); \
 		echo "coverage of src/$$package: $$total% (floor $$minimum%)"; \
 		$(BIN)/coverage report --include="src/$$package/*" --fail-under=$$minimum >/dev/null \
 			|| { echo "src/$$package is below its coverage floor"; exit 1; }; \
