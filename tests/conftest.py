@@ -1,5 +1,12 @@
 """Fixtures shared by every test folder.
 
+Hypothesis: the `dev` profile by default, `ci` when CI=true (or HYPOTHESIS_PROFILE=ci): the same
+examples on every run, so a CI failure replays. No profile has a deadline: the machine's load is
+not the code's behaviour.
+
+Everything under tests/integration is marked `integration` here, so `make unit`
+(`-m "not integration"`) never needs a server, whatever a module forgets to mark.
+
 PostgreSQL: one server per test session, either the one `BESTSHOT_TEST_DATABASE_URL` points at
 (a role that may create databases) or an embedded one started from `pgserver` in a temporary
 folder. The schema is migrated once into a template database; each test that asks for
@@ -20,11 +27,27 @@ from pathlib import Path
 import asyncpg
 import pytest
 from attrs import frozen
+from hypothesis import settings
 
 from adapters.postgres import PoolConfig, create_pool, migrate_url, unit_of_work_factory
 from adapters.postgres.admin import drop_database, ensure_database, with_database
 from adapters.postgres.embedded import EmbeddedPostgres
 from bestshot_domain.ports import UnitOfWorkFactory
+
+settings.register_profile("dev", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, database=None, print_blob=True)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)
+
+INTEGRATION = Path(__file__).parent / "integration"
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.is_relative_to(INTEGRATION):
+            item.add_marker(pytest.mark.integration)
 
 
 @frozen

@@ -58,3 +58,11 @@ class SourceFormatError(SourceError):
     def __init__(self, provider: str, path: str, message: str) -> None:
         super().__init__(provider, f"{message} at {path}" if path else message)
         self.path = path
+
+
+class MissingExtra(InvalidInput):
+    """A piece of bestshot chosen without its optional dependencies installed; names the extra."""
+
+    def __init__(self, what: str, extra: str) -> None:
+        super().__init__(f"{what} needs the {extra!r} extra: pip install 'bestshot[{extra}]'")
+        self.extra = extra

@@ -19,6 +19,7 @@ import asyncpg
 from attrs import frozen
 from starlette.applications import Starlette
 
+from adapters.extras import needs_extra
 from adapters.local_scheduler import LocalScheduler, LocalWorker, caller_fire
 from adapters.memory import MemoryScheduler
 from adapters.postgres.errors import storage_errors
@@ -106,9 +107,10 @@ async def _scheduler(
     settings: Settings, stack: AsyncExitStack, pool: asyncpg.Pool | None
 ) -> Scheduler:
     if settings.scheduling.kind is SchedulerKind.EVENTBRIDGE:
-        from adapters.eventbridge.scheduler import (  # noqa: PLC0415 - aiobotocore when chosen
-            EventBridgeScheduler,
-        )
+        with needs_extra("aws", "SCHEDULER_KIND=eventbridge", "aiobotocore", "botocore"):
+            from adapters.eventbridge.scheduler import (  # noqa: PLC0415 - aiobotocore when chosen
+                EventBridgeScheduler,
+            )
 
         config = settings.scheduling.eventbridge(api_base_url=settings.service.api_domain)
         scheduler: Scheduler = await stack.enter_async_context(EventBridgeScheduler(config))

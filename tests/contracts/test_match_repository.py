@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -16,7 +17,7 @@ from tests.builders import T0, match, round_, tournament
 from tests.contracts.seed import seed, seed_league
 
 
-def bumped(stored: Match, **changes: object) -> Match:
+def bumped(stored: Match, **changes: Any) -> Match:
     return attrs.evolve(stored, version=stored.version + 1, **changes)
 
 

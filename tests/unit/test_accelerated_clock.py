@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from adapters import accelerated_clock
 from adapters.accelerated_clock import AcceleratedClock
 
 START = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -14,7 +13,7 @@ def test_it_runs_speed_times_faster_than_the_monotonic_clock(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ticks = iter([100.0, 100.0, 102.5])
-    monkeypatch.setattr(accelerated_clock.time, "monotonic", lambda: next(ticks))
+    monkeypatch.setattr("adapters.accelerated_clock.time.monotonic", lambda: next(ticks))
     clock = AcceleratedClock(START, speed=600)
     assert clock.now() == START
     assert clock.now() == START + timedelta(minutes=25)  # 2.5 s x 600

@@ -46,7 +46,7 @@ def _plant(value: Any, where: int) -> Any:
 
 @given(json_values, st.integers(min_value=0, max_value=20))
 def test_the_scrubber_leaves_no_token_anywhere(event: Any, where: int) -> None:
-    scrubbed = scrub_event({"request": _plant(event, where)}, [SECRET])
+    scrubbed = scrub_event({"request": _plant(event, where)}, (SECRET,))
 
     assert SECRET not in json.dumps(scrubbed)
 
@@ -66,7 +66,7 @@ def test_the_scrubber_keeps_what_is_not_secret() -> None:
         "headers": [["Authorization", "Bearer x"], ["Accept", "*/*"]],
     }
 
-    assert scrub_event(event, [SECRET]) == {
+    assert scrub_event(event, (SECRET,)) == {
         "request": {"headers": {"X-Internal-Token": "[Filtered]", "Accept": "application/json"}},
         "extra": {"note": "called with [Filtered]", "count": 3},
         "headers": [["Authorization", "[Filtered]"], ["Accept", "*/*"]],

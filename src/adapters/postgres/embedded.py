@@ -17,7 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal, Self
 
-from bestshot_domain.errors import StorageUnavailable
+from adapters.extras import needs_extra
+from bestshot_domain.errors import MissingExtra, StorageUnavailable
 
 if TYPE_CHECKING:
     from pgserver.postgres_server import PostgresServer
@@ -36,13 +37,14 @@ def _server_class() -> type[PostgresServer]:
     # pgserver then keeps its lock file under /tmp, which is what we want anyway.
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-        from pgserver.postgres_server import PostgresServer  # noqa: PLC0415 - only when asked
+        with needs_extra("server", "the embedded PostgreSQL (no DATABASE_URL set)", "pgserver"):
+            from pgserver.postgres_server import PostgresServer  # noqa: PLC0415 - when asked
 
     return PostgresServer
 
 
 def _get_server(data_dir: Path, cleanup: CleanupMode) -> PostgresServer:
-    _server_class()  # the module's first import warns: done quietly there
+    _server_class()  # the module's first import warns, and may lack the extra: done there
     from pgserver.postgres_server import get_server  # noqa: PLC0415 - only when asked for
 
     return get_server(data_dir, cleanup_mode=cleanup)
@@ -110,6 +112,8 @@ class EmbeddedPostgres:
             if self.data_dir.is_dir():
                 forget_gone_users(self.data_dir)
             server = _get_server(self.data_dir, self._cleanup)
+        except MissingExtra:
+            raise
         except Exception as error:  # pgserver lets its commands' own errors through
             raise StorageUnavailable(
                 f"the embedded PostgreSQL did not start in {self.data_dir} "

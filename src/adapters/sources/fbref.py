@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
 import httpx
-from bs4 import BeautifulSoup, Tag
 
+from adapters.extras import is_missing
 from adapters.sources.http import Origin, ProviderClient
 from adapters.sources.parsed import (
     ParsedMatch,
@@ -23,7 +23,7 @@ from adapters.sources.parsed import (
     slugify,
 )
 from adapters.sources.payload import decode_text, format_error
-from bestshot_domain.errors import InvalidInput
+from bestshot_domain.errors import InvalidInput, MissingExtra
 from bestshot_domain.model import (
     Ending,
     Fixtures,
@@ -35,6 +35,16 @@ from bestshot_domain.model import (
     Score,
     SourceTeam,
 )
+
+# bs4 comes with the `scrapers` extra; without it the module still loads (the settings and the
+# provider list name fbref) and parse_schedule says what to install.
+_WITHOUT_BS4: ModuleNotFoundError | None = None
+try:
+    from bs4 import BeautifulSoup, Tag
+except ModuleNotFoundError as missing:
+    if not is_missing(missing, "bs4"):
+        raise
+    _WITHOUT_BS4 = missing
 
 PROVIDER = "fbref"
 DEFAULT_BASE_URL = "https://fbref.com"
@@ -237,6 +247,8 @@ def _schedule_rows(soup: BeautifulSoup) -> tuple[str, list[Tag]]:
 
 def parse_schedule(raw: bytes | str) -> list[ParsedMatch]:
     """The matches of an FBref schedule page (or a saved fragment of its table)."""
+    if _WITHOUT_BS4 is not None:
+        raise MissingExtra("the fbref provider", "scrapers") from _WITHOUT_BS4
     soup = BeautifulSoup(decode_text(PROVIDER, raw), "html.parser")
     where, rows = _schedule_rows(soup)
     matches = []

@@ -6,11 +6,13 @@ import asyncio
 import gzip
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from attrs import define, field
 
+from adapters.memory import SettableClock
 from adapters.postgres.admin import drop_database
 from entrypoints.commands.token import mint_admin_token
 from entrypoints.settings import load_settings
@@ -87,6 +89,8 @@ def loopback() -> Iterator[LoopbackServer]:
 
 LIVE_JWT_SECRET = "live-test-jwt-secret-0123456789abcdef0123456789"
 LIVE_INTERNAL_TOKEN = "live-test-internal-token-0123456789abcdef"
+# The live API's "now": a fixed morning, so what is under way does not depend on when tests run.
+LIVE_NOW = datetime(2026, 3, 14, 9, 50, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +106,7 @@ def live_api(postgres_server: PostgresServerForTests) -> Iterator[LiveApi]:
         }
     )
     try:
-        with LiveApi(settings) as api:
+        with LiveApi(settings, clock=SettableClock(LIVE_NOW)) as api:
             yield api
     finally:
         asyncio.run(drop_database(postgres_server.admin_url, name))

@@ -25,7 +25,9 @@ from typing import IO, Any
 import httpx
 import pytest
 
+import entrypoints.bootstrap
 from adapters.local_scheduler import LocalScheduler
+from adapters.memory import SettableClock
 from adapters.postgres import create_pool
 from bestshot_domain.ports import PlannedSchedule
 from entrypoints.commands.demo import run_demo
@@ -39,6 +41,8 @@ from tests.integration.e2e.conftest import Cli
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 INTERNAL_TOKEN = f"e2e-commands-internal-{uuid.uuid4().hex}"
+# "Now" for the API and for the commands run in this process: a fixed day, whenever tests run.
+NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 
 
 def _free_port() -> int:
@@ -149,6 +153,8 @@ def bestshot(
     monkeypatch.setenv("DATABASE_URL", module_database)
     monkeypatch.setenv("INTERNAL_SERVICE_TOKEN", INTERNAL_TOKEN)
     monkeypatch.setenv("API_DOMAIN", commands_api.url)
+    # The composition root's default clock: what the worker calls due.
+    monkeypatch.setattr(entrypoints.bootstrap, "SystemClock", lambda: SettableClock(NOW))
     return cli
 
 
@@ -162,7 +168,7 @@ def commands_api(module_database: str) -> Iterator[LiveApi]:
             "BESTSHOT_DB_POOL_MAX": "4",
         }
     )
-    with LiveApi(settings) as api:
+    with LiveApi(settings, clock=SettableClock(NOW)) as api:
         yield api
 
 
@@ -190,7 +196,7 @@ def test_schedules_list_worker_once_and_delete(
     bestshot: Cli, commands_api: LiveApi, module_database: str
 ) -> None:
     # A demo league whose current matchday was played yesterday: every round so far is over.
-    yesterday = (datetime.now(UTC) - timedelta(days=1)).date()
+    yesterday = (NOW - timedelta(days=1)).date()
     admin = {"Authorization": f"Bearer {mint_admin_token(load_settings({}))}"}
     imported = httpx.post(
         f"{commands_api.url}/api/v2/data-provider/tournaments",
@@ -204,7 +210,7 @@ def test_schedules_list_worker_once_and_delete(
         timeout=30,
     )
     assert imported.status_code == 200, imported.text
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    now = NOW
     api = commands_api.url
     asyncio.run(
         _plan(

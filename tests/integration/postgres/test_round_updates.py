@@ -118,7 +118,7 @@ class _Sabotage:
         if step != self.step or self.fired:
             return
         self.fired = True
-        pid = uow.connection.get_server_pid()  # type: ignore[attr-defined]
+        pid = uow.connection.get_server_pid()
         await self.killer.execute("SELECT pg_terminate_backend($1)", pid)
         gone = "SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1)"
         while not await self.killer.fetchval(gone, pid):  # noqa: ASYNC110 - the server's view

@@ -24,6 +24,7 @@ from bestshot_domain.model import (
     make_key,
 )
 from entrypoints.cli import main
+from tests.builders import T0
 from tests.integration.sources.sources_loopback import LoopbackServer, Reply
 
 pytestmark = pytest.mark.integration
@@ -62,7 +63,7 @@ def stored(fixtures: Fixtures, slug: str) -> tuple[Round, list[Match]]:
             m.external_id,
             make_key(fixtures.provider, m.home_external_id),
             make_key(fixtures.provider, m.away_external_id),
-            MatchState(MatchStatus.SCHEDULED, m.observation.kickoff or datetime.now(UTC)),
+            MatchState(MatchStatus.SCHEDULED, m.observation.kickoff or T0),
         )
         for m in fixtures.matches
         if m.round_slug == slug

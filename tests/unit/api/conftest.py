@@ -29,7 +29,7 @@ from adapters.memory import (
 )
 from adapters.sources.demo import DemoSource, reference_for
 from bestshot_domain.errors import StorageUnavailable
-from bestshot_domain.ports import UnitOfWork
+from bestshot_domain.ports import ResultSource, UnitOfWork
 from entrypoints.api.auth import Authenticator
 from entrypoints.api.operations import Operation
 from entrypoints.api.problems import PROBLEM_JSON
@@ -158,7 +158,7 @@ async def service(
     scripted: ScriptedSource,
     scheduler: MemoryScheduler,
 ) -> AsyncIterator[Service]:
-    sources = {"demo": DemoSource(clock), "scripted": scripted}
+    sources: dict[str, ResultSource] = {"demo": DemoSource(clock), "scripted": scripted}
     async with bootstrap(
         settings, uow_factory=uow_factory, sources=sources, scheduler=scheduler, clock=clock
     ) as wired:

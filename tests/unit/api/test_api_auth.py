@@ -39,8 +39,8 @@ async def _whoami(request: Request) -> Response:
     return JSONResponse({"sub": None if claims is None else claims["sub"]})
 
 
-def _guarded_operations() -> list[Operation]:
-    return [
+def _guarded_operations() -> tuple[Operation, ...]:
+    return (
         Operation(
             "POST",
             ADMIN_PATH,
@@ -61,7 +61,7 @@ def _guarded_operations() -> list[Operation]:
             replies={200: Reply("ok")},
             security=Security.INTERNAL,
         ),
-    ]
+    )
 
 
 @pytest.fixture

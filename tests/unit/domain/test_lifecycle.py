@@ -269,7 +269,7 @@ class TestRejected:
         with pytest.raises(ValueError, match="non-negative"):
             Score(-1, 0)
         with pytest.raises(ValueError, match="non-negative"):
-            Score(1, True)  # type: ignore[arg-type]
+            Score(1, True)
 
     def test_an_observation_of_another_match_is_a_programming_error(self) -> None:
         with pytest.raises(ValueError, match="applied to match"):

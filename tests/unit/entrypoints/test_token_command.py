@@ -103,5 +103,7 @@ def test_production_misconfiguration_is_one_line_exit_2(
 def test_tokens_expire(clean_env: pytest.MonkeyPatch) -> None:
     long_ago = datetime(2020, 1, 1, tzinfo=UTC)
     token = mint_admin_token(load_settings({}), now=long_ago)
+    secret = load_settings({}).effective_jwt_secret()
+    assert secret is not None
     with pytest.raises(jwt.ExpiredSignatureError):
-        jwt.decode(token, load_settings({}).effective_jwt_secret(), algorithms=["HS256"])
+        jwt.decode(token, secret, algorithms=["HS256"])

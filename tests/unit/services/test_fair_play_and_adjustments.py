@@ -89,7 +89,7 @@ async def service() -> AsyncIterator[Service]:
     try:
         yield Service(source)
     finally:
-        await source.aclose()  # type: ignore[attr-defined]
+        await source.aclose()
 
 
 def order(table: Table) -> list[tuple[str, str | None, bool]]:

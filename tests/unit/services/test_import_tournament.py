@@ -165,7 +165,7 @@ async def test_bad_input_is_refused_before_asking_the_provider(
 ) -> None:
     world.source.publish("liga", fixtures)
     with pytest.raises(InvalidInput, match=words):
-        await world.import_(**arguments)  # type: ignore[arg-type]
+        await world.import_(**arguments)
     assert world.source.calls == []
     assert world.uow_factory.store.commits == 0
 

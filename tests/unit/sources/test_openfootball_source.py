@@ -25,6 +25,7 @@ from adapters.sources.parsed import assemble_fixtures, reference_tag
 from adapters.sources.providers import build_source
 from bestshot_domain.errors import InvalidInput, SourceFormatError
 from bestshot_domain.model import Cards, Ending, MatchStatus, RoundKind, Score
+from tests.builders import T0
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 LEAGUE = EXAMPLES / "en.1-2022-23.json"
@@ -194,7 +195,7 @@ def test_truncated_json() -> None:
 
 async def test_a_file_source_and_a_missing_file(tmp_path: Path) -> None:
     config = SourcesConfig(openfootball_access=OpenfootballAccess(files_dir=EXAMPLES))
-    source = build_source("openfootball", config, clock=SettableClock(datetime.now(UTC)))
+    source = build_source("openfootball", config, clock=SettableClock(T0))
     assert isinstance(source, OpenfootballSource)
     try:
         fixtures = await source.fixtures(WORLD_CUP.name)
@@ -213,7 +214,7 @@ def _source(access: OpenfootballAccess) -> OpenfootballSource:
     source = build_source(
         "openfootball",
         SourcesConfig(openfootball_access=access),
-        clock=SettableClock(datetime.now(UTC)),
+        clock=SettableClock(T0),
     )
     assert isinstance(source, OpenfootballSource)
     return source

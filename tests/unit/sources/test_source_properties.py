@@ -13,7 +13,7 @@ from adapters.sources.fbref import parse_schedule
 from adapters.sources.football_data import parse_matches
 from adapters.sources.http import parse_retry_after
 from adapters.sources.parsed import ParsedMatch, RoundInfo, assemble_fixtures
-from bestshot_domain.model import MatchStatus, Observation, Score, SourceTeam
+from bestshot_domain.model import MatchStatus, Observation, Score, SourceMatch, SourceTeam
 from tests.unit.sources.sources_data import load
 
 goals = st.integers(min_value=0, max_value=15)
@@ -108,11 +108,16 @@ def test_fixtures_do_not_depend_on_order_or_repetition(
     assert {m.round_slug for m in fixtures.matches} == {r.slug for r in fixtures.rounds}
     assert len({m.external_id for m in fixtures.matches}) == len(fixtures.matches)
     firsts = {
-        r.slug: min(m.observation.kickoff for m in fixtures.matches if m.round_slug == r.slug)
+        r.slug: min(_kickoff(m) for m in fixtures.matches if m.round_slug == r.slug)
         for r in fixtures.rounds
     }
     ordered = [firsts[r.slug] for r in fixtures.rounds]
     assert ordered == sorted(ordered)
+
+
+def _kickoff(parsed: SourceMatch) -> datetime:
+    assert parsed.observation.kickoff is not None
+    return parsed.observation.kickoff
 
 
 @given(seconds=st.integers(min_value=0, max_value=10**6))
