@@ -367,9 +367,9 @@ async def test_a_round_still_under_way_gets_a_follow_up_until_it_is_over(
         await wait_for_patches(access_log, 2)
         assert await workers.poll() == []  # the follow-up is not due yet
         assert len(access_log.patches()) == 2
-        rows = {row["name"]: row for row in await installation.schedules()}
-        assert rows[name]["state"] == "done"
-        follow_up = rows[f"{name}_f1"]
+        by_name = {row["name"]: row for row in await installation.schedules()}
+        assert by_name[name]["state"] == "done"
+        follow_up = by_name[f"{name}_f1"]
         assert follow_up["state"] == "pending"
         assert follow_up["fire_at"] == at(19, 31) + timedelta(minutes=FOLLOW_UP_MINUTES)
         assert (follow_up["origin"], follow_up["follow_up"]) == (name, 1)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from adapters.files import regular
 from adapters.files.regular import NotARegularFile, read_regular_file
 
 # Generous: only reached when the reader blocks, never by a passing run.
@@ -49,7 +48,7 @@ async def test_a_fifo_swapped_in_after_the_check_is_refused_without_blocking(
     (tmp_path / "regular.json").write_bytes(b"{}")
     os.mkfifo(tmp_path / "fifo.json")
     checked = os.stat(tmp_path / "regular.json")
-    monkeypatch.setattr(regular.os, "stat", lambda path: checked)
+    monkeypatch.setattr(os, "stat", lambda path: checked)
 
     with pytest.raises(NotARegularFile):
         await _read(tmp_path / "fifo.json")

@@ -33,7 +33,7 @@ WEAK = [
 
 # Characters a secret may hold: anything but surrogates, and no comma (it separates the
 # tokens of INTERNAL_SERVICE_TOKEN).
-CHARACTERS = st.characters(exclude_categories=("Cs",), exclude_characters=",")
+CHARACTERS = st.characters(exclude_categories=["Cs"], exclude_characters=",")
 
 
 @st.composite

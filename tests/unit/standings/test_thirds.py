@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bestshot_domain.standings import COMPETITIONS, THIRDS, StandingsRow, Table, third_placed
+from bestshot_domain.standings.eras import Era
 
 
 def third(team: str, points: int, gd: int, gf: int, won: int = 1) -> StandingsRow:
@@ -27,7 +28,7 @@ def group(letter: str, row: StandingsRow) -> Table:
     return Table(f"Group {letter}", (*above, row, third(f"{letter}4", 0, -6, 0, 0)))
 
 
-def euro(season: int) -> object:
+def euro(season: int) -> Era:
     return COMPETITIONS["uefa_euro"].era(COMPETITIONS["uefa_euro"].parse_season(str(season)))
 
 
@@ -52,7 +53,7 @@ def test_euro_2024_thirds_and_their_round_of_16() -> None:
     # Spain (1B) v Georgia, England (1C) v Slovakia, Romania (1E) v Netherlands,
     # Portugal (1F) v Slovenia.
     assert qualified == {"Georgia": "1B", "Slovakia": "1C", "Netherlands": "1E", "Slovenia": "1F"}
-    assert sorted(row.from_group for row in ranking.rows) == [f"Group {c}" for c in "ABCDEF"]
+    assert sorted(str(row.from_group) for row in ranking.rows) == [f"Group {c}" for c in "ABCDEF"]
     # Netherlands and Slovakia are level on points, goal difference, goals and wins; the
     # disciplinary points that would decide are not in the input, and the ranking says so.
     (netherlands,) = [row for row in ranking.rows if row.team in {"Netherlands", "Slovakia"}][:1]
