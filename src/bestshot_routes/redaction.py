@@ -1,4 +1,4 @@
-"""Secret redaction, the one function of it for the whole project: logs, Sentry events, errors.
+"""Secret redaction for the whole project: log lines, error reports (Sentry), error messages.
 
 Standard library only: the Lambda imports it on its cold start, adapters and entrypoints share
 it. One placeholder, `PLACEHOLDER`, stands for whatever was taken out. Three rules:
@@ -8,6 +8,9 @@ it. One placeholder, `PLACEHOLDER`, stands for whatever was taken out. Three rul
   text (`redact_text`);
 - in a nested structure (`redact`), a value under a key naming a credential is replaced whole,
   and so is the value of a `[name, value]` pair so named (headers travel as pairs too).
+
+Log records are redacted where they are made (`redact_every_log_record`), so that every logger,
+httpx's included, and every handler, pytest's and Sentry's included, only ever sees them so.
 """
 
 from __future__ import annotations
