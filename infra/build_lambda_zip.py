@@ -1,6 +1,6 @@
 """Build the deployable zip of the Lambda `caller-scores-and-standings` (`make lambda-zip`).
 
-The zip holds the handler, the caller, the scrubber, the route shapes and target check
+The zip holds the handler, the caller, the route shapes, target check and redaction
 (`bestshot_routes`), the domain's error classes (and their packages' `__init__` files), and the
 packages they import with what those pull in: httpx, tenacity, and sentry-sdk (imported only
 when SENTRY_DSN is set). Not boto3: the handler never uses it, and the Lambda runtime has one
@@ -37,13 +37,13 @@ PACKAGES = ("httpx", "tenacity", "sentry-sdk")
 MODULES = (
     "entrypoints/__init__.py",
     "entrypoints/lambda_handler.py",
-    "entrypoints/scrubbing.py",
     "adapters/__init__.py",
     "adapters/caller.py",
     "bestshot_domain/__init__.py",
     "bestshot_domain/errors.py",
     "bestshot_routes/__init__.py",
     "bestshot_routes/paths.py",
+    "bestshot_routes/redaction.py",
     "bestshot_routes/targets.py",
 )
 EPOCH = (1980, 1, 1, 0, 0, 0)

@@ -9,7 +9,7 @@ retried with exponential backoff and jitter: both endpoints are idempotent, so a
 counts a goal twice. Any other 4xx is never retried (a bad token or an unknown round will not
 get better) and neither is a redirect, which is never
 followed so that the token cannot be walked to another host. Failures raise `CallRejected` or
-`CallUnavailable`, whose messages name the URL and the status and never the token.
+`CallUnavailable`, whose messages name the URL (redacted) and the status and never the token.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from tenacity import (
 )
 
 from bestshot_domain.errors import BestshotError
+from bestshot_routes.redaction import ordered_secrets, redact_text
 
 __all__ = [
     "TOKEN_HEADER",
@@ -285,4 +286,4 @@ def _describe(error: httpx.TransportError) -> str:
 
 def _redact(text: str, token: str) -> str:
     # The API never echoes the token, but a proxy or a misconfigured server might.
-    return text.replace(token, "[redacted]") if token else text
+    return redact_text(text, ordered_secrets([token], min_length=1))

@@ -1,7 +1,9 @@
-"""The API's route shapes and the check of a schedule target, in one place.
+"""The edges' shared rules, each in one place: the API's route shapes, the check of a schedule
+target, and secret redaction (`bestshot_routes.redaction`, for logs, error reports and errors).
 
 Standard library only: the Lambda ships this package, and the scheduling edges, the local
-worker, the EventBridge adapter and the API all use it. See docs/sources.md for the flow.
+worker, the EventBridge adapter, the HTTP clients and the API all use it. See docs/sources.md
+for the flow.
 """
 
 from bestshot_routes.paths import (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import urlsplit
 
 from bestshot_routes.paths import (
     parse_round_path,
@@ -17,6 +17,7 @@ from bestshot_routes.paths import (
     round_path,
     standings_path,
 )
+from bestshot_routes.redaction import redact_url
 
 MAX_URL = 2048
 SCHEMES = {"http": 80, "https": 443}
@@ -138,7 +139,7 @@ def _path(url: object, name: str, origin: Origin) -> str:
     if "@" in parts.netloc:
         # `https://api.example.com@evil.com/` has the host evil.com; and nothing of ours ever
         # needs a user name or password in a URL.
-        raise RefusedTarget(f"{name} must carry no user-info (user@host): {_safe(parts)}")
+        raise RefusedTarget(f"{name} must carry no user-info (user@host): {redact_url(url)}")
     if "?" in url or "#" in url:
         raise RefusedTarget(f"{name} must have no query or fragment")
     scheme, host = parts.scheme, (parts.hostname or "").lower()
@@ -147,16 +148,10 @@ def _path(url: object, name: str, origin: Origin) -> str:
         origin.host,
         origin.port,
     ):
-        raise RefusedTarget(f"{name} is not on the API at {origin.base_url}: {_safe(parts)}")
+        raise RefusedTarget(f"{name} is not on the API at {origin.base_url}: {redact_url(url)}")
     path = parts.path
     if origin.prefix:
         if not path.startswith(f"{origin.prefix}/"):
             raise RefusedTarget(f"{name} is not under {origin.prefix}/")
         path = path[len(origin.prefix) :]
     return path
-
-
-def _safe(parts: SplitResult) -> str:
-    """A refused URL as it may be logged: without any user-info it carried."""
-    host = parts.netloc.rpartition("@")[2]
-    return f"{parts.scheme}://{host}{parts.path}"

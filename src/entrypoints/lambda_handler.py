@@ -19,13 +19,13 @@ Configuration (environment variables):
   of the production tokens: a demo event never gets the production token (the demo API may be
   plain http), so with it unset demo events are refused. Also first of a list.
 - `CALLER_ATTEMPTS` (3), `CALLER_READ_TIMEOUT` (30 seconds): patience per PATCH.
-- `SENTRY_DSN`, `SENTRY_ENVIRONMENT`: report failures to Sentry, secrets scrubbed.
+- `SENTRY_DSN`, `SENTRY_ENVIRONMENT`: report failures to Sentry, secrets redacted.
 
 Cold start matters (the original used 139 MB per invocation): this module imports only the
-standard library, the caller (httpx, tenacity), the domain's error classes, the route shapes
-and target check (`bestshot_routes`) and the scrubber (`entrypoints.scrubbing`), the last two
-standard library only and shared with the service. Sentry is imported
-on the first invocation that has a DSN. An import-linter contract keeps it that way.
+standard library, the caller (httpx, tenacity), the domain's error classes, the route shapes,
+target check and redaction (`bestshot_routes`, standard library only and shared with the
+service). Sentry is imported on the first invocation that has a DSN. An import-linter contract
+keeps it that way.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from adapters.caller import (
 from bestshot_domain.errors import BestshotError, InvalidInput
 from bestshot_routes import Origin, RefusedTarget, check_target
 from bestshot_routes import Target as ScheduleTarget
-from entrypoints.scrubbing import ordered_secrets, scrub, scrub_text
+from bestshot_routes.redaction import ordered_secrets, redact, redact_every_log_record
 
 __all__ = ["HandlerMisconfigured", "InvalidEvent", "RefusedTarget", "handler"]
 
@@ -82,6 +82,8 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
     if request_id:
         record["requestId"] = request_id
     secrets = _secrets(os.environ)
+    # The runtime's handler, httpx's request lines, Sentry's breadcrumbs: all see them redacted.
+    redact_every_log_record(secrets)
     if sentry_problem := _start_sentry(os.environ.get("SENTRY_DSN"), secrets):
         record["sentry"] = sentry_problem  # reporting is broken; the scores still get updated
     try:
@@ -209,8 +211,13 @@ def _logged(summary: CallSummary) -> dict[str, Any]:
 
 def _log(record: dict[str, Any], started: float, *, level: str, secrets: tuple[str, ...]) -> None:
     record = {"level": level, **record, "durationMs": round((time.perf_counter() - started) * 1000)}
-    line = json.dumps(record, separators=(",", ":"), default=str, ensure_ascii=False)
-    sys.stdout.write(scrub_text(line, secrets) + "\n")
+    line = json.dumps(
+        redact(record, secrets),
+        separators=(",", ":"),
+        default=lambda value: redact(str(value), secrets),
+        ensure_ascii=False,
+    )
+    sys.stdout.write(line + "\n")
     sys.stdout.flush()
 
 
@@ -235,7 +242,7 @@ def _start_sentry(dsn: str | None, secrets: tuple[str, ...]) -> str | None:
     from sentry_sdk.integrations.aws_lambda import AwsLambdaIntegration  # noqa: PLC0415
 
     def before_send(event: Any, _hint: Any) -> Any:
-        return scrub(event, secrets)
+        return redact(event, secrets)
 
     try:
         sentry_sdk.init(
@@ -243,7 +250,7 @@ def _start_sentry(dsn: str | None, secrets: tuple[str, ...]) -> str | None:
             environment=os.environ.get("SENTRY_ENVIRONMENT"),
             integrations=[AwsLambdaIntegration(timeout_warning=True)],
             before_send=before_send,
-            before_breadcrumb=lambda crumb, _hint: scrub(crumb, secrets),
+            before_breadcrumb=lambda crumb, _hint: redact(crumb, secrets),
         )
     except Exception as error:  # any failure here must not stop the update
         return f"SENTRY_DSN unusable: {type(error).__name__}"

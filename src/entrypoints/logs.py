@@ -1,7 +1,8 @@
 """Logs as one JSON object a line, each carrying the request id of the request that wrote it.
 
-A filter replaces every configured secret value with `[redacted]` in whatever reaches the
-handler, so that a token pasted into an error message by a library still never gets out.
+Every record of every logger (ours, uvicorn's, httpx's ...) is redacted where it is made
+(`bestshot_routes.redaction`): configured secrets and the credentials of any URL in it never
+reach a handler. The handler's own filter redacts what is added after that (the extras).
 """
 
 from __future__ import annotations
@@ -14,18 +15,16 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from bestshot_routes.redaction import (
+    STANDARD_RECORD_ATTRIBUTES,
+    RedactRecords,
+    redact_every_log_record,
+)
+
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "bestshot_request_id", default=None
 )
 
-REDACTED = "[redacted]"
-
-# Attributes every LogRecord has; anything else was passed through `extra=` and is logged
-# (except uvicorn's terminal-coloured copy of its message).
-_STANDARD_ATTRIBUTES = frozenset(
-    logging.LogRecord("", 0, "", 0, "", (), None).__dict__.keys()
-    | {"message", "asctime", "color_message"}
-)
 # Libraries whose INFO lines are a subprocess's whole output: only their warnings are kept.
 _CHATTY_LOGGERS = ("pgserver",)
 
@@ -40,49 +39,23 @@ class JsonFormatter(logging.Formatter):
         }
         if (request_id := request_id_var.get()) is not None:
             entry["request_id"] = request_id
+        # What a record has beyond the standard attributes came through `extra=`.
         for key, value in record.__dict__.items():
-            if key not in _STANDARD_ATTRIBUTES and not key.startswith("_"):
+            if key not in STANDARD_RECORD_ATTRIBUTES and not key.startswith("_"):
                 entry[key] = value
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        elif record.exc_text:  # already formatted (and redacted) by RedactSecrets
+        if record.exc_text:  # formatted, and redacted, when the record was made
             entry["exception"] = record.exc_text
+        elif record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)
-
-
-class RedactSecrets(logging.Filter):
-    """Rewrites a record so that none of `secrets` appears in its message or extras."""
-
-    def __init__(self, secrets: Iterable[str]) -> None:
-        super().__init__()
-        self._secrets = tuple(sorted({s for s in secrets if s}, key=len, reverse=True))
-
-    def redact(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self._secrets:
-            return True
-        record.msg = self.redact(record.getMessage())
-        record.args = None
-        for key, value in list(record.__dict__.items()):
-            if key not in _STANDARD_ATTRIBUTES and isinstance(value, str):
-                setattr(record, key, self.redact(value))
-        if record.exc_info:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-            record.exc_info = None
-        if record.exc_text:
-            record.exc_text = self.redact(record.exc_text)
-        return True
 
 
 def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
     """Send every logger (ours, uvicorn's, the libraries') to stderr as JSON lines."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
-    handler.addFilter(RedactSecrets(secrets))
+    handler.addFilter(RedactRecords(secrets))
+    redact_every_log_record(secrets)
     root = logging.getLogger()
     for existing in list(root.handlers):
         root.removeHandler(existing)

@@ -5,10 +5,11 @@ Three layers, because one missed header is one leaked token:
   this SDK and says the same more precisely), no cookies, no request bodies, no query values of
   sensitive names, and no stack-frame local variables (a local `token` or `header` in the auth
   code would otherwise travel with every error);
-- a `before_send` (`entrypoints.scrubbing`, shared with the Lambda) that blanks, anywhere in the
-  event, every value whose key names a credential (`authorization`, `x-internal-token`,
-  `cookie`, `token`, `secret`, `password` ...), and replaces every configured secret value
-  wherever it appears (a token pasted into an exception message, a breadcrumb, a log line).
+- a `before_send` (`bestshot_routes.redaction`, shared with the logs and the Lambda) that
+  blanks, anywhere in the event, every value whose key names a credential (`authorization`,
+  `x-internal-token`, `cookie`, `token`, `secret`, `password` ...), replaces every configured
+  secret value wherever it appears (a token pasted into an exception message, a breadcrumb, a
+  log line), and the user-info and query values of every URL (a provider's `?access_token=`).
   (The SDK refuses an `EventScrubber` next to `data_collection`.)
 """
 
@@ -20,7 +21,7 @@ from typing import Any
 import sentry_sdk
 from sentry_sdk.integrations.starlette import StarletteIntegration
 
-from entrypoints.scrubbing import ordered_secrets, scrub
+from bestshot_routes.redaction import ordered_secrets, redact
 from entrypoints.settings import Settings
 
 # Added to the SDK's own sensitive terms (auth, token, secret, key, cookie names ...).
@@ -28,12 +29,12 @@ _HEADER_DENYLIST = ["cookie", "internal", "forwarded", "-ip", "remote-", "via", 
 
 
 def make_before_send(secrets: Iterable[str]) -> Any:
-    """A `before_send` hook that scrubs credentials by key and configured secrets by value."""
+    """A `before_send` hook that redacts credentials by key, secrets by value, and URLs."""
     ordered = ordered_secrets(secrets, min_length=1)
 
     def before_send(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
-        scrubbed: dict[str, Any] = scrub(event, ordered)
-        return scrubbed
+        redacted: dict[str, Any] = redact(event, ordered)
+        return redacted
 
     return before_send
 

@@ -48,6 +48,7 @@ from bestshot_domain.model import (
     Score,
     SourceTeam,
 )
+from bestshot_routes.redaction import redact_url
 
 PROVIDER = "openfootball"
 DEFAULT_BASE_URL = "https://raw.githubusercontent.com"
@@ -289,7 +290,9 @@ class OpenfootballSource:
         access = self._access
         if _is_url(reference):
             url = access.url(reference)
-            return parse_file(await self._client.get_bytes(url), reference, reference=reference)
+            # Errors name the URL without its query values: a token may travel there.
+            raw = await self._client.get_bytes(url)
+            return parse_file(raw, redact_url(reference), reference=reference)
         path = access.file(reference)
         shown = str(path) if access.trusted else reference
         # Ids are tagged by the path, so that a path and its file:// URI make the same ids.

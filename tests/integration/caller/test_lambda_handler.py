@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -36,7 +37,10 @@ def demo_env(monkeypatch: pytest.MonkeyPatch, api: ScriptedAPI) -> Iterator[Scri
     monkeypatch.setenv("INTERNAL_SERVICE_TOKEN_DEMO", TOKEN)
     # The handler keeps one client per container; each test is a container of its own.
     monkeypatch.setattr(lambda_handler, "_shared_client", None)
+    # It also redacts every log record of its process: this one's, for this test only.
+    record_factory = logging.getLogRecordFactory()
     yield api
+    logging.setLogRecordFactory(record_factory)
     if lambda_handler._shared_client is not None:
         lambda_handler._shared_client.close()
 
@@ -96,6 +100,24 @@ def test_a_refusal_raises_and_logs_one_line_without_the_token(
     assert line["error"] == "CallRejected"
     assert line["status"] == 403
     assert TOKEN not in out
+
+
+def test_credentials_in_an_event_url_stay_out_of_the_log_line(
+    demo_env: ScriptedAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    host = demo_env.origin.removeprefix("http://")
+    url = f"http://someone:pw-0a1b2c3d@{host}{ROUND_PATH}?access_token=SECRET123-9f8e#f"
+
+    with pytest.raises(RefusedTarget) as caught:
+        handler(event_for(demo_env.origin, roundUrl=url), CONTEXT)
+
+    out = capsys.readouterr().out
+    [line] = log_lines(out)
+    redacted = f"http://[redacted]@{host}{ROUND_PATH}?access_token=[redacted]"
+    assert redacted in line["detail"] == str(caught.value)
+    for secret in ("someone", "pw-0a1b2c3d", "SECRET123-9f8e"):
+        assert secret not in out
+    assert demo_env.paths() == []
 
 
 def test_a_server_that_stays_down_makes_the_invocation_fail(

@@ -123,7 +123,7 @@ def test_a_failure_is_reported_with_every_secret_scrubbed(
     assert events, f"no event reached the relay: {relay.envelopes!r}"
     report = "\n".join(events)
     assert "CallRejected" in report
-    assert "[Filtered]" in report  # the token's local variables were there, and blanked
+    assert "[redacted]" in report  # the token's local variables were there, and blanked
     assert TOKEN not in report
     assert TOKEN not in "\n".join(relay.envelopes)
     assert TOKEN not in done.stdout + done.stderr

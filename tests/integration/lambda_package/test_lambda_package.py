@@ -97,10 +97,10 @@ def test_the_zip_holds_only_what_the_handler_needs_and_runs_alone(tmp_path: Path
         "bestshot_domain/errors.py",
         "bestshot_routes/__init__.py",
         "bestshot_routes/paths.py",
+        "bestshot_routes/redaction.py",
         "bestshot_routes/targets.py",
         "entrypoints/__init__.py",
         "entrypoints/lambda_handler.py",
-        "entrypoints/scrubbing.py",
     ]
 
     # Nothing but the zip and the standard library: -I -S leaves out this virtualenv.

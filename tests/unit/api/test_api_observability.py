@@ -13,7 +13,8 @@ import httpx
 import pytest
 
 from bestshot_domain.errors import StorageUnavailable
-from entrypoints.logs import JsonFormatter, RedactSecrets, configure_logging, request_id_var
+from bestshot_routes.redaction import RedactRecords
+from entrypoints.logs import JsonFormatter, configure_logging, request_id_var
 from entrypoints.settings import Settings
 from tests.unit.api.conftest import INTERNAL_TOKENS, UnreachableStorage, client_of
 
@@ -24,7 +25,7 @@ def log_lines() -> Iterator[io.StringIO]:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter())
-    handler.addFilter(RedactSecrets(INTERNAL_TOKENS))
+    handler.addFilter(RedactRecords(INTERNAL_TOKENS))
     logger = logging.getLogger("bestshot")
     previous = logger.level
     logger.addHandler(handler)
@@ -102,7 +103,7 @@ def test_secrets_are_redacted_from_log_lines(log_lines: io.StringIO) -> None:
 
 def test_configure_logging_writes_json_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
     root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
+    saved = (list(root.handlers), root.level, logging.getLogRecordFactory())
     try:
         configure_logging("INFO", secrets=["hunter2-hunter2"])
         logging.getLogger("uvicorn.error").info(
@@ -114,6 +115,7 @@ def test_configure_logging_writes_json_to_stderr(capsys: pytest.CaptureFixture[s
     finally:
         root.handlers[:] = saved[0]
         root.setLevel(saved[1])
+        logging.setLogRecordFactory(saved[2])
     entries = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
     assert [entry["message"] for entry in entries] == [
         "started with [redacted]",
