@@ -17,6 +17,7 @@ afterwards, so tests never see each other's rows.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import tempfile
@@ -33,6 +34,36 @@ from adapters.postgres import PoolConfig, create_pool, migrate_url, unit_of_work
 from adapters.postgres.admin import drop_database, ensure_database, with_database
 from adapters.postgres.embedded import EmbeddedPostgres
 from bestshot_domain.ports import UnitOfWorkFactory
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was() -> Iterator[None]:
+    """Logging's global state back as it was after each test.
+
+    `configure_logging` (serve, the worker, the Lambda) binds a handler to the `sys.stderr` of
+    the moment, pytest's capture during a test, and sets the record factory and the libraries'
+    levels; left behind, a later test's log lines go to a closed stream, or are filtered out.
+    """
+    loggers = [
+        logging.getLogger(),
+        *(
+            logger
+            for logger in logging.Logger.manager.loggerDict.values()
+            if isinstance(logger, logging.Logger)
+        ),
+    ]
+    saved = [(lg, list(lg.handlers), lg.level, lg.disabled, lg.propagate) for lg in loggers]
+    factory = logging.getLogRecordFactory()
+    try:
+        yield
+    finally:
+        logging.setLogRecordFactory(factory)
+        for logger, handlers, level, disabled, propagate in saved:
+            logger.handlers[:] = handlers
+            logger.setLevel(level)
+            logger.disabled = disabled
+            logger.propagate = propagate
+
 
 settings.register_profile("dev", deadline=None)
 settings.register_profile("ci", deadline=None, derandomize=True, database=None, print_blob=True)

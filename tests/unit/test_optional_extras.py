@@ -40,7 +40,8 @@ def fresh_copy(module: str) -> ModuleType:
 
 async def test_eventbridge_without_the_aws_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     hide(monkeypatch, "aiobotocore", "aiobotocore.config", "aiobotocore.session")
-    monkeypatch.delitem(sys.modules, "adapters.eventbridge", raising=False)
+    for name in [n for n in sys.modules if n.split(".")[:2] == ["adapters", "eventbridge"]]:
+        monkeypatch.delitem(sys.modules, name)  # imported again, without aiobotocore
     settings = load_settings(
         {
             "API_DOMAIN": "https://api.bestshot.test",
