@@ -1,16 +1,9 @@
-"""Error reporting to Sentry, with every credential scrubbed before an event leaves.
+"""Error reporting to Sentry, every credential removed before an event leaves.
 
-Three layers, because one missed header is one leaked token:
-- what the SDK collects: no PII (`data_collection`, which supersedes `send_default_pii=False` in
-  this SDK and says the same more precisely), no cookies, no request bodies, no query values of
-  sensitive names, and no stack-frame local variables (a local `token` or `header` in the auth
-  code would otherwise travel with every error);
-- a `before_send` (`bestshot_routes.redaction`, shared with the logs and the Lambda) that
-  blanks, anywhere in the event, every value whose key names a credential (`authorization`,
-  `x-internal-token`, `cookie`, `token`, `secret`, `password` ...), replaces every configured
-  secret value wherever it appears (a token pasted into an exception message, a breadcrumb, a
-  log line), and the user-info and query values of every URL (a provider's `?access_token=`).
-  (The SDK refuses an `EventScrubber` next to `data_collection`.)
+Two layers, because one missed header is one leaked token: the SDK collects no PII, cookies,
+request bodies or stack-frame locals (a local `token` in the auth code would travel with every
+error), and `before_send` redacts the rest with `bestshot_routes.redaction`, the rule the logs
+and the Lambda share. (The SDK refuses an `EventScrubber` next to `data_collection`.)
 """
 
 from __future__ import annotations

@@ -1,15 +1,6 @@
-"""openfootball JSON (github.com/openfootball): club leagues, World Cup and Euro files.
-
-Three shapes are read: `{"name", "matches": [...]}` (club leagues; World Cups, with a `group` per
-group match) and `{"name", "rounds": [{"name", "matches": [...]}]}` (Euros). A team is a string or
-`{"name", "code"}`. The score is `score.ft` (full time), `score.et` (after extra time) and
-`score.p` (the shoot-out), or the older flat `score1`/`score2`, `score1et`/`score2et`,
-`score1p`/`score2p`. A match may carry `status` (`cancelled`, `awarded`, `postponed`) and
-`cards` (`{"team1": {"yellow": n, "second_yellow_red": n, "red": n, "yellow_and_red": n},
-"team2": {...}}`).
-
-`parse_openfootball` turns one file's content into plain values; `standings_input` builds the
-standings engine's teams and matches from them.
+"""openfootball JSON files (club leagues, World Cups, Euros), read for `bestshot table` and the
+openfootball source: `parse_openfootball` turns a file into plain values, `standings_input` into
+the engine's teams and matches. The shapes and fields read are in docs/sources.md (openfootball).
 """
 
 from __future__ import annotations

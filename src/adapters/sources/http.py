@@ -1,39 +1,8 @@
-"""The HTTP client every provider shares.
+"""The HTTP client every provider shares: timeouts, a rate limit, retries within one deadline,
+capped bodies, and redirects checked hop by hop. docs/sources.md ("The HTTP foundation") says what
+each failure becomes and why redirects are followed here rather than by httpx.
 
-One `ProviderClient` per provider: an httpx `AsyncClient` with connect and read timeouts and a
-descriptive User-Agent, a rate limit (aiolimiter) held around every attempt, and retries
-(tenacity) with exponential backoff and jitter on network errors, timeouts, 429 and 5xx, all
-within one deadline (`HttpPolicy.deadline`, or a sooner one open around the call:
-`deadline.within`). A `Retry-After` header (seconds or an HTTP date) replaces the backoff for
-that wait; one longer than `HttpPolicy.max_retry_after`, or than the deadline leaves, ends the
-retries at once, as does a backoff the deadline cannot hold. Nothing else is retried.
-
-| what happened                                   | error              | retried |
-|-------------------------------------------------|--------------------|---------|
-| network error, timeout, 429, 5xx                | SourceUnavailable  | yes, then gives up |
-| the deadline passed                             | SourceTimeout      | no time left |
-| a decoded body past `HttpPolicy.max_body_bytes` | SourceTooLarge     | never   |
-| 401, 403, or a challenge page (any status)      | SourceBlocked      | never   |
-| any other 4xx, too many redirects, a bad URL    | SourceUnavailable  | never   |
-| a redirect to a URL the client may not fetch    | SourceUnavailable  | never   |
-
-Messages name the provider and the URL path, never headers (the football-data.org token
-travels in one) nor the query string.
-
-Where requests may go: every URL fetched, the first and each redirect's, must pass `allowed`
-(by default: the base URL's origin, i.e. scheme, host and port), checked before it is sent.
-Redirects are followed by this client, not by httpx, for that check: httpx's own following
-would take a provider's answer anywhere, and it strips only `Authorization` across origins, not
-`X-Auth-Token`. `credentials` (the football-data.org token) are added only to requests for the
-base URL's origin, so even a client allowed several hosts never sends them elsewhere.
-
-Some providers say when to come back in a header of their own (football-data.org:
-`X-RequestCounter-Reset`); `retry_after_headers` lists the headers read, in order.
-
-Answers are read streamed, decoded and counted by `body.read_capped`, which stops at the cap.
-
-`sleep` and `now` are injectable so tests can record the waits the client asks for instead of
-waiting them, and `limiter` so tests can count requests per window.
+`sleep`, `now` and `limiter` are injectable so tests record the waits and count the requests.
 """
 
 from __future__ import annotations
