@@ -16,6 +16,7 @@ from typing import Protocol, Self
 
 from attrs import frozen
 
+from bestshot_domain.events import Event, NewEvent
 from bestshot_domain.model import (
     Fixtures,
     Match,
@@ -224,6 +225,22 @@ class DisciplineRepository(Protocol):
         ...
 
 
+class Outbox(Protocol):
+    """The event feed (`bestshot_domain.events`), written with the changes that cause it."""
+
+    async def append(self, events: Sequence[NewEvent]) -> None:
+        """Add events, in order, to this unit of work: they are committed (and numbered, in
+        commit order: an event committed later has a higher id) with it, or not at all."""
+        ...
+
+    async def after(
+        self, event_id: int, *, tournament_id: TournamentId | None = None, limit: int = 100
+    ) -> Sequence[Event]:
+        """Committed events with an id above `event_id` (of one tournament, when given),
+        ordered by id, at most `limit` of them."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository. Leaving the block without `commit()` rolls back.
 
@@ -238,6 +255,7 @@ class UnitOfWork(Protocol):
     standings: StandingsRepository
     adjustments: AdjustmentRepository
     discipline: DisciplineRepository
+    outbox: Outbox
 
     async def __aenter__(self) -> Self: ...
 
