@@ -66,10 +66,10 @@ def standings_events(
     previous: StandingsSnapshot | None, current: StandingsSnapshot
 ) -> list[NewEvent]:
     """What new tables say against the previously stored ones: one `standings.changed` naming
-    each team whose position or points changed (none when no team did, or when there were no
-    tables before), then a `zone.decided` for each zone status that became clinched or
-    eliminated. Compared with the stored snapshot, a decided zone is announced once: later
-    tables that still say so say nothing new."""
+    each team whose position or points changed (every team, with no old values, for the first
+    tables; none when no team moved), then a `zone.decided` for each zone status that became
+    clinched or eliminated. Compared with the stored snapshot, a decided zone is announced
+    once: later tables that still say so say nothing new."""
     old: dict[tuple[str | None, str], StandingsRow] = {}
     if previous is not None:
         old = {(t.group, row.team): row for t in previous.tables for row in t.rows}
@@ -78,9 +78,7 @@ def standings_events(
     for table in current.tables:
         for row in table.rows:
             was = old.get((table.group, row.team))
-            if previous is not None and (
-                was is None or (was.position, was.points) != (row.position, row.points)
-            ):
+            if was is None or (was.position, was.points) != (row.position, row.points):
                 moves.append(
                     TeamMove(
                         row.team,

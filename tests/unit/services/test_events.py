@@ -41,22 +41,33 @@ def kinds(found: Sequence[Event]) -> list[tuple[str, str]]:
 async def league(world: World) -> World:
     world.source.publish("liga", league_fixtures(4))
     await world.import_(zones="1:champion")
-    await world.update_standings()
     return world
 
 
-async def test_an_import_and_its_first_tables_say_nothing(league: World) -> None:
-    assert list(await events(league)) == []
+async def test_an_import_says_nothing_and_the_first_tables_show_every_team(world: World) -> None:
+    world.source.publish("liga", league_fixtures(4))
+    await world.import_(zones="1:champion")
+    assert list(await events(world)) == []
+    await world.update_standings()
+    (first,) = await events(world)
+    assert isinstance(first.payload, StandingsChanged)
+    assert [(m.team, m.old_position, m.new_position) for m in first.payload.moves] == [
+        (f"scripted:t{n}", None, n) for n in range(1, 5)
+    ]
+    await world.update_standings()  # nothing changed: the stored tables, no event
+    assert len(await events(world)) == 1
 
 
 async def test_one_round_update_writes_the_expected_events_in_order(league: World) -> None:
+    await league.update_standings()
+    (first_tables,) = await events(league)
     league.clock.set(T0 + timedelta(hours=5))
     league.source.report(
         "liga", observation(MD1[0], score=(2, 0)), observation(MD1[1], S.LIVE, (1, 1))
     )
     await league.update_round("matchday-1")
     await league.update_standings()
-    found = list(await events(league))
+    found = list(await events(league, first_tables.id))
     assert kinds(found) == [
         ("match.updated", MD1[0]),
         ("match.finished", MD1[0]),
@@ -77,7 +88,7 @@ async def test_one_round_update_writes_the_expected_events_in_order(league: Worl
     # The same observations again: nothing new, no event.
     await league.update_round("matchday-1")
     await league.update_standings()
-    assert len(await events(league)) == len(found)
+    assert len(await events(league, first_tables.id)) == len(found)
 
 
 async def test_a_correction_is_match_corrected_only(league: World) -> None:
