@@ -1,9 +1,9 @@
 """Every setting, read from the environment by pydantic-settings, one model per concern.
 
 `Settings` composes the concerns (`service`, `auth`, `database`, `observability`, `scheduling`,
-`worker`, `providers`; each a module here, each readable alone). The README's configuration
-table lists the variables. A value that cannot be right stops the command with one line naming
-every bad variable, never a value (`ConfigurationError`, exit 2):
+`worker`, `webhooks`, `providers`; each a module here, each readable alone). The README's
+configuration table lists the variables. A value that cannot be right stops the command with one
+line naming every bad variable, never a value (`ConfigurationError`, exit 2):
 
 - `read_settings()` checks each variable for itself: enough for a command that does not serve
   (`bestshot db migrate`, `bestshot source fetch`);
@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from adapters.sources.config import SourcesConfig
+from adapters.webhooks import DispatcherConfig
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.scheduling import SchedulingPolicy
 from entrypoints.settings.auth import (
@@ -37,6 +38,7 @@ from entrypoints.settings.observability import ObservabilitySettings
 from entrypoints.settings.providers import ProvidersSettings
 from entrypoints.settings.scheduling import SchedulerKind, SchedulingSettings
 from entrypoints.settings.service import DEMO_API_DOMAIN, NodeEnv, ServiceSettings
+from entrypoints.settings.webhooks import WebhooksSettings
 from entrypoints.settings.worker import WorkerSettings
 
 __all__ = [
@@ -54,6 +56,7 @@ __all__ = [
     "SchedulingSettings",
     "ServiceSettings",
     "Settings",
+    "WebhooksSettings",
     "WorkerSettings",
     "admin_claim",
     "load_settings",
@@ -77,6 +80,7 @@ class Settings(BaseModel):
     observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
     scheduling: SchedulingSettings = Field(default_factory=SchedulingSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    webhooks: WebhooksSettings = Field(default_factory=WebhooksSettings)
     providers: ProvidersSettings = Field(default_factory=ProvidersSettings)
 
     @classmethod
@@ -112,6 +116,10 @@ class Settings(BaseModel):
         (SCHEDULE_MATCH_WINDOW_MINUTES), so a demo schedule fires once the demo's results
         exist."""
         return self.providers.config(match_window=self.scheduling.match_window)
+
+    def webhook_config(self, *, poll_seconds: float | None = None) -> DispatcherConfig:
+        """The webhook dispatcher's settings; its URL policy follows NODE_ENV."""
+        return self.webhooks.config(production=self.is_production, poll_seconds=poll_seconds)
 
     def scheduling_policy(self) -> SchedulingPolicy:
         """How schedules are timed and named, for this service's environment."""
