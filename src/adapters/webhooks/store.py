@@ -1,4 +1,4 @@
-"""Webhook subscriptions and their delivery log in PostgreSQL (migration 0005).
+"""The WebhookStore port in PostgreSQL: subscriptions and their delivery log (migration 0005).
 
 Dispatchers claim subscriptions with `FOR UPDATE SKIP LOCKED`, a lease and a claim id, as the
 local scheduler claims schedules: several share the work, one subscription is delivered by one
@@ -8,50 +8,17 @@ lease that runs out, so another delivers the same event again.
 
 from __future__ import annotations
 
-import builtins
-import enum
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import asyncpg
-from attrs import frozen
 
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.outbox import event_from_row
 from bestshot_domain.errors import NotFound
 from bestshot_domain.events import Event, EventType
-
-
-class SubscriptionState(enum.StrEnum):
-    ACTIVE = "active"
-    FAILING = "failing"  # retried for the whole retry window: no longer delivered
-    DISABLED = "disabled"  # the receiver answered 410 Gone
-
-
-@frozen
-class Subscription:
-    id: uuid.UUID
-    url: str
-    event_types: tuple[EventType, ...]
-    tournament_id: str | None
-    secret: str
-    state: SubscriptionState
-    cursor: int  # the last event id delivered (or passed over as not wanted)
-    attempts: int  # failed attempts of the event after the cursor
-    failing_since: datetime | None
-    claim: uuid.UUID | None = None
-
-
-@frozen
-class Delivery:
-    event_id: int
-    attempt: int
-    status: int | None
-    latency_ms: int
-    error: str | None
-    delivered_at: datetime
-
+from bestshot_domain.subscriptions import Delivery, Subscription, SubscriptionState
 
 _COLUMNS = (
     "id, url, event_types, tournament_id, secret, state, cursor, attempts, failing_since, claim"
@@ -73,7 +40,7 @@ def _subscription(row: asyncpg.Record) -> Subscription:
     )
 
 
-class WebhookStore:
+class PostgresWebhookStore:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
@@ -182,9 +149,7 @@ class WebhookStore:
             )
         return [_subscription(row) for row in rows]
 
-    async def pending(
-        self, subscription: Subscription, limit: int
-    ) -> tuple[builtins.list[Event], int]:
+    async def pending(self, subscription: Subscription, limit: int) -> tuple[Sequence[Event], int]:
         """The wanted events after the cursor (at most `limit`), and the last outbox id looked
         at: where the cursor may move when none of them is wanted."""
         with storage_errors():
@@ -196,12 +161,7 @@ class WebhookStore:
                 subscription.cursor,
                 limit,
             )
-        wanted = [
-            event
-            for event in map(event_from_row, rows)
-            if event.type in subscription.event_types
-            and subscription.tournament_id in (None, event.tournament_id)
-        ]
+        wanted = [event for event in map(event_from_row, rows) if subscription.wants(event)]
         return wanted, (rows[-1]["id"] if rows else subscription.cursor)
 
     async def record(

@@ -11,11 +11,11 @@ import pytest
 
 from adapters.memory import ScriptedSource, SettableClock
 from adapters.postgres.unit_of_work import unit_of_work_factory
-from adapters.webhooks import DispatcherConfig, UrlPolicy, WebhookDispatcher, WebhookStore
+from adapters.webhooks import DispatcherConfig, PostgresWebhookStore, UrlPolicy, WebhookDispatcher
 from adapters.webhooks.signing import new_secret
-from adapters.webhooks.store import SubscriptionState
 from bestshot_domain import services
 from bestshot_domain.events import EventType
+from bestshot_domain.subscriptions import SubscriptionState
 from entrypoints.api.schemas.events import event_body
 from tests.builders import T0, league_fixtures, observation
 from tests.integration.webhooks.receiver import Receiver, running_receiver
@@ -64,8 +64,8 @@ EXPECTED = [
 ]
 
 
-async def _subscribe(pool: asyncpg.Pool, receiver: Receiver) -> WebhookStore:
-    store = WebhookStore(pool)
+async def _subscribe(pool: asyncpg.Pool, receiver: Receiver) -> PostgresWebhookStore:
+    store = PostgresWebhookStore(pool)
     receiver.secret = new_secret()
     await store.create(receiver.url, list(EventType), None, receiver.secret)
     return store
