@@ -101,7 +101,7 @@ class WebhookDispatcher:
             attempt = subscription.attempts + 1
             started = time.perf_counter()
             try:
-                await self._deliver(subscription, event)
+                status = await self._deliver(subscription, event)
             except _Failed as failure:
                 await self._record(
                     subscription, event, attempt, started, status=failure.status, error=failure
@@ -114,7 +114,7 @@ class WebhookDispatcher:
                 else:
                     await self._retry_later(subscription)
                 return delivered
-            await self._record(subscription, event, attempt, started, status=200, error=None)
+            await self._record(subscription, event, attempt, started, status=status, error=None)
             if not await self._store.advance(subscription, event.id):
                 return delivered  # the lease ran out and another dispatcher took over
             subscription = _after(subscription, event.id)
@@ -124,7 +124,8 @@ class WebhookDispatcher:
         await self._store.release(subscription)
         return delivered
 
-    async def _deliver(self, subscription: Subscription, event: Event) -> None:
+    async def _deliver(self, subscription: Subscription, event: Event) -> int:
+        """The receiver's 2xx status, or _Failed."""
         config = self._config
         try:
             await check_url(subscription.url, config.url_policy)
@@ -152,6 +153,7 @@ class WebhookDispatcher:
             raise _Failed(None, type(error).__name__) from None
         if not 200 <= response.status_code < 300:
             raise _Failed(response.status_code, f"HTTP {response.status_code}")
+        return response.status_code
 
     async def _record(
         self,

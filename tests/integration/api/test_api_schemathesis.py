@@ -13,7 +13,12 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from adapters.memory import MemoryScheduler, MemoryStore, MemoryUnitOfWorkFactory
+from adapters.memory import (
+    MemoryScheduler,
+    MemoryStore,
+    MemoryUnitOfWorkFactory,
+    MemoryWebhookStore,
+)
 from adapters.system_clock import SystemClock
 from bestshot_domain.scheduling import SchedulingPolicy
 from entrypoints.api import create_app
@@ -43,6 +48,7 @@ def _document() -> dict[str, Any]:
         use_cases=use_cases,
         clock=SystemClock(),
         ready_check=ready,
+        webhook_store=MemoryWebhookStore(uow_factory),
     )
     document: dict[str, Any] = app.state.openapi_document()
     return document

@@ -20,6 +20,7 @@ from bestshot_domain.errors import (
     NotFound,
     SourceBlocked,
     SourceFormatError,
+    SourceTimeout,
     SourceUnavailable,
     StorageUnavailable,
 )
@@ -59,6 +60,7 @@ DOMAIN_ERRORS: dict[str, BestshotError] = {
     "conflict": Conflict("match changed meanwhile"),
     "unavailable": SourceUnavailable("espn", "HTTP 503 after 3 tries"),
     "blocked": SourceBlocked("sofascore", "HTTP 403 challenge"),
+    "timeout": SourceTimeout("espn", "no answer within the fetch's 20 s deadline"),
     "format": SourceFormatError("espn", "events[3].status", "unknown status"),
     "storage": StorageUnavailable("connection to 10.0.0.7 user=bestshot refused"),
     "unexpected": RuntimeError("secret internals"),  # type: ignore[dict-item]
