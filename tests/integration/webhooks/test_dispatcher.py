@@ -17,6 +17,8 @@ from bestshot_domain import services
 from bestshot_domain.events import EventType
 from bestshot_domain.subscriptions import SubscriptionState
 from entrypoints.api.schemas.events import event_body
+from entrypoints.commands.dispatcher import run_dispatcher
+from entrypoints.settings import load_settings
 from tests.builders import T0, league_fixtures, observation
 from tests.integration.webhooks.receiver import Receiver, running_receiver
 
@@ -94,7 +96,7 @@ async def test_one_round_update_delivers_exactly_its_events_in_order(
     (subscription,) = await store.list()
     assert subscription.cursor == ids[-1]
     log = await store.deliveries(subscription.id)
-    assert [(d.event_id, d.status) for d in reversed(log)] == [(i, 200) for i in ids]
+    assert [(d.event_id, d.status) for d in reversed(log)] == [(i, receiver.answer) for i in ids]
 
 
 async def test_a_receiver_down_for_a_while_gets_everything_once_back_in_order(
@@ -163,3 +165,21 @@ async def test_killing_the_dispatcher_mid_delivery_loses_nothing(
     assert [webhook_id for webhook_id, _ in receiver.received].count(first) == 2
     assert len(unique) == len(EXPECTED)
     assert unique[0] == first
+
+
+async def test_the_dispatcher_command_delivers_what_is_due_once(
+    postgres_url: str,
+    postgres_pool: asyncpg.Pool,
+    receiver: Receiver,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`bestshot dispatcher --once`, wired by the composition root on the same database."""
+    await _subscribe(postgres_pool, receiver)
+    await _matchday(postgres_pool)
+    settings = load_settings({"DATABASE_URL": postgres_url, "WEBHOOKS_POLL_SECONDS": "0.05"})
+    assert await run_dispatcher(settings, once=True) == 0
+    assert capsys.readouterr().out.strip() == f"delivered {len(EXPECTED)} event(s)"
+    assert [body["type"] for _, body in receiver.received] == EXPECTED
+    assert receiver.bad_signatures == 0
+    assert await run_dispatcher(settings, once=True) == 0
+    assert capsys.readouterr().out.strip() == "delivered 0 event(s)"
