@@ -14,6 +14,7 @@ from datetime import date, datetime
 from attrs import frozen
 
 from bestshot_domain.days import check_day
+from bestshot_domain.emitting import match_events, standings_events
 from bestshot_domain.errors import Conflict, InvalidInput, NotFound, SourceUnavailable
 from bestshot_domain.importing import ImportSummary, check_fixtures, plan_import
 from bestshot_domain.model import (
@@ -101,6 +102,7 @@ async def update_round(
             await uow.matches.save_many(update.saved)
             await uow.changes.record_many(update.changes)
             await uow.discipline.save_many(update.discipline)
+            await uow.outbox.append(match_events(update.saved, update.changes))
             await uow.commit()
     return update
 
@@ -132,7 +134,8 @@ async def _current_tables(
     """The tournament's tables as of what is stored now, and whether they had to be computed
     (and were stored, to be committed by the caller) rather than read. Call it under the
     tournament's lock."""
-    stored = (await uow.standings.status(tournament_id)).reusable(engine_fingerprint())
+    status = await uow.standings.status(tournament_id)
+    stored = status.reusable(engine_fingerprint())
     if stored is not None:
         return stored, False
     # One read of everything the tables are computed from, with the revision it is at.
@@ -149,6 +152,7 @@ async def _current_tables(
         revision=inputs.revision,
     )
     await uow.standings.save(snapshot)
+    await uow.outbox.append(standings_events(status.snapshot, snapshot))
     return snapshot, True
 
 
@@ -327,6 +331,7 @@ async def import_tournament(
         if plan.matches:
             await uow.matches.save_many(plan.matches)
             await uow.changes.record_many(plan.changes)
+            await uow.outbox.append(match_events(plan.matches, plan.changes))
         if plan.discipline:
             await uow.discipline.save_many(plan.discipline)
         if plan.summary.changed:

@@ -21,15 +21,17 @@ from starlette.applications import Starlette
 
 from adapters.extras import needs_extra
 from adapters.local_scheduler import LocalScheduler, LocalWorker, caller_fire
-from adapters.memory import MemoryScheduler
+from adapters.memory import MemoryScheduler, MemoryWebhookStore
 from adapters.postgres.errors import storage_errors
 from adapters.sources.providers import PROVIDERS, build_source
 from adapters.sources.shared import SharedRoundFetches
 from adapters.system_clock import SystemClock
-from bestshot_domain.ports import Clock, ResultSource, Scheduler, UnitOfWorkFactory
+from adapters.webhooks import PostgresWebhookStore, WebhookDispatcher
+from bestshot_domain.ports import Clock, ResultSource, Scheduler, UnitOfWorkFactory, WebhookStore
 from entrypoints.api import create_app
 from entrypoints.api.auth import Authenticator
 from entrypoints.api.operations import Operation
+from entrypoints.api.schemas.events import event_body
 from entrypoints.database import open_database
 from entrypoints.settings import SchedulerKind, Settings, load_settings
 from entrypoints.use_cases import UseCases, bind_use_cases
@@ -50,6 +52,7 @@ class Service:
     scheduler: Scheduler
     sources: Mapping[str, ResultSource]
     ready_check: ReadyCheck
+    webhooks: WebhookStore
     pool: asyncpg.Pool | None = None  # None when storage was handed in (tests)
     # The scheduler again when it is the local one: its records and its worker (None otherwise).
     local_scheduler: LocalScheduler | None = None
@@ -69,6 +72,11 @@ class Service:
             config=config,
         )
 
+    def dispatcher(self, *, poll_seconds: float | None = None) -> WebhookDispatcher:
+        """The webhook dispatcher over this service's store; the caller closes it (`aclose`)."""
+        config = self.settings.webhook_config(poll_seconds=poll_seconds)
+        return WebhookDispatcher(self.webhooks, event_body, config=config)
+
     def app(
         self,
         *,
@@ -81,6 +89,7 @@ class Service:
             use_cases=self.use_cases,
             clock=self.clock,
             ready_check=self.ready_check,
+            webhook_store=self.webhooks,
             authenticator=authenticator,
             extra_operations=extra_operations,
         )
@@ -130,6 +139,7 @@ async def bootstrap(
     scheduler: Scheduler | None = None,
     clock: Clock | None = None,
     ready_check: ReadyCheck | None = None,
+    webhooks: WebhookStore | None = None,
     migrate: bool = True,
 ) -> AsyncIterator[Service]:
     """Wire the service; every argument left out gets its production choice."""
@@ -162,6 +172,11 @@ async def bootstrap(
                 if pool is not None
                 else unit_of_work_ready_check(uow_factory)
             )
+        if webhooks is None:
+            # Beside the outbox it reads: the database's, or the in-memory one handed in.
+            webhooks = (
+                PostgresWebhookStore(pool) if pool is not None else MemoryWebhookStore(uow_factory)
+            )
         use_cases = bind_use_cases(
             uow_factory=uow_factory,
             sources=sources,
@@ -177,6 +192,7 @@ async def bootstrap(
             scheduler=scheduler,
             sources=sources,
             ready_check=ready_check,
+            webhooks=webhooks,
             pool=pool,
             # The one place that knows which scheduler was chosen.
             local_scheduler=scheduler if isinstance(scheduler, LocalScheduler) else None,

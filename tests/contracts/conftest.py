@@ -20,10 +20,17 @@ import pytest
 
 from adapters.accelerated_clock import AcceleratedClock
 from adapters.local_scheduler import LocalScheduler
-from adapters.memory import MemoryScheduler, MemoryUnitOfWorkFactory, ScriptedSource, SettableClock
+from adapters.memory import (
+    MemoryScheduler,
+    MemoryUnitOfWorkFactory,
+    MemoryWebhookStore,
+    ScriptedSource,
+    SettableClock,
+)
 from adapters.sources.shared import SharedRoundFetches
 from adapters.system_clock import SystemClock
-from bestshot_domain.ports import Clock, Scheduler, UnitOfWorkFactory
+from adapters.webhooks import PostgresWebhookStore
+from bestshot_domain.ports import Clock, Scheduler, UnitOfWorkFactory, WebhookStore
 from tests.builders import T0, TEST_API, league_fixtures
 from tests.contracts.source_case import SourceCase
 from tests.integration.aws.emulator import (  # noqa: F401 - fixtures, found by name
@@ -47,6 +54,12 @@ SCHEDULERS: list[Choice] = [
 ]
 CLOCKS: list[Choice] = ["settable_clock", "system_clock", "accelerated_clock"]
 RESULT_SOURCES: list[Choice] = ["scripted_source_case", "shared_source_case"]
+# A webhook store with the unit of work factory whose outbox it reads.
+WEBHOOK_STORES: list[Choice] = [
+    "memory_webhooks",
+    pytest.param("postgres_webhooks", marks=pytest.mark.integration),
+]
+WebhooksCase = tuple[WebhookStore, UnitOfWorkFactory]
 
 
 # The in-memory adapters.
@@ -60,6 +73,18 @@ def memory_uow_factory() -> MemoryUnitOfWorkFactory:
 @pytest.fixture
 def memory_scheduler() -> MemoryScheduler:
     return MemoryScheduler()
+
+
+@pytest.fixture
+def memory_webhooks(memory_uow_factory: MemoryUnitOfWorkFactory) -> WebhooksCase:
+    return MemoryWebhookStore(memory_uow_factory), memory_uow_factory
+
+
+@pytest.fixture
+def postgres_webhooks(
+    postgres_pool: asyncpg.Pool, postgres_uow_factory: UnitOfWorkFactory
+) -> WebhooksCase:
+    return PostgresWebhookStore(postgres_pool), postgres_uow_factory
 
 
 @pytest.fixture
@@ -122,4 +147,10 @@ def clock(request: pytest.FixtureRequest) -> Clock:
 @pytest.fixture(params=RESULT_SOURCES)
 def source_case(request: pytest.FixtureRequest) -> SourceCase:
     chosen: SourceCase = request.getfixturevalue(request.param)
+    return chosen
+
+
+@pytest.fixture(params=WEBHOOK_STORES)
+def webhooks(request: pytest.FixtureRequest) -> WebhooksCase:
+    chosen: WebhooksCase = request.getfixturevalue(request.param)
     return chosen

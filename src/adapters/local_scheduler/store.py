@@ -18,6 +18,8 @@ import asyncpg
 from attrs import frozen
 
 from adapters.postgres.errors import storage_errors
+from adapters.postgres.outbox import append_events
+from bestshot_domain.emitting import schedule_failed
 from bestshot_domain.errors import InvalidInput, NotFound
 from bestshot_domain.ports import EnsureOutcome, PlannedSchedule
 from bestshot_domain.scheduling import NAME_MAX, NAME_PATTERN
@@ -92,6 +94,7 @@ _FAIL_ABANDONED = """
     SET state = 'failed', lease_until = NULL, claim = NULL, updated_at = now(),
         last_error = 'the worker stopped during each of its ' || attempts || ' attempts'
     WHERE state = 'running' AND lease_until <= COALESCE($2, now()) AND attempts >= $1
+    RETURNING name, tournament_id, round_slug, attempts, updated_at
 """
 # Finishing a claim: a schedule re-armed by `ensure`, or claimed again after its lease ran out,
 # has another claim id now, and a late answer must not overwrite it.
@@ -106,6 +109,7 @@ _MARK_FAILED = f"""
     UPDATE local_schedules
     SET state = 'failed', lease_until = NULL, claim = NULL, last_error = $3, updated_at = now()
     {_CLAIM_IS_CURRENT}
+    RETURNING name, tournament_id, round_slug, attempts, updated_at
 """  # noqa: S608
 _MARK_RETRY = f"""
     UPDATE local_schedules
@@ -234,8 +238,8 @@ class LocalScheduler:
         on `lease_now`, the database's own time when None (production: real time, one clock for
         every worker).
         """
+        await self._fail(_FAIL_ABANDONED, max_attempts, lease_now)
         with storage_errors():
-            await self._pool.execute(_FAIL_ABANDONED, max_attempts, lease_now)
             rows = await self._pool.fetch(_CLAIM, now, limit, lease, max_attempts, lease_now)
         return sorted(
             (_record(row) for row in rows), key=lambda r: (r.next_attempt_at, r.schedule.name)
@@ -250,13 +254,32 @@ class LocalScheduler:
     ) -> bool:
         """Record a failed attempt: pending again at `retry_at`, or failed for good (None)."""
         if retry_at is None:
-            return await self._finish(_MARK_FAILED, claimed, error)
+            return await self._fail(_MARK_FAILED, claimed.schedule.name, claimed.claim, error)
         return await self._finish(_MARK_RETRY, claimed, error, retry_at)
 
     async def _finish(self, query: str, claimed: LocalSchedule, *args: object) -> bool:
         with storage_errors():
             status = await self._pool.execute(query, claimed.schedule.name, claimed.claim, *args)
         return status == "UPDATE 1"
+
+    async def _fail(self, query: str, *args: object) -> bool:
+        """Fail schedules for good, with a `schedule.failed` event each in the same transaction."""
+        with storage_errors():
+            async with self._pool.acquire() as connection, connection.transaction():
+                rows = await connection.fetch(query, *args)
+                events = [
+                    schedule_failed(
+                        row["tournament_id"],
+                        row["name"],
+                        row["round_slug"],
+                        row["attempts"],
+                        row["updated_at"],
+                    )
+                    for row in rows
+                ]
+                if events:
+                    await append_events(connection, events)
+        return bool(rows)
 
     async def add_follow_up(
         self, fired: LocalSchedule, fire_at: datetime

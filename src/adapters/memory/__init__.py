@@ -12,25 +12,36 @@ from adapters.memory.scheduler import MemoryScheduler
 from adapters.memory.source import ScriptedSource
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWork, MemoryUnitOfWorkFactory
+from adapters.memory.webhooks import MemoryWebhookStore
 
 if TYPE_CHECKING:
-    from bestshot_domain.ports import Clock, ResultSource, Scheduler, UnitOfWorkFactory
+    from bestshot_domain.ports import (
+        Clock,
+        ResultSource,
+        Scheduler,
+        UnitOfWorkFactory,
+        WebhookStore,
+    )
 
 __all__ = [
     "MemoryScheduler",
     "MemoryStore",
     "MemoryUnitOfWork",
     "MemoryUnitOfWorkFactory",
+    "MemoryWebhookStore",
     "ScriptedSource",
     "SettableClock",
 ]
 
 if TYPE_CHECKING:  # mypy proves each one implements its port
 
-    def _ports(store: MemoryStore) -> tuple[UnitOfWorkFactory, Scheduler, ResultSource, Clock]:
+    def _ports(
+        store: MemoryStore,
+    ) -> tuple[UnitOfWorkFactory, Scheduler, ResultSource, Clock, WebhookStore]:
         return (
             MemoryUnitOfWorkFactory(store),
             MemoryScheduler(),
             ScriptedSource(),
             SettableClock(datetime.now(UTC)),
+            MemoryWebhookStore(MemoryUnitOfWorkFactory(store)),
         )

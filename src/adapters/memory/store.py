@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from attrs import define, field
 
+from bestshot_domain.events import Event
 from bestshot_domain.model import (
     Match,
     MatchChange,
@@ -46,4 +47,5 @@ class MemoryStore:
     locks: defaultdict[TournamentId, asyncio.Lock] = field(
         factory=lambda: defaultdict(asyncio.Lock)
     )
+    events: list[Event] = field(factory=list)  # the outbox, by id (ids from 1)
     commits: int = 0  # how many units of work committed something, for tests

@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from adapters.memory.store import AdjustmentKey, DisciplineKey, MemoryStore, RoundKey
 from bestshot_domain.errors import Conflict
+from bestshot_domain.events import Event, NewEvent
 from bestshot_domain.model import (
     Match,
     MatchChange,
@@ -93,6 +94,7 @@ class Transaction:
         self.adjustments: Overlay[AdjustmentKey, PointAdjustment] = Overlay(store.adjustments)
         self.discipline: Overlay[DisciplineKey, MatchDiscipline] = Overlay(store.discipline)
         self.new_changes: list[MatchChange] = []
+        self.new_events: list[NewEvent] = []
         # The committed version of each match when this transaction first wrote it (None: absent).
         self._match_bases: dict[MatchKey, int | None] = {}
         self._raised: Counter[TournamentId] = Counter()
@@ -133,6 +135,12 @@ class Transaction:
         for overlay in overlays:
             overlay.flush()
         self.store.changes.extend(self.new_changes)
+        first = len(self.store.events) + 1
+        self.store.events.extend(
+            Event(number, new.type, new.tournament_id, new.occurred_at, new.payload)
+            for number, new in enumerate(self.new_events, start=first)
+        )
+        self.new_events.clear()
         for tournament_id, raised in self._raised.items():
             self.store.revisions[tournament_id] = (
                 self.store.revisions.get(tournament_id, 0) + raised

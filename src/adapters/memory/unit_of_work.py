@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from adapters.memory.outbox import MemoryOutbox
 from adapters.memory.repositories import (
     MemoryAdjustmentRepository,
     MemoryChangeRepository,
@@ -23,6 +24,7 @@ from bestshot_domain.ports import (
     ChangeRepository,
     DisciplineRepository,
     MatchRepository,
+    Outbox,
     RoundRepository,
     StandingsRepository,
     TeamRepository,
@@ -46,6 +48,7 @@ class MemoryUnitOfWork:
         self.standings: StandingsRepository = MemoryStandingsRepository(self._current)
         self.adjustments: AdjustmentRepository = MemoryAdjustmentRepository(self._current)
         self.discipline: DisciplineRepository = MemoryDisciplineRepository(self._current)
+        self.outbox: Outbox = MemoryOutbox(self._current)
 
     def _current(self) -> Transaction:
         if self._transaction is None:

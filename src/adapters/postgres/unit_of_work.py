@@ -22,6 +22,7 @@ from adapters.postgres.catalog import (
 from adapters.postgres.discipline import PostgresDisciplineRepository
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.matches import PostgresChangeRepository, PostgresMatchRepository
+from adapters.postgres.outbox import PostgresOutbox
 from adapters.postgres.pool import PoolConfig
 from adapters.postgres.session import Session
 from adapters.postgres.standings import PostgresStandingsRepository
@@ -30,6 +31,7 @@ from bestshot_domain.ports import (
     ChangeRepository,
     DisciplineRepository,
     MatchRepository,
+    Outbox,
     RoundRepository,
     StandingsRepository,
     TeamRepository,
@@ -52,6 +54,7 @@ class PostgresUnitOfWork:
     standings: StandingsRepository
     adjustments: AdjustmentRepository
     discipline: DisciplineRepository
+    outbox: Outbox
 
     def __init__(self, pool: asyncpg.Pool, *, acquire_timeout: float = 10.0) -> None:
         self._pool = pool
@@ -85,6 +88,7 @@ class PostgresUnitOfWork:
         self.standings = PostgresStandingsRepository(session)
         self.adjustments = PostgresAdjustmentRepository(session)
         self.discipline = PostgresDisciplineRepository(session)
+        self.outbox = PostgresOutbox(session)
         return self
 
     async def __aexit__(

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from bestshot_domain.ports import Clock, UnitOfWorkFactory
+from bestshot_domain.ports import Clock, UnitOfWorkFactory, WebhookStore
 from bestshot_routes import API_PREFIX
 from entrypoints.api.auth import Authenticator
 from entrypoints.api.caching import CachedReads, ReadCache
@@ -28,8 +28,9 @@ from entrypoints.api.middleware import (
 from entrypoints.api.openapi import openapi_document
 from entrypoints.api.operations import Endpoint, Operation, Security
 from entrypoints.api.problems import EXCEPTION_HANDLERS
-from entrypoints.api.routes import data_provider, ops, reads
+from entrypoints.api.routes import data_provider, events, ops, reads, webhooks
 from entrypoints.api.routes.ops import ReadyCheck
+from entrypoints.api.schemas.events import SUMMARIES, WEBHOOK_BODIES
 from entrypoints.schedule_view import ScheduleView
 from entrypoints.settings import Settings
 from entrypoints.use_cases import UseCases
@@ -88,6 +89,7 @@ def create_app(
     use_cases: UseCases,
     clock: Clock,
     ready_check: ReadyCheck,
+    webhook_store: WebhookStore,
     authenticator: Authenticator | None = None,
     extra_operations: Sequence[Operation] = (),
     lifespan: Lifespan | None = None,
@@ -104,6 +106,7 @@ def create_app(
             title="bestshot",
             version=version("bestshot"),
             server_url=settings.service.api_domain,
+            webhooks={str(kind): (SUMMARIES[kind], body) for kind, body in WEBHOOK_BODIES.items()},
         )
 
     operations.extend(ops.operations(ready_check, document))
@@ -111,6 +114,8 @@ def create_app(
     operations.extend(data_provider.operations(use_cases, clock, cache, ScheduleView.of(settings)))
     cached_reads = CachedReads(cache, settings.service.public_cache_max_age)
     operations.extend(reads.operations(uow_factory, cached_reads, API_PREFIX))
+    operations.extend(events.operations(uow_factory, API_PREFIX))
+    operations.extend(webhooks.operations(webhook_store, settings.webhook_config().url_policy))
     operations.extend(extra_operations)
 
     app = Starlette(

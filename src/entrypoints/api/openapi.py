@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -44,8 +44,11 @@ _REQUEST_ID_HEADER = {
 }
 
 
-def _models(operations: Sequence[Operation]) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
+def _models(
+    operations: Sequence[Operation], extra: Sequence[type[BaseModel]] = ()
+) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
     models: dict[tuple[type[BaseModel], JsonSchemaMode], None] = {(Problem, "serialization"): None}
+    models.update({(model, "serialization"): None for model in extra})
     for operation in operations:
         for reply in operation.replies.values():
             if reply.model is not None:
@@ -153,11 +156,35 @@ def _operation(operation: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     return document
 
 
+def _webhook(summary: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "post": {
+            "summary": summary,
+            "description": "Signed as Standard Webhooks say (`webhook-id`, `webhook-timestamp`, "
+            "`webhook-signature`); delivered at least once, in id order per subscription.",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
+            "responses": {
+                "2XX": {"description": "Received; the next event follows."},
+                "410": {"description": "Gone: the subscription is disabled."},
+            },
+        }
+    }
+
+
 def openapi_document(
-    operations: Sequence[Operation], *, title: str, version: str, server_url: str | None = None
+    operations: Sequence[Operation],
+    *,
+    title: str,
+    version: str,
+    server_url: str | None = None,
+    webhooks: Mapping[str, tuple[str, type[BaseModel]]] | None = None,
 ) -> dict[str, Any]:
+    """`webhooks`: each event type's summary and body, by type."""
     visible = [operation for operation in operations if operation.include_in_schema]
-    refs, schemas = models_json_schema(_models(visible), ref_template=_REF)
+    hooks = dict(webhooks or {})
+    refs, schemas = models_json_schema(
+        _models(visible, [model for _, model in hooks.values()]), ref_template=_REF
+    )
     paths: dict[str, dict[str, Any]] = {}
     for operation in visible:
         paths.setdefault(operation.path, {})[operation.method.lower()] = _operation(
@@ -177,6 +204,11 @@ def openapi_document(
             "securitySchemes": SECURITY_SCHEMES,
         },
     }
+    if hooks:
+        document["webhooks"] = {
+            name: _webhook(summary, dict(refs)[(model, "serialization")])
+            for name, (summary, model) in hooks.items()
+        }
     if server_url:
         document["servers"] = [{"url": server_url}]
     return document

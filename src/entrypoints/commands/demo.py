@@ -113,6 +113,7 @@ async def _matchday(
             await asyncio.sleep(0.01)
         base = settings.service.api_domain
         async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            before = await _events(http, tournament, after=0)
             token = mint_admin_token(settings)
             answer = await http.post(
                 SCHEDULER_ROUTE,
@@ -137,6 +138,11 @@ async def _matchday(
             _check(table)
             say("\nGET /api/v2/tournaments/" + tournament + "/standings:")
             say(_table(table.json()))
+            last = before[-1]["id"] if before else 0
+            events = await _events(http, tournament, after=last)
+            say(f"\nGET /api/v2/events?after={last}: the matchday's {len(events)} events")
+            for event in events:
+                say("  " + _event_line(event))
     finally:
         stop.set()
         await firing
@@ -169,6 +175,35 @@ async def _watch(
         if names <= set(reported) and not pending:
             return
         await asyncio.sleep(0.05)
+
+
+async def _events(http: httpx.AsyncClient, tournament: str, *, after: int) -> list[Any]:
+    """Every event of the tournament after `after`, paging through the feed."""
+    found: list[Any] = []
+    while True:
+        answer = await http.get(
+            "/api/v2/events", params={"after": after, "tournament": tournament, "limit": 500}
+        )
+        _check(answer)
+        page = answer.json()
+        found.extend(page["events"])
+        if not page["events"]:
+            return found
+        after = page["nextAfter"]
+
+
+def _event_line(event: dict[str, Any]) -> str:
+    data = event["data"]
+    head = f"#{event['id']:<5} {event['type']:<17}"
+    match event["type"]:
+        case "standings.changed":
+            moved = [m for m in data["moves"] if m["oldPosition"] != m["newPosition"]]
+            return f"{head} {len(data['moves'])} clubs' lines changed, {len(moved)} moved"
+        case "zone.decided":
+            return f"{head} {data['name']} {data['status']} {data['zone']}"
+        case "schedule.failed":
+            return f"{head} {data['schedule']} after {data['attempts']} attempts"
+    return f"{head} {data['home']} v {data['away']}: {data['reason']}"
 
 
 def _check(answer: httpx.Response) -> None:
@@ -222,7 +257,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="run one simulated matchday end to end in seconds (make demo)",
         description="Run one simulated matchday end to end on a fast clock: a throwaway "
         "embedded PostgreSQL, the API on a free loopback port, the local scheduler and the demo "
-        "source; prints the schedules created, each firing, the scores written and the table.",
+        "source; prints the schedules created, each firing, the scores written, the table and "
+        "the events the matchday produced (GET /api/v2/events).",
     )
     parser.add_argument(
         "--speed",

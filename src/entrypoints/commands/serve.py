@@ -123,17 +123,20 @@ async def serve(
         seeded = await seed_demo_if_empty(service) if seed_demo else None
         app = service.app()
         local_worker = service.worker() if worker and settings.worker.enabled else None
+        dispatcher = service.dispatcher() if settings.webhooks.enabled else None
         logger.info(
             "serving",
             extra={
                 "host": host,
                 "port": port,
                 "worker": local_worker is not None,
+                "dispatcher": dispatcher is not None,
                 **describe(service),
             },
         )
         stop = asyncio.Event()
         firing = asyncio.create_task(local_worker.run(stop)) if local_worker else None
+        delivering = asyncio.create_task(dispatcher.run(stop)) if dispatcher else None
         if seed_demo:
             print_quick_start(settings, seeded)
         try:
@@ -142,6 +145,9 @@ async def serve(
             stop.set()
             if firing is not None:
                 await firing
+            if dispatcher is not None and delivering is not None:
+                await delivering
+                await dispatcher.aclose()
     logger.info("stopped")
 
 

@@ -1,6 +1,7 @@
 """Every setting, read from the environment by pydantic-settings, one model per concern.
 
-`Settings` composes the concerns, one module each, each readable alone.
+`Settings` composes the concerns (service, auth, database, observability, scheduling, worker,
+webhooks, providers), one module each, each readable alone.
 `read_settings()` checks each variable for itself (enough for a command that does not serve);
 `load_settings()` adds, in production, each concern's `production_problems`.
 Only entrypoints read settings; adapters get plain values (`database.config()`, `sources()` ...).
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from adapters.sources.config import SourcesConfig
+from adapters.webhooks import DispatcherConfig
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.scheduling import SchedulingPolicy
 from entrypoints.settings.auth import (
@@ -31,6 +33,7 @@ from entrypoints.settings.observability import ObservabilitySettings
 from entrypoints.settings.providers import ProvidersSettings
 from entrypoints.settings.scheduling import SchedulerKind, SchedulingSettings
 from entrypoints.settings.service import DEMO_API_DOMAIN, NodeEnv, ServiceSettings
+from entrypoints.settings.webhooks import WebhooksSettings
 from entrypoints.settings.worker import WorkerSettings
 
 __all__ = [
@@ -48,6 +51,7 @@ __all__ = [
     "SchedulingSettings",
     "ServiceSettings",
     "Settings",
+    "WebhooksSettings",
     "WorkerSettings",
     "admin_claim",
     "load_settings",
@@ -71,6 +75,7 @@ class Settings(BaseModel):
     observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
     scheduling: SchedulingSettings = Field(default_factory=SchedulingSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    webhooks: WebhooksSettings = Field(default_factory=WebhooksSettings)
     providers: ProvidersSettings = Field(default_factory=ProvidersSettings)
 
     @classmethod
@@ -106,6 +111,10 @@ class Settings(BaseModel):
         (SCHEDULE_MATCH_WINDOW_MINUTES), so a demo schedule fires once the demo's results
         exist."""
         return self.providers.config(match_window=self.scheduling.match_window)
+
+    def webhook_config(self, *, poll_seconds: float | None = None) -> DispatcherConfig:
+        """The webhook dispatcher's settings; its URL policy follows NODE_ENV."""
+        return self.webhooks.config(production=self.is_production, poll_seconds=poll_seconds)
 
     def scheduling_policy(self) -> SchedulingPolicy:
         """How schedules are timed and named, for this service's environment."""

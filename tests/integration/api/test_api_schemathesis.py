@@ -24,7 +24,12 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from adapters.memory import MemoryScheduler, MemoryStore, MemoryUnitOfWorkFactory
+from adapters.memory import (
+    MemoryScheduler,
+    MemoryStore,
+    MemoryUnitOfWorkFactory,
+    MemoryWebhookStore,
+)
 from adapters.postgres.admin import drop_database
 from adapters.sources.demo import reference_for
 from adapters.sources.providers import PROVIDERS
@@ -65,6 +70,7 @@ def _document() -> dict[str, Any]:
         use_cases=use_cases,
         clock=SystemClock(),
         ready_check=ready,
+        webhook_store=MemoryWebhookStore(uow_factory),
     )
     document: dict[str, Any] = app.state.openapi_document()
     return document

@@ -323,3 +323,14 @@ async def test_bestshot_demo_plays_a_matchday_end_to_end() -> None:
     assert {int(p[3]) for p in parsed if p} == {20}  # every club has played matchday 20
     points = [int(p[7]) for p in parsed if p]
     assert points == sorted(points, reverse=True)
+
+    [heading] = [line for line in lines if line.startswith("GET /api/v2/events?after=")]
+    counted = re.fullmatch(r"GET /api/v2/events\?after=\d+: the matchday's (\d+) events", heading)
+    assert counted is not None, heading
+    count = int(counted[1])
+    events = _after(lines, heading, count)
+    kinds = [line.split()[1] for line in events]
+    assert kinds.count("match.finished") == 10
+    assert kinds.count("standings.changed") >= 1
+    ids = [int(line.split()[0][1:]) for line in events]
+    assert ids == sorted(ids)

@@ -21,6 +21,8 @@ from adapters.local_scheduler import (
 )
 from adapters.memory import SettableClock
 from adapters.postgres import create_pool
+from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from bestshot_domain.events import ScheduleFailed
 from bestshot_domain.ports import EnsureOutcome
 from tests.builders import FIRE, TEST_API, planned
 from tests.conftest import TEST_POOL
@@ -72,6 +74,16 @@ def worker(scheduler: LocalScheduler, fire: Recorder, clock: SettableClock) -> L
     return LocalWorker(scheduler, fire=fire, clock=clock, config=CONFIG)
 
 
+async def failed_events(pool: asyncpg.Pool) -> list[tuple[str, ScheduleFailed]]:
+    """The `schedule.failed` events in the outbox, with their tournament."""
+    async with PostgresUnitOfWork(pool) as uow:
+        return [
+            (event.tournament_id, event.payload)
+            for event in await uow.outbox.after(0)
+            if isinstance(event.payload, ScheduleFailed)
+        ]
+
+
 async def state_of(scheduler: LocalScheduler, name: str) -> tuple[ScheduleState, int, str | None]:
     (record,) = [r for r in await scheduler.records() if r.schedule.name == name]
     return record.state, record.attempts, record.last_error
@@ -96,7 +108,7 @@ async def test_a_schedule_fires_once_when_its_time_has_come(
 
 
 async def test_a_retryable_failure_is_retried_with_backoff_until_the_attempts_run_out(
-    scheduler: LocalScheduler, clock: SettableClock
+    scheduler: LocalScheduler, clock: SettableClock, postgres_pool: asyncpg.Pool
 ) -> None:
     await scheduler.ensure(planned("round_1", FIRE))
     fire = Recorder(*(RetryableFireError(f"HTTP 503 #{n}") for n in range(1, 4)))
@@ -120,6 +132,11 @@ async def test_a_retryable_failure_is_retried_with_backoff_until_the_attempts_ru
     clock.advance(timedelta(days=1))
     assert await runner.run_once() == []
     assert len(fire.fired) == 3
+    # Retries said nothing; giving up is one event, written with the failure.
+    schedule = planned("round_1", FIRE)
+    assert await failed_events(postgres_pool) == [
+        (schedule.tournament_id, ScheduleFailed("round_1", schedule.round_slug, 3))
+    ]
 
 
 async def test_a_retry_then_success_keeps_the_history(
@@ -247,7 +264,10 @@ async def test_a_late_answer_never_overwrites_a_newer_claim(
 
 
 async def test_a_schedule_whose_worker_keeps_dying_is_failed_not_claimed_for_ever(
-    scheduler: LocalScheduler, clock: SettableClock, leases: SettableClock
+    scheduler: LocalScheduler,
+    clock: SettableClock,
+    leases: SettableClock,
+    postgres_pool: asyncpg.Pool,
 ) -> None:
     await scheduler.ensure(planned("round_1", FIRE))
     clock.set(FIRE)
@@ -266,6 +286,7 @@ async def test_a_schedule_whose_worker_keeps_dying_is_failed_not_claimed_for_eve
         "the worker stopped during each of its 2 attempts",
     )
     assert fire.fired == []
+    assert [payload.attempts for _, payload in await failed_events(postgres_pool)] == [2]
 
 
 async def test_a_round_still_under_way_gets_follow_ups_up_to_the_limit(

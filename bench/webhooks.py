@@ -1,0 +1,195 @@
+"""Webhooks: what a subscription costs a round update, and how fast the dispatcher delivers.
+
+1. A 10-match round update as the use case writes it (matches, change records and their events
+   in the outbox, one transaction), alternately with no subscription and with one subscription
+   whose dispatcher delivers every event to a loopback receiver between the updates, in this
+   process (its polling goes on during them). Best of n each; target: at most 1.3x.
+2. The dispatcher delivering 2000 events, signed, one POST each, to a loopback receiver (a
+   keep-alive HTTP server in a thread of this process). Target: at least 200 events/s.
+
+On the embedded PostgreSQL in a temporary folder, or `BESTSHOT_BENCH_DATABASE_URL`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from adapters.postgres import PoolConfig, create_pool, migrate_url, unit_of_work_factory
+from adapters.postgres.admin import drop_database, ensure_database, with_database
+from adapters.postgres.embedded import EmbeddedPostgres
+from adapters.webhooks import DispatcherConfig, PostgresWebhookStore, UrlPolicy, WebhookDispatcher
+from adapters.webhooks.signing import new_secret
+from bench.postgres import next_states, season
+from bestshot_domain.emitting import match_events
+from bestshot_domain.events import EventType
+from bestshot_domain.model import Membership
+from bestshot_domain.ports import UnitOfWorkFactory
+from entrypoints.api.schemas.events import event_body
+
+TARGET_RATIO = 1.3
+TARGET_RATE = 200.0
+ROUNDS = 40
+EVENTS = 2000
+DATABASE = "bestshot_bench_webhooks"
+CONFIG = DispatcherConfig(
+    url_policy=UrlPolicy(allow_loopback=True, require_https=False),
+    poll_seconds=0.01,
+    lease=timedelta(minutes=5),
+    events_per_claim=500,
+)
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as a real receiver behind a proxy offers
+    count = 0
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["content-length"]))
+        type(self).count += 1
+        self.send_response(204)
+        self.send_header("content-length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+async def measure(url: str) -> bool:
+    pool = await create_pool(url, PoolConfig(min_size=2, max_size=6))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    hook_url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
+    try:
+        factory = unit_of_work_factory(pool)
+        store = PostgresWebhookStore(pool)
+        ratio = await _round_updates(factory, store, hook_url)
+        rate = await _delivery_rate(factory, store, hook_url)
+    finally:
+        server.shutdown()
+        server.server_close()
+        await pool.close()
+    ratio_ok, rate_ok = ratio <= TARGET_RATIO, rate >= TARGET_RATE
+    print(
+        f"  round update with one subscription delivering / without: {ratio:4.2f}x "
+        f"(target <= {TARGET_RATIO}x{'' if ratio_ok else ', MISSED'})"
+    )
+    print(
+        f"  dispatcher to a loopback receiver: {rate:6.0f} events/s "
+        f"(target >= {TARGET_RATE:.0f}{'' if rate_ok else ', MISSED'})"
+    )
+    return ratio_ok and rate_ok
+
+
+async def _round_updates(
+    factory: UnitOfWorkFactory, store: PostgresWebhookStore, url: str
+) -> float:
+    tournament, teams, rounds, matches = season()
+    async with factory() as uow:
+        await uow.tournaments.save(tournament)
+        await uow.teams.save_many(teams)
+        await uow.teams.set_members(
+            tournament.id, [Membership(tournament.id, t.key) for t in teams]
+        )
+        await uow.rounds.save_many(rounds)
+        await uow.matches.save_many(matches)
+        await uow.commit()
+    current = {match.key: match for match in matches[:10]}
+    step = 0
+
+    async def update() -> float:
+        nonlocal step
+        step += 1
+        before = list(current.values())
+        batch, changes = next_states(before, step)
+        start = time.perf_counter()
+        async with factory() as uow:
+            await uow.tournaments.lock(tournament.id)
+            await uow.matches.save_many(batch)
+            await uow.changes.record_many(changes)
+            await uow.outbox.append(match_events(batch, changes))
+            await uow.commit()
+        elapsed = time.perf_counter() - start
+        current.update((match.key, match) for match in batch)
+        return elapsed
+
+    await update()  # warm the statement caches
+    without = [await update() for _ in range(ROUNDS)]
+    subscription = await store.create(url, list(EventType), None, new_secret())
+    dispatcher = WebhookDispatcher(store, event_body, config=CONFIG)
+    stop = asyncio.Event()
+    delivering = asyncio.create_task(dispatcher.run(stop))
+    try:
+        with_one = []
+        for _ in range(ROUNDS):
+            with_one.append(await update())
+            # Rounds come minutes apart: the round's deliveries go out before the next one.
+            await asyncio.sleep(0.15)
+    finally:
+        stop.set()
+        await delivering
+        await dispatcher.aclose()
+        await store.delete(subscription.id)
+    return min(with_one) / min(without)
+
+
+async def _delivery_rate(
+    factory: UnitOfWorkFactory, store: PostgresWebhookStore, url: str
+) -> float:
+    subscription = await store.create(url, list(EventType), None, new_secret())
+    *_, matches = season()
+    events = []
+    step = 10_000
+    while len(events) < EVENTS:
+        step += 1
+        batch, changes = next_states(matches[:10], step)
+        events.extend(match_events(batch, changes))
+    async with factory() as uow:
+        await uow.outbox.append(events[:EVENTS])
+        await uow.commit()
+    dispatcher = WebhookDispatcher(store, event_body, config=CONFIG)
+    try:
+        start = time.perf_counter()
+        delivered = 0
+        while delivered < EVENTS:
+            delivered += await dispatcher.run_once()
+        elapsed = time.perf_counter() - start
+    finally:
+        await dispatcher.aclose()
+        await store.delete(subscription.id)
+    return delivered / elapsed
+
+
+async def _run(admin_url: str) -> bool:
+    await drop_database(admin_url, DATABASE)
+    await ensure_database(admin_url, DATABASE)
+    url = with_database(admin_url, DATABASE)
+    try:
+        await migrate_url(url)
+        print("Webhooks: a subscription's cost to a round update, the dispatcher's rate")
+        return await measure(url)
+    finally:
+        await drop_database(admin_url, DATABASE)
+
+
+def run() -> bool:
+    external = os.environ.get("BESTSHOT_BENCH_DATABASE_URL")
+    if external:
+        return asyncio.run(_run(external))
+    folder = Path(tempfile.mkdtemp(prefix="bestshot-bench-pg-"))
+    try:
+        with EmbeddedPostgres(folder / "pgdata", cleanup="delete") as server:
+            return asyncio.run(_run(server.url("postgres")))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(0 if run() else 1)

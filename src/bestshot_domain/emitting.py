@@ -1,0 +1,115 @@
+"""Which events a change emits: pure functions from what a use case writes to `NewEvent`s.
+
+The use cases append their results to the outbox in the unit of work of the change itself, so
+that an event exists if and only if its change committed (`bestshot_domain.events`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bestshot_domain.events import (
+    EventType,
+    MatchMoved,
+    NewEvent,
+    ScheduleFailed,
+    StandingsChanged,
+    TeamMove,
+    ZoneDecided,
+)
+from bestshot_domain.lifecycle import DECIDED
+from bestshot_domain.model import ChangeKind, Match, MatchChange, StandingsSnapshot, TournamentId
+from bestshot_domain.standings import StandingsRow, ZoneStatus
+
+_DECIDED_ZONE = frozenset({ZoneStatus.CLINCHED, ZoneStatus.ELIMINATED})
+
+
+def match_events(matches: Sequence[Match], changes: Sequence[MatchChange]) -> list[NewEvent]:
+    """The events of applied match changes, in the order of the changes.
+
+    An update that changes the status or the score is `match.updated`, followed by
+    `match.finished` when the match has a result now and had none before; a correction is
+    `match.corrected`. A new kickoff alone, or a match first seen on import, says nothing.
+    """
+    by_key = {match.key: match for match in matches}
+    events: list[NewEvent] = []
+    for change in changes:
+        match = by_key.get(change.match)
+        before, after = change.before, change.after
+        if match is None or before is None or change.kind is ChangeKind.CREATED:
+            continue
+        payload = MatchMoved(
+            change.match,
+            change.round_slug,
+            match.home,
+            match.away,
+            before,
+            after,
+            change.reason,
+        )
+        if change.kind is ChangeKind.CORRECTION:
+            kinds = [EventType.MATCH_CORRECTED]
+        elif (before.status, before.score) == (after.status, after.score):
+            kinds = []
+        elif after.status in DECIDED and before.status not in DECIDED:
+            kinds = [EventType.MATCH_UPDATED, EventType.MATCH_FINISHED]
+        else:
+            kinds = [EventType.MATCH_UPDATED]
+        events.extend(
+            NewEvent(kind, change.tournament_id, change.recorded_at, payload) for kind in kinds
+        )
+    return events
+
+
+def standings_events(
+    previous: StandingsSnapshot | None, current: StandingsSnapshot
+) -> list[NewEvent]:
+    """What new tables say against the previously stored ones: one `standings.changed` naming
+    each team whose position or points changed (every team, with no old values, for the first
+    tables; none when no team moved), then a `zone.decided` for each zone status that became
+    clinched or eliminated. Compared with the stored snapshot, a decided zone is announced
+    once: later tables that still say so say nothing new."""
+    old: dict[tuple[str | None, str], StandingsRow] = {}
+    if previous is not None:
+        old = {(t.group, row.team): row for t in previous.tables for row in t.rows}
+    moves: list[TeamMove] = []
+    decided: list[ZoneDecided] = []
+    for table in current.tables:
+        for row in table.rows:
+            was = old.get((table.group, row.team))
+            if was is None or (was.position, was.points) != (row.position, row.points):
+                moves.append(
+                    TeamMove(
+                        row.team,
+                        row.name,
+                        table.group,
+                        None if was is None else was.position,
+                        row.position,
+                        None if was is None else was.points,
+                        row.points,
+                    )
+                )
+            for zone, status in row.zones.items():
+                if status in _DECIDED_ZONE and (was is None or was.zones.get(zone) != status):
+                    decided.append(ZoneDecided(row.team, row.name, table.group, zone, status))
+    at, tournament = current.computed_at, current.tournament_id
+    events = []
+    if moves:
+        events.append(
+            NewEvent(EventType.STANDINGS_CHANGED, tournament, at, StandingsChanged(tuple(moves)))
+        )
+    events.extend(NewEvent(EventType.ZONE_DECIDED, tournament, at, item) for item in decided)
+    return events
+
+
+def schedule_failed(
+    tournament_id: TournamentId, schedule: str, round_slug: str, attempts: int, at: datetime
+) -> NewEvent:
+    """A scheduled round update that ran out of attempts."""
+    return NewEvent(
+        EventType.SCHEDULE_FAILED,
+        tournament_id,
+        at,
+        ScheduleFailed(schedule, round_slug, attempts),
+    )

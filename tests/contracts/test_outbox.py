@@ -1,0 +1,135 @@
+"""The Outbox contract: events commit with their unit of work, numbered in commit order."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import timedelta
+
+import pytest
+
+from bestshot_domain.errors import InvalidInput
+from bestshot_domain.events import (
+    EventType,
+    MatchMoved,
+    NewEvent,
+    ScheduleFailed,
+    StandingsChanged,
+    TeamMove,
+    ZoneDecided,
+)
+from bestshot_domain.model import MatchStatus
+from bestshot_domain.ports import UnitOfWorkFactory
+from bestshot_domain.standings import ZoneStatus
+from tests.builders import T0, state
+
+MOVED = MatchMoved(
+    "scripted:m1",
+    "matchday-1",
+    "scripted:a",
+    "scripted:b",
+    state(),
+    state(MatchStatus.FINISHED, (2, 1)),
+    "scheduled -> finished 2-1",
+)
+EVERY_PAYLOAD = [
+    NewEvent(EventType.MATCH_UPDATED, "liga-test", T0, MOVED),
+    NewEvent(
+        EventType.STANDINGS_CHANGED,
+        "liga-test",
+        T0 + timedelta(seconds=1),
+        StandingsChanged(
+            (
+                TeamMove("scripted:a", "Team a", None, 2, 1, 3, 6),
+                TeamMove("scripted:e", "Team e", "Group B", None, 4, None, 0),
+            )
+        ),
+    ),
+    NewEvent(
+        EventType.ZONE_DECIDED,
+        "liga-test",
+        T0,
+        ZoneDecided("scripted:a", "Team a", None, "champions_league", ZoneStatus.CLINCHED),
+    ),
+    NewEvent(EventType.SCHEDULE_FAILED, "other", T0, ScheduleFailed("liga_x", "matchday-1", 5)),
+]
+
+
+def event(number: int, tournament_id: str = "liga-test") -> NewEvent:
+    return NewEvent(EventType.MATCH_FINISHED, tournament_id, T0 + timedelta(minutes=number), MOVED)
+
+
+async def test_committed_events_read_back_equal_in_order(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        await uow.outbox.append(EVERY_PAYLOAD[:2])
+        await uow.outbox.append(EVERY_PAYLOAD[2:])
+        await uow.commit()
+    async with uow_factory() as uow:
+        read = list(await uow.outbox.after(0))
+    ids = [e.id for e in read]
+    assert ids == sorted(set(ids))
+    assert ids[0] > 0
+    assert [
+        NewEvent(e.type, e.tournament_id, e.occurred_at, e.payload) for e in read
+    ] == EVERY_PAYLOAD
+
+
+async def test_events_of_a_unit_of_work_that_does_not_commit_do_not_exist(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    async with uow_factory() as uow:
+        await uow.outbox.append([event(1)])
+    async with uow_factory() as uow:
+        await uow.outbox.append([event(2)])
+        await uow.rollback()
+    with contextlib.suppress(RuntimeError):
+        async with uow_factory() as uow:
+            await uow.outbox.append([event(3)])
+            raise RuntimeError("the change failed")
+    async with uow_factory() as uow:
+        assert list(await uow.outbox.after(0)) == []
+
+
+async def test_the_feed_reads_after_an_id_by_tournament_with_a_limit(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    async with uow_factory() as uow:
+        await uow.outbox.append([event(n, "liga-test" if n % 2 else "other") for n in range(1, 8)])
+        await uow.commit()
+    async with uow_factory() as uow:
+        every = list(await uow.outbox.after(0, limit=100))
+        assert len(every) == 7
+        second = every[1].id
+        after = list(await uow.outbox.after(second, limit=3))
+        assert after == every[2:5]
+        liga = list(await uow.outbox.after(second, tournament_id="liga-test"))
+        assert liga == [e for e in every[2:] if e.tournament_id == "liga-test"]
+        assert list(await uow.outbox.after(every[-1].id)) == []
+        assert list(await uow.outbox.after(0, tournament_id="nobody")) == []
+        with pytest.raises(InvalidInput):
+            await uow.outbox.after(0, limit=0)
+
+
+async def test_ids_follow_commit_order_so_a_reader_never_skips_one(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """A writer that appended first but commits after a later one must not leave an id behind
+    a reader's position: ids grow in commit order."""
+    committed: list[str] = []
+    async with uow_factory() as first:
+        await first.outbox.append([event(1)])
+
+        async def second_writer() -> None:
+            async with uow_factory() as second:
+                await second.outbox.append([event(2, "other")])
+                await second.commit()
+                committed.append("other")
+
+        second_task = asyncio.create_task(second_writer())
+        await asyncio.sleep(0.05)  # the second writer gets as far as it can
+        await first.commit()
+        committed.append("liga-test")
+        await second_task
+    async with uow_factory() as uow:
+        read = list(await uow.outbox.after(0))
+    assert [e.tournament_id for e in read] == committed
