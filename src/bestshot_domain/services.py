@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from bestshot_domain.days import check_day
 from bestshot_domain.errors import Conflict, InvalidInput, NotFound, SourceUnavailable
@@ -43,8 +43,8 @@ from bestshot_domain.scheduling import (
     superseded,
     zone,
 )
-from bestshot_domain.standings import parse_zones, preset
-from bestshot_domain.tables import compute_snapshot, engine_fingerprint
+from bestshot_domain.standings import parse_zones
+from bestshot_domain.tables import compute_snapshot, engine_fingerprint, import_season
 from bestshot_domain.text import slugify
 
 
@@ -273,6 +273,7 @@ async def import_tournament(
     *,
     timezone: str = "UTC",
     zones: str = "",
+    season: str | None = None,
     uow_factory: UnitOfWorkFactory,
     sources: ResultSources,
     clock: Clock,
@@ -281,7 +282,8 @@ async def import_tournament(
 
     Teams and matches are keyed by the provider's ids, so that importing again changes only what
     the provider changed. InvalidInput for an unknown provider, rules preset, time zone or zone
-    spec; Conflict when the id or the provider's tournament is already another import's.
+    spec or season (the rules' era's; default: the earliest fixture's); Conflict when the id or
+    the provider's tournament is already another import's.
     """
     source = sources.get(provider)
     if source is None:
@@ -291,12 +293,14 @@ async def import_tournament(
     reference = reference.strip()
     if not reference:
         raise InvalidInput("a tournament needs the provider's reference")
-    preset(rules)
+    season = import_season(rules, season, ())
     zone(timezone)
     parse_zones(zones)
     tournament = Tournament(slugify(label), label, provider, reference, rules, timezone, zones)
     fixtures = await source.fixtures(reference)
     check_fixtures(fixtures, provider)
+    kickoffs = (match.observation.kickoff for match in fixtures.matches)
+    tournament = evolve(tournament, season=season or import_season(rules, None, kickoffs))
     at = clock.now()
     async with uow_factory() as uow:
         stored = await _lock_existing(uow, tournament)
