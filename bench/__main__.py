@@ -15,6 +15,7 @@ BENCHES = {
     "lambda_cold_start": "bench.lambda_cold_start",
     "api": "bench.api",
     "webhooks": "bench.webhooks",
+    "cli_start": "bench.cli_start",
 }
 
 

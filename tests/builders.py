@@ -37,8 +37,9 @@ def tournament(
     rules: str = "premier_league",
     timezone: str = "UTC",
     zones: str = "",
+    season: str | None = None,
 ) -> Tournament:
-    return Tournament(tournament_id, label, provider, reference, rules, timezone, zones)
+    return Tournament(tournament_id, label, provider, reference, rules, timezone, zones, season)
 
 
 def team(external_id: str, name: str | None = None, *, provider: str = PROVIDER) -> Team:

@@ -95,6 +95,7 @@ class Tournament:
     rules: str  # a standings preset name, e.g. "premier_league"
     timezone: str = "UTC"  # IANA name; decides which day a kickoff belongs to
     zones: str = ""  # zone spec, e.g. "1:champion,1-4:champions_league,18-20:relegation"
+    season: str | None = None  # "1995-96" or "2023": chooses the rules' era (None: current)
 
 
 @frozen

@@ -9,15 +9,14 @@ same contract suite in `tests/contracts`.
 from __future__ import annotations
 
 import enum
-import uuid
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
 from attrs import frozen
 
-from bestshot_domain.events import Event, EventType, NewEvent
+from bestshot_domain.events import Event, NewEvent
 from bestshot_domain.model import (
     Fixtures,
     Match,
@@ -36,7 +35,6 @@ from bestshot_domain.model import (
     Tournament,
     TournamentId,
 )
-from bestshot_domain.subscriptions import Delivery, Subscription
 
 # Repositories. Reads of something that must exist raise NotFound; writes are upserts keyed by
 # the natural key named in each docstring, so that replaying an import changes nothing. A write
@@ -275,76 +273,6 @@ class UnitOfWork(Protocol):
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 """Each call opens a fresh unit of work: `async with uow_factory() as uow: ...`."""
-
-
-class WebhookStore(Protocol):
-    """Webhook subscriptions (`bestshot_domain.subscriptions`), their delivery log, and the
-    dispatchers' claims on them. A subscription's id unknown: NotFound."""
-
-    async def create(
-        self,
-        url: str,
-        event_types: Sequence[EventType],
-        tournament_id: TournamentId | None,
-        secret: str,
-    ) -> Subscription:
-        """A new active subscription, starting after the last event now in the outbox."""
-        ...
-
-    async def list(self) -> Sequence[Subscription]:
-        """Every subscription, oldest first."""
-        ...
-
-    async def get(self, subscription_id: uuid.UUID) -> Subscription: ...
-
-    async def delete(self, subscription_id: uuid.UUID) -> None:
-        """The subscription and its delivery log are gone."""
-        ...
-
-    async def replay(self, subscription_id: uuid.UUID, after: int) -> None:
-        """Deliver again every wanted event after `after`, and make it active, due now."""
-        ...
-
-    async def deliveries(self, subscription_id: uuid.UUID, limit: int = 100) -> Sequence[Delivery]:
-        """The latest deliveries, newest first."""
-        ...
-
-    # The dispatcher's side: a claim is a lease; every write below names the claim and does
-    # nothing (False) once another dispatcher holds it.
-
-    async def claim(self, limit: int, lease: timedelta) -> Sequence[Subscription]:
-        """Active, due, unleased subscriptions with events after their cursor, now leased."""
-        ...
-
-    async def pending(self, subscription: Subscription, limit: int) -> tuple[Sequence[Event], int]:
-        """The wanted events among the next `limit` after the cursor, and the last id looked
-        at: where the cursor may move when none of them is wanted."""
-        ...
-
-    async def record(
-        self,
-        subscription: Subscription,
-        *,
-        event_id: int,
-        attempt: int,
-        status: int | None,
-        latency_ms: int,
-        error: str | None,
-    ) -> None: ...
-
-    async def advance(self, subscription: Subscription, cursor: int) -> bool:
-        """Delivered up to `cursor`: attempts reset, the lease kept."""
-        ...
-
-    async def retry_later(
-        self, subscription: Subscription, at: datetime, failing_since: datetime, failing: bool
-    ) -> bool:
-        """One more failed attempt: due again at `at` (failing: no longer claimed); released."""
-        ...
-
-    async def disable(self, subscription: Subscription) -> bool: ...
-
-    async def release(self, subscription: Subscription) -> None: ...
 
 
 # Result providers.

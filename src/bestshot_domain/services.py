@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from bestshot_domain.days import check_day
 from bestshot_domain.emitting import match_events, standings_events
@@ -44,8 +44,8 @@ from bestshot_domain.scheduling import (
     superseded,
     zone,
 )
-from bestshot_domain.standings import parse_zones, preset
-from bestshot_domain.tables import compute_snapshot, engine_fingerprint
+from bestshot_domain.standings import parse_zones
+from bestshot_domain.tables import compute_snapshot, engine_fingerprint, import_season
 from bestshot_domain.text import slugify
 
 
@@ -59,17 +59,13 @@ async def update_round(
 ) -> RoundUpdate:
     """Fetch what the tournament's provider says of the round now and write what changed.
 
-    NotFound for an unknown tournament or round; the provider's SourceError when it fails (and
-    then nothing is written). The changed matches, their change records and the cards the
-    provider reports (where they changed) go in one unit of work, after the tournament's lock,
-    re-read under it: a concurrent update of the same round finds this one's writes and records
-    nothing twice.
+    NotFound for an unknown tournament or round; the provider's SourceError when it fails
+    (nothing written). Matches, change records, cards and events go in one unit of work, re-read
+    under the tournament's lock, so a concurrent update of the round records nothing twice.
 
-    When the provider says nothing new of the matches as first read (a follow-up check of a
-    round still under way, mostly), that is the answer: no lock, no second read. It is the
-    outcome of running this update before any writer that committed since the read, which is
-    as valid an order as any between two concurrent updates. (Cards, which only some providers
-    report, are compared with what is stored under the lock.)
+    Nothing new of the matches as first read (a follow-up of a round under way, mostly): that
+    is the answer, with no lock and no second read; as valid an order as any between two
+    concurrent updates. (Cards, which only some providers report, are compared under the lock.)
     """
     async with uow_factory() as uow:
         tournament = await uow.tournaments.get(tournament_id)
@@ -277,6 +273,7 @@ async def import_tournament(
     *,
     timezone: str = "UTC",
     zones: str = "",
+    season: str | None = None,
     uow_factory: UnitOfWorkFactory,
     sources: ResultSources,
     clock: Clock,
@@ -285,7 +282,8 @@ async def import_tournament(
 
     Teams and matches are keyed by the provider's ids, so that importing again changes only what
     the provider changed. InvalidInput for an unknown provider, rules preset, time zone or zone
-    spec; Conflict when the id or the provider's tournament is already another import's.
+    spec or season (the rules' era's; default: the earliest fixture's); Conflict when the id or
+    the provider's tournament is already another import's.
     """
     source = sources.get(provider)
     if source is None:
@@ -295,12 +293,14 @@ async def import_tournament(
     reference = reference.strip()
     if not reference:
         raise InvalidInput("a tournament needs the provider's reference")
-    preset(rules)
+    season = import_season(rules, season, ())
     zone(timezone)
     parse_zones(zones)
     tournament = Tournament(slugify(label), label, provider, reference, rules, timezone, zones)
     fixtures = await source.fixtures(reference)
     check_fixtures(fixtures, provider)
+    kickoffs = (match.observation.kickoff for match in fixtures.matches)
+    tournament = evolve(tournament, season=season or import_season(rules, None, kickoffs))
     at = clock.now()
     async with uow_factory() as uow:
         stored = await _lock_existing(uow, tournament)

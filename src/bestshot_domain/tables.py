@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from importlib import metadata
 
@@ -25,11 +25,13 @@ from bestshot_domain.model import (
     Tournament,
 )
 from bestshot_domain.standings import (
+    Era,
     MatchResult,
     TeamEntry,
+    competition,
     compute_standings,
     parse_zones,
-    preset,
+    third_placed,
 )
 
 # Raise it with every change that makes the engine (this module, `standings`, the rules presets)
@@ -37,7 +39,29 @@ from bestshot_domain.standings import (
 # a new field. Stored tables made by another engine are then computed again at their next
 # update rather than taken as current (`StandingsStatus.reusable`). A new release does that too,
 # through the package version, but a deploy of the same version would not.
-ENGINE_EDITION = 2
+ENGINE_EDITION = 3  # 3: the era of the tournament's season; the third-placed teams' table
+
+
+def era_of(tournament: Tournament) -> Era:
+    """The era of the tournament's rules in force in its season: the era a suffixed preset
+    fixes, else the current one when the season is not known."""
+    league, fixed = competition(tournament.rules)
+    if fixed is not None:
+        return fixed
+    if tournament.season is None:
+        return league.current
+    return league.era(league.parse_season(tournament.season))
+
+
+def import_season(rules: str, given: str | None, kickoffs: Iterable[datetime | None]) -> str | None:
+    """The season a tournament imported with `rules` plays: `given`, in its competition's form
+    (`1995-96`, `2023`), else the season of its earliest kickoff, as `bestshot table` reads it;
+    None without either. InvalidInput for an unknown preset or a malformed season."""
+    league, _ = competition(rules)
+    if given is not None:
+        return str(league.parse_season(given))
+    days = [kickoff.date() for kickoff in kickoffs if kickoff is not None]
+    return str(league.season_of(min(days))) if days else None
 
 
 @functools.cache
@@ -62,7 +86,8 @@ def compute_snapshot(
     at: datetime,
     revision: int,
 ) -> StandingsSnapshot:
-    """Every table of `tournament` as of `at`, with its rules preset and zones, stamped with the
+    """Every table of `tournament` as of `at`, with the rules of its season's era and its zones
+    (and the third-placed teams' ranking where the era has one), stamped with the
     standings revision the inputs were read at and the engine's fingerprint.
 
     Finished and awarded matches count with their score for the table; matches still to be
@@ -71,7 +96,7 @@ def compute_snapshot(
     count, nor do matches of teams outside the tournament's membership or across two groups.
     Adjustments are summed per member team.
     """
-    rules = preset(tournament.rules)
+    era = era_of(tournament)
     zones = parse_zones(tournament.zones)
     group_of = {member.team: member.group for member in members}
     entries = [
@@ -99,7 +124,11 @@ def compute_snapshot(
     for adjustment in adjustments:
         if adjustment.team in group_of:
             points[adjustment.team] += adjustment.points
-    tables = compute_standings(rules, entries, results, dict(points), zones)
+    tables = compute_standings(era.rules, entries, results, dict(points), zones)
+    grouped = [table for table in tables if table.group is not None]
+    if era.thirds is not None and len(grouped) > 1:
+        thirds = third_placed(era.thirds, grouped, results)
+        tables = (*tables, thirds) if thirds.rows else tables
     return StandingsSnapshot(
         tournament.id, tournament.rules, at, tables, revision, engine_fingerprint()
     )

@@ -27,7 +27,8 @@ from adapters.sources.providers import PROVIDERS, build_source
 from adapters.sources.shared import SharedRoundFetches
 from adapters.system_clock import SystemClock
 from adapters.webhooks import PostgresWebhookStore, WebhookDispatcher
-from bestshot_domain.ports import Clock, ResultSource, Scheduler, UnitOfWorkFactory, WebhookStore
+from bestshot_domain.ports import Clock, ResultSource, Scheduler, UnitOfWorkFactory
+from bestshot_domain.subscriptions import WebhookStore
 from entrypoints.api import create_app
 from entrypoints.api.auth import Authenticator
 from entrypoints.api.operations import Operation

@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from bestshot_domain.errors import BestshotError
-from entrypoints.commands import COMMANDS
+from entrypoints.commands import register_commands
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -28,7 +28,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The whole CLI; only the commands named in `full` (all when None) import their module."""
     parser = _Parser(
         prog="bestshot",
         description="Keeps a football prediction app's scores and league tables fresh.",
@@ -37,14 +38,21 @@ def build_parser() -> argparse.ArgumentParser:
         title="commands", dest="command", metavar="COMMAND", parser_class=_Parser
     )
     subparsers.required = True
-    for register in COMMANDS:
-        register(subparsers)
+    register_commands(subparsers, full)
     return parser
 
 
+def _command(argv: Sequence[str]) -> str | None:
+    """The command `argv` names: its first word that is not an option (the top level has no
+    option but --help)."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    command = _command(words)
+    parser = build_parser(() if command is None else (command,))
+    args = parser.parse_args(words)
     handler: Handler = args.handler
     try:
         return handler(args)

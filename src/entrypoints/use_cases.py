@@ -31,6 +31,7 @@ class TournamentImport:
     rules: str
     timezone: str = "UTC"
     zones: str = ""
+    season: str | None = None
 
 
 @frozen
@@ -78,6 +79,7 @@ def bind_use_cases(
             request.rules,
             timezone=request.timezone,
             zones=request.zones,
+            season=request.season,
             uow_factory=uow_factory,
             sources=sources,
             clock=clock,

@@ -30,7 +30,8 @@ from adapters.memory import (
 from adapters.sources.shared import SharedRoundFetches
 from adapters.system_clock import SystemClock
 from adapters.webhooks import PostgresWebhookStore
-from bestshot_domain.ports import Clock, Scheduler, UnitOfWorkFactory, WebhookStore
+from bestshot_domain.ports import Clock, Scheduler, UnitOfWorkFactory
+from bestshot_domain.subscriptions import WebhookStore
 from tests.builders import T0, TEST_API, league_fixtures
 from tests.contracts.source_case import SourceCase
 from tests.integration.aws.emulator import (  # noqa: F401 - fixtures, found by name

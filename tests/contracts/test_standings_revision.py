@@ -120,6 +120,7 @@ RAISING = [
     Case("a member team renamed", lambda uow: uow.teams.save_many([team("a", "Athletic A")])),
     Case("the rules changed", lambda uow: uow.tournaments.save(tournament(rules="la_liga"))),
     Case("the zones changed", lambda uow: uow.tournaments.save(tournament(zones="1:champion"))),
+    Case("the season changed", lambda uow: uow.tournaments.save(tournament(season="1995-96"))),
 ]
 
 NOT_RAISING = [

@@ -42,6 +42,7 @@ class TestTournaments:
             rules="brasileirao",
             timezone="America/Sao_Paulo",
             zones="1-4:libertadores,17-20:relegation",
+            season="2026",
         )
         async with uow_factory() as uow:
             await uow.tournaments.save(saved)
@@ -49,6 +50,14 @@ class TestTournaments:
             await uow.commit()
         async with uow_factory() as uow:
             assert await uow.tournaments.get(saved.id) == saved
+
+    async def test_a_season_is_set_changed_and_cleared(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        for season in ("1995-96", "2016-17", None):
+            await seed(uow_factory, tournaments=[tournament("liga", season=season)])
+            async with uow_factory() as uow:
+                assert (await uow.tournaments.get("liga")).season == season
 
     async def test_save_updates_by_id(self, uow_factory: UnitOfWorkFactory) -> None:
         await seed(uow_factory, tournaments=[tournament("liga")])

@@ -17,8 +17,7 @@ from attrs import frozen
 
 from adapters.files.standings_input import StandingsInput
 from bestshot_domain.errors import SourceFormatError
-from bestshot_domain.model import Cards
-from bestshot_domain.standings import MatchResult, TeamEntry
+from bestshot_domain.standings import Cards, MatchResult, TeamEntry
 
 PROVIDER = "football-data.co.uk"
 

@@ -15,8 +15,13 @@ from attrs import frozen
 
 from adapters.files.standings_input import StandingsInput
 from bestshot_domain.errors import SourceFormatError
-from bestshot_domain.model import Cards
-from bestshot_domain.standings import KnockoutMatch, MatchResult, TeamEntry, is_knockout_round
+from bestshot_domain.standings import (
+    Cards,
+    KnockoutMatch,
+    MatchResult,
+    TeamEntry,
+    is_knockout_round,
+)
 
 PROVIDER = "openfootball"
 MAX_GOALS = 99  # no real score goes past it; a bigger number is a typo or a shifted column

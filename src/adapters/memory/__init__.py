@@ -20,8 +20,8 @@ if TYPE_CHECKING:
         ResultSource,
         Scheduler,
         UnitOfWorkFactory,
-        WebhookStore,
     )
+    from bestshot_domain.subscriptions import WebhookStore
 
 __all__ = [
     "MemoryScheduler",

@@ -82,9 +82,10 @@ class MemoryTournamentRepository(_Repository):
     async def save(self, tournament: Tournament) -> None:
         await _io()
         stored = self._tx.tournaments.get(tournament.id)
-        if stored is not None and (stored.rules, stored.zones) != (
+        if stored is not None and (stored.rules, stored.zones, stored.season) != (
             tournament.rules,
             tournament.zones,
+            tournament.season,
         ):
             self._tx.raise_revision(tournament.id)
         self._tx.tournaments.put(tournament.id, tournament)

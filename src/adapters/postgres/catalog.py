@@ -14,7 +14,7 @@ from adapters.postgres.session import Session
 from bestshot_domain.errors import InvalidInput, NotFound
 from bestshot_domain.model import Membership, Round, Team, TeamKey, Tournament, TournamentId
 
-_TOURNAMENT_COLUMNS = "id, label, provider, reference, rules, timezone, zones"
+_TOURNAMENT_COLUMNS = "id, label, provider, reference, rules, timezone, zones, season"
 # The first key of the two-key advisory locks on tournament ids ("bsht" in ASCII): two int4
 # keys never collide with the single bigint key of the migrations' lock.
 _CLAIM_LOCK_CLASS = int.from_bytes(b"bsht", "big")
@@ -47,15 +47,17 @@ class PostgresTournamentRepository:
             await db.execute(
                 """
                 INSERT INTO tournaments AS t
-                    (id, label, provider, reference, rules, timezone, zones)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                    (id, label, provider, reference, rules, timezone, zones, season)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 ON CONFLICT (id) DO UPDATE SET
                     label = EXCLUDED.label, provider = EXCLUDED.provider,
                     reference = EXCLUDED.reference, rules = EXCLUDED.rules,
-                    timezone = EXCLUDED.timezone, zones = EXCLUDED.zones, updated_at = now()
-                WHERE (t.label, t.provider, t.reference, t.rules, t.timezone, t.zones)
+                    timezone = EXCLUDED.timezone, zones = EXCLUDED.zones,
+                    season = EXCLUDED.season, updated_at = now()
+                WHERE (t.label, t.provider, t.reference, t.rules, t.timezone, t.zones, t.season)
                     IS DISTINCT FROM (EXCLUDED.label, EXCLUDED.provider, EXCLUDED.reference,
-                                      EXCLUDED.rules, EXCLUDED.timezone, EXCLUDED.zones)
+                                      EXCLUDED.rules, EXCLUDED.timezone, EXCLUDED.zones,
+                                      EXCLUDED.season)
                 """,
                 tournament.id,
                 tournament.label,
@@ -64,6 +66,7 @@ class PostgresTournamentRepository:
                 tournament.rules,
                 tournament.timezone,
                 tournament.zones,
+                tournament.season,
             )
 
     async def lock(self, tournament_id: TournamentId) -> None:

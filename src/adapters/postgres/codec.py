@@ -29,6 +29,7 @@ def tournament_from_row(row: asyncpg.Record) -> Tournament:
         rules=row["rules"],
         timezone=row["timezone"],
         zones=row["zones"],
+        season=row["season"],
     )
 
 

@@ -13,7 +13,7 @@ from adapters.webhooks.store import PostgresWebhookStore
 if TYPE_CHECKING:
     import asyncpg
 
-    from bestshot_domain.ports import WebhookStore
+    from bestshot_domain.subscriptions import WebhookStore
 
 __all__ = [
     "DispatcherConfig",

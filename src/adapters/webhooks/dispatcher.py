@@ -24,8 +24,7 @@ from adapters.webhooks.guard import UrlPolicy, check_url
 from adapters.webhooks.signing import signed_headers
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.events import Event
-from bestshot_domain.ports import WebhookStore
-from bestshot_domain.subscriptions import Subscription
+from bestshot_domain.subscriptions import Subscription, WebhookStore
 from bestshot_domain.validators import positive
 
 logger = logging.getLogger("bestshot.webhooks")

@@ -16,7 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from bestshot_domain.ports import Clock, UnitOfWorkFactory, WebhookStore
+from bestshot_domain.ports import Clock, UnitOfWorkFactory
+from bestshot_domain.subscriptions import WebhookStore
 from bestshot_routes import API_PREFIX
 from entrypoints.api.auth import Authenticator
 from entrypoints.api.caching import CachedReads, ReadCache

@@ -12,12 +12,13 @@ import sys
 from typing import Any
 
 from adapters.postgres import MigrationReport, migrate_url
+from entrypoints.commands import HELP
 from entrypoints.database import database_url
 from entrypoints.settings import DatabaseConfig, read_settings
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
-    db = subparsers.add_parser("db", help="manage the database")
+    db = subparsers.add_parser("db", help=HELP["db"])
     actions = db.add_subparsers(title="actions", dest="action", metavar="ACTION")
     actions.required = True
     migrate = actions.add_parser(

@@ -26,6 +26,7 @@ from adapters.sources.demo import LAST_WAVE, DemoReference
 from bestshot_domain.errors import BestshotError
 from bestshot_routes import SCHEDULER_ROUTE
 from entrypoints.bootstrap import Service, bootstrap
+from entrypoints.commands import HELP
 from entrypoints.commands.serve import uvicorn_config
 from entrypoints.commands.token import mint_admin_token
 from entrypoints.demo_seed import DEMO_LABEL, DEMO_RULES, DEMO_SEED, DEMO_ZONES
@@ -254,7 +255,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     span = LEAD + LAST_WAVE + timedelta(hours=2, minutes=30)
     parser = subparsers.add_parser(
         "demo",
-        help="run one simulated matchday end to end in seconds (make demo)",
+        help=HELP["demo"],
         description="Run one simulated matchday end to end on a fast clock: a throwaway "
         "embedded PostgreSQL, the API on a free loopback port, the local scheduler and the demo "
         "source; prints the schedules created, each firing, the scores written, the table and "

@@ -13,6 +13,7 @@ import logging
 import signal
 
 from entrypoints.bootstrap import bootstrap
+from entrypoints.commands import HELP
 from entrypoints.logs import configure_logging
 from entrypoints.observability import init_sentry
 from entrypoints.settings import Settings, load_settings
@@ -52,7 +53,7 @@ def _handle(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "dispatcher",
-        help="deliver events to the webhook subscriptions (without serving the API)",
+        help=HELP["dispatcher"],
         description="Deliver the outbox's events to each webhook subscription, signed, in "
         "order, retrying failures with backoff; runs until stopped. `bestshot serve` runs "
         "the same dispatcher unless WEBHOOKS_ENABLED=false.",

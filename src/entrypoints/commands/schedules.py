@@ -15,6 +15,7 @@ from typing import Any
 from adapters.local_scheduler import LocalSchedule
 from bestshot_domain.ports import PlannedSchedule
 from entrypoints.bootstrap import bootstrap
+from entrypoints.commands import HELP
 from entrypoints.logs import configure_logging
 from entrypoints.schedule_view import ScheduleView
 from entrypoints.settings import load_settings
@@ -97,7 +98,7 @@ def _delete(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "schedules",
-        help="list or delete schedules on the configured scheduler",
+        help=HELP["schedules"],
         description="See what will fire and when (SCHEDULER_KIND=local: the schedules kept in "
         "PostgreSQL with their state; eventbridge: the schedule group), or delete one.",
     )

@@ -26,6 +26,7 @@ from uvicorn.server import HANDLED_SIGNALS
 from bestshot_domain.errors import InvalidInput
 from bestshot_routes import SCHEDULER_ROUTE
 from entrypoints.bootstrap import bootstrap, describe
+from entrypoints.commands import HELP
 from entrypoints.demo_seed import DEMO_TOURNAMENT, seed_demo_if_empty
 from entrypoints.logs import configure_logging
 from entrypoints.observability import init_sentry
@@ -205,7 +206,7 @@ def _handle(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "serve",
-        help="serve the HTTP API",
+        help=HELP["serve"],
         description="Serve the HTTP API with uvicorn. With no DATABASE_URL, an embedded "
         "PostgreSQL is started in BESTSHOT_DATA_DIR/pgdata (default ./.bestshot/pgdata).",
     )

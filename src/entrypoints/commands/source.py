@@ -28,6 +28,7 @@ from bestshot_domain.model import (
     Round,
     make_key,
 )
+from entrypoints.commands import HELP
 from entrypoints.settings import read_settings
 
 REFERENCES = """\
@@ -44,7 +45,7 @@ references (what `fetch` takes):
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "source",
-        help="read a result provider's payload, saved or live",
+        help=HELP["source"],
         description="Normalize what a result provider says: a saved payload, or a live fetch.",
         epilog=REFERENCES,
         formatter_class=argparse.RawDescriptionHelpFormatter,

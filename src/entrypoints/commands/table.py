@@ -31,6 +31,7 @@ from bestshot_domain.standings import (
     third_placed,
     with_points,
 )
+from entrypoints.commands import HELP
 
 T = TypeVar("T")
 
@@ -38,7 +39,7 @@ T = TypeVar("T")
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser(
         "table",
-        help="compute a league table from a results file",
+        help=HELP["table"],
         description=(
             "Compute the table(s) of a competition from an openfootball JSON file or a"
             " football-data.co.uk CSV, with the tie-break rules of a preset."

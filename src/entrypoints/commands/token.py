@@ -16,6 +16,7 @@ from typing import Any
 import jwt
 
 from bestshot_domain.errors import InvalidInput
+from entrypoints.commands import HELP
 from entrypoints.settings import Settings, admin_claim, load_settings
 
 MAX_TTL_MINUTES = 24 * 60
@@ -82,7 +83,7 @@ def _handle(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "token",
-        help="print credentials for local use",
+        help=HELP["token"],
         description="Print credentials for local use.",
     )
     kinds = parser.add_subparsers(

@@ -14,6 +14,7 @@ import signal
 
 from bestshot_domain.errors import InvalidInput
 from entrypoints.bootstrap import bootstrap
+from entrypoints.commands import HELP
 from entrypoints.logs import configure_logging
 from entrypoints.observability import init_sentry
 from entrypoints.settings import SchedulerKind, Settings, load_settings
@@ -65,7 +66,7 @@ def _handle(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "worker",
-        help="fire the local scheduler's schedules (without serving the API)",
+        help=HELP["worker"],
         description="Fire the local scheduler's due schedules by calling the API (API_DOMAIN) "
         "with the internal token, retrying failures with backoff; runs until stopped. "
         "`bestshot serve` runs the same worker by default.",

@@ -131,6 +131,7 @@ PUBLIC_TOURNAMENT = {
     "rules": "fifa_world_cup",
     "timezone": "America/New_York",
     "zones": "1-2:knockout",
+    "season": None,
 }
 STANDINGS = {
     "tournament": "cup-2026",

@@ -4,6 +4,9 @@ from collections.abc import Sequence
 from datetime import timedelta
 from importlib import metadata
 
+import pytest
+
+from bestshot_domain.errors import InvalidInput
 from bestshot_domain.model import (
     Cards,
     Match,
@@ -15,7 +18,12 @@ from bestshot_domain.model import (
     StandingsSnapshot,
     TableMatch,
 )
-from bestshot_domain.tables import ENGINE_EDITION, compute_snapshot, engine_fingerprint
+from bestshot_domain.tables import (
+    ENGINE_EDITION,
+    compute_snapshot,
+    engine_fingerprint,
+    import_season,
+)
 from tests.builders import T0, match, round_, team, tournament
 
 S = MatchStatus
@@ -29,13 +37,14 @@ def snapshot(
     matches: Sequence[Match],
     *,
     rules: str = "la_liga",
+    season: str | None = None,
     memberships: Sequence[Membership] = (),
     adjustments: Sequence[PointAdjustment] = (),
     discipline: Sequence[MatchDiscipline] = (),
 ) -> StandingsSnapshot:
     memberships = memberships or members("a", "b", "c", "d")
     return compute_snapshot(
-        tournament(rules=rules),
+        tournament(rules=rules, season=season),
         members=memberships,
         teams={t.key: t for t in (team(key) for key in "abcd")},
         rounds=[round_("matchday-1"), round_("cup-final", order=2, kind=RoundKind.KNOCKOUT)],
@@ -122,3 +131,39 @@ def test_the_engine_fingerprint_names_the_package_version_and_the_engine_edition
     fingerprint = engine_fingerprint()
     assert fingerprint.startswith(f"bestshot {metadata.version('bestshot')}, ")
     assert fingerprint.endswith(f"engine edition {ENGINE_EDITION}")
+
+
+def test_the_tables_use_the_era_of_the_tournaments_season() -> None:
+    """The Bundesliga gave two points for a win until 1994-95."""
+    won = [match("1", home="a", away="b", status=S.FINISHED, score=(1, 0))]
+    assert snapshot(won, rules="bundesliga").tables[0].rows[0].points == 3
+    assert snapshot(won, rules="bundesliga", season="1993-94").tables[0].rows[0].points == 2
+    assert snapshot(won, rules="bundesliga", season="1995-96").tables[0].rows[0].points == 3
+
+
+def test_groups_of_an_era_with_a_ranking_of_thirds_end_with_it() -> None:
+    memberships = [
+        *members("a", "b", "c", group="Group A"),
+        Membership("liga-test", "scripted:d", "Group B"),
+        *(Membership("liga-test", f"scripted:{k}", "Group B") for k in "ef"),
+    ]
+    matches = [match("1", home="c", away="a", status=S.FINISHED, score=(1, 0))]
+    result = snapshot(matches, rules="uefa_euro", season="2016", memberships=memberships)
+    *groups, thirds = result.tables
+    assert [t.group for t in groups] == ["Group A", "Group B"]
+    assert (thirds.group, thirds.qualifying) == ("Third-placed teams", 4)
+    assert sorted(str(row.from_group) for row in thirds.rows) == ["Group A", "Group B"]
+    before = snapshot(matches, rules="uefa_euro", season="1996", memberships=memberships)
+    assert [t.group for t in before.tables] == ["Group A", "Group B"]
+
+
+def test_the_season_of_an_import_is_given_or_that_of_the_first_kickoff() -> None:
+    kickoffs = [T0, T0 - timedelta(days=200), None]
+    assert import_season("premier_league", None, kickoffs) == "2025-26"
+    assert import_season("premier_league", "1995/96", kickoffs) == "1995-96"
+    assert import_season("brasileirao", None, kickoffs) == "2025"
+    assert import_season("brasileirao", None, [None]) is None
+    with pytest.raises(InvalidInput, match="calendar years"):
+        import_season("mls", "2016-17", kickoffs)
+    with pytest.raises(InvalidInput, match="unknown rules preset"):
+        import_season("sunday_league", None, kickoffs)

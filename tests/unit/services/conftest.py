@@ -40,6 +40,7 @@ class World:
         timezone: str = "UTC",
         zones: str = "",
         provider: str = "scripted",
+        season: str | None = None,
     ) -> ImportSummary:
         return await services.import_tournament(
             provider,
@@ -48,6 +49,7 @@ class World:
             rules,
             timezone=timezone,
             zones=zones,
+            season=season,
             uow_factory=self.uow_factory,
             sources=self.sources,
             clock=self.clock,

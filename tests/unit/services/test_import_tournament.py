@@ -50,6 +50,7 @@ async def test_a_first_import_creates_the_whole_tournament(
         "premier_league",
         "Europe/Lisbon",
         "1:champion",
+        "2025-26",  # the season of the first kickoff, in March 2026
     )
     assert summary.tournament == tournament
     assert summary.tournament_created
@@ -158,6 +159,8 @@ async def test_a_new_group_layout_replaces_the_membership(
         ({"zones": "champion"}, "malformed zone"),
         ({"label": "  !!  "}, "cannot make an id"),
         ({"reference": " "}, "reference"),
+        ({"season": "1995-97"}, "ends the year after"),
+        ({"season": "spring"}, "expected a season"),
     ],
 )
 async def test_bad_input_is_refused_before_asking_the_provider(
@@ -312,3 +315,23 @@ async def test_concurrent_identical_imports_create_the_tournament_once(
     assert [s.tournament_created for s in summaries].count(True) == 1
     assert [s.changed for s in summaries].count(True) == 1
     assert sum(s.changes for s in summaries) == len(fixtures.matches)
+
+
+async def test_the_season_given_is_recorded_in_the_competitions_form(
+    world: World, fixtures: Fixtures
+) -> None:
+    world.source.publish("liga", fixtures)
+    summary = await world.import_(rules="bundesliga", season="1993/94")
+    assert summary.tournament.season == "1993-94"
+    again = await world.import_(rules="bundesliga", season="1993-94")
+    assert not again.tournament_updated
+
+
+async def test_a_calendar_year_competition_records_the_year_of_its_first_fixture(
+    world: World, fixtures: Fixtures
+) -> None:
+    world.source.publish("liga", fixtures)
+    summary = await world.import_(rules="brasileirao")
+    assert summary.tournament.season == "2026"
+    async with world.uow_factory() as uow:
+        assert (await uow.tournaments.get("liga-test")).season == "2026"

@@ -84,6 +84,7 @@ def operations(
                 rules=body.rules,
                 timezone=body.timezone,
                 zones=body.zones,
+                season=body.season,
             )
         )
         if summary.changed:

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from adapters.webhooks import UrlPolicy, check_url
 from adapters.webhooks.signing import new_secret
 from bestshot_domain.errors import InvalidInput
-from bestshot_domain.ports import WebhookStore
+from bestshot_domain.subscriptions import WebhookStore
 from bestshot_routes import DATA_PROVIDER
 from entrypoints.api import inputs
 from entrypoints.api.operations import Operation, Reply, Security, replies

@@ -11,6 +11,10 @@ from bestshot_domain.model import StandingsSnapshot, Tournament
 from entrypoints.api.schemas.common import ApiModel
 
 
+def _absent(value: object) -> bool:
+    return value is None
+
+
 class StandingsRowOut(ApiModel):
     position: int = Field(ge=1)
     team: str = Field(description="The team's key, e.g. `espn:359`.")
@@ -30,11 +34,31 @@ class StandingsRowOut(ApiModel):
     tied: bool = Field(description="The rules could not separate this row from a neighbour.")
     zone: str | None = Field(description="The zone this position is in now.")
     zones: dict[str, Literal["clinched", "eliminated", "open"]]
+    # Only in the third-placed teams' ranking, as the engine's rows have them.
+    from_group: str | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="In the third-placed teams' ranking: the team's group.",
+    )
+    slot: str | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="In the third-placed teams' ranking: the group winner a qualifier meets "
+        "(`1C`), where the regulation fixes it.",
+    )
 
 
 class TableOut(ApiModel):
-    group: str | None = Field(description="Null for a league's single table.")
+    group: str | None = Field(
+        description="Null for a league's single table; `Third-placed teams` for the ranking of "
+        "the thirds across groups, last, where the era of the rules has one."
+    )
     rows: list[StandingsRowOut]
+    qualifying: int | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="In the third-placed teams' ranking: how many go through.",
+    )
 
 
 class StandingsOut(ApiModel):

@@ -23,6 +23,10 @@ class TournamentOut(ApiModel):
     rules: str
     timezone: str
     zones: str
+    season: str | None = Field(
+        description="The season it plays (`2016-17`, or `2024` for a calendar-year competition), "
+        "which chooses the era of its rules; null: unknown (the current era)."
+    )
 
 
 class AdminTournamentOut(TournamentOut):
@@ -78,6 +82,13 @@ class TournamentImportIn(ApiModel):
         default="",
         max_length=1000,
         description="Zones of the table, e.g. `1:champion,18-20:relegation`.",
+    )
+    season: str | None = Field(
+        default=None,
+        min_length=4,
+        max_length=9,
+        description="The season (`1995-96`, or `2023` for a calendar-year competition) whose "
+        "era of the rules applies; default: the season of the earliest fixture.",
     )
 
 
