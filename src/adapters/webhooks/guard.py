@@ -40,16 +40,18 @@ async def check_url(url: str, policy: UrlPolicy) -> None:
         raise InvalidInput(f"a webhook URL must be {' or '.join(allowed)} with a host")
     if parts.username or parts.password:
         raise InvalidInput("a webhook URL carries no credentials")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # not a number, or out of range
+        raise InvalidInput("a webhook URL's port must be a number from 1 to 65535") from None
+    host = parts.hostname if len(parts.hostname) <= 100 else parts.hostname[:100] + "..."
     try:
         found = await asyncio.get_running_loop().getaddrinfo(
             parts.hostname, port, type=socket.SOCK_STREAM
         )
-    except OSError:
-        raise InvalidInput(f"the webhook host {parts.hostname!r} does not resolve") from None
+    except (OSError, UnicodeError):  # UnicodeError: a label the IDNA codec refuses (too long)
+        raise InvalidInput(f"the webhook host {host!r} does not resolve") from None
     for *_, sockaddr in found:
         address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
         if _refused(address, policy):
-            raise InvalidInput(
-                f"the webhook host {parts.hostname!r} resolves to a non-public address"
-            )
+            raise InvalidInput(f"the webhook host {host!r} resolves to a non-public address")

@@ -44,7 +44,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "dispatcher",
         "entrypoints.commands.dispatcher",
-        "deliver events to the webhook subscriptions (without serving the API)",
+        "deliver events to the webhook subscriptions",
     ),
     Command(
         "demo",

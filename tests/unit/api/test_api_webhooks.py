@@ -82,6 +82,8 @@ async def test_only_an_admin_manages_webhooks(
         ("ftp://hooks.example/in", "must be https or http with a host"),
         ("https://user:pw@hooks.example/in", "no credentials"),
         ("https://no-such-host.invalid/in", "does not resolve"),
+        ("https://" + "0" * 300 + "/in", "does not resolve"),  # a label IDNA refuses
+        ("https://hooks.example:99999/in", "port must be a number"),
     ],
 )
 async def test_a_url_the_guard_refuses_is_a_422_saying_why(

@@ -5,28 +5,45 @@ The signing secret appears in one body only: the answer to the creation (`Webhoo
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AfterValidator, AliasChoices, Field, field_validator
 
 from bestshot_domain.events import EventType
 from entrypoints.api.schemas.common import SLUG_MAX_LENGTH, SLUG_PATTERN, ApiModel
 
 URL_MAX_LENGTH = 2048
+# The shape the document can state: http(s), a host (no user-info), an optional port and path.
+# Whether the host is public (and https, in production) is the outbound guard's to say, after
+# resolving it: `adapters.webhooks.check_url`.
+URL_PATTERN = r"^https?://[A-Za-z0-9.\-\[\]:]+(?:[/?#][!-~]*)?$"
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 
+def _url_shape(value: str) -> str:
+    # The document's pattern, checked here with the guard's words for what it refuses.
+    if not re.fullmatch(URL_PATTERN, value):
+        authority = value.partition("://")[2].split("/", 1)[0]
+        if "@" in authority:
+            raise ValueError("a webhook URL carries no credentials")
+        raise ValueError("a webhook URL must be https or http with a host")
+    return value
+
+
 class WebhookIn(ApiModel):
-    url: str = Field(
+    url: Annotated[str, AfterValidator(_url_shape)] = Field(
         min_length=1,
         max_length=URL_MAX_LENGTH,
+        json_schema_extra={"pattern": URL_PATTERN},
         description="Where deliveries are POSTed: https, with a public address (in demo, "
         "http and loopback are allowed too). Checked now, and again at every delivery.",
     )
     event_types: Annotated[list[EventType], Field(min_length=1, max_length=len(EventType))] = Field(
-        description="The event types to deliver, each once."
+        description="The event types to deliver, each once.",
+        json_schema_extra={"uniqueItems": True},
     )
     tournament: str | None = Field(
         default=None,
