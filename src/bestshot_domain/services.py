@@ -15,6 +15,7 @@ from attrs import frozen
 
 from bestshot_domain.days import check_day
 from bestshot_domain.errors import Conflict, InvalidInput, NotFound, SourceUnavailable
+from bestshot_domain.follow_ups import FollowUps, followed_up, is_follow_up
 from bestshot_domain.importing import ImportSummary, check_fixtures, plan_import
 from bestshot_domain.model import (
     Fixtures,
@@ -55,8 +56,10 @@ async def update_round(
     uow_factory: UnitOfWorkFactory,
     sources: ResultSources,
     clock: Clock,
+    follow_ups: FollowUps | None = None,
 ) -> RoundUpdate:
-    """Fetch what the tournament's provider says of the round now and write what changed.
+    """Fetch what the tournament's provider says of the round now and write what changed; with
+    matches still overdue after it, ensure the round's next follow-up (`follow_ups`).
 
     NotFound for an unknown tournament or round; the provider's SourceError when it fails (and
     then nothing is written). The changed matches, their change records and the cards the
@@ -81,7 +84,7 @@ async def update_round(
     if not reports_cards:
         update = reconcile(tournament_id, round_slug, known, observations, at=at)
         if not update.saved:
-            return update
+            return await followed_up(update, tournament, follow_ups)
     async with uow_factory() as uow:
         await uow.tournaments.lock(tournament_id)
         matches = await uow.matches.for_round(tournament_id, round_slug)
@@ -102,7 +105,7 @@ async def update_round(
             await uow.changes.record_many(update.changes)
             await uow.discipline.save_many(update.discipline)
             await uow.commit()
-    return update
+    return await followed_up(update, tournament, follow_ups)
 
 
 async def update_standings(
@@ -255,7 +258,8 @@ async def create_daily_schedules(
         results.append(ScheduleResult(schedule, await scheduler.ensure(schedule)))
     # Only after the new ones exist, so that a failure between leaves a schedule too many
     # (harmless: round updates are idempotent), never one too few.
-    stale = superseded(day, tournaments, planned, await scheduler.list(), now=now, policy=policy)
+    pending = [s for s in await scheduler.list() if not is_follow_up(s.name)]  # rounds' own
+    stale = superseded(day, tournaments, planned, pending, now=now, policy=policy)
     for schedule in stale:
         try:
             await scheduler.delete(schedule.name)
