@@ -6,8 +6,8 @@ extra time, a late kickoff, a provider slow to confirm) ensures one more look th
 `Scheduler` port. Its time and name come from the round's overdue matches, never from when the
 update ran: an update delivered twice ensures the same follow-up, and the update a follow-up
 fires moves on to the next one. Follow-up k fires at the latest overdue kickoff plus the window
-plus gaps that double from `follow_up_delay` (capped at GAP_MAX), up to `max_follow_ups`; a
-round with nothing overdue asks for none. README, "How it works".
+plus gaps that double from `follow_up_delay` (up to GAP_MAX, or that delay if longer), up to
+`max_follow_ups`; a round with nothing overdue asks for none. README, "How it works".
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from bestshot_domain.round_update import RoundUpdate
 from bestshot_domain.scheduling import NAME_MAX, SchedulingPolicy, fire_time, schedule_name
 
 GAP_MAX = timedelta(hours=6)
-"""The longest wait between two follow-ups of a round, however many there are."""
+"""The longest wait between two follow-ups of a round (unless the first is longer)."""
 
 _SUFFIX = re.compile(r"_f\d+$")
 _STAMP = re.compile(r"_\d{4}_\d{2}_\d{2}_\d{2}_\d{2}$")
@@ -57,10 +57,11 @@ def follow_up_times(due: datetime, policy: SchedulingPolicy) -> tuple[datetime, 
     """When follow-ups 1..max of a round whose matches should be over at `due` are wanted."""
     times = []
     gap, at = policy.follow_up_delay, due
+    cap = max(GAP_MAX, gap)  # a first gap longer than the cap stays the gap: never shrinking
     for _ in range(policy.max_follow_ups):
         at += gap
         times.append(at)
-        gap = min(gap * 2, GAP_MAX)
+        gap = min(gap * 2, cap)
     return tuple(times)
 
 
