@@ -28,6 +28,7 @@ SAMPLES = {
     "REQUEST_HEADER_TIMEOUT_SECONDS": "4",
     "REQUEST_BODY_TIMEOUT_SECONDS": "12.5",
     "MAX_CONNECTIONS": "64",
+    "FORWARDED_ALLOW_IPS": "10.0.0.0/8,192.0.2.7",
     "INTERNAL_SERVICE_TOKEN": "prod-internal-token-7f3a9c2e5b1d4f6a8c0e,"
     "prod-internal-token-next-9c8b7a6f5e4d3c2b1a",
     "JWT_SECRET": "prod-jwt-secret-1b3d5f7a9c2e4f6a8b0d1f3e5a7c9e",
@@ -37,6 +38,7 @@ SAMPLES = {
     "JWT_ADMIN_CLAIM": "admin",
     "JWT_LEEWAY_SECONDS": "10",
     "DATABASE_URL": "postgresql://bestshot:db-password-Zq8wXk2p@db.internal/bestshot",
+    "MIGRATION_DATABASE_URL": "postgresql://owner:owner-password-Yp3v@db.internal/bestshot",
     "BESTSHOT_DATA_DIR": "/var/lib/bestshot",
     "BESTSHOT_DB_POOL_MIN": "2",
     "BESTSHOT_DB_POOL_MAX": "20",
@@ -87,6 +89,7 @@ SECRETS = {
     "INTERNAL_SERVICE_TOKEN",
     "JWT_SECRET",
     "DATABASE_URL",
+    "MIGRATION_DATABASE_URL",
     "SENTRY_DSN",
     "FOOTBALL_DATA_TOKEN",
 }
@@ -181,7 +184,7 @@ def test_every_secret_set_is_scrubbed_and_never_shown() -> None:
     settings = load_settings(SAMPLES)
     values = settings.secret_values()
     token, next_token = SAMPLES["INTERNAL_SERVICE_TOKEN"].split(",")
-    for secret in (token, next_token, "db-password-Zq8wXk2p"):
+    for secret in (token, next_token, "db-password-Zq8wXk2p", "owner-password-Yp3v"):
         assert secret in values
     for name in SECRETS - {"INTERNAL_SERVICE_TOKEN"}:
         assert SAMPLES[name] in values
@@ -192,7 +195,7 @@ def test_every_secret_set_is_scrubbed_and_never_shown() -> None:
 
 @given(
     st.dictionaries(
-        st.sampled_from(sorted(SECRETS - {"DATABASE_URL"})),
+        st.sampled_from(sorted(SECRETS - {"DATABASE_URL", "MIGRATION_DATABASE_URL"})),
         st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=32, max_size=64),
         min_size=1,
     )
