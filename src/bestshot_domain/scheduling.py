@@ -292,8 +292,8 @@ def superseded(
     - in test mode, where times say nothing of the day, belongs to a tournament and round of
       this plan (all of those fire within minutes anyway).
 
-    Schedules of other tournaments, of other days, of another environment, and the
-    follow-ups a worker adds after the plan's own time are of no concern unless they match.
+    Schedules of other tournaments, of other days and of another environment are of no
+    concern; follow-ups (`follow_ups`) are the round updates', and the use case leaves them out.
     """
     by_id = {t.id: t for t in tournaments}
     planned = list(planned)
