@@ -54,6 +54,8 @@ class RoundUpdate:
     saved: tuple[Match, ...]  # the matches written, each once
     changes: tuple[MatchChange, ...]  # the change records written
     discipline: tuple[MatchDiscipline, ...] = ()  # the cards written (one side of one match each)
+    latest_overdue_kickoff: datetime | None = None  # of the overdue matches; None: none is
+    follow_up: str | None = None  # the follow-up check ensured for the round (`follow_ups`)
 
     def _with(self, verdict: Verdict) -> tuple[MatchKey, ...]:
         return tuple(outcome.match for outcome in self.outcomes if outcome.verdict is verdict)
@@ -126,6 +128,11 @@ def reconcile(
                 discipline_changes(current[external_id], latest_observation(said), discipline)
             )
     saved = tuple(current[m.external_id] for m in stored.values() if current[m.external_id] != m)
+    overdue = [
+        m
+        for m in current.values()
+        if m.status is MatchStatus.LIVE or (m.status is MatchStatus.SCHEDULED and m.kickoff <= at)
+    ]
     return RoundUpdate(
         tournament_id=tournament_id,
         round_slug=round_slug,
@@ -134,13 +141,9 @@ def reconcile(
         missing=tuple(m.key for m in matches if m.external_id not in by_match),
         unknown=tuple(unknown),
         awaiting=tuple(m.key for m in current.values() if m.status in AWAITING_RESULT),
-        overdue=tuple(
-            m.key
-            for m in current.values()
-            if m.status is MatchStatus.LIVE
-            or (m.status is MatchStatus.SCHEDULED and m.kickoff <= at)
-        ),
+        overdue=tuple(m.key for m in overdue),
         saved=saved,
         changes=tuple(changes),
         discipline=tuple(cards),
+        latest_overdue_kickoff=max((m.kickoff for m in overdue), default=None),
     )

@@ -32,6 +32,7 @@ NAME_MAX = 64
 PREFIX_MAX = 24  # leaves room for a readable label, a disambiguator and the time
 TEST_DELAY_MAX = timedelta(days=1)  # test mode fires minutes after planning, not next week
 TARGET_ENVS = ("demo", "production")
+FOLLOW_UPS_MAX = 24  # a day and more of looks at one round, with gaps of up to six hours
 _TIME_FORMAT = "%Y_%m_%d_%H_%M"
 _LABEL_MIN = 8  # a label is never cut shorter than this to make room for a disambiguator
 _DIGEST_LENGTH = 10
@@ -71,6 +72,11 @@ def _valid_test_delay(_: object, __: object, value: timedelta | None) -> None:
     check_test_delay(value)
 
 
+def _valid_follow_ups(_: object, __: object, value: int) -> None:
+    if not 0 <= value <= FOLLOW_UPS_MAX:
+        raise InvalidInput(f"the number of follow-ups must be from 0 to {FOLLOW_UPS_MAX}")
+
+
 def _check_env(_: object, __: object, value: str) -> None:
     if value not in TARGET_ENVS:
         raise InvalidInput(f"target environment must be one of {', '.join(TARGET_ENVS)}: {value!r}")
@@ -85,6 +91,9 @@ class SchedulingPolicy:
     # Test mode: fire this long after planning instead of after the matches (the original: 2 min).
     test_delay: timedelta | None = field(default=None, validator=_valid_test_delay)
     prefix: str = field(default="", validator=_valid_prefix)  # e.g. "demo_"
+    # Follow-ups of a round still under way (`follow_ups`): the first gap, doubling; how many.
+    follow_up_delay: timedelta = field(default=timedelta(minutes=30), validator=positive)
+    max_follow_ups: int = field(default=4, validator=_valid_follow_ups)
 
 
 # Days and time zones.
@@ -283,8 +292,8 @@ def superseded(
     - in test mode, where times say nothing of the day, belongs to a tournament and round of
       this plan (all of those fire within minutes anyway).
 
-    Schedules of other tournaments, of other days, of another environment, and the
-    follow-ups a worker adds after the plan's own time are of no concern unless they match.
+    Schedules of other tournaments, of other days and of another environment are of no
+    concern; follow-ups (`follow_ups`) are the round updates', and the use case leaves them out.
     """
     by_id = {t.id: t for t in tournaments}
     planned = list(planned)

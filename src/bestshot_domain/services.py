@@ -1,10 +1,6 @@
-"""The use cases, written only against the ports.
-
-Each takes its ports as keyword arguments, so that a composition root binds them once and tests
-pass in-memory adapters to the same code. Nothing here waits on a provider while a transaction
-is open: a use case reads, closes, fetches, then writes in one short unit of work, under the
-tournament's lock, so that concurrent calls serialize in the database and a failing provider
-leaves nothing written.
+"""The use cases, written only against the ports (keyword arguments: a composition root binds
+them once, tests pass in-memory adapters). No transaction stays open while a provider is asked:
+read, close, fetch, then write in one short unit of work under the tournament's lock.
 """
 
 from __future__ import annotations
@@ -16,6 +12,7 @@ from attrs import evolve, frozen
 from bestshot_domain.days import check_day
 from bestshot_domain.emitting import match_events, standings_events
 from bestshot_domain.errors import Conflict, InvalidInput, NotFound, SourceUnavailable
+from bestshot_domain.follow_ups import FollowUps, followed_up, is_follow_up
 from bestshot_domain.importing import ImportSummary, check_fixtures, plan_import
 from bestshot_domain.model import (
     Fixtures,
@@ -56,8 +53,10 @@ async def update_round(
     uow_factory: UnitOfWorkFactory,
     sources: ResultSources,
     clock: Clock,
+    follow_ups: FollowUps | None = None,
 ) -> RoundUpdate:
-    """Fetch what the tournament's provider says of the round now and write what changed.
+    """Fetch what the tournament's provider says of the round now and write what changed; with
+    matches still overdue after it, ensure the round's next follow-up (`follow_ups`).
 
     NotFound for an unknown tournament or round; the provider's SourceError when it fails
     (nothing written). Matches, change records, cards and events go in one unit of work, re-read
@@ -78,7 +77,7 @@ async def update_round(
     if not reports_cards:
         update = reconcile(tournament_id, round_slug, known, observations, at=at)
         if not update.saved:
-            return update
+            return await followed_up(update, tournament, follow_ups)
     async with uow_factory() as uow:
         await uow.tournaments.lock(tournament_id)
         matches = await uow.matches.for_round(tournament_id, round_slug)
@@ -100,7 +99,7 @@ async def update_round(
             await uow.discipline.save_many(update.discipline)
             await uow.outbox.append(match_events(update.saved, update.changes))
             await uow.commit()
-    return update
+    return await followed_up(update, tournament, follow_ups)
 
 
 async def update_standings(
@@ -255,7 +254,8 @@ async def create_daily_schedules(
         results.append(ScheduleResult(schedule, await scheduler.ensure(schedule)))
     # Only after the new ones exist, so that a failure between leaves a schedule too many
     # (harmless: round updates are idempotent), never one too few.
-    stale = superseded(day, tournaments, planned, await scheduler.list(), now=now, policy=policy)
+    pending = [s for s in await scheduler.list() if not is_follow_up(s.name)]  # rounds' own
+    stale = superseded(day, tournaments, planned, pending, now=now, policy=policy)
     for schedule in stale:
         try:
             await scheduler.delete(schedule.name)

@@ -68,7 +68,9 @@ class Service:
         token = settings.internal_tokens()[0]
         return LocalWorker(
             self.local_scheduler,
-            fire=caller_fire(token, settings.service.api_domain),
+            fire=caller_fire(
+                token, settings.service.api_domain, read_timeout=settings.worker.caller_read_timeout
+            ),
             clock=self.clock,
             config=config,
         )

@@ -18,7 +18,9 @@ Configuration (environment variables):
 - `INTERNAL_SERVICE_TOKEN_DEMO`: the demo API's token, required for demo events, and never one
   of the production tokens: a demo event never gets the production token (the demo API may be
   plain http), so with it unset demo events are refused. Also first of a list.
-- `CALLER_ATTEMPTS` (3), `CALLER_READ_TIMEOUT` (30 seconds): patience per PATCH.
+- `CALLER_ATTEMPTS` (3), `CALLER_READ_TIMEOUT` (30 seconds): patience per PATCH; it must be
+  below the function's timeout (checked against the time Lambda gives the invocation), and the
+  API's whole provider budget (`BESTSHOT_HTTP_DEADLINE_SECONDS`) below it.
 - `SENTRY_DSN`, `SENTRY_ENVIRONMENT`: report failures to Sentry, secrets redacted.
 
 Cold start matters (the original used 139 MB per invocation): this module imports only the
@@ -97,7 +99,7 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
             target.round_url,
             target.standings_url,
             token=target.token,
-            config=_caller_config(os.environ),
+            config=_caller_config(os.environ, context),
             client=_client(),
         )
     except Exception as error:  # every failure gets its log line, then goes on up to Lambda
@@ -176,7 +178,7 @@ def _token(environ: Mapping[str, str], environment: str) -> str:
     return tokens[0]
 
 
-def _caller_config(environ: Mapping[str, str]) -> CallerConfig:
+def _caller_config(environ: Mapping[str, str], context: Any = None) -> CallerConfig:
     try:
         attempts = int(environ.get("CALLER_ATTEMPTS", "3"))
         read_timeout = float(environ.get("CALLER_READ_TIMEOUT", "30"))
@@ -184,6 +186,13 @@ def _caller_config(environ: Mapping[str, str]) -> CallerConfig:
         raise HandlerMisconfigured(f"CALLER_ATTEMPTS or CALLER_READ_TIMEOUT: {error}") from None
     if attempts < 1 or read_timeout <= 0:
         raise HandlerMisconfigured("CALLER_ATTEMPTS and CALLER_READ_TIMEOUT must be positive")
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    if callable(remaining) and read_timeout * 1000 >= remaining():
+        # A PATCH that may outlast the function ends as a timeout, not as the API's answer.
+        raise HandlerMisconfigured(
+            f"CALLER_READ_TIMEOUT ({read_timeout:g} s) must be below the function's timeout "
+            f"({remaining() / 1000:.0f} s left at the start): raise the timeout or lower it"
+        )
     return CallerConfig(attempts=attempts, read_timeout=read_timeout)
 
 

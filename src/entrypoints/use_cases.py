@@ -13,6 +13,7 @@ from datetime import date
 from attrs import frozen
 
 from bestshot_domain import services
+from bestshot_domain.follow_ups import FollowUps
 from bestshot_domain.importing import ImportSummary
 from bestshot_domain.model import StandingsSnapshot, TeamKey, TournamentId
 from bestshot_domain.ports import Clock, ResultSources, Scheduler, UnitOfWorkFactory
@@ -53,9 +54,17 @@ def bind_use_cases(
     clock: Clock,
     policy: SchedulingPolicy,
 ) -> UseCases:
+    # Every scheduler gets its follow-ups from the round update itself.
+    follow_ups = FollowUps(scheduler, policy)
+
     async def update_round(tournament_id: TournamentId, round_slug: str) -> RoundUpdate:
         return await services.update_round(
-            tournament_id, round_slug, uow_factory=uow_factory, sources=sources, clock=clock
+            tournament_id,
+            round_slug,
+            uow_factory=uow_factory,
+            sources=sources,
+            clock=clock,
+            follow_ups=follow_ups,
         )
 
     async def update_standings(tournament_id: TournamentId) -> StandingsSnapshot:

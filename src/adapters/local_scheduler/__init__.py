@@ -2,7 +2,7 @@
 
 What EventBridge Scheduler and the Lambda are in production, for a laptop or a single server:
 `store` (the `Scheduler` port over the `local_schedules` table), `worker` (claiming, leases,
-retries, follow-ups) and `firing` (calling the API through the caller). See docs/sources.md.
+retries) and `firing` (calling the API through the caller). See docs/sources.md.
 """
 
 from adapters.local_scheduler.firing import Fire, FireReport, RetryableFireError, caller_fire
@@ -10,7 +10,6 @@ from adapters.local_scheduler.store import (
     LocalSchedule,
     LocalScheduler,
     ScheduleState,
-    follow_up_name,
 )
 from adapters.local_scheduler.worker import FireOutcome, LocalWorker, WorkerConfig
 
@@ -25,5 +24,4 @@ __all__ = [
     "ScheduleState",
     "WorkerConfig",
     "caller_fire",
-    "follow_up_name",
 ]

@@ -18,6 +18,7 @@ class FireReport:
     """What firing a schedule found: whether the round still has matches under way."""
 
     overdue: int = 0  # matches still live or past their kickoff without a result
+    follow_up: str | None = None  # the follow-up the API ensured for them
     detail: str = ""
 
 
@@ -48,9 +49,12 @@ def caller_fire(token: str, api_base_url: str, **caller_options: Any) -> Fire:
             )
         except CallUnavailable as error:
             raise RetryableFireError(str(error)) from None
-        body = summary.round.body
-        overdue = body.get("overdue") if isinstance(body, dict) else None
-        count = len(overdue) if isinstance(overdue, list) else 0
-        return FireReport(overdue=count)
+        body = summary.round.body if isinstance(summary.round.body, dict) else {}
+        overdue = body.get("overdue")
+        follow_up = body.get("followUp")
+        return FireReport(
+            overdue=len(overdue) if isinstance(overdue, list) else 0,
+            follow_up=follow_up if isinstance(follow_up, str) else None,
+        )
 
     return fire

@@ -8,8 +8,6 @@ migration 0002 and docs/sources.md.
 from __future__ import annotations
 
 import enum
-import hashlib
-import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -22,7 +20,7 @@ from adapters.postgres.outbox import append_events
 from bestshot_domain.emitting import schedule_failed
 from bestshot_domain.errors import InvalidInput, NotFound
 from bestshot_domain.ports import EnsureOutcome, PlannedSchedule
-from bestshot_domain.scheduling import NAME_MAX, NAME_PATTERN
+from bestshot_domain.scheduling import NAME_PATTERN
 from bestshot_routes import Origin, Target
 
 
@@ -44,8 +42,6 @@ class LocalSchedule:
     next_attempt_at: datetime
     fired_at: datetime | None
     last_error: str | None
-    origin: str | None  # the planned schedule a follow-up check follows
-    follow_up: int  # 0 for a planned schedule, n for the n-th follow-up
     claim: UUID | None = None  # the current claim of a running schedule
 
 
@@ -63,8 +59,6 @@ _COLUMNS = (
     "next_attempt_at",
     "fired_at",
     "last_error",
-    "origin",
-    "follow_up",
     "claim",
 )
 # Column names are constants of this module, never input: the f-strings below build no SQL
@@ -134,8 +128,6 @@ def _record(row: asyncpg.Record) -> LocalSchedule:
         next_attempt_at=row["next_attempt_at"],
         fired_at=row["fired_at"],
         last_error=row["last_error"],
-        origin=row["origin"],
-        follow_up=row["follow_up"],
         claim=row["claim"],
     )
 
@@ -280,49 +272,3 @@ class LocalScheduler:
                 if events:
                     await append_events(connection, events)
         return bool(rows)
-
-    async def add_follow_up(
-        self, fired: LocalSchedule, fire_at: datetime
-    ) -> PlannedSchedule | None:
-        """Plan one more look at the round `fired` checked; None when it was planned already."""
-        origin = fired.origin or fired.schedule.name
-        number = fired.follow_up + 1
-        follow_up = PlannedSchedule(
-            name=follow_up_name(origin, number),
-            fire_at=fire_at,
-            tournament_id=fired.schedule.tournament_id,
-            round_slug=fired.schedule.round_slug,
-            target_env=fired.schedule.target_env,
-        )
-        query = """
-            INSERT INTO local_schedules (name, expression, fire_at, tournament_id, round_slug,
-                round_url, standings_url, target_env, next_attempt_at, origin, follow_up)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $3, $9, $10)
-            ON CONFLICT (name) DO NOTHING
-        """
-        with storage_errors():
-            status = await self._pool.execute(
-                query, *_plan_args(follow_up, self._origin), origin, number
-            )
-        return follow_up if status == "INSERT 0 1" else None
-
-
-_STAMP = re.compile(r"_\d{4}_\d{2}_\d{2}_\d{2}_\d{2}$")
-
-
-def follow_up_name(origin: str, number: int) -> str:
-    """`{origin}_f{n}`, within the 64 characters.
-
-    When that is too long, the label part of the origin is shortened, never its time, and a
-    digest of the whole origin keeps follow-ups of two long names that differ only in what was
-    cut apart.
-    """
-    suffix = f"_f{number}"
-    if len(origin) + len(suffix) <= NAME_MAX:
-        return origin + suffix
-    found = _STAMP.search(origin)
-    stamp = found.group() if found else ""
-    digest = "_" + hashlib.sha256(origin.encode()).hexdigest()[:6]
-    head = origin[: len(origin) - len(stamp)]
-    head = head[: NAME_MAX - len(stamp) - len(digest) - len(suffix)].rstrip("_")
-    return f"{head}{digest}{stamp}{suffix}"

@@ -1,9 +1,10 @@
 """The local scheduler's worker: claims what is due, fires it, records how it went.
 
 A failure the API may get over (`RetryableFireError`) is retried with exponential backoff up to
-`max_attempts`; any other fails at once. A round still under way after it fired gets a follow-up
-check `follow_up_delay` later, up to `max_follow_ups` times. Due times come from `clock`, leases
-from `lease_clock` (the database's real time unless a test sets one).
+`max_attempts`; any other fails at once. Follow-up checks of a round still under way are the
+API's to ensure (`bestshot_domain.follow_ups`), as for every scheduler; the worker only reports
+the one the round update named. Due times come from `clock`, leases from `lease_clock` (the
+database's real time unless a test sets one).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from adapters.local_scheduler.firing import Fire, RetryableFireError
 from adapters.local_scheduler.store import LocalSchedule, LocalScheduler, ScheduleState
 from bestshot_domain.errors import BestshotError
 from bestshot_domain.ports import Clock
-from bestshot_domain.validators import non_negative, positive
+from bestshot_domain.validators import positive
 
 logger = logging.getLogger("bestshot.local_scheduler")
 
@@ -33,8 +34,6 @@ class WorkerConfig:
     max_attempts: int = field(default=5, validator=positive)
     backoff_initial: timedelta = field(default=timedelta(seconds=30), validator=positive)
     backoff_max: timedelta = field(default=timedelta(minutes=15), validator=positive)
-    follow_up_delay: timedelta = field(default=timedelta(minutes=30), validator=positive)
-    max_follow_ups: int = field(default=4, validator=non_negative)
 
     def backoff(self, attempts: int) -> timedelta:
         """The wait before attempt `attempts + 1`: doubling from `backoff_initial`, capped."""
@@ -47,7 +46,7 @@ class FireOutcome:
     name: str
     state: ScheduleState | None  # None: the claim was lost while firing, nothing recorded
     error: str | None = None
-    follow_up: str | None = None  # the follow-up check planned, if any
+    follow_up: str | None = None  # the follow-up check the API ensured for the round, if any
 
 
 class LocalWorker:
@@ -105,12 +104,7 @@ class LocalWorker:
         now = self._clock.now()
         if not await self._scheduler.mark_done(record, now):
             return FireOutcome(name, None)
-        follow_up = None
-        if report.overdue and record.follow_up < self._config.max_follow_ups:
-            planned = await self._scheduler.add_follow_up(
-                record, now + self._config.follow_up_delay
-            )
-            follow_up = planned.name if planned else None
+        follow_up = report.follow_up
         logger.info(
             "local scheduler: fired %s (attempt %d)%s",
             name,

@@ -60,6 +60,16 @@ def _guarded(operation: Operation, authenticator: Authenticator) -> Endpoint:
             return await endpoint(request)
 
         return internal_only
+    if operation.security is Security.ADMIN_OR_INTERNAL:
+
+        async def admin_or_internal(request: Request) -> Response:
+            if authenticator.presents_internal(request):
+                authenticator.check_internal(request)
+            else:
+                request.state.claims = await authenticator.check_admin(request)
+            return await endpoint(request)
+
+        return admin_or_internal
     return endpoint
 
 

@@ -8,9 +8,11 @@ is configurable (`JWT_ADMIN_CLAIM`).
 Internal tokens are compared in constant time against every configured token, so one can be
 rotated out while the new one is already accepted.
 
-Missing credentials answer 401. A wrong internal token answers 403; a wrong, expired or forged
-JWT answers 401 (the token proves nothing, so the caller is unauthenticated), and a valid JWT
-without the admin claim answers 403. No answer ever repeats what the client sent.
+A route open to both (planning the day's schedules) judges the internal token when one is sent,
+else the JWT. Missing credentials answer 401. A wrong internal token answers 403; a wrong,
+expired or forged JWT answers 401 (the token proves nothing, so the caller is
+unauthenticated), and a valid JWT without the admin claim answers 403. No answer ever repeats
+what the client sent.
 """
 
 from __future__ import annotations
@@ -99,6 +101,10 @@ class Authenticator:
         if self._jwks is not None:
             allowed.extend(JWKS_ALGORITHMS)
         return allowed
+
+    def presents_internal(self, request: Request) -> bool:
+        """Whether the request offers an internal token (for routes that take either kind)."""
+        return INTERNAL_TOKEN_HEADER in request.headers
 
     def check_internal(self, request: Request) -> None:
         presented = request.headers.get(INTERNAL_TOKEN_HEADER)

@@ -30,7 +30,12 @@ SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
         "description": "One of the tokens in INTERNAL_SERVICE_TOKEN (comma-separated).",
     },
 }
-_SECURITY = {Security.ADMIN: "adminBearer", Security.INTERNAL: "internalToken"}
+# Each operation's alternatives: any one of them is enough.
+_SECURITY = {
+    Security.ADMIN: ("adminBearer",),
+    Security.INTERNAL: ("internalToken",),
+    Security.ADMIN_OR_INTERNAL: ("adminBearer", "internalToken"),
+}
 
 _CACHE_HEADERS = {
     "ETag": {"description": "A hash of the body.", "schema": {"type": "string"}},
@@ -136,7 +141,7 @@ def _operation(operation: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
             "content": {"application/json": {"schema": refs[(operation.body, "validation")]}},
         }
     if operation.security is not Security.PUBLIC:
-        document["security"] = [{_SECURITY[operation.security]: []}]
+        document["security"] = [{scheme: []} for scheme in _SECURITY[operation.security]]
     responses: dict[str, Any] = {}
     for status, reply in sorted(operation.replies.items()):
         response: dict[str, Any] = {

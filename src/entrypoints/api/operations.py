@@ -18,6 +18,9 @@ class Security(enum.StrEnum):
     PUBLIC = "public"
     ADMIN = "admin"  # Authorization: Bearer <JWT> with the admin claim
     INTERNAL = "internal"  # X-Internal-Token
+    # Either: the X-Internal-Token when one is sent (a daily job needs no JWT_SECRET), else the
+    # admin's Bearer JWT.
+    ADMIN_OR_INTERNAL = "admin-or-internal"
 
 
 @frozen

@@ -34,7 +34,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "schedules",
         "entrypoints.commands.schedules",
-        "list or delete schedules on the configured scheduler",
+        "plan the day, list or delete schedules on the configured scheduler",
     ),
     Command(
         "worker",

@@ -1,6 +1,8 @@
-"""`bestshot db migrate`: bring the database's schema up to date.
+"""`bestshot db migrate [--database-url URL]`: bring the database's schema up to date.
 
-Uses `DATABASE_URL`, or, when it is unset, the embedded PostgreSQL in `BESTSHOT_DATA_DIR`.
+Uses `--database-url`, else `MIGRATION_DATABASE_URL` (a role that owns the schema, so that the
+service's own role needs no DDL), else `DATABASE_URL`, or, when that is unset too, the embedded
+PostgreSQL in `BESTSHOT_DATA_DIR`.
 """
 
 from __future__ import annotations
@@ -24,17 +26,33 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     migrate = actions.add_parser(
         "migrate",
         help="apply the pending schema migrations",
-        description="Apply the pending schema migrations to DATABASE_URL, or to the embedded "
-        "PostgreSQL when it is unset. Safe to run from several processes at once.",
+        description="Apply the pending schema migrations to --database-url, else "
+        "MIGRATION_DATABASE_URL, else DATABASE_URL, or to the embedded PostgreSQL when none is "
+        "set. Safe to run from several processes at once.",
+    )
+    migrate.add_argument(
+        "--database-url",
+        type=_postgresql_url,
+        default=None,
+        metavar="URL",
+        help="the migrating role's postgresql:// URL (prefer MIGRATION_DATABASE_URL: a "
+        "command line is visible to other users of the machine)",
     )
     migrate.set_defaults(handler=run_migrate)
+
+
+def _postgresql_url(value: str) -> str:
+    if not value.startswith(("postgresql://", "postgres://")):
+        # Never the value: it may carry a password.
+        raise argparse.ArgumentTypeError("must be a postgresql:// URL")
+    return value
 
 
 def run_migrate(args: argparse.Namespace) -> int:
     # The embedded server says where it is in one log line; show it, and nothing noisier.
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logging.getLogger("adapters.postgres.embedded").setLevel(logging.INFO)
-    settings = read_settings().database.config()
+    settings = read_settings().database.migration_config(args.database_url)
     report = asyncio.run(_migrate(settings))
     print(describe(report))
     return 0

@@ -24,6 +24,7 @@ from adapters.accelerated_clock import AcceleratedClock
 from adapters.local_scheduler import LocalScheduler, ScheduleState
 from adapters.sources.demo import LAST_WAVE, DemoReference
 from bestshot_domain.errors import BestshotError
+from bestshot_domain.follow_ups import is_follow_up
 from bestshot_routes import SCHEDULER_ROUTE
 from entrypoints.bootstrap import Service, bootstrap
 from entrypoints.commands import HELP
@@ -170,7 +171,7 @@ async def _watch(
                 say(f"  {clock.now():%H:%M} fired {name} (attempt {record.attempts})")
             elif record.state is ScheduleState.FAILED:
                 say(f"  {clock.now():%H:%M} {name} failed: {record.last_error}")
-            elif record.follow_up and record.state is ScheduleState.PENDING:
+            elif is_follow_up(name) and record.state is ScheduleState.PENDING:
                 say(f"  {clock.now():%H:%M} follow-up {name} planned: matches still under way")
         pending = [r for r in records if r.state in (ScheduleState.PENDING, ScheduleState.RUNNING)]
         if names <= set(reported) and not pending:

@@ -46,6 +46,7 @@ def uvicorn_config(
         if service is None
         else ConnectionLimits(service.request_header_timeout, service.max_connections)
     )
+    forwarded = None if service is None else service.forwarded_allow_ips
     return uvicorn.Config(
         heads_received(app),
         host=host,
@@ -58,7 +59,10 @@ def uvicorn_config(
         access_log=False,  # our middleware logs each request with its id
         lifespan="off",  # the composition root owns what lives as long as the server
         server_header=False,
-        proxy_headers=False,  # behind a proxy, say so explicitly (FORWARDED_ALLOW_IPS)
+        # Behind a load balancer, its addresses are named (FORWARDED_ALLOW_IPS): only then are
+        # X-Forwarded-For and -Proto believed, and only from those peers.
+        proxy_headers=bool(forwarded),
+        forwarded_allow_ips=forwarded or "",
     )
 
 
@@ -116,11 +120,17 @@ def refuse_public_demo_secrets(settings: Settings, host: str) -> None:
 
 
 async def serve(
-    settings: Settings, host: str, port: int, *, seed_demo: bool = False, worker: bool = True
+    settings: Settings,
+    host: str,
+    port: int,
+    *,
+    seed_demo: bool = False,
+    worker: bool = True,
+    migrate: bool = True,
 ) -> None:
     refuse_public_demo_secrets(settings, host)
     settings = own_api_domain(settings, host, port)
-    async with bootstrap(settings) as service:
+    async with bootstrap(settings, migrate=migrate) as service:
         seeded = await seed_demo_if_empty(service) if seed_demo else None
         app = service.app()
         local_worker = service.worker() if worker and settings.worker.enabled else None
@@ -199,7 +209,16 @@ def _handle(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging(settings.observability.log_level, settings.secret_values())
     init_sentry(settings)
-    asyncio.run(serve(settings, args.host, args.port, seed_demo=args.seed_demo, worker=args.worker))
+    asyncio.run(
+        serve(
+            settings,
+            args.host,
+            args.port,
+            seed_demo=args.seed_demo,
+            worker=args.worker,
+            migrate=args.migrate,
+        )
+    )
     return 0
 
 
@@ -227,5 +246,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_false",
         help="do not fire the local scheduler's schedules in this process (run `bestshot "
         "worker` elsewhere); the default runs the worker when SCHEDULER_KIND=local",
+    )
+    parser.add_argument(
+        "--no-migrate",
+        dest="migrate",
+        action="store_false",
+        help="do not apply pending migrations at start (production: run `bestshot db migrate` "
+        "once per release with the migration role, and give each instance a role without DDL)",
     )
     parser.set_defaults(handler=_handle)

@@ -133,6 +133,27 @@ class Settings(BaseModel):
         # Short strings would scrub ordinary words out of every event; none of ours are short.
         return tuple(dict.fromkeys(v for v in values if len(v) >= 8))
 
+    def budget_problems(self) -> list[str]:
+        """Time budgets that do not fit inside each other (empty: they fit). The API's whole
+        provider budget for a PATCH must be below the caller's wait for its answer, or the
+        caller gives up on an update that is still going to answer; and the local worker's
+        lease must outlast its caller's longest firing, or a second worker fires it again.
+        The Lambda checks its own CALLER_READ_TIMEOUT against its timeout."""
+        problems = []
+        deadline = self.providers.http_deadline_seconds
+        if deadline >= self.worker.caller_read_timeout:
+            problems.append(
+                "BESTSHOT_HTTP_DEADLINE_SECONDS must be below CALLER_READ_TIMEOUT (the caller "
+                "would give up before the API answers)"
+            )
+        lease = self.worker.config().lease
+        if self.worker.caller_worst_case() >= lease:
+            problems.append(
+                f"CALLER_READ_TIMEOUT is too long for the local worker's lease "
+                f"({lease.total_seconds():.0f} s for both PATCHes, every attempt)"
+            )
+        return problems
+
     def production_problems(self) -> list[str]:
         """What keeps this configuration from running in production (empty: nothing)."""
         return [problem for concern in self.concerns() for problem in concern.production_problems()]
@@ -155,7 +176,10 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
                 problems.extend(_problem(e) for e in errors)
     if problems:
         raise ConfigurationError(f"invalid settings: {'; '.join(problems)}")
-    return Settings.model_validate(concerns)
+    settings = Settings.model_validate(concerns)
+    if problems := settings.budget_problems():
+        raise ConfigurationError(f"invalid settings: {'; '.join(problems)}")
+    return settings
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 from attrs import frozen
 from pydantic import Field, SecretStr, field_validator, model_validator
 
@@ -32,6 +33,12 @@ class DatabaseSettings(Concern):
         validation_alias="DATABASE_URL",
         description="Unset: an embedded PostgreSQL in BESTSHOT_DATA_DIR/pgdata.",
     )
+    migration_url: SecretStr | None = Field(
+        default=None,
+        validation_alias="MIGRATION_DATABASE_URL",
+        description="`bestshot db migrate` only: the schema owner's URL, so that the service's "
+        "own role (DATABASE_URL) needs no DDL. Unset: DATABASE_URL.",
+    )
     data_dir: Path = Field(
         default=Path(".bestshot"),
         validation_alias="BESTSHOT_DATA_DIR",
@@ -55,7 +62,7 @@ class DatabaseSettings(Concern):
         default=_POOL.connect_timeout, gt=0, validation_alias="BESTSHOT_DB_CONNECT_TIMEOUT"
     )
 
-    @field_validator("url")
+    @field_validator("url", "migration_url")
     @classmethod
     def _postgresql_url(cls, value: SecretStr | None) -> SecretStr | None:
         # The message never repeats the value: it may carry a password.
@@ -84,6 +91,14 @@ class DatabaseSettings(Concern):
                 connect_timeout=self.connect_timeout,
             ),
         )
+
+    def migration_config(self, url: str | None = None) -> DatabaseConfig:
+        """Where `bestshot db migrate` connects: `url`, else MIGRATION_DATABASE_URL, else as
+        the service does."""
+        if url is None and self.migration_url is not None:
+            url = self.migration_url.get_secret_value()
+        config = self.config()
+        return config if url is None else attrs.evolve(config, url=url)
 
     def production_problems(self) -> list[str]:
         if self.url is None:

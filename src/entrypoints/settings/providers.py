@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 from pydantic import BeforeValidator, Field, SecretStr
 from pydantic_settings import NoDecode
 
-from adapters.caller import CallerConfig
 from adapters.sources import espn, fbref, football_data, sofascore
 from adapters.sources.config import ProviderSettings, SourcesConfig
 from adapters.sources.http import Origin
@@ -52,7 +51,6 @@ BaseUrl = Annotated[str, BeforeValidator(_base_url)]
 Origins = Annotated[tuple[Origin, ...], NoDecode, BeforeValidator(_origins)]
 
 _HTTP = HttpPolicy()
-_CALLER = CallerConfig()  # what the local scheduler's caller uses, and the Lambda's default
 _SOURCES = SourcesConfig()
 
 
@@ -73,10 +71,10 @@ class ProvidersSettings(Concern):
     http_deadline_seconds: float = Field(
         default=_HTTP.deadline,
         gt=0,
-        le=_CALLER.read_timeout,
         validation_alias="BESTSHOT_HTTP_DEADLINE_SECONDS",
-        description="One fetch from a provider, every attempt and wait included; at most the "
-        "caller's patience with a PATCH (CALLER_READ_TIMEOUT), so it gets an answer.",
+        description="One fetch from a provider, every attempt and wait included; below the "
+        "caller's patience with a PATCH (CALLER_READ_TIMEOUT), so it gets an answer "
+        "(`Settings.budget_problems`).",
     )
     http_max_body_bytes: int = Field(
         default=_HTTP.max_body_bytes,

@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field, field_validator
 
 from bestshot_domain.errors import InvalidInput
-from bestshot_domain.scheduling import SchedulingPolicy, check_prefix, check_test_delay
+from bestshot_domain.scheduling import (
+    FOLLOW_UPS_MAX,
+    SchedulingPolicy,
+    check_prefix,
+    check_test_delay,
+)
 from entrypoints.settings.concern import Concern
 
 if TYPE_CHECKING:
@@ -32,6 +37,17 @@ class SchedulingSettings(Concern):
         description="Set: fire every schedule this long after planning.",
     )
     name_prefix: str = Field(default="", validation_alias="SCHEDULE_NAME_PREFIX")
+    follow_up_minutes: int = Field(
+        default=30,
+        ge=1,
+        le=24 * 60,
+        validation_alias="SCHEDULE_FOLLOW_UP_MINUTES",
+        description="A round still under way after an update is looked at again this much "
+        "after its matches should have been over, then after gaps that double (up to 6 h).",
+    )
+    max_follow_ups: int = Field(
+        default=4, ge=0, le=FOLLOW_UPS_MAX, validation_alias="SCHEDULE_MAX_FOLLOW_UPS"
+    )
     expression: Literal["at", "cron"] = Field(default="at", validation_alias="SCHEDULE_EXPRESSION")
     eventbridge_group: str = "scores-and-standings-routine"
     eventbridge_lambda_arn: str | None = None
@@ -75,6 +91,8 @@ class SchedulingSettings(Concern):
             window=self.match_window,
             test_delay=None if delay is None else timedelta(seconds=delay),
             prefix=self.name_prefix,
+            follow_up_delay=timedelta(minutes=self.follow_up_minutes),
+            max_follow_ups=self.max_follow_ups,
         )
 
     def eventbridge(self, *, api_base_url: str) -> EventBridgeConfig:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+import ipaddress
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from entrypoints.settings.concern import Concern
 
@@ -55,6 +56,28 @@ class ServiceSettings(Concern):
         description="How long this process reuses a public read's body (0: never); at most "
         "PUBLIC_CACHE_MAX_AGE.",
     )
+
+    forwarded_allow_ips: str | None = Field(
+        default=None,
+        validation_alias="FORWARDED_ALLOW_IPS",
+        description="The proxies (addresses or networks, comma-separated; `*`: any) whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed; unset: nobody's.",
+    )
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _addresses(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        for part in parts:
+            if part == "*":
+                continue
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError("must be addresses or networks, comma-separated, or *") from None
+        return ",".join(parts) or None
 
     @model_validator(mode="after")
     def _consistent(self) -> ServiceSettings:

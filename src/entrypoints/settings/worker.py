@@ -1,4 +1,5 @@
-"""The local scheduler's worker (SCHEDULER_KIND=local): how often it looks, how it retries."""
+"""The local scheduler's worker (SCHEDULER_KIND=local): how often it looks, how it retries, how
+long its caller waits for the API (the same CALLER_READ_TIMEOUT the Lambda reads)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import timedelta
 
 from pydantic import Field
 
+from adapters.caller import CallerConfig
 from adapters.local_scheduler import WorkerConfig
 from entrypoints.settings.concern import Concern
 
@@ -18,20 +20,29 @@ class WorkerSettings(Concern):
     )
     poll_seconds: float = Field(default=5.0, gt=0, le=3600, validation_alias="WORKER_POLL_SECONDS")
     max_attempts: int = Field(default=5, ge=1, le=100, validation_alias="WORKER_MAX_ATTEMPTS")
-    follow_up_minutes: int = Field(
-        default=30,
-        ge=1,
-        le=24 * 60,
-        validation_alias="WORKER_FOLLOW_UP_MINUTES",
-        description="When a fired round still has matches under way, look again this much later.",
+    caller_read_timeout: float = Field(
+        default=CallerConfig().read_timeout,
+        gt=0,
+        le=3600,
+        validation_alias="CALLER_READ_TIMEOUT",
+        description="Seconds the local worker's caller waits for each PATCH's answer.",
     )
-    max_follow_ups: int = Field(default=4, ge=0, le=48, validation_alias="WORKER_MAX_FOLLOW_UPS")
+
+    def caller(self) -> CallerConfig:
+        """How patient the local worker's caller is with the API."""
+        return CallerConfig(read_timeout=self.caller_read_timeout)
+
+    def caller_worst_case(self) -> timedelta:
+        """The longest firing: both PATCHes, every attempt waiting its whole timeout, and the
+        longest backoff between attempts."""
+        caller = self.caller()
+        one = caller.attempts * (caller.connect_timeout + caller.read_timeout)
+        one += (caller.attempts - 1) * caller.backoff_max
+        return timedelta(seconds=2 * one)
 
     def config(self, *, poll_interval: timedelta | None = None) -> WorkerConfig:
         """The worker's configuration; `poll_interval` replaces WORKER_POLL_SECONDS (tests)."""
         return WorkerConfig(
             poll_interval=poll_interval or timedelta(seconds=self.poll_seconds),
             max_attempts=self.max_attempts,
-            follow_up_delay=timedelta(minutes=self.follow_up_minutes),
-            max_follow_ups=self.max_follow_ups,
         )

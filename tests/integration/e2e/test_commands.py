@@ -1,5 +1,5 @@
 """The commands an operator runs, on the real parts: `bestshot serve --seed-demo` as a process,
-`bestshot schedules list|delete` and `bestshot worker --once` through the command's own entry
+`bestshot schedules plan|list|delete` and `bestshot worker --once` through the command's own entry
 point (`entrypoints.cli.main`) against a live API and its database, and `bestshot demo` (its own
 embedded PostgreSQL, API and worker on a fast clock) in this process."""
 
@@ -279,6 +279,49 @@ def test_schedules_list_worker_once_and_delete(
     assert again.err.strip().splitlines() == [
         "bestshot schedules: error: no schedule named 'league_later'"
     ]
+
+
+def test_schedules_plan_plans_the_day_as_the_api_does(bestshot: Cli, commands_api: LiveApi) -> None:
+    # A league whose next matchday kicks off tomorrow: tomorrow's plan has one schedule.
+    tomorrow = (NOW + timedelta(days=1)).date()
+    admin = {"Authorization": f"Bearer {mint_admin_token(load_settings({}))}"}
+    imported = httpx.post(
+        f"{commands_api.url}/api/v2/data-provider/tournaments",
+        json={
+            "provider": "demo",
+            "reference": f"8/{tomorrow.isoformat()}T15:00",
+            "label": "Plan League",
+            "rules": "premier_league",
+        },
+        headers=admin,
+        timeout=30,
+    )
+    assert imported.status_code == 200, imported.text
+
+    dry = bestshot("schedules", "plan", "--date", tomorrow.isoformat(), "--dry-run", "--json")
+    assert dry.code == 0, dry.err
+    planned = json.loads(dry.out)
+    assert (planned["day"], planned["dryRun"]) == (tomorrow.isoformat(), True)
+    ours = [s for s in planned["schedules"] if s["tournament"] == "plan-league"]
+    assert [s["status"] for s in ours] == ["planned"] == [s["status"] for s in planned["schedules"]]
+    listed = json.loads(bestshot("schedules", "list", "--json").out)["schedules"]
+    assert ours[0]["name"] not in {s["name"] for s in listed}
+
+    made = bestshot("schedules", "plan", "--date", tomorrow.isoformat())
+    assert made.code == 0, made.err
+    assert made.out.splitlines()[0] == f"{tomorrow.isoformat()}: planned"
+    row = next(line.split() for line in made.out.splitlines() if ours[0]["name"] in line)
+    assert row[-1] == "created"
+    listed = json.loads(bestshot("schedules", "list", "--json").out)["schedules"]
+    assert ours[0]["name"] in {s["name"] for s in listed}
+
+    try:
+        again = bestshot("schedules", "plan", "--date", tomorrow.isoformat(), "--json")
+        statuses = [s["status"] for s in json.loads(again.out)["schedules"]]
+        assert statuses == ["unchanged"]
+    finally:
+        # The module's database is shared: the other tests list every schedule.
+        assert bestshot("schedules", "delete", ours[0]["name"]).code == 0
 
 
 # `bestshot demo`: its own embedded PostgreSQL, API, worker and fast clock, in this process.

@@ -68,7 +68,7 @@ def home_settings(database_url: str, api_domain: str) -> Settings:
             "INTERNAL_SERVICE_TOKEN": INTERNAL_TOKEN,
             "SCHEDULER_KIND": "local",
             "WORKER_POLL_SECONDS": "0.05",
-            "WORKER_FOLLOW_UP_MINUTES": str(FOLLOW_UP_MINUTES),
+            "SCHEDULE_FOLLOW_UP_MINUTES": str(FOLLOW_UP_MINUTES),
             "BESTSHOT_DB_POOL_MAX": "4",
         }
     )
@@ -106,10 +106,7 @@ class Home:
                     clock=self.clock,
                     # The same rules as the wired worker's, from the same settings.
                     config=WorkerConfig(
-                        poll_interval=POLL,
-                        max_attempts=self.settings.worker.max_attempts,
-                        follow_up_delay=timedelta(minutes=self.settings.worker.follow_up_minutes),
-                        max_follow_ups=self.settings.worker.max_follow_ups,
+                        poll_interval=POLL, max_attempts=self.settings.worker.max_attempts
                     ),
                 )
                 yield TwoWorkers(wired, by_hand)
@@ -359,20 +356,23 @@ async def test_a_round_still_under_way_gets_a_follow_up_until_it_is_over(
     name = schedule["name"]
     assert schedule["expression"] == "at(2026-05-09T19:30:00)"
 
+    # The API's round update ensures the follow-up (for every scheduler), named after the round
+    # and when its matches should have been over, firing the first gap after that.
+    follow_up_name = "late_league_matchday-20_2026_05_09_19_30_f1"
     async with installation.two_workers() as workers:
         # Due, but the last wave (17:00) is still being played: its two matches are live.
         installation.clock.set(at(19, 31))
         (outcome,) = await workers.poll()
-        assert (outcome.name, outcome.follow_up) == (name, f"{name}_f1")
+        assert (outcome.name, outcome.follow_up) == (name, follow_up_name)
         await wait_for_patches(access_log, 2)
         assert await workers.poll() == []  # the follow-up is not due yet
         assert len(access_log.patches()) == 2
         by_name = {row["name"]: row for row in await installation.schedules()}
         assert by_name[name]["state"] == "done"
-        follow_up = by_name[f"{name}_f1"]
+        follow_up = by_name[follow_up_name]
         assert follow_up["state"] == "pending"
-        assert follow_up["fire_at"] == at(19, 31) + timedelta(minutes=FOLLOW_UP_MINUTES)
-        assert (follow_up["origin"], follow_up["follow_up"]) == (name, 1)
+        assert follow_up["fire_at"] == at(19, 30) + timedelta(minutes=FOLLOW_UP_MINUTES)
+        assert follow_up["round_url"] == by_name[name]["round_url"]
 
         matches = await round_matches(installation, tournament)
         assert scores_of(matches) == simulated(at(19, 31), LATE_WINDOW)
@@ -389,20 +389,20 @@ async def test_a_round_still_under_way_gets_a_follow_up_until_it_is_over(
         installation.clock.set(at(19, 52))
         (outcome,) = await workers.poll()
         assert (outcome.name, outcome.state, outcome.follow_up) == (
-            f"{name}_f1",
+            follow_up_name,
             ScheduleState.DONE,
             None,
         )
         await wait_for_patches(access_log, 4)
         assert await workers.poll() == []
-        (done,) = [r for r in await installation.schedules() if r["name"] == f"{name}_f1"]
+        (done,) = [r for r in await installation.schedules() if r["name"] == follow_up_name]
 
     assert done["attempts"] == 1
     assert [path for path, _ in access_log.patches()] == [
         round_path(tournament),
         standings_path(tournament),
     ] * 2
-    assert [r["name"] for r in await installation.schedules()] == [name, f"{name}_f1"]
+    assert [r["name"] for r in await installation.schedules()] == [name, follow_up_name]
     scores = scores_of(await round_matches(installation, tournament))
     assert scores == simulated(at(19, 52), LATE_WINDOW)
     assert {status for status, _, _ in scores.values()} == {"finished"}

@@ -51,15 +51,16 @@ def aimed_at(api: ScriptedAPI, round_url: str | None = None) -> LocalSchedule:
         next_attempt_at=FIRE,
         fired_at=None,
         last_error=None,
-        origin=None,
-        follow_up=0,
     )
 
 
-async def test_a_round_still_under_way_is_reported(api: ScriptedAPI) -> None:
-    api.then(ROUND_PATH, Answer(200, {"overdue": ["espn:1", "espn:2"], "awaiting": ["espn:1"]}))
+async def test_a_round_still_under_way_is_reported_with_the_apis_follow_up(
+    api: ScriptedAPI,
+) -> None:
+    body = {"overdue": ["espn:1", "espn:2"], "awaiting": ["espn:1"], "followUp": "liga_r1_f1"}
+    api.then(ROUND_PATH, Answer(200, body))
     report = await caller_fire(TOKEN, api.origin, **FAST)(aimed_at(api))
-    assert report == FireReport(overdue=2)
+    assert report == FireReport(overdue=2, follow_up="liga_r1_f1")
     assert api.paths() == [ROUND_PATH, STANDINGS_PATH]
     assert all(seen.headers["X-Internal-Token"] == TOKEN for seen in api.seen)
 

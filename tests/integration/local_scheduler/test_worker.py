@@ -37,8 +37,6 @@ CONFIG = WorkerConfig(
     max_attempts=3,
     backoff_initial=timedelta(minutes=1),
     backoff_max=timedelta(minutes=3),
-    follow_up_delay=timedelta(minutes=20),
-    max_follow_ups=2,
 )
 
 
@@ -289,58 +287,19 @@ async def test_a_schedule_whose_worker_keeps_dying_is_failed_not_claimed_for_eve
     assert [payload.attempts for _, payload in await failed_events(postgres_pool)] == [2]
 
 
-async def test_a_round_still_under_way_gets_follow_ups_up_to_the_limit(
+async def test_the_worker_reports_the_apis_follow_up_and_makes_none_of_its_own(
     scheduler: LocalScheduler, clock: SettableClock
 ) -> None:
+    # Follow-ups are the round update's (bestshot_domain.follow_ups), for every scheduler: the
+    # worker passes on what the API said and adds no schedule itself.
     schedule = planned("round_1", FIRE)
     await scheduler.ensure(schedule)
-    fire = Recorder(FireReport(overdue=2), FireReport(overdue=1), FireReport(overdue=1))
-    runner = worker(scheduler, fire, clock)
+    fire = Recorder(FireReport(overdue=2, follow_up="round_1_api_f1"))
     clock.set(FIRE)
-    (first,) = await runner.run_once()
-    assert first.follow_up == "round_1_f1"
-    (pending,) = await scheduler.list()
-    assert pending == attrs.evolve(
-        schedule,
-        name="round_1_f1",
-        fire_at=FIRE + CONFIG.follow_up_delay,
-    )
-    clock.advance(CONFIG.follow_up_delay)
-    (second,) = await runner.run_once()
-    assert second.follow_up == "round_1_f2"
-    clock.advance(CONFIG.follow_up_delay)
-    (third,) = await runner.run_once()
-    assert (third.state, third.follow_up) == (ScheduleState.DONE, None)  # the limit: 2
-    assert fire.fired == ["round_1", "round_1_f1", "round_1_f2"]
-    records = {r.schedule.name: r for r in await scheduler.records()}
-    assert {name: (r.origin, r.follow_up) for name, r in records.items()} == {
-        "round_1": (None, 0),
-        "round_1_f1": ("round_1", 1),
-        "round_1_f2": ("round_1", 2),
-    }
-
-
-async def test_a_round_with_nothing_under_way_gets_no_follow_up(
-    scheduler: LocalScheduler, clock: SettableClock
-) -> None:
-    await scheduler.ensure(planned("round_1", FIRE))
-    clock.set(FIRE)
-    (outcome,) = await worker(scheduler, Recorder(FireReport(overdue=0)), clock).run_once()
-    assert outcome.follow_up is None
+    (outcome,) = await worker(scheduler, fire, clock).run_once()
+    assert (outcome.state, outcome.follow_up) == (ScheduleState.DONE, "round_1_api_f1")
     assert list(await scheduler.list()) == []
-
-
-async def test_a_follow_up_planned_twice_is_planned_once(
-    scheduler: LocalScheduler, clock: SettableClock
-) -> None:
-    await scheduler.ensure(planned("round_1", FIRE))
-    clock.set(FIRE)
-    (claimed,) = await scheduler.claim_due(clock.now(), 5, CONFIG.lease)
-    at = FIRE + CONFIG.follow_up_delay
-    first = await scheduler.add_follow_up(claimed, at)
-    assert first is not None
-    assert first.name == "round_1_f1"
-    assert await scheduler.add_follow_up(claimed, at) is None
+    assert [r.schedule.name for r in await scheduler.records()] == ["round_1"]
 
 
 async def test_ensure_re_arms_a_fired_schedule_only_when_the_plan_changed(

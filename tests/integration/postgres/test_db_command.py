@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -147,3 +148,36 @@ async def test_open_database_migrates_and_pools(postgres_server: PostgresServerF
             assert shown == "15s"
     finally:
         await drop_database(postgres_server.admin_url, name)
+
+
+@pytest.mark.parametrize("how", ["MIGRATION_DATABASE_URL", "--database-url"])
+async def test_migrations_run_with_the_migrating_roles_url_not_the_services(
+    postgres_server: PostgresServerForTests, how: str
+) -> None:
+    # The service's URL names a database nobody can reach: migrating must not use it.
+    name = await postgres_server.new_database(migrated=False)
+    try:
+        url = postgres_server.url(name)
+        env = {"DATABASE_URL": "postgresql://service:hunter2@/bestshot?host=/nonexistent"}
+        args = ["db", "migrate"]
+        if how == "--database-url":
+            args.append(f"--database-url={url}")
+        else:
+            env["MIGRATION_DATABASE_URL"] = url
+        result = await asyncio.to_thread(bestshot, *args, env=env)
+        assert result.returncode == 0, result.stderr
+        labels = [m.label for m in load_migrations()]
+        assert result.stdout.startswith(f"applied {len(labels)} migration(s)")
+    finally:
+        await drop_database(postgres_server.admin_url, name)
+
+
+def test_a_migration_url_that_is_not_postgresql_is_refused_without_the_value(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["db", "migrate", "--database-url", "mysql://root:hunter2@localhost/x"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "--database-url: must be a postgresql:// URL" in err
+    assert "hunter2" not in err

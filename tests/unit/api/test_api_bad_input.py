@@ -219,7 +219,6 @@ async def test_wrong_methods_are_405_with_allow(client: httpx.AsyncClient) -> No
 # The authentication matrix on the real routes.
 
 ADMIN_ROUTES = [
-    ("POST", f"{DATA}/scheduler?dryRun=true"),
     ("POST", f"{DATA}/tournaments"),
     ("PUT", f"{DATA}/tournaments/{DEMO_ID}/adjustments/demo:t01"),
     ("DELETE", f"{DATA}/tournaments/{DEMO_ID}/adjustments/demo:t01"),
@@ -274,6 +273,29 @@ async def test_the_admin_matrix(
         method, path, json=json_body, headers={"Authorization": f"Bearer {make_token()}"}
     )
     assert valid.status_code == 200, valid.text
+
+
+async def test_the_planning_matrix_takes_either_credential(
+    client: httpx.AsyncClient, make_token: TokenFactory, demo_league: str
+) -> None:
+    path = f"{DATA}/scheduler?dryRun=true"
+    _is_problem(await client.post(path), 401)
+    for case, token in _jwt_cases(make_token).items():
+        response = await client.post(path, headers={"Authorization": f"Bearer {token}"})
+        _is_problem(response, 401)
+        assert token not in response.text, case
+    viewer = make_token(role="viewer")
+    _is_problem(await client.post(path, headers={"Authorization": f"Bearer {viewer}"}), 403)
+    for token in ("wrong", INTERNAL_TOKENS[0][:-1], make_token()):
+        response = await client.post(path, headers={"X-Internal-Token": token})
+        _is_problem(response, 403)
+        assert token not in response.text
+    for headers in (
+        {"Authorization": f"Bearer {make_token()}"},
+        *({"X-Internal-Token": token} for token in INTERNAL_TOKENS),
+    ):
+        valid = await client.post(path, headers=headers)
+        assert valid.status_code == 200, valid.text
 
 
 @pytest.mark.parametrize(("method", "path"), INTERNAL_ROUTES)

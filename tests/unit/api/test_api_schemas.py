@@ -331,6 +331,7 @@ def test_a_round_update_lists_each_verdict_and_counts_what_it_wrote() -> None:
             MatchDiscipline("espn:7001", "espn:1", Cards(yellow=2)),
             MatchDiscipline("espn:7001", "espn:2", Cards(red=1)),
         ),
+        follow_up="cup_quarter-final_2026_07_04_21_30_f1",
     )
     assert _sent(RoundUpdateOut.model_validate(update)) == _text(
         {
@@ -349,6 +350,7 @@ def test_a_round_update_lists_each_verdict_and_counts_what_it_wrote() -> None:
             "written": 1,
             "changes": 1,
             "discipline": 2,
+            "followUp": "cup_quarter-final_2026_07_04_21_30_f1",
         }
     )
 

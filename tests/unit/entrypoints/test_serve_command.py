@@ -134,3 +134,18 @@ def test_help_names_the_data_folder_variable(capsys: pytest.CaptureFixture[str])
     out = capsys.readouterr().out
     assert "BESTSHOT_DATA_DIR" in out
     assert "PGDATA_DIR" not in out.replace("BESTSHOT_DATA_DIR", "")
+
+
+@pytest.mark.parametrize(("argv", "migrate"), [([], True), (["--no-migrate"], False)])
+def test_no_migrate_starts_on_the_schema_as_it_is(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], migrate: bool
+) -> None:
+    seen: dict[str, object] = {}
+
+    async def serve(*args: object, **options: object) -> None:
+        seen.update(options)
+
+    monkeypatch.setattr("entrypoints.commands.serve.serve", serve)
+    monkeypatch.setenv("NODE_ENV", "demo")
+    assert main(["serve", "--port", "0", *argv]) == 0
+    assert seen["migrate"] is migrate

@@ -28,6 +28,7 @@ SAMPLES = {
     "REQUEST_HEADER_TIMEOUT_SECONDS": "4",
     "REQUEST_BODY_TIMEOUT_SECONDS": "12.5",
     "MAX_CONNECTIONS": "64",
+    "FORWARDED_ALLOW_IPS": "10.0.0.0/8,192.0.2.7",
     "INTERNAL_SERVICE_TOKEN": "prod-internal-token-7f3a9c2e5b1d4f6a8c0e,"
     "prod-internal-token-next-9c8b7a6f5e4d3c2b1a",
     "JWT_SECRET": "prod-jwt-secret-1b3d5f7a9c2e4f6a8b0d1f3e5a7c9e",
@@ -37,6 +38,7 @@ SAMPLES = {
     "JWT_ADMIN_CLAIM": "admin",
     "JWT_LEEWAY_SECONDS": "10",
     "DATABASE_URL": "postgresql://bestshot:db-password-Zq8wXk2p@db.internal/bestshot",
+    "MIGRATION_DATABASE_URL": "postgresql://owner:owner-password-Yp3v@db.internal/bestshot",
     "BESTSHOT_DATA_DIR": "/var/lib/bestshot",
     "BESTSHOT_DB_POOL_MIN": "2",
     "BESTSHOT_DB_POOL_MAX": "20",
@@ -52,6 +54,8 @@ SAMPLES = {
     "SCHEDULE_TEST_DELAY_SECONDS": "300",
     "SCHEDULE_NAME_PREFIX": "prod_",
     "SCHEDULE_EXPRESSION": "cron",
+    "SCHEDULE_FOLLOW_UP_MINUTES": "10",
+    "SCHEDULE_MAX_FOLLOW_UPS": "2",
     "EVENTBRIDGE_GROUP": "another-group",
     "EVENTBRIDGE_LAMBDA_ARN": "arn:aws:lambda:eu-west-1:123456789012:function:caller",
     "EVENTBRIDGE_ROLE_ARN": "arn:aws:iam::123456789012:role/scheduler",
@@ -61,13 +65,12 @@ SAMPLES = {
     "WORKER_ENABLED": "false",
     "WORKER_POLL_SECONDS": "1",
     "WORKER_MAX_ATTEMPTS": "3",
-    "WORKER_FOLLOW_UP_MINUTES": "10",
-    "WORKER_MAX_FOLLOW_UPS": "2",
     "WEBHOOKS_ENABLED": "false",
     "WEBHOOKS_POLL_SECONDS": "3",
     "WEBHOOKS_DEADLINE_SECONDS": "4",
     "WEBHOOKS_MAX_RESPONSE_BYTES": "1024",
     "WEBHOOKS_RETRY_HOURS": "6",
+    "CALLER_READ_TIMEOUT": "25",
     "FOOTBALL_DATA_TOKEN": "fd-token-abcdef123456",
     "BESTSHOT_HTTP_CONNECT_TIMEOUT": "1",
     "BESTSHOT_HTTP_READ_TIMEOUT": "2",
@@ -91,6 +94,7 @@ SECRETS = {
     "INTERNAL_SERVICE_TOKEN",
     "JWT_SECRET",
     "DATABASE_URL",
+    "MIGRATION_DATABASE_URL",
     "SENTRY_DSN",
     "FOOTBALL_DATA_TOKEN",
 }
@@ -185,7 +189,7 @@ def test_every_secret_set_is_scrubbed_and_never_shown() -> None:
     settings = load_settings(SAMPLES)
     values = settings.secret_values()
     token, next_token = SAMPLES["INTERNAL_SERVICE_TOKEN"].split(",")
-    for secret in (token, next_token, "db-password-Zq8wXk2p"):
+    for secret in (token, next_token, "db-password-Zq8wXk2p", "owner-password-Yp3v"):
         assert secret in values
     for name in SECRETS - {"INTERNAL_SERVICE_TOKEN"}:
         assert SAMPLES[name] in values
@@ -196,7 +200,7 @@ def test_every_secret_set_is_scrubbed_and_never_shown() -> None:
 
 @given(
     st.dictionaries(
-        st.sampled_from(sorted(SECRETS - {"DATABASE_URL"})),
+        st.sampled_from(sorted(SECRETS - {"DATABASE_URL", "MIGRATION_DATABASE_URL"})),
         st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=32, max_size=64),
         min_size=1,
     )

@@ -9,6 +9,7 @@ from attrs import define, field
 
 from adapters.memory import MemoryScheduler, MemoryUnitOfWorkFactory, ScriptedSource, SettableClock
 from bestshot_domain import services
+from bestshot_domain.follow_ups import FollowUps
 from bestshot_domain.importing import ImportSummary
 from bestshot_domain.model import Fixtures, Match, MatchChange, StandingsSnapshot
 from bestshot_domain.round_update import RoundUpdate
@@ -62,6 +63,7 @@ class World:
             uow_factory=self.uow_factory,
             sources=self.sources,
             clock=self.clock,
+            follow_ups=FollowUps(self.scheduler, self.policy),
         )
 
     async def update_standings(self, tournament_id: str = LIGA) -> StandingsSnapshot:

@@ -117,9 +117,10 @@ def operations(
             summary="Create the day's schedules",
             description="Plans one schedule per tournament and round with matches that day, "
             "firing when they should be over, and makes sure each exists in the scheduler. "
-            "Running it again the same day changes nothing.",
+            "Running it again the same day changes nothing. The admin's JWT or the internal "
+            "token (the daily planning job) is accepted.",
             tag="data provider",
-            security=Security.ADMIN,
+            security=Security.ADMIN_OR_INTERNAL,
             query=ScheduleQuery,
             replies=replies(
                 (200, Reply("Each schedule, and what was done about it.", SchedulesOut)),

@@ -100,3 +100,9 @@ class RoundUpdateOut(ApiModel):
     discipline: Count = Field(
         ge=0, description="Match sides whose cards (for fair play) were written."
     )
+    follow_up: str | None = Field(
+        default=None,
+        description="The follow-up check ensured for the round while matches are overdue: a "
+        "one-off schedule's name (the same for the same overdue matches, however often this "
+        "is asked); null when nothing is overdue or the follow-ups are spent.",
+    )

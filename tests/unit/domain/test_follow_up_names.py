@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.local_scheduler import follow_up_name
+from bestshot_domain.follow_ups import follow_up_name
 from bestshot_domain.scheduling import NAME_PATTERN
 
 
