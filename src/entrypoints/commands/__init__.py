@@ -9,6 +9,7 @@ from typing import Any
 from entrypoints.commands import (
     db,
     demo,
+    failures,
     schedules,
     serve,
     source,
@@ -28,5 +29,6 @@ COMMANDS: list[Register] = [
     token.register,
     schedules.register,
     worker.register,
+    failures.register,
     demo.register,
 ]

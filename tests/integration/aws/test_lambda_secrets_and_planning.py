@@ -15,7 +15,6 @@ from typing import Any
 
 import boto3
 import pytest
-import trustme
 
 from adapters.caller import CallRejected
 from adapters.secrets_extension import SecretUnavailable
@@ -33,19 +32,6 @@ SCHEDULER = "/api/v2/data-provider/scheduler"
 ROUND = "/api/v2/data-provider/tournaments/brasileirao-2026/matches/round-36"
 STANDINGS = "/api/v2/data-provider/tournaments/brasileirao-2026/standings"
 CONTEXT = SimpleNamespace(aws_request_id="req-aws")
-
-
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
-    folder = tmp_path_factory.mktemp("tls")
-    authority = trustme.CA()
-    served = authority.issue_cert("127.0.0.1")
-    paths = SimpleNamespace(ca=folder / "ca.pem", chain=folder / "chain.pem", key=folder / "k")
-    authority.cert_pem.write_to_path(str(paths.ca))
-    served.private_key_pem.write_to_path(str(paths.key))
-    for blob in served.cert_chain_pems:
-        blob.write_to_path(str(paths.chain), append=True)
-    return paths
 
 
 @pytest.fixture
