@@ -4,8 +4,8 @@ The zip holds the handler, the caller, the route shapes, target check and redact
 (`bestshot_routes`), the domain's error classes (and their packages' `__init__` files), and the
 packages they import with what those pull in: httpx, tenacity, sentry-sdk (imported only
 when SENTRY_DSN is set) and tzdata (the planning schedule's time zone, whose day is planned;
-Lambda's image may have no zone files). Not boto3: the handler never uses it, and the Lambda runtime has one
-anyway. The packages are pinned to the versions
+Lambda's image may have no zone files). Not boto3: the handler never uses it (the token comes
+through the Parameters and Secrets extension's layer). The packages are pinned to the versions
 installed in the development virtualenv, which the tests ran against, and fetched as wheels for
 the Lambda's platform (arm64, the Python of the template's `Runtime`).
 
