@@ -40,7 +40,9 @@ def fresh_copy(module: str) -> ModuleType:
 
 async def test_eventbridge_without_the_aws_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     hide(monkeypatch, "aiobotocore", "aiobotocore.config", "aiobotocore.session")
-    monkeypatch.delitem(sys.modules, "adapters.eventbridge", raising=False)
+    # The adapter's module too: a test of the AWS folder that ran before has it imported.
+    for module in ("adapters.eventbridge", "adapters.eventbridge.scheduler"):
+        monkeypatch.delitem(sys.modules, module, raising=False)
     settings = load_settings(
         {
             "API_DOMAIN": "https://api.bestshot.test",
