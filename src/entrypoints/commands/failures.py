@@ -28,6 +28,16 @@ HOLD_WHILE_LISTING = 30  # seconds: long enough to page through the queue, then 
 HOLD_WHILE_REDRIVING = 900  # seconds: the re-fires of a batch, with every retry
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number above 0, got {text!r}")
+    return value
+
+
 def _queue_url(args: argparse.Namespace) -> str:
     url: str = args.queue_url or os.environ.get("FAILURE_QUEUE_URL", "")
     if not url:
@@ -134,7 +144,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ):
         action = actions.add_parser(name, help=helping)
         action.add_argument("--queue-url", help="default: FAILURE_QUEUE_URL")
-        action.add_argument("--limit", type=int, default=100, help="at most this many (100)")
+        action.add_argument("--limit", type=_positive, default=100, help="at most this many (100)")
         if name == "list":
             action.add_argument("--json", action="store_true", help="print JSON")
         action.set_defaults(handler=handler)

@@ -221,3 +221,10 @@ def test_the_queue_is_named_or_the_command_says_so(
 
     assert main(["failures", "list"]) == 2
     assert "FAILURE_QUEUE_URL" in capsys.readouterr().err
+
+
+def test_a_limit_below_one_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["failures", "redrive", "--queue-url", "https://sqs.example/q", "--limit", "0"])
+    assert exited.value.code == 2
+    assert "--limit: must be a whole number above 0" in capsys.readouterr().err
