@@ -2,9 +2,10 @@
 
 The zip holds the handler, the caller, the route shapes, target check and redaction
 (`bestshot_routes`), the domain's error classes (and their packages' `__init__` files), and the
-packages they import with what those pull in: httpx, tenacity, and sentry-sdk (imported only
-when SENTRY_DSN is set). Not boto3: the handler never uses it, and the Lambda runtime has one
-anyway. The packages are pinned to the versions
+packages they import with what those pull in: httpx, tenacity, sentry-sdk (imported only
+when SENTRY_DSN is set) and tzdata (the planning schedule's time zone, whose day is planned;
+Lambda's image may have no zone files). Not boto3: the handler never uses it (the token comes
+through the Parameters and Secrets extension's layer). The packages are pinned to the versions
 installed in the development virtualenv, which the tests ran against, and fetched as wheels for
 the Lambda's platform (arm64, the Python of the template's `Runtime`).
 
@@ -33,12 +34,15 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("httpx", "tenacity", "sentry-sdk")
+PACKAGES = ("httpx", "tenacity", "sentry-sdk", "tzdata")
 MODULES = (
     "entrypoints/__init__.py",
+    "entrypoints/lambda_events.py",
     "entrypoints/lambda_handler.py",
+    "entrypoints/lambda_tokens.py",
     "adapters/__init__.py",
     "adapters/caller.py",
+    "adapters/secrets_extension.py",
     "bestshot_domain/__init__.py",
     "bestshot_domain/errors.py",
     "bestshot_routes/__init__.py",

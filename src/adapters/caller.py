@@ -1,4 +1,5 @@
-"""The caller: PATCH a round, then the tournament's standings, on bestshot's own API.
+"""The caller: PATCH a round, then the tournament's standings, on bestshot's own API; and the
+day's planning (`POST` of the scheduler route), which the Lambda's daily schedule asks for.
 
 The same code runs in the Lambda `caller-scores-and-standings` and in the local scheduler, so
 it stays light (httpx and tenacity only; no bestshot service, database or AWS SDK) and offers a
@@ -41,6 +42,7 @@ __all__ = [
     "CallSummary",
     "CallUnavailable",
     "CallerConfig",
+    "call_planning",
     "call_round_and_standings",
     "call_round_and_standings_async",
 ]
@@ -133,8 +135,8 @@ def call_round_and_standings(
                 round_url, standings_url, token=token, config=config, client=own
             )
     return CallSummary(
-        round=_patch(client, round_url, token, config),
-        standings=_patch(client, standings_url, token, config),
+        round=_send(client, "PATCH", round_url, token, config),
+        standings=_send(client, "PATCH", standings_url, token, config),
     )
 
 
@@ -157,6 +159,18 @@ async def call_round_and_standings_async(
         round=await _patch_async(client, round_url, token, config),
         standings=await _patch_async(client, standings_url, token, config),
     )
+
+
+def call_planning(
+    url: str, *, token: str, config: CallerConfig | None = None, client: httpx.Client | None = None
+) -> CallResult:
+    """POST the scheduler route (`url`, its `?date=` included): plan a day's schedules. The API
+    makes planning idempotent, so it is retried like a PATCH."""
+    config = config or CallerConfig()
+    if client is None:
+        with httpx.Client(timeout=config.timeout(), follow_redirects=False) as own:
+            return _send(own, "POST", url, token, config)
+    return _send(client, "POST", url, token, config)
 
 
 class _Transient(Exception):
@@ -182,7 +196,9 @@ def _retrying_policy(config: CallerConfig) -> dict[str, Any]:
     }
 
 
-def _patch(client: httpx.Client, url: str, token: str, config: CallerConfig) -> CallResult:
+def _send(
+    client: httpx.Client, method: str, url: str, token: str, config: CallerConfig
+) -> CallResult:
     attempts = 0
     started = time.perf_counter()
 
@@ -190,15 +206,17 @@ def _patch(client: httpx.Client, url: str, token: str, config: CallerConfig) -> 
         nonlocal attempts
         attempts += 1
         try:
-            response = client.patch(url, headers=_headers(token), timeout=config.timeout())
+            response = client.request(
+                method, url, headers=_headers(token), timeout=config.timeout()
+            )
         except httpx.TransportError as error:
             raise _Transient(_describe(error), None) from None
-        return _judge(response, url, token, attempts, started)
+        return _judge(response, url, token, attempts, started, method=method)
 
     try:
         return Retrying(**_retrying_policy(config))(once)
     except _Transient as spent:
-        raise _unavailable(url, token, spent, attempts) from None
+        raise _unavailable(url, token, spent, attempts, method) from None
 
 
 async def _patch_async(
@@ -224,7 +242,13 @@ async def _patch_async(
 
 
 def _judge(
-    response: httpx.Response, url: str, token: str, attempts: int, started: float
+    response: httpx.Response,
+    url: str,
+    token: str,
+    attempts: int,
+    started: float,
+    *,
+    method: str = "PATCH",
 ) -> CallResult:
     status = response.status_code
     # 409: the API was busy with the same tournament (a concurrent update); 429: slow down.
@@ -233,7 +257,7 @@ def _judge(
         raise _Transient(f"HTTP {status}{_excerpt(response, token)}", status)
     if not 200 <= status < 300:
         raise CallRejected(
-            _redact(f"PATCH {url} was refused: HTTP {status}{_excerpt(response, token)}", token),
+            _redact(f"{method} {url} was refused: HTTP {status}{_excerpt(response, token)}", token),
             url=url,
             status=status,
             attempts=attempts,
@@ -247,10 +271,12 @@ def _judge(
     )
 
 
-def _unavailable(url: str, token: str, spent: _Transient, attempts: int) -> CallUnavailable:
+def _unavailable(
+    url: str, token: str, spent: _Transient, attempts: int, method: str = "PATCH"
+) -> CallUnavailable:
     noun = "attempt" if attempts == 1 else "attempts"
     return CallUnavailable(
-        _redact(f"PATCH {url} failed after {attempts} {noun}: {spent.reason}", token),
+        _redact(f"{method} {url} failed after {attempts} {noun}: {spent.reason}", token),
         url=url,
         status=spent.status,
         attempts=attempts,

@@ -1,11 +1,19 @@
-"""The Lambda `caller-scores-and-standings`: what an EventBridge schedule fires.
+"""The Lambda `caller-scores-and-standings`: what EventBridge schedules fire.
 
-The event is the schedule's target input: `{"roundUrl": ..., "standingsUrl": ...,
-"targetEnv": "demo" | "production"}`. The handler checks that both URLs point at the API
-configured for that environment (a schedule must never be able to send the internal token to
-another host), PATCHes the round then the standings through `adapters.caller`, writes one JSON
-line to the log, and raises on any failure so that Lambda's retries and the dead-letter queue
-apply (the original swallowed every error and reported success).
+Three kinds of event (`entrypoints.lambda_events`):
+- a round's schedule, `{"roundUrl": ..., "standingsUrl": ..., "targetEnv": "demo" |
+  "production"}`: the handler checks that both URLs point at the API configured for that
+  environment (a schedule must never be able to send the internal token to another host),
+  PATCHes the round then the standings through `adapters.caller`;
+- the day's planning, `{"action": "plan", "targetEnv": "production"}` from the template's
+  recurring schedule: POSTs the API's scheduler route with the internal token;
+- a batch of the failure queue (SQS, `{"Records": [...]}`): re-fires each failed invocation
+  younger than `MAX_FAILURE_AGE_HOURS` and reports the others as failed, so that SQS offers them
+  again after the queue's visibility timeout (the redrive interval) and, after its
+  `maxReceiveCount`, moves them to the given-up queue, which raises an alarm.
+
+Each invocation writes one JSON line to the log and raises on any failure so that Lambda's
+retries and the on-failure destination apply (the original swallowed every error).
 
 Configuration (environment variables):
 
@@ -13,21 +21,24 @@ Configuration (environment variables):
   https only.
 - `API_DOMAIN_DEMO`: the demo API, e.g. `http://127.0.0.1:8000` (http allowed). Unset: events
   with `targetEnv` demo are refused.
-- `INTERNAL_SERVICE_TOKEN`: sent as `X-Internal-Token` to the production API; required for
-  production events. A comma-separated list (a rotation) sends its first token.
+- `INTERNAL_TOKEN_SECRET_ARN`: the Secrets Manager secret holding the production token, read
+  through the Parameters and Secrets extension (`entrypoints.lambda_tokens`). Unset:
+  `INTERNAL_SERVICE_TOKEN`, the token itself (local runs). A comma-separated list (a rotation)
+  sends its first token.
 - `INTERNAL_SERVICE_TOKEN_DEMO`: the demo API's token, required for demo events, and never one
-  of the production tokens: a demo event never gets the production token (the demo API may be
-  plain http), so with it unset demo events are refused. Also first of a list.
-- `CALLER_ATTEMPTS` (3), `CALLER_READ_TIMEOUT` (30 seconds): patience per PATCH; it must be
-  below the function's timeout (checked against the time Lambda gives the invocation), and the
-  API's whole provider budget (`BESTSHOT_HTTP_DEADLINE_SECONDS`) below it.
+  of the production tokens. Also first of a list.
+- `PLANNING_TIME_ZONE` (UTC): the zone of the planning schedule, whose day is planned.
+- `MAX_FAILURE_AGE_HOURS` (24): a failed invocation older than this is no longer re-fired.
+- `CALLER_ATTEMPTS` (3), `CALLER_READ_TIMEOUT` (30 seconds): patience per request; it must
+  be below the function's timeout (checked against the time Lambda gives the invocation),
+  and the API's whole provider budget (`BESTSHOT_HTTP_DEADLINE_SECONDS`) below it.
 - `SENTRY_DSN`, `SENTRY_ENVIRONMENT`: report failures to Sentry, secrets redacted.
 
 Cold start matters (the original used 139 MB per invocation): this module imports only the
-standard library, the caller (httpx, tenacity), the domain's error classes, the route shapes,
-target check and redaction (`bestshot_routes`, standard library only and shared with the
-service). Sentry is imported on the first invocation that has a DSN. An import-linter contract
-keeps it that way.
+standard library, the caller and the secrets reader (httpx, tenacity), the domain's error
+classes, the route shapes, target check and redaction (`bestshot_routes`, standard library only
+and shared with the service). Sentry is imported on the first invocation that has a DSN. An
+import-linter contract keeps it that way.
 """
 
 from __future__ import annotations
@@ -36,36 +47,35 @@ import json
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 
 from adapters.caller import (
     CallerConfig,
     CallFailed,
+    CallRejected,
+    CallResult,
     CallSummary,
+    call_planning,
     call_round_and_standings,
 )
-from bestshot_domain.errors import BestshotError, InvalidInput
-from bestshot_routes import Origin, RefusedTarget, check_target
+from bestshot_routes import SCHEDULER_ROUTE, RefusedTarget, check_target
 from bestshot_routes import Target as ScheduleTarget
-from bestshot_routes.redaction import ordered_secrets, redact, redact_every_log_record
+from bestshot_routes.redaction import redact, redact_every_log_record
+from entrypoints import lambda_events as events
+from entrypoints import lambda_tokens as tokens
+from entrypoints.lambda_events import InvalidEvent
+from entrypoints.lambda_tokens import HandlerMisconfigured
 
 __all__ = ["HandlerMisconfigured", "InvalidEvent", "RefusedTarget", "handler"]
 
-ENVIRONMENTS = ("demo", "production")
-_DOMAIN_VARIABLES = {"production": "API_DOMAIN", "demo": "API_DOMAIN_DEMO"}
-_TOKEN_VARIABLES = {"production": "INTERNAL_SERVICE_TOKEN", "demo": "INTERNAL_SERVICE_TOKEN_DEMO"}
-
-
-class InvalidEvent(InvalidInput):
-    """The event is not a schedule's target input; names the field."""
-
-
-class HandlerMisconfigured(BestshotError):
-    """The function's environment lacks a setting, or has one that cannot be right."""
+_REFUSED_TOKEN = frozenset({401, 403})
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,105 +87,176 @@ class Target:
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:
-    """Lambda's entry point. Returns the caller's summary; raises on any failure."""
+    """Lambda's entry point. Returns what was done; raises on any failure (but for a batch of
+    the failure queue, whose failed records are reported in `batchItemFailures`)."""
     started = time.perf_counter()
     record: dict[str, Any] = {"function": "caller-scores-and-standings"}
     request_id = getattr(context, "aws_request_id", None)
     if request_id:
         record["requestId"] = request_id
-    secrets = _secrets(os.environ)
-    # The runtime's handler, httpx's request lines, Sentry's breadcrumbs: all see them redacted.
-    redact_every_log_record(secrets)
-    if sentry_problem := _start_sentry(os.environ.get("SENTRY_DSN"), secrets):
-        record["sentry"] = sentry_problem  # reporting is broken; the scores still get updated
+    _prepare_logs(record)
     try:
-        target = parse_event(event, os.environ)
-        record.update(
-            targetEnv=target.environment,
-            roundUrl=target.round_url,
-            standingsUrl=target.standings_url,
-        )
-        summary = call_round_and_standings(
-            target.round_url,
-            target.standings_url,
-            token=target.token,
-            config=_caller_config(os.environ, context),
-            client=_client(),
-        )
+        config = _caller_config(os.environ, context)
+        if events.is_failure_batch(event):
+            result = _redrive(event, record, config)
+        elif events.is_planning(event):
+            result = _plan(event, record, config)
+        else:
+            result = _fire(event, record, config)
     except Exception as error:  # every failure gets its log line, then goes on up to Lambda
-        record.update(outcome="failed", error=type(error).__name__, detail=str(error))
-        if isinstance(error, CallFailed):
-            record.update(url=error.url, status=error.status, attempts=error.attempts)
-        _log(record, started, level="error", secrets=secrets)
+        _describe_failure(record, error)
+        _log(record, started, level="error")
         _report(error)
         raise
+    _log(record, started, level="error" if record.get("outcome") == "failed" else "info")
+    return result
+
+
+def _prepare_logs(record: dict[str, Any]) -> None:
+    # The runtime's handler, httpx's request lines, Sentry's breadcrumbs: all see them redacted.
+    _redact_known_secrets()
+    if sentry_problem := _start_sentry(os.environ.get("SENTRY_DSN")):
+        record["sentry"] = sentry_problem  # reporting is broken; the scores still get updated
+
+
+def _describe_failure(record: dict[str, Any], error: BaseException) -> None:
+    record.update(outcome="failed", error=type(error).__name__, detail=str(error))
+    if isinstance(error, CallFailed):
+        record.update(url=error.url, status=error.status, attempts=error.attempts)
+
+
+def _fire(event: Any, record: dict[str, Any], config: CallerConfig) -> dict[str, Any]:
+    target = parse_event(event, os.environ, _client())
+    _redact_known_secrets()  # the token may have just been read from its secret
+    record.update(
+        targetEnv=target.environment, roundUrl=target.round_url, standingsUrl=target.standings_url
+    )
+    summary = _with_fresh_token_on_refusal(
+        target.environment,
+        target.token,
+        lambda token: call_round_and_standings(
+            target.round_url,
+            target.standings_url,
+            token=token,
+            config=config,
+            client=_client(),
+        ),
+    )
     record.update(outcome="done", **_logged(summary))
-    _log(record, started, level="info", secrets=secrets)
     return summary.to_json()
 
 
-def parse_event(event: Any, environ: Mapping[str, str]) -> Target:
-    """Validate the event and check its URLs against the configured API of its environment
-    (`bestshot_routes.check_target`: RefusedTarget when they are anything else)."""
+def _plan(event: Any, record: dict[str, Any], config: CallerConfig) -> dict[str, Any]:
+    planned = events.planning(event, os.environ.get("PLANNING_TIME_ZONE"))
+    origin = tokens.origin(os.environ, planned.environment)
+    url = origin.base_url + SCHEDULER_ROUTE
+    if planned.day is not None:
+        url += f"?date={quote(planned.day)}"
+    record.update(action="plan", targetEnv=planned.environment, url=url)
+    token = tokens.token(os.environ, planned.environment, _client())
+    _redact_known_secrets()
+    result: CallResult = _with_fresh_token_on_refusal(
+        planned.environment,
+        token,
+        lambda token: call_planning(url, token=token, config=config, client=_client()),
+    )
+    record.update(outcome="done", status=result.status, attempts=result.attempts)
+    return result.to_json()
+
+
+def _redrive(
+    event: Mapping[str, Any], record: dict[str, Any], config: CallerConfig
+) -> dict[str, Any]:
+    """Re-fire each failed invocation of the batch; the ones that fail again (or are too old to
+    try) go back to SQS as `batchItemFailures`."""
+    max_age = timedelta(hours=_number(os.environ, "MAX_FAILURE_AGE_HOURS", 24.0))
+    now = datetime.now(UTC)
+    failed: list[str] = []
+    outcomes: list[dict[str, Any]] = []
+    for item in events.failed_records(event):
+        if isinstance(item, str):
+            failed.append(item)
+            outcomes.append({"messageId": item, "outcome": "unreadable"})
+            continue
+        outcome: dict[str, Any] = {
+            "messageId": item.message_id,
+            "failedAt": item.failed_at.isoformat(),
+            "firstError": item.error,
+        }
+        if now - item.failed_at > max_age:
+            failed.append(item.message_id)
+            outcomes.append({**outcome, "outcome": "expired"})
+            continue
+        try:
+            if events.is_planning(item.event):
+                _plan(item.event, {}, config)
+            else:
+                _fire(item.event, {}, config)
+        except Exception as error:  # it stays in the queue for the next round of redrives
+            failed.append(item.message_id)
+            outcome.update(outcome="failed", error=type(error).__name__, detail=str(error))
+        else:
+            outcome["outcome"] = "done"
+        outcomes.append(outcome)
+    record.update(
+        action="redrive",
+        outcome="failed" if failed else "done",
+        records=outcomes,
+    )
+    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
+
+
+def _with_fresh_token_on_refusal(environment: str, token: str, call: Callable[[str], T]) -> T:
+    """`call(token)`; when the API refuses the token, once more with the token read again from
+    its secret (a rotation that moved on since this container read it)."""
+    try:
+        return call(token)
+    except CallRejected as refused:
+        if refused.status not in _REFUSED_TOKEN:
+            raise
+        fresh = _fresh_token(environment)
+        if fresh is None or fresh == token:
+            raise
+    return call(fresh)
+
+
+def _fresh_token(environment: str) -> str | None:
+    if environment != "production" or not os.environ.get(tokens.SECRET_VARIABLE, "").strip():
+        return None
+    fresh = tokens.token(os.environ, environment, _client(), refresh=True)
+    _redact_known_secrets()
+    return fresh
+
+
+def _redact_known_secrets() -> None:
+    redact_every_log_record(tokens.known_secrets(os.environ))
+
+
+def parse_event(
+    event: Any, environ: Mapping[str, str], client: httpx.Client | None = None
+) -> Target:
+    """Validate a round's event and check its URLs against the configured API of its
+    environment (`bestshot_routes.check_target`: RefusedTarget when they are anything else)."""
     if not isinstance(event, Mapping):
         raise InvalidEvent(f"the event must be a JSON object, got {type(event).__name__}")
-    environment = _field(event, "targetEnv")
-    if environment not in ENVIRONMENTS:
-        raise InvalidEvent(f"targetEnv must be one of {', '.join(ENVIRONMENTS)}: {environment!r}")
-    origin = _origin(environ, environment)
-    target = ScheduleTarget(_field(event, "roundUrl"), _field(event, "standingsUrl"), environment)
+    environment = events.environment_of(event)
+    origin = tokens.origin(environ, environment)
+    target = ScheduleTarget(
+        events.field(event, "roundUrl"), events.field(event, "standingsUrl"), environment
+    )
     aimed = check_target(target, origin)
-    return Target(aimed.round_url, aimed.standings_url, environment, _token(environ, environment))
+    token = tokens.token(environ, environment, client)
+    return Target(aimed.round_url, aimed.standings_url, environment, token)
 
 
-def _field(event: Mapping[str, Any], name: str) -> str:
-    if name not in event:
-        raise InvalidEvent(f"{name} is missing")
-    value = event[name]
-    if not isinstance(value, str) or not value:
-        raise InvalidEvent(f"{name} must be a non-empty string")
-    return value
-
-
-def _origin(environ: Mapping[str, str], environment: str) -> Origin:
-    variable = _DOMAIN_VARIABLES[environment]
-    value = environ.get(variable, "").strip()
-    if not value:
-        raise RefusedTarget(f"no API is configured for targetEnv {environment} ({variable})")
-    schemes = ("https",) if environment == "production" else ("https", "http")
+def _number(environ: Mapping[str, str], name: str, default: float) -> float:
     try:
-        origin = Origin.parse(value if "://" in value else f"https://{value}")
+        value = float(environ.get(name, default))
     except ValueError:
-        origin = None
-    if origin is None or origin.scheme not in schemes:
-        raise HandlerMisconfigured(
-            f"{variable} must be a host or an {' or '.join(schemes)} origin, got {value!r}"
-        )
-    return origin
-
-
-def _tokens(environ: Mapping[str, str], variable: str) -> list[str]:
-    return [part.strip() for part in environ.get(variable, "").split(",") if part.strip()]
-
-
-def _token(environ: Mapping[str, str], environment: str) -> str:
-    """The token to send: the first of the environment's own list (the new one, during a
-    rotation; the API accepts each of its list, never the list whole).
-
-    A demo event never gets the production token: the demo API may be plain http, on a laptop,
-    and its operator has no business holding the production credential.
-    """
-    variable = _TOKEN_VARIABLES[environment]
-    tokens = _tokens(environ, variable)
-    if not tokens:
-        hint = " (demo events never get INTERNAL_SERVICE_TOKEN)" if environment == "demo" else ""
-        raise HandlerMisconfigured(f"{variable} is not set{hint}")
-    if environment == "demo" and set(tokens) & set(_tokens(environ, "INTERNAL_SERVICE_TOKEN")):
-        raise HandlerMisconfigured(
-            "INTERNAL_SERVICE_TOKEN_DEMO shares a token with INTERNAL_SERVICE_TOKEN: "
-            "the demo API must have a token of its own"
-        )
-    return tokens[0]
+        raise HandlerMisconfigured(f"{name} must be a number") from None
+    if value <= 0:
+        raise HandlerMisconfigured(f"{name} must be positive")
+    return value
 
 
 def _caller_config(environ: Mapping[str, str], context: Any = None) -> CallerConfig:
@@ -218,7 +299,8 @@ def _logged(summary: CallSummary) -> dict[str, Any]:
     return {"round": summary.round.to_json(), "standings": standings}
 
 
-def _log(record: dict[str, Any], started: float, *, level: str, secrets: tuple[str, ...]) -> None:
+def _log(record: dict[str, Any], started: float, *, level: str) -> None:
+    secrets = tokens.known_secrets(os.environ)
     record = {"level": level, **record, "durationMs": round((time.perf_counter() - started) * 1000)}
     line = json.dumps(
         redact(record, secrets),
@@ -235,14 +317,7 @@ def _log(record: dict[str, Any], started: float, *, level: str, secrets: tuple[s
 _sentry_dsn: str | None = None
 
 
-def _secrets(environ: Mapping[str, str]) -> tuple[str, ...]:
-    values = {environ.get(variable, "") for variable in _TOKEN_VARIABLES.values()}
-    for value in list(values):  # each token of a comma-separated list being rotated
-        values.update(part.strip() for part in value.split(","))
-    return ordered_secrets(values)
-
-
-def _start_sentry(dsn: str | None, secrets: tuple[str, ...]) -> str | None:
+def _start_sentry(dsn: str | None) -> str | None:
     """Start the SDK once per DSN; what went wrong if it could not start (a malformed DSN)."""
     global _sentry_dsn  # noqa: PLW0603 - the SDK is process-wide; start it once per DSN
     if not dsn or dsn == _sentry_dsn:
@@ -250,8 +325,9 @@ def _start_sentry(dsn: str | None, secrets: tuple[str, ...]) -> str | None:
     import sentry_sdk  # noqa: PLC0415 - only with a DSN: it costs ~100 ms of cold start
     from sentry_sdk.integrations.aws_lambda import AwsLambdaIntegration  # noqa: PLC0415
 
+    # The secrets as known when an event is sent: a token read from its secret after the start.
     def before_send(event: Any, _hint: Any) -> Any:
-        return redact(event, secrets)
+        return redact(event, tokens.known_secrets(os.environ))
 
     try:
         sentry_sdk.init(
@@ -259,7 +335,7 @@ def _start_sentry(dsn: str | None, secrets: tuple[str, ...]) -> str | None:
             environment=os.environ.get("SENTRY_ENVIRONMENT"),
             integrations=[AwsLambdaIntegration(timeout_warning=True)],
             before_send=before_send,
-            before_breadcrumb=lambda crumb, _hint: redact(crumb, secrets),
+            before_breadcrumb=lambda crumb, _hint: redact(crumb, tokens.known_secrets(os.environ)),
         )
     except Exception as error:  # any failure here must not stop the update
         return f"SENTRY_DSN unusable: {type(error).__name__}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from adapters.eventbridge.expressions import ExpressionStyle, expression, parse_expression
@@ -31,7 +32,10 @@ def schedule_request(
     dead_letter_arn: str | None,
 ) -> dict[str, Any]:
     """The CreateSchedule/UpdateSchedule request of `schedule`: fire the Lambda once, with the
-    round's target as input, then delete itself."""
+    round's target as input, then delete itself.
+
+    A `cron(...)` one-off is a recurring schedule to EventBridge, which completes (and so
+    deletes itself) only after its end date: it gets one just after its one firing."""
     aim = origin.target(schedule.tournament_id, schedule.round_slug, schedule.target_env)
     target: TargetTypeDef = {
         "Arn": lambda_arn,
@@ -44,7 +48,7 @@ def schedule_request(
     }
     if dead_letter_arn:
         target["DeadLetterConfig"] = {"Arn": dead_letter_arn}
-    return {
+    request: dict[str, Any] = {
         "Name": schedule.name,
         "GroupName": group,
         "Description": f"bestshot: {schedule.tournament_id} / {schedule.round_slug}"[:512],
@@ -55,6 +59,17 @@ def schedule_request(
         "ActionAfterCompletion": "DELETE",
         "State": "ENABLED",
     }
+    if style is ExpressionStyle.CRON:
+        request["EndDate"] = cron_end(schedule)
+    return request
+
+
+CRON_GRACE = timedelta(minutes=5)
+
+
+def cron_end(schedule: PlannedSchedule) -> datetime:
+    """When a cron one-off stops: a few minutes after its minute, at the whole second."""
+    return (schedule.fire_at.astimezone(UTC) + CRON_GRACE).replace(second=0, microsecond=0)
 
 
 def as_compared(schedule: GetScheduleOutputTypeDef | dict[str, Any]) -> dict[str, Any]:
@@ -80,7 +95,13 @@ def as_compared(schedule: GetScheduleOutputTypeDef | dict[str, Any]) -> dict[str
         "input": target_input,
         "retry": target.get("RetryPolicy") or {},
         "dead_letter": (target.get("DeadLetterConfig") or {}).get("Arn"),
+        "end": _moment(schedule.get("EndDate")),
     }
+
+
+def _moment(value: object) -> datetime | None:
+    # Sent as a datetime, read back as one (botocore parses it), maybe in another zone.
+    return value.astimezone(UTC) if isinstance(value, datetime) else None
 
 
 def planned(raw: GetScheduleOutputTypeDef, origin: Origin) -> PlannedSchedule | None:

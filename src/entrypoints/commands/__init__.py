@@ -42,6 +42,11 @@ COMMANDS: tuple[Command, ...] = (
         "fire the local scheduler's schedules (without serving the API)",
     ),
     Command(
+        "failures",
+        "entrypoints.commands.failures",
+        "list or re-fire the Lambda's failed invocations (its SQS failure queue)",
+    ),
+    Command(
         "dispatcher",
         "entrypoints.commands.dispatcher",
         "deliver events to the webhook subscriptions",

@@ -120,6 +120,8 @@ class SchedulingSettings(Concern):
             for name, value in (
                 ("EVENTBRIDGE_LAMBDA_ARN", self.eventbridge_lambda_arn),
                 ("EVENTBRIDGE_ROLE_ARN", self.eventbridge_role_arn),
+                # Without it, an invocation the scheduler cannot make is lost without a trace.
+                ("EVENTBRIDGE_DLQ_ARN", self.eventbridge_dlq_arn),
             )
             if not value
         ]

@@ -181,6 +181,24 @@ async def test_the_cron_style_is_written_and_read_back(
     stored = await raw_client.get_schedule(Name=schedule.name, GroupName=config.group)
     assert stored["ScheduleExpression"] == "cron(30 23 28 11 ? 2026)"
     assert list(await EventBridgeScheduler(config).list()) == [schedule]
+    # A cron schedule completes, and `ActionAfterCompletion: DELETE` removes it, only after its
+    # end date: just after its one firing. (moto fires nothing, so the deletion itself is AWS's.)
+    assert stored["ActionAfterCompletion"] == "DELETE"
+    end = stored["EndDate"].astimezone(UTC)
+    assert schedule.fire_at < end <= schedule.fire_at + timedelta(minutes=5)
+    # Read back, the end date is what `ensure` would write: a second run changes nothing.
+    assert await EventBridgeScheduler(config).ensure(schedule) is EnsureOutcome.UNCHANGED
+
+
+async def test_an_at_schedule_has_no_end_date(
+    make_config: Callable[..., EventBridgeConfig], raw_client: Any
+) -> None:
+    config = make_config()
+    schedule = planned()
+    await EventBridgeScheduler(config).ensure(schedule)
+
+    stored = await raw_client.get_schedule(Name=schedule.name, GroupName=config.group)
+    assert "EndDate" not in stored
 
 
 async def test_list_skips_a_schedule_aimed_at_another_api(

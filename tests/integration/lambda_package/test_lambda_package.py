@@ -36,39 +36,52 @@ def _as_list(value: str | list[str]) -> list[str]:
 
 def test_the_function_is_the_handler_on_arm64(template: dict[str, Any]) -> None:
     function = template["Resources"]["CallerFunction"]["Properties"]
-    assert function["FunctionName"] == "caller-scores-and-standings"
+    assert function["FunctionName"] == {"Fn::Sub": "bestshot-${Stage}-caller"}
     assert function["Handler"] == "entrypoints.lambda_handler.handler"
     assert function["Architectures"] == ["arm64"]
     assert function["CodeUri"] == "../dist/caller-scores-and-standings.zip"
-    assert function["DeadLetterQueue"]["TargetArn"] == {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}
+    on_failure = function["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]
+    assert on_failure == {"Type": "SQS", "Destination": {"Fn::GetAtt": ["FailureQueue", "Arn"]}}
 
 
-def test_secrets_come_from_parameter_store_or_secrets_manager(template: dict[str, Any]) -> None:
-    variables = template["Resources"]["CallerFunction"]["Properties"]["Environment"]["Variables"]
+def test_no_secret_is_in_the_function_s_configuration(template: dict[str, Any]) -> None:
+    function = template["Resources"]["CallerFunction"]["Properties"]
+    variables = function["Environment"]["Variables"]
     assert variables["API_DOMAIN"]["Fn::Sub"].startswith("{{resolve:ssm:")
-    assert variables["INTERNAL_SERVICE_TOKEN"]["Fn::Sub"].startswith("{{resolve:secretsmanager:")
+    # The token is read at run time through the extension's layer, from the secret's ARN.
+    assert variables["INTERNAL_TOKEN_SECRET_ARN"] == {"Ref": "InternalTokenSecretArn"}
+    assert function["Layers"] == [{"Ref": "SecretsExtensionLayerArn"}]
+    assert not {"INTERNAL_SERVICE_TOKEN", "JWT_SECRET"} & set(variables)
+    assert "resolve:secretsmanager" not in json.dumps(template)
     assert template["Parameters"]["SentryDsn"]["NoEcho"] is True
 
 
 def test_the_roles_grant_only_what_is_needed(template: dict[str, Any]) -> None:
     resources = template["Resources"]
-    caller_actions = {
-        action
+    caller = {
+        action: statement["Resource"]
         for statement in _statements(resources["CallerRole"])
         for action in _as_list(statement["Action"])
     }
-    assert caller_actions == {"logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage"}
+    queue = {"Fn::GetAtt": ["FailureQueue", "Arn"]}
+    assert caller == {
+        "logs:CreateLogStream": {"Fn::GetAtt": ["CallerLogGroup", "Arn"]},
+        "logs:PutLogEvents": {"Fn::GetAtt": ["CallerLogGroup", "Arn"]},
+        "secretsmanager:GetSecretValue": {"Ref": "InternalTokenSecretArn"},
+        "sqs:SendMessage": queue,
+        "sqs:ReceiveMessage": queue,
+        "sqs:DeleteMessage": queue,
+        "sqs:ChangeMessageVisibility": queue,
+        "sqs:GetQueueAttributes": queue,
+    }
     scheduler = {
         statement["Action"]: statement["Resource"]
         for statement in _statements(resources["SchedulerRole"])
     }
     assert scheduler == {
         "lambda:InvokeFunction": {"Fn::GetAtt": ["CallerFunction", "Arn"]},
-        "sqs:SendMessage": {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]},
+        "sqs:SendMessage": queue,
     }
-    for role in ("CallerRole", "SchedulerRole"):
-        for statement in _statements(resources[role]):
-            assert statement["Resource"] != "*"
     assert resources["ScheduleGroup"]["Type"] == "AWS::Scheduler::ScheduleGroup"
 
 
@@ -87,12 +100,13 @@ def test_the_zip_holds_only_what_the_handler_needs_and_runs_alone(tmp_path: Path
         archive.extractall(tmp_path / "task")
     top = {name.split("/")[0] for name in names}
     ours_top = {"entrypoints", "adapters", "bestshot_domain", "bestshot_routes"}
-    assert {*ours_top, "httpx", "tenacity", "sentry_sdk"} <= top
+    assert {*ours_top, "httpx", "tenacity", "sentry_sdk", "tzdata"} <= top
     assert not top & {"boto3", "botocore", "aiobotocore", "pydantic", "asyncpg", "starlette"}
     ours = sorted(n for n in names if n.split("/")[0] in ours_top)
     assert [n for n in ours if n.endswith(".py")] == [
         "adapters/__init__.py",
         "adapters/caller.py",
+        "adapters/secrets_extension.py",
         "bestshot_domain/__init__.py",
         "bestshot_domain/errors.py",
         "bestshot_routes/__init__.py",
@@ -100,7 +114,9 @@ def test_the_zip_holds_only_what_the_handler_needs_and_runs_alone(tmp_path: Path
         "bestshot_routes/redaction.py",
         "bestshot_routes/targets.py",
         "entrypoints/__init__.py",
+        "entrypoints/lambda_events.py",
         "entrypoints/lambda_handler.py",
+        "entrypoints/lambda_tokens.py",
     ]
 
     # Nothing but the zip and the standard library: -I -S leaves out this virtualenv.

@@ -284,3 +284,23 @@ def test_scheduling_settings_the_policy_takes_make_a_policy() -> None:
 def test_limits_on_slow_clients_that_would_not_limit_are_refused(variable: str, value: str) -> None:
     with pytest.raises(ConfigurationError, match=f"{variable}: "):
         load_settings({variable: value})
+
+
+EVENTBRIDGE = {
+    "SCHEDULER_KIND": "eventbridge",
+    "EVENTBRIDGE_LAMBDA_ARN": "arn:aws:lambda:eu-west-1:123456789012:function:bestshot-caller",
+    "EVENTBRIDGE_ROLE_ARN": "arn:aws:iam::123456789012:role/bestshot-scheduler",
+    "EVENTBRIDGE_DLQ_ARN": "arn:aws:sqs:eu-west-1:123456789012:bestshot-failures",
+}
+
+
+@pytest.mark.parametrize(
+    "missing", ["EVENTBRIDGE_LAMBDA_ARN", "EVENTBRIDGE_ROLE_ARN", "EVENTBRIDGE_DLQ_ARN"]
+)
+def test_production_on_eventbridge_refuses_to_start_without_its_parts(missing: str) -> None:
+    # Without a failure queue, an invocation the scheduler cannot make leaves no trace.
+    environ = {k: v for k, v in {**PRODUCTION, **EVENTBRIDGE}.items() if k != missing}
+
+    with pytest.raises(ConfigurationError, match=f"{missing} is missing"):
+        load_settings(environ)
+    assert load_settings({**PRODUCTION, **EVENTBRIDGE}).scheduling.eventbridge_dlq_arn
