@@ -44,7 +44,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "failures",
         "entrypoints.commands.failures",
-        "list or re-fire the Lambda's failed invocations (its SQS failure queue)",
+        "list or re-fire the Lambda's failed invocations",
     ),
     Command(
         "dispatcher",

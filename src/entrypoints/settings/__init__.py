@@ -11,6 +11,7 @@ The variables: README, "Configuration".
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -159,6 +160,13 @@ class Settings(BaseModel):
         return [problem for concern in self.concerns() for problem in concern.production_problems()]
 
 
+# Variables that were renamed: still set, they would be ignored without a word.
+RENAMED = {
+    "WORKER_FOLLOW_UP_MINUTES": "SCHEDULE_FOLLOW_UP_MINUTES",
+    "WORKER_MAX_FOLLOW_UPS": "SCHEDULE_MAX_FOLLOW_UPS",
+}
+
+
 def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Every variable parsed and checked for itself; ConfigurationError names each bad one.
 
@@ -166,7 +174,12 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
     `os.environ` is read.
     """
     concerns: dict[str, Concern] = {}
-    problems: list[str] = []
+    given = os.environ if environ is None else environ
+    problems: list[str] = [
+        f"{old} was renamed {new}"
+        for old, new in RENAMED.items()
+        if any(name.upper() == old for name in given)
+    ]
     with reading_from(environ):
         for name, concern in Settings.concern_types().items():
             try:

@@ -210,3 +210,15 @@ def test_any_secret_variable_set_is_in_the_values_to_scrub(secrets: dict[str, st
     values = settings.secret_values()
     assert set(secrets.values()) <= set(values)
     assert all(secret not in repr(settings) for secret in secrets.values())
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("WORKER_FOLLOW_UP_MINUTES", "SCHEDULE_FOLLOW_UP_MINUTES"),
+        ("worker_max_follow_ups", "SCHEDULE_MAX_FOLLOW_UPS"),
+    ],
+)
+def test_a_renamed_variable_still_set_is_refused_naming_its_new_name(old: str, new: str) -> None:
+    with pytest.raises(ConfigurationError, match=f"{old.upper()} was renamed {new}"):
+        load_settings({old: "10"})
