@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import json
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
+import sentry_sdk
 from attrs import define, field
 
 from adapters.memory import SettableClock
@@ -121,3 +124,22 @@ def live_admin(live_api: LiveApi) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def live_internal() -> dict[str, str]:
     return {"X-Internal-Token": LIVE_INTERNAL_TOKEN}
+
+
+@pytest.fixture
+def sentry_dsn(loopback: LoopbackServer) -> Iterator[str]:
+    """A DSN whose events the `loopback` server receives; the SDK is stopped afterwards."""
+    yield loopback.url.replace("http://", "http://publickey@") + "/42"
+    sentry_sdk.get_client().close(timeout=2)
+    sentry_sdk.get_global_scope().set_client(None)
+
+
+def sentry_events(loopback: LoopbackServer) -> list[dict[str, Any]]:
+    """The error events the SDK sent to `loopback`, from its envelopes."""
+    events = []
+    for request in loopback.received:
+        lines = request.body.split(b"\n")
+        for header, payload in zip(lines[1::2], lines[2::2], strict=False):
+            if json.loads(header).get("type") == "event":
+                events.append(json.loads(payload))
+    return events

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 import sentry_sdk
 
 from entrypoints.observability import init_sentry
 from entrypoints.settings import load_settings
-from tests.integration.api.conftest import LoopbackServer
+from tests.integration.api.conftest import LoopbackServer, sentry_events
 from tests.unit.api.conftest import client_of
 
 pytestmark = pytest.mark.integration
@@ -21,25 +17,6 @@ JWT_SECRET = "jwt-secret-for-sentry-test-0123456789abcdef"
 PROVIDER_TOKEN = "football-data-token-5e6f7a8b9c"
 COOKIE_VALUE = "session-cookie-value-77aa88bb"
 BEARER = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXZhbHVl"
-
-
-@pytest.fixture
-def sentry_dsn(loopback: LoopbackServer) -> Iterator[str]:
-    yield loopback.url.replace("http://", "http://publickey@") + "/42"
-    # Leave no client behind for the next test.
-    sentry_sdk.get_client().close(timeout=2)
-    sentry_sdk.get_global_scope().set_client(None)
-
-
-def _events(loopback: LoopbackServer) -> list[dict[str, Any]]:
-    events = []
-    for request in loopback.received:
-        assert request.path.startswith("/api/42/envelope/")
-        lines = request.body.split(b"\n")
-        for header, payload in zip(lines[1::2], lines[2::2], strict=False):
-            if json.loads(header).get("type") == "event":
-                events.append(json.loads(payload))
-    return events
 
 
 async def test_an_error_reaches_sentry_with_every_secret_scrubbed(
@@ -72,7 +49,7 @@ async def test_an_error_reaches_sentry_with_every_secret_scrubbed(
     sentry_sdk.flush(timeout=5)
     assert loopback.arrived.wait(timeout=5), "no event reached the loopback DSN"
 
-    events = _events(loopback)
+    events = sentry_events(loopback)
     assert len(events) == 1
     event = events[0]
     # It is the real error, with the request it came from...

@@ -12,7 +12,6 @@ import io
 import json
 import logging
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import sentry_sdk
@@ -25,7 +24,7 @@ from bestshot_routes.redaction import PLACEHOLDER
 from entrypoints.logs import configure_logging
 from entrypoints.observability import init_sentry
 from entrypoints.settings import load_settings
-from tests.integration.api.conftest import LoopbackServer
+from tests.integration.api.conftest import LoopbackServer, sentry_events
 from tests.integration.sources.sources_loopback import Reply, serving
 
 pytestmark = pytest.mark.integration
@@ -35,13 +34,6 @@ PASSWORD = "pw-5e6f7a8b9c0d"
 TOKEN = "SECRET123-e4f5a6b7"
 BASIC = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
 SECRETS = (USER, PASSWORD, TOKEN, BASIC)
-
-
-@pytest.fixture
-def sentry_dsn(loopback: LoopbackServer) -> Iterator[str]:
-    yield loopback.url.replace("http://", "http://publickey@") + "/42"
-    sentry_sdk.get_client().close(timeout=2)
-    sentry_sdk.get_global_scope().set_client(None)
 
 
 @pytest.fixture
@@ -67,16 +59,6 @@ def served_logs(caplog: pytest.LogCaptureFixture) -> Iterator[io.StringIO]:
 
 async def _no_wait(seconds: float) -> None:
     return None
-
-
-def _events(loopback: LoopbackServer) -> list[dict[str, Any]]:
-    events = []
-    for request in loopback.received:
-        lines = request.body.split(b"\n")
-        for header, payload in zip(lines[1::2], lines[2::2], strict=False):
-            if json.loads(header).get("type") == "event":
-                events.append(json.loads(payload))
-    return events
 
 
 async def test_a_fetch_with_credentials_in_its_url_leaves_no_trace(
@@ -134,7 +116,7 @@ async def test_a_fetch_with_credentials_in_its_url_leaves_no_trace(
         assert secret not in written
 
     # Sentry: both errors, with the fetches as breadcrumbs, and no credential.
-    events = _events(loopback)
+    events = sentry_events(loopback)
     assert {e["exception"]["values"][-1]["type"] for e in events} == {
         "SourceUnavailable",
         "SourceFormatError",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
 import asyncpg
 import pytest
@@ -22,7 +21,7 @@ from bestshot_domain.subscriptions import SubscriptionState
 from entrypoints.api.schemas.events import event_body
 from entrypoints.observability import init_sentry
 from entrypoints.settings import load_settings
-from tests.integration.api.conftest import LoopbackServer
+from tests.integration.api.conftest import LoopbackServer, sentry_events
 from tests.integration.webhooks.receiver import Receiver, running_receiver
 from tests.integration.webhooks.test_dispatcher import _matchday
 
@@ -32,26 +31,9 @@ SECRET_QUERY = "key=hunter2-in-the-query"
 
 
 @pytest.fixture
-def sentry_dsn(loopback: LoopbackServer) -> Iterator[str]:
-    yield loopback.url.replace("http://", "http://publickey@") + "/42"
-    sentry_sdk.get_client().close(timeout=2)
-    sentry_sdk.get_global_scope().set_client(None)
-
-
-@pytest.fixture
 def receiver() -> Iterator[Receiver]:
     with running_receiver() as receiver:
         yield receiver
-
-
-def _sentry_events(loopback: LoopbackServer) -> list[dict[str, Any]]:
-    events = []
-    for request in loopback.received:
-        lines = request.body.split(b"\n")
-        for header, payload in zip(lines[1::2], lines[2::2], strict=False):
-            if json.loads(header).get("type") == "event":
-                events.append(json.loads(payload))
-    return events
 
 
 async def test_a_subscription_marked_failing_is_reported_to_sentry(
@@ -80,7 +62,7 @@ async def test_a_subscription_marked_failing_is_reported_to_sentry(
     assert stored.state is SubscriptionState.FAILING
     failing = [
         event
-        for event in _sentry_events(loopback)
+        for event in sentry_events(loopback)
         if "webhook.failing" in json.dumps(event.get("logentry") or event.get("message"))
     ]
     assert len(failing) == 1
