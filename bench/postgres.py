@@ -217,27 +217,35 @@ async def measure(url: str) -> bool:
         await pool.close()
 
 
-async def _run(admin_url: str) -> bool:
-    await drop_database(admin_url, DATABASE)
-    await ensure_database(admin_url, DATABASE)
-    url = with_database(admin_url, DATABASE)
-    try:
-        await migrate_url(url)
-        return await measure(url)
-    finally:
-        await drop_database(admin_url, DATABASE)
+def on_a_fresh_database(
+    measure: Callable[[str], Awaitable[bool]], database: str = DATABASE
+) -> bool:
+    """`measure(url)` on a freshly migrated database, dropped afterwards: on the server
+    `BESTSHOT_BENCH_DATABASE_URL` names, else on an embedded one started for the run."""
 
+    async def on(admin_url: str) -> bool:
+        await drop_database(admin_url, database)
+        await ensure_database(admin_url, database)
+        url = with_database(admin_url, database)
+        try:
+            await migrate_url(url)
+            return await measure(url)
+        finally:
+            await drop_database(admin_url, database)
 
-def run() -> bool:
     external = os.environ.get("BESTSHOT_BENCH_DATABASE_URL")
     if external:
-        return asyncio.run(_run(external))
+        return asyncio.run(on(external))
     folder = Path(tempfile.mkdtemp(prefix="bestshot-bench-pg-"))
     try:
         with EmbeddedPostgres(folder / "pgdata", cleanup="delete") as server:
-            return asyncio.run(_run(server.url("postgres")))
+            return asyncio.run(on(server.url("postgres")))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def run() -> bool:
+    return on_a_fresh_database(measure)
 
 
 if __name__ == "__main__":

@@ -13,21 +13,15 @@ On the embedded PostgreSQL in a temporary folder, or `BESTSHOT_BENCH_DATABASE_UR
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import tempfile
 import threading
 import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
-from adapters.postgres import PoolConfig, create_pool, migrate_url, unit_of_work_factory
-from adapters.postgres.admin import drop_database, ensure_database, with_database
-from adapters.postgres.embedded import EmbeddedPostgres
+from adapters.postgres import PoolConfig, create_pool, unit_of_work_factory
 from adapters.webhooks import DispatcherConfig, PostgresWebhookStore, UrlPolicy, WebhookDispatcher
 from adapters.webhooks.signing import new_secret
-from bench.postgres import next_states, season
+from bench.postgres import next_states, on_a_fresh_database, season
 from bestshot_domain.emitting import match_events
 from bestshot_domain.events import EventType
 from bestshot_domain.model import Membership
@@ -167,28 +161,13 @@ async def _delivery_rate(
     return delivered / elapsed
 
 
-async def _run(admin_url: str) -> bool:
-    await drop_database(admin_url, DATABASE)
-    await ensure_database(admin_url, DATABASE)
-    url = with_database(admin_url, DATABASE)
-    try:
-        await migrate_url(url)
-        print("Webhooks: a subscription's cost to a round update, the dispatcher's rate")
-        return await measure(url)
-    finally:
-        await drop_database(admin_url, DATABASE)
+async def _titled(url: str) -> bool:
+    print("Webhooks: a subscription's cost to a round update, the dispatcher's rate")
+    return await measure(url)
 
 
 def run() -> bool:
-    external = os.environ.get("BESTSHOT_BENCH_DATABASE_URL")
-    if external:
-        return asyncio.run(_run(external))
-    folder = Path(tempfile.mkdtemp(prefix="bestshot-bench-pg-"))
-    try:
-        with EmbeddedPostgres(folder / "pgdata", cleanup="delete") as server:
-            return asyncio.run(_run(server.url("postgres")))
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    return on_a_fresh_database(_titled, DATABASE)
 
 
 if __name__ == "__main__":
