@@ -131,7 +131,8 @@ def test_the_composition_reads_each_concern_from_the_process(
     monkeypatch.setenv("BESTSHOT_FILES_DIR", "/srv/files")
     monkeypatch.setenv("API_DOMAIN", "https://api.bestshot.example")
     settings = Settings()  # each concern made by its default factory
-    assert settings.providers.files_dir == Path("/srv/files")
+    openfootball = settings.sources().providers["openfootball"]
+    assert openfootball.options["files_dir"] == Path("/srv/files")
     assert settings.service.api_domain == "https://api.bestshot.example"
 
 

@@ -8,25 +8,41 @@ from pathlib import Path
 import pytest
 
 from adapters.caller import CallerConfig
+from adapters.sources.football_data import TOKEN
+from adapters.sources.openfootball import FILES_DIR, HOSTS
 from adapters.sources.policy import RateLimit
+from adapters.sources.providers import DECLARATIONS
 from bestshot_domain.errors import InvalidInput
 from entrypoints.settings import read_settings
 
 
 def test_defaults() -> None:
     config = read_settings({}).sources()
-    assert config.football_data.base_url == "https://api.football-data.org"
-    assert config.football_data.policy.rate_limit == RateLimit(10, 60.0)
-    assert config.fbref.policy.rate_limit == RateLimit(10, 60.0)
-    assert config.football_data_token is None
-    assert config.espn.policy.deadline == 20.0 < CallerConfig().read_timeout
-    assert config.espn.policy.max_body_bytes == 8 * 1024 * 1024
+    providers = config.providers
+    assert providers["football_data"].base_url == "https://api.football-data.org"
+    assert providers["football_data"].policy.rate_limit == RateLimit(10, 60.0)
+    assert providers["fbref"].policy.rate_limit == RateLimit(10, 60.0)
+    assert TOKEN.of(providers["football_data"]) is None
+    assert providers["espn"].policy.deadline == 20.0 < CallerConfig().read_timeout
+    assert providers["espn"].policy.max_body_bytes == 8 * 1024 * 1024
     assert config.match_window == timedelta(hours=2, minutes=30)
-    assert config.openfootball_access.files_dir is None  # the API reads no file
-    assert [str(o) for o in config.openfootball_access.hosts] == [
+    assert FILES_DIR.of(providers["openfootball"]) is None  # the API reads no file
+    assert [str(o) for o in HOSTS.of(providers["openfootball"])] == [
         "https://raw.githubusercontent.com",
         "https://github.com",
     ]
+    assert not config.trusted
+
+
+def test_the_defaults_are_the_declared_ones() -> None:
+    config = read_settings({}).sources()
+    for name, declared in DECLARATIONS.items():
+        if declared.http:
+            configured, defaults = config.providers[name], declared.defaults()
+            assert (configured.base_url, configured.policy) == (
+                defaults.base_url,
+                defaults.policy,
+            ), name
 
 
 THROWAWAY = "throwaway-test-value"
@@ -48,18 +64,18 @@ def test_everything_can_be_set() -> None:
             "BESTSHOT_OPENFOOTBALL_HOSTS": "files.example, http://mirror.lan:8080",
         }
     ).sources()
-    assert config.football_data_token == THROWAWAY
-    assert config.espn.base_url == "http://127.0.0.1:8080"
-    assert config.espn.policy.connect_timeout == 2.5
-    assert config.fbref.policy.read_timeout == 9
-    assert config.sofascore.policy.attempts == 2
-    assert config.espn.policy.deadline == 12.5
-    assert config.openfootball.policy.max_body_bytes == 1024 * 1024
-    assert config.sofascore.policy.rate_limit == RateLimit(5, 10.0)
+    providers = config.providers
+    assert TOKEN.of(providers["football_data"]) == THROWAWAY
+    assert providers["espn"].base_url == "http://127.0.0.1:8080"
+    assert providers["espn"].policy.connect_timeout == 2.5
+    assert providers["fbref"].policy.read_timeout == 9
+    assert providers["sofascore"].policy.attempts == 2
+    assert providers["espn"].policy.deadline == 12.5
+    assert providers["openfootball"].policy.max_body_bytes == 1024 * 1024
+    assert providers["sofascore"].policy.rate_limit == RateLimit(5, 10.0)
     assert config.match_window == timedelta(minutes=1)
-    access = config.openfootball_access
-    assert access.files_dir == Path("/srv/bestshot/files")
-    assert [str(origin) for origin in access.hosts] == [
+    assert FILES_DIR.of(providers["openfootball"]) == Path("/srv/bestshot/files")
+    assert [str(origin) for origin in HOSTS.of(providers["openfootball"])] == [
         "https://files.example",
         "http://mirror.lan:8080",
     ]
