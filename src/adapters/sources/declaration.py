@@ -39,6 +39,7 @@ class Setting(Generic[T]):
     parse: Callable[[str], T]  # the variable's text to a value; ValueError says what is wrong
     default: T
     description: str
+    example: str  # a value other than the default, for the docs and the tests
     secret: bool = False  # never shown (settings hold it as a SecretStr)
 
     def of(self, settings: ProviderSettings) -> T:

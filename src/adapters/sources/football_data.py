@@ -291,6 +291,7 @@ TOKEN = Setting[str | None](
     str,
     None,
     "The API key football-data.org sends on registering.",
+    "fd-token-abcdef123456",
     secret=True,
 )
 

@@ -350,6 +350,7 @@ FILES_DIR = Setting[Path | None](
     Path,
     None,
     "The folder openfootball file references are read from; unset: none is.",
+    "/srv/files",
 )
 HOSTS = Setting[tuple[Origin, ...]](
     "hosts",
@@ -357,6 +358,7 @@ HOSTS = Setting[tuple[Origin, ...]](
     _origins,
     OpenfootballAccess().hosts,
     "Hosts (https) or origins openfootball URLs may name, comma-separated.",
+    "http://mirror.lan:8080",
 )
 
 

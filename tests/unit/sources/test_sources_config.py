@@ -48,32 +48,59 @@ def test_the_defaults_are_the_declared_ones() -> None:
 THROWAWAY = "throwaway-test-value"
 
 
-def test_everything_can_be_set() -> None:
+def test_the_shared_settings_reach_every_provider() -> None:
     config = read_settings(
         {
-            "FOOTBALL_DATA_TOKEN": THROWAWAY,
-            "BESTSHOT_ESPN_URL": "http://127.0.0.1:8080/",
             "BESTSHOT_HTTP_CONNECT_TIMEOUT": "2.5",
             "BESTSHOT_HTTP_READ_TIMEOUT": "9",
             "BESTSHOT_HTTP_ATTEMPTS": "2",
             "BESTSHOT_HTTP_DEADLINE_SECONDS": "12.5",
             "BESTSHOT_HTTP_MAX_BODY_BYTES": "1048576",
-            "BESTSHOT_SOFASCORE_RATE_LIMIT": "5/10",
             "SCHEDULE_MATCH_WINDOW_MINUTES": "1",
-            "BESTSHOT_FILES_DIR": "/srv/bestshot/files",
-            "BESTSHOT_OPENFOOTBALL_HOSTS": "files.example, http://mirror.lan:8080",
         }
     ).sources()
-    providers = config.providers
-    assert TOKEN.of(providers["football_data"]) == THROWAWAY
-    assert providers["espn"].base_url == "http://127.0.0.1:8080"
-    assert providers["espn"].policy.connect_timeout == 2.5
-    assert providers["fbref"].policy.read_timeout == 9
-    assert providers["sofascore"].policy.attempts == 2
-    assert providers["espn"].policy.deadline == 12.5
-    assert providers["openfootball"].policy.max_body_bytes == 1024 * 1024
-    assert providers["sofascore"].policy.rate_limit == RateLimit(5, 10.0)
     assert config.match_window == timedelta(minutes=1)
+    for name, declared in DECLARATIONS.items():
+        if declared.http:
+            policy = config.providers[name].policy
+            assert (
+                policy.connect_timeout,
+                policy.read_timeout,
+                policy.attempts,
+                policy.deadline,
+                policy.max_body_bytes,
+            ) == (2.5, 9, 2, 12.5, 1024 * 1024), name
+            assert policy.rate_limit == declared.rate_limit, name
+
+
+@pytest.mark.parametrize("name", [n for n, d in DECLARATIONS.items() if d.rate_limit_variable])
+def test_each_provider_reads_its_own_url_and_rate_limit(name: str) -> None:
+    declared = DECLARATIONS[name]
+    assert declared.rate_limit_variable is not None
+    environ = {declared.rate_limit_variable: "5/10"}
+    if declared.url_variable is not None:
+        environ[declared.url_variable] = "http://127.0.0.1:8080/"
+    configured = read_settings(environ).sources().providers
+    assert configured[name].policy.rate_limit == RateLimit(5, 10.0)
+    expected = "http://127.0.0.1:8080" if declared.url_variable else declared.base_url
+    assert configured[name].base_url == expected
+    others = [n for n, d in DECLARATIONS.items() if d.http and n != name]
+    assert all(configured[n] == read_settings({}).sources().providers[n] for n in others)
+
+
+def test_the_token_the_files_folder_and_the_hosts() -> None:
+    providers = (
+        read_settings(
+            {
+                "FOOTBALL_DATA_TOKEN": THROWAWAY,
+                "BESTSHOT_FILES_DIR": "/srv/bestshot/files",
+                "BESTSHOT_OPENFOOTBALL_HOSTS": "files.example, http://mirror.lan:8080",
+            }
+        )
+        .sources()
+        .providers
+    )
+    assert TOKEN.of(providers["football_data"]) == THROWAWAY
     assert FILES_DIR.of(providers["openfootball"]) == Path("/srv/bestshot/files")
     assert [str(origin) for origin in HOSTS.of(providers["openfootball"])] == [
         "https://files.example",
