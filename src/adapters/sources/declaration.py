@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Generic, Protocol, TypeVar, cast
 
 import httpx
-from attrs import evolve, field, frozen
+from attrs import evolve, frozen
 
 from adapters.sources.config import ProviderSettings, SourcesConfig
 from adapters.sources.http import JSON_ACCEPT, ProviderClient, UrlCheck
@@ -102,8 +102,9 @@ class Provider:
     rate_limit: RateLimit | None = None  # the default of BESTSHOT_{NAME}_RATE_LIMIT
     accept: str = JSON_ACCEPT
     retry_after_headers: tuple[str, ...] = ("Retry-After",)
-    settings: tuple[Setting[Any], ...] = field(default=())
-    extra: str | None = None  # the optional dependencies it needs (`pip install 'bestshot[..]'`)
+    # Its own variables. The hosts it may fetch are its base URL's origin, unless its `build`
+    # hands the client another check (openfootball: the hosts of one of these).
+    settings: tuple[Setting[Any], ...] = ()
 
     @property
     def http(self) -> bool:

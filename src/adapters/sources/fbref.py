@@ -339,5 +339,4 @@ DECLARATION = Provider(
     # FBref asks robots for at most 10 requests a minute and bans faster ones for a while.
     rate_limit=RateLimit(10, 60.0),
     accept=HTML_ACCEPT,
-    extra="scrapers",
 )

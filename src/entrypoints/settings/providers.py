@@ -50,7 +50,9 @@ _HTTP = HttpPolicy()
 def _declared_setting(setting: Setting[Any]) -> tuple[Any, Any]:
     """A provider's own setting as a field: parsed by its `parse`, a secret as a SecretStr."""
     if setting.secret:
-        return SecretStr | None, Field(default=None, validation_alias=setting.variable)
+        return SecretStr | None, Field(
+            default=None, validation_alias=setting.variable, description=setting.description
+        )
 
     def parse(value: object) -> object:
         return setting.parse(value) if isinstance(value, str) else value
