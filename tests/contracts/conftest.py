@@ -15,6 +15,8 @@ Nothing else changes: every test of the suite then runs on it too.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import asyncpg
 import pytest
 
@@ -33,6 +35,11 @@ from adapters.webhooks import PostgresWebhookStore
 from bestshot_domain.ports import Clock, Scheduler, UnitOfWorkFactory
 from bestshot_domain.subscriptions import WebhookStore
 from tests.builders import T0, TEST_API, league_fixtures
+from tests.contracts.provider_sources import (
+    PROVIDER_SOURCES,
+    ProviderCase,
+    recorded_providers,  # noqa: F401 - a fixture, found by name
+)
 from tests.contracts.source_case import SourceCase
 from tests.integration.aws.emulator import (  # noqa: F401 - fixtures, found by name
     aws_credentials,
@@ -54,7 +61,8 @@ SCHEDULERS: list[Choice] = [
     pytest.param("local_scheduler", marks=pytest.mark.integration),  # in PostgreSQL
 ]
 CLOCKS: list[Choice] = ["settable_clock", "system_clock", "accelerated_clock"]
-RESULT_SOURCES: list[Choice] = ["scripted_source_case", "shared_source_case"]
+# And every declared provider's source, each its own case (tests/contracts/provider_sources.py).
+RESULT_SOURCES: list[Choice] = ["scripted_source_case", "shared_source_case", *PROVIDER_SOURCES]
 # A webhook store with the unit of work factory whose outbox it reads.
 WEBHOOK_STORES: list[Choice] = [
     "memory_webhooks",
@@ -146,9 +154,13 @@ def clock(request: pytest.FixtureRequest) -> Clock:
 
 
 @pytest.fixture(params=RESULT_SOURCES)
-def source_case(request: pytest.FixtureRequest) -> SourceCase:
+async def source_case(request: pytest.FixtureRequest) -> AsyncIterator[SourceCase]:
+    if isinstance(request.param, ProviderCase):
+        async with request.param.case(request) as case:
+            yield case
+        return
     chosen: SourceCase = request.getfixturevalue(request.param)
-    return chosen
+    yield chosen
 
 
 @pytest.fixture(params=WEBHOOK_STORES)

@@ -11,4 +11,7 @@ from bestshot_domain.ports import ResultSource
 class SourceCase:
     source: ResultSource
     reference: str  # a tournament the source serves (recorded payloads, a demo league ...)
-    unknown_reference: str  # one it must answer with NotFound
+    # One it must answer with NotFound; None: it serves every well-formed reference (demo).
+    unknown_reference: str | None
+    # One it must refuse as InvalidInput before asking anyone; None: any text is well formed.
+    malformed_reference: str | None = None

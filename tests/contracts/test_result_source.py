@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from bestshot_domain.errors import NotFound
+from bestshot_domain.errors import InvalidInput, NotFound
 from bestshot_domain.lifecycle import check_observation
 from bestshot_domain.model import Round
 from bestshot_domain.text import SLUG_PATTERN
@@ -63,5 +63,14 @@ async def test_round_observations_are_of_that_round_only(source_case: SourceCase
 
 
 async def test_an_unknown_reference_is_not_found(source_case: SourceCase) -> None:
+    if source_case.unknown_reference is None:
+        pytest.skip("this source serves every well-formed reference")
     with pytest.raises(NotFound):
         await source_case.source.fixtures(source_case.unknown_reference)
+
+
+async def test_a_malformed_reference_is_invalid_input(source_case: SourceCase) -> None:
+    if source_case.malformed_reference is None:
+        pytest.skip("this source takes any text as a reference")
+    with pytest.raises(InvalidInput):
+        await source_case.source.fixtures(source_case.malformed_reference)

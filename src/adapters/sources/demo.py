@@ -16,6 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from attrs import frozen
 
+from adapters.sources import config
+from adapters.sources.declaration import Provider, Reference, Wiring
 from adapters.sources.parsed import (
     ParsedMatch,
     RoundInfo,
@@ -39,7 +41,7 @@ from bestshot_domain.model import (
 from bestshot_domain.ports import Clock
 
 PROVIDER = "demo"
-DEFAULT_MATCH_WINDOW = timedelta(hours=2, minutes=30)
+DEFAULT_MATCH_WINDOW = config.DEFAULT_MATCH_WINDOW
 CURRENT_MATCHDAY = 20
 DEFAULT_FIRST_KICKOFF = time(12, 0)
 WAVES = (timedelta(0),) * 4 + (timedelta(hours=2, minutes=30),) * 4 + (timedelta(hours=5),) * 2
@@ -335,3 +337,15 @@ class DemoSource:
             if match.round.slug == round_.slug or match.external_id in stored
         )
         return round_observations(wanted, round_.slug, stored)
+
+
+def _build(wiring: Wiring) -> DemoSource:
+    return DemoSource(wiring.clock, wiring.config.match_window)
+
+
+DECLARATION = Provider(
+    name=PROVIDER,
+    title="demo",
+    build=_build,
+    reference=Reference("SEED[/YYYY-MM-DD[THH:MM]]", "42/2026-11-28", "simulated"),
+)

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from attrs import frozen
 from pydantic import AwareDatetime, BeforeValidator, Field, NonNegativeInt
 
-from adapters.sources.http import ProviderClient
+from adapters.sources.declaration import Provider, Reference, Wiring
+from adapters.sources.http import ProviderClient, reference_known
 from adapters.sources.parsed import (
     ParsedMatch,
     RoundInfo,
@@ -32,6 +33,7 @@ from adapters.sources.payload import (
     load_json,
     validate,
 )
+from adapters.sources.policy import RateLimit
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.model import (
     Ending,
@@ -320,7 +322,8 @@ class EspnSource:
 
     async def fixtures(self, reference: str) -> Fixtures:
         ref = EspnReference.parse(reference)
-        raw = await self._scoreboard(ref, ref.first, ref.last)
+        with reference_known():
+            raw = await self._scoreboard(ref, ref.first, ref.last)
         return assemble_fixtures(PROVIDER, parse_scoreboard(raw))
 
     async def round_observations(
@@ -337,3 +340,19 @@ class EspnSource:
         return round_observations(
             parse_scoreboard(raw), round_.slug, (match.external_id for match in matches)
         )
+
+
+def _build(wiring: Wiring) -> EspnSource:
+    return EspnSource(wiring.client())
+
+
+DECLARATION = Provider(
+    name=PROVIDER,
+    title="ESPN site API",
+    build=_build,
+    reference=Reference("LEAGUE:FIRST-LAST", "eng.1:20250815-20260524", "ESPN days, YYYYMMDD"),
+    parser=parse_scoreboard,
+    payload="an ESPN scoreboard",
+    base_url=DEFAULT_BASE_URL,
+    rate_limit=RateLimit(30, 60.0),
+)

@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime, time
 import httpx
 
 from adapters.extras import is_missing
-from adapters.sources.http import Origin, ProviderClient
+from adapters.sources.declaration import Provider, Reference, Wiring
+from adapters.sources.http import HTML_ACCEPT, Origin, ProviderClient, reference_known
 from adapters.sources.parsed import (
     ParsedMatch,
     RoundInfo,
@@ -23,6 +24,7 @@ from adapters.sources.parsed import (
     slugify,
 )
 from adapters.sources.payload import decode_text, format_error
+from adapters.sources.policy import RateLimit
 from bestshot_domain.errors import InvalidInput, MissingExtra
 from bestshot_domain.model import (
     Ending,
@@ -306,7 +308,9 @@ class FbrefSource:
         return parse_schedule(await self._client.get_bytes(url))
 
     async def fixtures(self, reference: str) -> Fixtures:
-        return assemble_fixtures(PROVIDER, await self._schedule(reference))
+        with reference_known():
+            schedule = await self._schedule(reference)
+        return assemble_fixtures(PROVIDER, schedule)
 
     async def round_observations(
         self, reference: str, round_: Round, matches: Sequence[Match]
@@ -316,3 +320,23 @@ class FbrefSource:
             round_.slug,
             (match.external_id for match in matches),
         )
+
+
+def _build(wiring: Wiring) -> FbrefSource:
+    return FbrefSource(wiring.client())
+
+
+DECLARATION = Provider(
+    name=PROVIDER,
+    title="FBref",
+    build=_build,
+    reference=Reference(
+        "schedule page URL/path", "/en/comps/9/schedule/Premier-League-Scores-and-Fixtures"
+    ),
+    parser=parse_schedule,
+    payload="an FBref schedule page",
+    base_url=DEFAULT_BASE_URL,
+    # FBref asks robots for at most 10 requests a minute and bans faster ones for a while.
+    rate_limit=RateLimit(10, 60.0),
+    accept=HTML_ACCEPT,
+)

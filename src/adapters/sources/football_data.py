@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from attrs import frozen
 from pydantic import AwareDatetime, NonNegativeInt
 
-from adapters.sources.http import ProviderClient
+from adapters.sources.declaration import Provider, Reference, Setting, Wiring
+from adapters.sources.http import ProviderClient, reference_known
 from adapters.sources.parsed import (
     ParsedMatch,
     RoundInfo,
@@ -25,6 +26,7 @@ from adapters.sources.parsed import (
     slugify,
 )
 from adapters.sources.payload import ExternalId, Payload, format_error, load_json, validate
+from adapters.sources.policy import RateLimit
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.model import (
     Ending,
@@ -254,7 +256,8 @@ class FootballDataSource:
 
     async def fixtures(self, reference: str) -> Fixtures:
         ref = FootballDataReference.parse(reference)
-        raw = await self._client.get_bytes(ref.matches_path, ref.params())
+        with reference_known():
+            raw = await self._client.get_bytes(ref.matches_path, ref.params())
         return assemble_fixtures(PROVIDER, parse_matches(raw))
 
     async def round_observations(
@@ -280,3 +283,34 @@ class FootballDataSource:
 
 def _day(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d}"
+
+
+TOKEN = Setting[str | None](
+    "token",
+    "FOOTBALL_DATA_TOKEN",
+    str,
+    None,
+    "The API key football-data.org sends on registering.",
+    "fd-token-abcdef123456",
+    secret=True,
+)
+
+
+def _build(wiring: Wiring) -> FootballDataSource:
+    token = TOKEN.of(wiring.settings)
+    # Credentials go only to the configured origin; redirects elsewhere are not followed.
+    return FootballDataSource(wiring.client(credentials={AUTH_HEADER: token} if token else {}))
+
+
+DECLARATION = Provider(
+    name=PROVIDER,
+    title="football-data.org v4",
+    build=_build,
+    reference=Reference("CODE/SEASON", "PL/2024", "token from FOOTBALL_DATA_TOKEN"),
+    parser=parse_matches,
+    payload="a football-data.org matches answer",
+    base_url=DEFAULT_BASE_URL,
+    rate_limit=RateLimit(10, 60.0),  # what the free plan allows
+    retry_after_headers=RETRY_AFTER_HEADERS,
+    settings=(TOKEN,),
+)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
-from collections.abc import Awaitable, Callable, Mapping
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import AbstractAsyncContextManager, contextmanager
 from datetime import UTC, datetime
 from importlib import metadata
 from types import TracebackType
@@ -26,7 +26,13 @@ from adapters.sources.body import ACCEPT_ENCODING, read_capped
 from adapters.sources.deadline import Deadline, within
 from adapters.sources.policy import HttpPolicy
 from adapters.sources.retrying import Retryable, retrying_within
-from bestshot_domain.errors import SourceBlocked, SourceTimeout, SourceUnavailable
+from bestshot_domain.errors import (
+    NotFound,
+    SourceBlocked,
+    SourceError,
+    SourceTimeout,
+    SourceUnavailable,
+)
 
 log = logging.getLogger("bestshot.sources")
 
@@ -45,6 +51,24 @@ _CHALLENGE_HEAD = 4096  # the bytes of a failure's body read, to recognise a cha
 MAX_REDIRECTS = 5
 
 UrlCheck = Callable[[httpx.URL], bool]
+
+
+class ProviderNotFound(SourceUnavailable):
+    """HTTP 404: where the provider keeps a tournament's page, the port's NotFound
+    (`reference_known`); anywhere else, a provider that does not answer usefully."""
+
+
+class UnknownReference(SourceError, NotFound):
+    """The provider knows no tournament by this reference (the API's 404)."""
+
+
+@contextmanager
+def reference_known() -> Iterator[None]:
+    """Around the fetch of a tournament's own page: a 404 there says the reference is unknown."""
+    try:
+        yield
+    except ProviderNotFound as error:
+        raise UnknownReference(error.provider, str(error).partition(": ")[2]) from None
 
 
 @frozen
@@ -324,6 +348,8 @@ class ProviderClient:
                     f"HTTP {status} for {where}: asks to retry after {retry_after:.0f} s",
                 )
             raise Retryable(f"HTTP {status} for {where}", retry_after)
+        if status == 404:
+            raise ProviderNotFound(self.provider, f"HTTP 404 Not Found for {where}")
         raise SourceUnavailable(
             self.provider, f"HTTP {status} {response.reason_phrase} for {where}".strip()
         )

@@ -26,7 +26,8 @@ from adapters.files.openfootball import (
     parse_openfootball,
 )
 from adapters.files.regular import NotARegularFile, read_regular_file
-from adapters.sources.http import Origin, ProviderClient
+from adapters.sources.declaration import Provider, Reference, Setting, Wiring
+from adapters.sources.http import Origin, ProviderClient, reference_known
 from adapters.sources.parsed import (
     ParsedMatch,
     RoundInfo,
@@ -36,6 +37,7 @@ from adapters.sources.parsed import (
     slugify,
 )
 from adapters.sources.payload import format_error, load_json
+from adapters.sources.policy import RateLimit
 from bestshot_domain.errors import InvalidInput, SourceFormatError, SourceUnavailable
 from bestshot_domain.model import (
     Ending,
@@ -324,7 +326,9 @@ class OpenfootballSource:
             ) from None
 
     async def fixtures(self, reference: str) -> Fixtures:
-        return assemble_fixtures(PROVIDER, await self._read(reference))
+        with reference_known():
+            read = await self._read(reference)
+        return assemble_fixtures(PROVIDER, read)
 
     async def round_observations(
         self, reference: str, round_: Round, matches: Sequence[Match]
@@ -334,3 +338,52 @@ class OpenfootballSource:
             round_.slug,
             (match.external_id for match in matches),
         )
+
+
+def _origins(text: str) -> tuple[Origin, ...]:
+    return tuple(parse_origin(part) for part in text.split(",") if part.strip())
+
+
+FILES_DIR = Setting[Path | None](
+    "files_dir",
+    FILES_DIR_SETTING,
+    Path,
+    None,
+    "The folder openfootball file references are read from; unset: none is.",
+    "/srv/files",
+)
+HOSTS = Setting[tuple[Origin, ...]](
+    "hosts",
+    HOSTS_SETTING,
+    _origins,
+    OpenfootballAccess().hosts,
+    "Hosts (https) or origins openfootball URLs may name, comma-separated.",
+    "http://mirror.lan:8080",
+)
+
+
+def _build(wiring: Wiring) -> OpenfootballSource:
+    settings = wiring.settings
+    access = OpenfootballAccess(
+        files_dir=FILES_DIR.of(settings), hosts=HOSTS.of(settings), trusted=wiring.config.trusted
+    )
+    return OpenfootballSource(wiring.client(allowed=access.allows), access)
+
+
+DECLARATION = Provider(
+    name=PROVIDER,
+    title="openfootball",
+    build=_build,
+    reference=Reference(
+        "file path or URL",
+        "examples/en.1-2022-23.json",
+        f"an https URL on an allowed host ({HOSTS_SETTING}), or a file name inside "
+        f"{FILES_DIR_SETTING} (file references are refused when it is unset)",
+    ),
+    parser=parse_file,
+    payload="an openfootball JSON file",
+    base_url=DEFAULT_BASE_URL,
+    url_setting=False,  # references are whole URLs (or files)
+    rate_limit=RateLimit(30, 60.0),
+    settings=(FILES_DIR, HOSTS),
+)

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from attrs import frozen
 from pydantic import NonNegativeInt
 
-from adapters.sources.http import ProviderClient
+from adapters.sources.declaration import Provider, Reference, Wiring
+from adapters.sources.http import ProviderClient, reference_known
 from adapters.sources.parsed import (
     ParsedMatch,
     RoundInfo,
@@ -32,6 +33,7 @@ from adapters.sources.payload import (
     load_json,
     validate,
 )
+from adapters.sources.policy import RateLimit
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.model import (
     Ending,
@@ -272,7 +274,8 @@ class SofascoreSource:
 
     async def fixtures(self, reference: str) -> Fixtures:
         ref = SofascoreReference.parse(reference)
-        rounds = parse_rounds(await self._client.get_bytes(f"{ref.season_path}/rounds"))
+        with reference_known():
+            rounds = parse_rounds(await self._client.get_bytes(f"{ref.season_path}/rounds"))
         matches: list[ParsedMatch] = []
         for number, slug in rounds:
             matches += parse_events(await self._client.get_bytes(ref.round_path(number, slug)))
@@ -292,3 +295,19 @@ class SofascoreSource:
             for external_id in stored:
                 parsed += parse_events(await self._client.get_bytes(f"/event/{external_id}"))
         return round_observations(parsed, round_.slug, stored)
+
+
+def _build(wiring: Wiring) -> SofascoreSource:
+    return SofascoreSource(wiring.client())
+
+
+DECLARATION = Provider(
+    name=PROVIDER,
+    title="SofaScore",
+    build=_build,
+    reference=Reference("TOURNAMENT/SEASON", "17/61627", "often refused: SofaScore blocks robots"),
+    parser=parse_events,
+    payload="a SofaScore event or round",
+    base_url=DEFAULT_BASE_URL,
+    rate_limit=RateLimit(20, 60.0),
+)

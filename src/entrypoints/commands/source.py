@@ -16,7 +16,7 @@ from pathlib import Path
 
 import attrs
 
-from adapters.sources.providers import PARSERS, PROVIDERS, build_source
+from adapters.sources.providers import DECLARATIONS, PARSERS, PROVIDERS, build_source
 from adapters.system_clock import SystemClock
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.model import (
@@ -31,15 +31,22 @@ from bestshot_domain.model import (
 from entrypoints.commands import HELP
 from entrypoints.settings import read_settings
 
-REFERENCES = """\
-references (what `fetch` takes):
-  espn           LEAGUE:FIRST-LAST       eng.1:20250815-20260524  (ESPN days, YYYYMMDD)
-  football_data  CODE/SEASON             PL/2024   (token from FOOTBALL_DATA_TOKEN)
-  sofascore      TOURNAMENT/SEASON       17/61627  (often refused: SofaScore blocks robots)
-  fbref          schedule page URL/path  /en/comps/9/schedule/Premier-League-Scores-and-Fixtures
-  openfootball   file path or URL        examples/en.1-2022-23.json
-  demo           SEED[/YYYY-MM-DD[THH:MM]]  42/2026-11-28
-"""
+
+def _references() -> str:
+    """What `fetch` takes of each provider, from the declarations."""
+    lines = ["references (what `fetch` takes):"]
+    for name, declared in DECLARATIONS.items():
+        reference = declared.reference
+        note = f"  ({reference.note})" if reference.note else ""
+        lines.append(f"  {name:<14} {reference.shape:<25} {reference.example}{note}")
+    return "\n".join(lines) + "\n"
+
+
+REFERENCES = _references()
+
+
+def _payloads() -> str:
+    return ", ".join(DECLARATIONS[name].payload for name in PARSERS)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,11 +66,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "parse",
         help="parse a saved payload",
         description=(
-            "Parse a payload saved from a provider (an ESPN scoreboard, a football-data.org "
-            "matches answer, a SofaScore event or round, an FBref schedule page, an "
-            "openfootball JSON file) and print "
-            "its matches. Exits 2 with one line naming the provider and the path in the "
-            "payload when it cannot be read."
+            f"Parse a payload saved from a provider ({_payloads()}) and print its matches. "
+            "Exits 2 with one line naming the provider and the path in the payload when it "
+            "cannot be read."
         ),
     )
     parse.add_argument(
@@ -114,11 +119,8 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 async def _fetch_rows(provider: str, reference: str, round_slug: str | None) -> list[_Row]:
-    config = read_settings().sources()
     # The user names files and URLs on their own machine: nobody else's request is served here.
-    config = attrs.evolve(
-        config, openfootball_access=attrs.evolve(config.openfootball_access, trusted=True)
-    )
+    config = attrs.evolve(read_settings().sources(), trusted=True)
     source = build_source(provider, config, clock=SystemClock())
     try:
         fixtures = await source.fixtures(reference)

@@ -1,20 +1,23 @@
-"""The result providers: their addresses, their rate limits, our patience with them."""
+"""The result providers: their addresses, their rate limits, our patience with them.
+
+The variables of each provider come from its declaration (`adapters.sources.declaration`);
+only what all of them share is written here.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import BeforeValidator, Field, SecretStr
+from attrs import evolve
+from pydantic import BeforeValidator, Field, SecretStr, create_model
 from pydantic_settings import NoDecode
 
-from adapters.sources import espn, fbref, football_data, sofascore
 from adapters.sources.config import ProviderSettings, SourcesConfig
-from adapters.sources.http import Origin
-from adapters.sources.openfootball import OpenfootballAccess, parse_origin
+from adapters.sources.declaration import Provider, Setting
 from adapters.sources.policy import HttpPolicy, RateLimit
+from adapters.sources.providers import DECLARATIONS
 from entrypoints.settings.concern import Concern
 
 
@@ -38,24 +41,63 @@ def _base_url(value: object) -> object:
     return value
 
 
-def _origins(value: object) -> object:
-    """`raw.githubusercontent.com,http://mirror.lan:8080` as origins."""
-    if isinstance(value, str):
-        return tuple(parse_origin(part) for part in value.split(",") if part.strip())
-    return value
-
-
 RateLimitSetting = Annotated[RateLimit, BeforeValidator(_rate_limit)]
 BaseUrl = Annotated[str, BeforeValidator(_base_url)]
-# NoDecode: a comma-separated list, not the JSON pydantic-settings expects of a tuple.
-Origins = Annotated[tuple[Origin, ...], NoDecode, BeforeValidator(_origins)]
 
 _HTTP = HttpPolicy()
-_SOURCES = SourcesConfig()
 
 
-class ProvidersSettings(Concern):
-    football_data_token: SecretStr | None = None
+def _declared_setting(setting: Setting[Any]) -> tuple[Any, Any]:
+    """A provider's own setting as a field: parsed by its `parse`, a secret as a SecretStr."""
+    if setting.secret:
+        return SecretStr | None, Field(
+            default=None, validation_alias=setting.variable, description=setting.description
+        )
+
+    def parse(value: object) -> object:
+        return setting.parse(value) if isinstance(value, str) else value
+
+    # NoDecode: the variable's text goes to `parse`, not through pydantic-settings' JSON.
+    annotation = Annotated[Any, NoDecode, BeforeValidator(parse)]
+    return annotation, Field(
+        default=setting.default, validation_alias=setting.variable, description=setting.description
+    )
+
+
+def _field(provider: Provider, key: str) -> str:
+    return f"{provider.name}_{key}"
+
+
+def _declared_fields() -> dict[str, Any]:
+    """Each provider's variables, from its declaration: the URL, the rate limit, its own."""
+    fields: dict[str, Any] = {}
+    for provider in DECLARATIONS.values():
+        if provider.url_variable is not None and provider.base_url is not None:
+            fields[_field(provider, "url")] = (
+                BaseUrl,
+                Field(default=provider.base_url, validation_alias=provider.url_variable),
+            )
+        if provider.rate_limit_variable is not None:
+            fields[_field(provider, "rate_limit")] = (
+                RateLimitSetting,
+                Field(default=provider.rate_limit, validation_alias=provider.rate_limit_variable),
+            )
+        for setting in provider.settings:
+            fields[_field(provider, setting.key)] = _declared_setting(setting)
+    return fields
+
+
+if TYPE_CHECKING:
+    _Declared = Concern
+else:
+    # The fields no module writes by hand: made from the declarations, so that a provider's
+    # variables are named in its own module only.
+    _Declared = create_model(
+        "_Declared", __base__=Concern, __module__=__name__, **_declared_fields()
+    )
+
+
+class ProvidersSettings(_Declared):
     http_connect_timeout: float = Field(
         default=_HTTP.connect_timeout, gt=0, validation_alias="BESTSHOT_HTTP_CONNECT_TIMEOUT"
     )
@@ -83,70 +125,36 @@ class ProvidersSettings(Concern):
         validation_alias="BESTSHOT_HTTP_MAX_BODY_BYTES",
         description="The most a provider's answer may hold, decoded; a larger one answers 502.",
     )
-    # Base URLs: tests point them at loopback servers. openfootball's references are whole URLs.
-    espn_url: BaseUrl = Field(default=espn.DEFAULT_BASE_URL, validation_alias="BESTSHOT_ESPN_URL")
-    football_data_url: BaseUrl = Field(
-        default=football_data.DEFAULT_BASE_URL, validation_alias="BESTSHOT_FOOTBALL_DATA_URL"
-    )
-    sofascore_url: BaseUrl = Field(
-        default=sofascore.DEFAULT_BASE_URL, validation_alias="BESTSHOT_SOFASCORE_URL"
-    )
-    fbref_url: BaseUrl = Field(
-        default=fbref.DEFAULT_BASE_URL, validation_alias="BESTSHOT_FBREF_URL"
-    )
-    espn_rate_limit: RateLimitSetting = Field(
-        default=_SOURCES.espn.policy.rate_limit, validation_alias="BESTSHOT_ESPN_RATE_LIMIT"
-    )
-    football_data_rate_limit: RateLimitSetting = Field(
-        default=_SOURCES.football_data.policy.rate_limit,
-        validation_alias="BESTSHOT_FOOTBALL_DATA_RATE_LIMIT",
-    )
-    sofascore_rate_limit: RateLimitSetting = Field(
-        default=_SOURCES.sofascore.policy.rate_limit,
-        validation_alias="BESTSHOT_SOFASCORE_RATE_LIMIT",
-    )
-    fbref_rate_limit: RateLimitSetting = Field(
-        default=_SOURCES.fbref.policy.rate_limit, validation_alias="BESTSHOT_FBREF_RATE_LIMIT"
-    )
-    openfootball_rate_limit: RateLimitSetting = Field(
-        default=_SOURCES.openfootball.policy.rate_limit,
-        validation_alias="BESTSHOT_OPENFOOTBALL_RATE_LIMIT",
-    )
-    files_dir: Path | None = Field(
-        default=None,
-        validation_alias="BESTSHOT_FILES_DIR",
-        description="The folder openfootball file references are read from; unset: none is.",
-    )
-    openfootball_hosts: Origins = Field(
-        default=OpenfootballAccess().hosts,
-        validation_alias="BESTSHOT_OPENFOOTBALL_HOSTS",
-        description="Hosts (https) or origins openfootball URLs may name, comma-separated.",
-    )
 
     def config(self, *, match_window: timedelta) -> SourcesConfig:
         """The providers' settings; `match_window` is the demo source's (the schedules')."""
-
-        def provider(base_url: str, rate_limit: RateLimit) -> ProviderSettings:
-            policy = HttpPolicy(
-                connect_timeout=self.http_connect_timeout,
-                read_timeout=self.http_read_timeout,
-                attempts=self.http_attempts,
-                rate_limit=rate_limit,
-                max_body_bytes=self.http_max_body_bytes,
-                deadline=self.http_deadline_seconds,
-            )
-            return ProviderSettings(base_url, policy)
-
-        token = self.football_data_token
+        policy = HttpPolicy(
+            connect_timeout=self.http_connect_timeout,
+            read_timeout=self.http_read_timeout,
+            attempts=self.http_attempts,
+            max_body_bytes=self.http_max_body_bytes,
+            deadline=self.http_deadline_seconds,
+        )
         return SourcesConfig(
-            espn=provider(self.espn_url, self.espn_rate_limit),
-            football_data=provider(self.football_data_url, self.football_data_rate_limit),
-            football_data_token=token.get_secret_value() if token is not None else None,
-            sofascore=provider(self.sofascore_url, self.sofascore_rate_limit),
-            fbref=provider(self.fbref_url, self.fbref_rate_limit),
-            openfootball=provider(_SOURCES.openfootball.base_url, self.openfootball_rate_limit),
-            openfootball_access=OpenfootballAccess(
-                files_dir=self.files_dir, hosts=self.openfootball_hosts
-            ),
+            {name: self._provider(declared, policy) for name, declared in DECLARATIONS.items()},
             match_window=match_window,
+        )
+
+    def _provider(self, provider: Provider, policy: HttpPolicy) -> ProviderSettings:
+        def value(key: str) -> Any:
+            return getattr(self, _field(provider, key))
+
+        defaults = provider.defaults(policy)
+        options = {}
+        for setting in provider.settings:
+            option = value(setting.key)
+            if isinstance(option, SecretStr):
+                option = option.get_secret_value()
+            options[setting.key] = option
+        return ProviderSettings(
+            value("url") if provider.url_variable else defaults.base_url,
+            evolve(defaults.policy, rate_limit=value("rate_limit"))
+            if provider.rate_limit_variable
+            else defaults.policy,
+            options,
         )

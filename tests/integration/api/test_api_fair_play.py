@@ -13,8 +13,7 @@ import httpx
 import pytest
 
 from adapters.memory import SettableClock
-from adapters.sources.config import ProviderSettings, SourcesConfig
-from adapters.sources.openfootball import OpenfootballAccess, parse_origin
+from adapters.sources.openfootball import parse_origin
 from adapters.sources.policy import HttpPolicy, RateLimit
 from adapters.sources.providers import build_source
 from bestshot_domain.ports import UnitOfWorkFactory
@@ -22,6 +21,7 @@ from entrypoints.bootstrap import bootstrap
 from entrypoints.commands.token import mint_admin_token
 from entrypoints.settings import load_settings
 from tests.integration.sources.sources_loopback import Reply, serving
+from tests.source_configs import one
 from tests.unit.api.conftest import NOW
 
 pytestmark = pytest.mark.integration
@@ -53,10 +53,12 @@ async def test_world_cup_group_h_on_fair_play_and_a_deduction_through_the_api(
         policy = HttpPolicy(attempts=1, rate_limit=RateLimit(100, 1.0))
         source = build_source(
             "openfootball",
-            SourcesConfig(
-                openfootball=ProviderSettings(server.url, policy),
-                # The loopback server stands for raw.githubusercontent.com.
-                openfootball_access=OpenfootballAccess(hosts=(parse_origin(server.url),)),
+            # The loopback server stands for raw.githubusercontent.com.
+            one(
+                "openfootball",
+                {"hosts": (parse_origin(server.url),)},
+                url=server.url,
+                policy=policy,
             ),
             clock=clock,
         )

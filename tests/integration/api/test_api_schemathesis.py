@@ -32,7 +32,7 @@ from adapters.memory import (
 )
 from adapters.postgres.admin import drop_database
 from adapters.sources.demo import reference_for
-from adapters.sources.providers import PROVIDERS
+from adapters.sources.providers import DECLARATIONS, PROVIDERS
 from adapters.system_clock import SystemClock
 from bestshot_domain.scheduling import SchedulingPolicy
 from entrypoints.api import create_app
@@ -110,9 +110,11 @@ def provider_stub() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def seeded_api(postgres_server: PostgresServerForTests, provider_stub: str) -> Iterator[LiveApi]:
     name = asyncio.run(postgres_server.new_database())
+    # Every provider with a base URL at the stub, as each declares its variable.
     providers = {
-        f"BESTSHOT_{provider.upper()}_URL": provider_stub
-        for provider in ("espn", "football_data", "sofascore", "fbref")
+        declared.url_variable: provider_stub
+        for declared in DECLARATIONS.values()
+        if declared.url_variable is not None
     }
     settings = load_settings(
         {

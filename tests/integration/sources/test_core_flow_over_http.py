@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 
 from adapters.memory import MemoryUnitOfWorkFactory, SettableClock
-from adapters.sources.config import ProviderSettings, SourcesConfig
-from adapters.sources.openfootball import OpenfootballAccess, parse_origin
+from adapters.sources.openfootball import parse_origin
 from adapters.sources.policy import HttpPolicy, RateLimit
 from adapters.sources.providers import ClosableSource, build_source
 from bestshot_domain.model import Match, MatchStatus, Score
 from bestshot_domain.services import import_tournament, update_round
 from tests.integration.sources.sources_loopback import LoopbackServer, Reply
+from tests.source_configs import on_loopback
 
 pytestmark = pytest.mark.integration
 
@@ -35,15 +35,13 @@ class Flow:
     """One provider's source on loopback, the in-memory store, and the two use cases."""
 
     def __init__(self, provider: str, server: LoopbackServer) -> None:
-        local = ProviderSettings(server.url, POLICY)
-        config = SourcesConfig(
-            espn=local,
-            football_data=local,
-            football_data_token="throwaway",  # noqa: S106 - a loopback server's header
-            sofascore=local,
-            fbref=local,
-            openfootball=local,
-            openfootball_access=OpenfootballAccess(hosts=(parse_origin(server.url),)),
+        config = on_loopback(
+            server.url,
+            POLICY,
+            {
+                "football_data": {"token": "throwaway"},  # a loopback server's header
+                "openfootball": {"hosts": (parse_origin(server.url),)},
+            },
         )
         self.provider = provider
         self.clock = SettableClock(NOW)

@@ -11,14 +11,14 @@ from email.utils import format_datetime
 import pytest
 
 from adapters.memory import SettableClock
-from adapters.sources.config import ProviderSettings, SourcesConfig
 from adapters.sources.http import MAX_REDIRECTS, ProviderClient, parse_retry_after
-from adapters.sources.openfootball import OpenfootballAccess, parse_origin
+from adapters.sources.openfootball import parse_origin
 from adapters.sources.policy import HttpPolicy, RateLimit
 from adapters.sources.providers import ClosableSource, build_source
 from bestshot_domain.errors import SourceBlocked, SourceUnavailable
 from tests.integration.sources.manual_time import ManualTimeLimiter, settle, until_done
 from tests.integration.sources.sources_loopback import LoopbackServer, Reply, serving
+from tests.source_configs import one
 
 pytestmark = pytest.mark.integration
 
@@ -292,8 +292,7 @@ def elsewhere() -> Iterator[LoopbackServer]:
 
 
 def _football_data(server: LoopbackServer) -> ClosableSource:
-    local = ProviderSettings(server.url, FAST)
-    config = SourcesConfig(football_data=local, football_data_token=TOKEN)
+    config = one("football_data", {"token": TOKEN}, url=server.url, policy=FAST)
     return build_source("football_data", config, clock=SettableClock(NOW))
 
 
@@ -367,10 +366,8 @@ async def test_an_openfootball_redirect_off_the_allowed_hosts_is_not_followed(
 ) -> None:
     # An allowed host that redirects (GitHub does, for raw links) may not lead elsewhere.
     server.script("/en.1.json", _redirect(f"{elsewhere.url}/internal"))
-    access = OpenfootballAccess(hosts=(parse_origin(server.url),))
-    config = SourcesConfig(
-        openfootball=ProviderSettings(server.url, FAST), openfootball_access=access
-    )
+    hosts = (parse_origin(server.url),)
+    config = one("openfootball", {"hosts": hosts}, url=server.url, policy=FAST)
     source = build_source("openfootball", config, clock=SettableClock(NOW))
 
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.sources.config import ProviderSettings, SourcesConfig
+from adapters.sources.config import SourcesConfig
 from adapters.sources.football_data import RETRY_AFTER_HEADERS, FootballDataSource
 from adapters.sources.http import ProviderClient
 from adapters.sources.policy import HttpPolicy, RateLimit
@@ -26,6 +26,7 @@ from bestshot_domain.model import (
 from entrypoints.cli import main
 from tests.builders import T0
 from tests.integration.sources.sources_loopback import LoopbackServer, Reply
+from tests.source_configs import on_loopback
 
 pytestmark = pytest.mark.integration
 
@@ -45,10 +46,7 @@ THROWAWAY = "throwaway-test-value"
 
 
 def config(server: LoopbackServer, token: str | None = None) -> SourcesConfig:
-    local = ProviderSettings(server.url, POLICY)
-    return SourcesConfig(
-        espn=local, football_data=local, football_data_token=token, sofascore=local, fbref=local
-    )
+    return on_loopback(server.url, POLICY, {"football_data": {"token": token}})
 
 
 def stored(fixtures: Fixtures, slug: str) -> tuple[Round, list[Match]]:

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from adapters.sources.football_data import TOKEN
+from adapters.sources.openfootball import FILES_DIR
+from adapters.sources.providers import DECLARATIONS
 from entrypoints.settings import (
     DEMO_API_DOMAIN,
     DEMO_INTERNAL_SERVICE_TOKEN,
@@ -183,12 +186,9 @@ def test_the_database_and_the_providers_read_the_same_environment() -> None:
     )
     assert settings.database.config().pool.max_size == 7
     assert settings.database.config().url == PRODUCTION["DATABASE_URL"]
-    assert settings.sources().espn.base_url == "http://127.0.0.1:9000"
+    assert settings.sources().providers["espn"].base_url == "http://127.0.0.1:9000"
     # One window for both: a demo schedule fires when the demo's results exist.
     assert settings.sources().match_window.total_seconds() == 120 * 60
-
-
-PROVIDERS = ("ESPN", "FOOTBALL_DATA", "SOFASCORE", "FBREF", "OPENFOOTBALL")
 
 
 def _readme_variables() -> set[str]:
@@ -201,9 +201,12 @@ def _readme_variables() -> set[str]:
         if line.startswith("| `"):
             names.update(re.findall(r"`([A-Z_{}]+)`", line.split("|")[1]))
     expanded = {n for n in names if "{PROVIDER}" not in n}
+    # `BESTSHOT_{PROVIDER}_URL`: each provider's own variable of that shape, as it declares.
     for pattern in names - expanded:
-        expanded.update(pattern.replace("{PROVIDER}", p) for p in PROVIDERS)
-    expanded.discard("BESTSHOT_OPENFOOTBALL_URL")  # openfootball's references are whole URLs
+        shape = re.compile(re.escape(pattern).replace(r"\{PROVIDER\}", "[A-Z_]+"))
+        expanded.update(
+            v for p in DECLARATIONS.values() for v in p.variables() if shape.fullmatch(v)
+        )
     return expanded
 
 
@@ -222,15 +225,16 @@ def test_every_variable_is_read_by_the_one_settings_object(
     monkeypatch.setenv("BESTSHOT_FILES_DIR", "/srv/files")
     settings = read_settings()
     assert settings.database.config().pool.max_size == 3
-    assert settings.sources().football_data_token == "fd-token-from-the-process"
-    assert settings.sources().openfootball_access.files_dir == Path("/srv/files")
+    providers = settings.sources().providers
+    assert TOKEN.of(providers["football_data"]) == "fd-token-from-the-process"
+    assert FILES_DIR.of(providers["openfootball"]) == Path("/srv/files")
 
 
 def test_an_empty_variable_counts_as_unset() -> None:
     settings = load_settings({"JWT_ADMIN_CLAIM": "", "API_DOMAIN": "", "BESTSHOT_ESPN_URL": ""})
     assert settings.auth.jwt_admin_claim == "role=admin"
     assert settings.service.api_domain == DEMO_API_DOMAIN
-    assert settings.sources().espn.base_url == "https://site.api.espn.com"
+    assert settings.sources().providers["espn"].base_url == "https://site.api.espn.com"
 
 
 def test_reading_does_not_apply_the_production_refusals() -> None:

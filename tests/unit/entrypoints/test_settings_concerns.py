@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from adapters.sources.providers import DECLARATIONS
 from entrypoints.settings import (
     ConfigurationError,
     DatabaseSettings,
@@ -17,6 +18,19 @@ from entrypoints.settings import (
     load_settings,
     read_settings,
 )
+
+
+def provider_samples() -> dict[str, str]:
+    """A value for each variable a provider declares (its URL, rate limit and own settings)."""
+    samples: dict[str, str] = {}
+    for port, declared in enumerate(DECLARATIONS.values(), start=9001):
+        if declared.url_variable:
+            samples[declared.url_variable] = f"http://127.0.0.1:{port}"
+        if declared.rate_limit_variable:
+            samples[declared.rate_limit_variable] = f"{port - 9000}/1"
+        samples.update({setting.variable: setting.example for setting in declared.settings})
+    return samples
+
 
 # A value each variable takes, none of them its default.
 SAMPLES = {
@@ -71,23 +85,12 @@ SAMPLES = {
     "WEBHOOKS_MAX_RESPONSE_BYTES": "1024",
     "WEBHOOKS_RETRY_HOURS": "6",
     "CALLER_READ_TIMEOUT": "25",
-    "FOOTBALL_DATA_TOKEN": "fd-token-abcdef123456",
     "BESTSHOT_HTTP_CONNECT_TIMEOUT": "1",
     "BESTSHOT_HTTP_READ_TIMEOUT": "2",
     "BESTSHOT_HTTP_ATTEMPTS": "2",
     "BESTSHOT_HTTP_DEADLINE_SECONDS": "12.5",
     "BESTSHOT_HTTP_MAX_BODY_BYTES": "2097152",
-    "BESTSHOT_ESPN_URL": "http://127.0.0.1:9001",
-    "BESTSHOT_FOOTBALL_DATA_URL": "http://127.0.0.1:9002",
-    "BESTSHOT_SOFASCORE_URL": "http://127.0.0.1:9003",
-    "BESTSHOT_FBREF_URL": "http://127.0.0.1:9004",
-    "BESTSHOT_ESPN_RATE_LIMIT": "1/1",
-    "BESTSHOT_FOOTBALL_DATA_RATE_LIMIT": "2/1",
-    "BESTSHOT_SOFASCORE_RATE_LIMIT": "3/1",
-    "BESTSHOT_FBREF_RATE_LIMIT": "4/1",
-    "BESTSHOT_OPENFOOTBALL_RATE_LIMIT": "5/1",
-    "BESTSHOT_FILES_DIR": "/srv/files",
-    "BESTSHOT_OPENFOOTBALL_HOSTS": "http://mirror.lan:8080",
+    **provider_samples(),
 }
 
 SECRETS = {
@@ -96,7 +99,7 @@ SECRETS = {
     "DATABASE_URL",
     "MIGRATION_DATABASE_URL",
     "SENTRY_DSN",
-    "FOOTBALL_DATA_TOKEN",
+    *(s.variable for p in DECLARATIONS.values() for s in p.settings if s.secret),
 }
 
 
@@ -131,7 +134,8 @@ def test_the_composition_reads_each_concern_from_the_process(
     monkeypatch.setenv("BESTSHOT_FILES_DIR", "/srv/files")
     monkeypatch.setenv("API_DOMAIN", "https://api.bestshot.example")
     settings = Settings()  # each concern made by its default factory
-    assert settings.providers.files_dir == Path("/srv/files")
+    openfootball = settings.sources().providers["openfootball"]
+    assert openfootball.options["files_dir"] == Path("/srv/files")
     assert settings.service.api_domain == "https://api.bestshot.example"
 
 

@@ -17,8 +17,6 @@ from typing import Any
 import pytest
 
 from adapters.memory import MemoryUnitOfWorkFactory, SettableClock
-from adapters.sources.config import SourcesConfig
-from adapters.sources.openfootball import OpenfootballAccess
 from adapters.sources.providers import build_source
 from bestshot_domain import services
 from bestshot_domain.errors import InvalidInput, NotFound
@@ -26,6 +24,7 @@ from bestshot_domain.importing import ImportSummary
 from bestshot_domain.model import StandingsSnapshot
 from bestshot_domain.ports import ResultSource
 from bestshot_domain.standings import Table
+from tests.source_configs import one
 
 ROOT = Path(__file__).resolve().parents[3]
 WORLD_CUP = ROOT / "examples" / "worldcup-2018.json"
@@ -82,9 +81,8 @@ class Service:
 async def service() -> AsyncIterator[Service]:
     # Trusted, as on the command line: these tests are about the tables, not about which files
     # an API client may name (tests/unit/sources/test_openfootball_source.py is).
-    access = OpenfootballAccess(trusted=True)
     source = build_source(
-        "openfootball", SourcesConfig(openfootball_access=access), clock=SettableClock(NOW)
+        "openfootball", one("openfootball", trusted=True), clock=SettableClock(NOW)
     )
     try:
         yield Service(source)

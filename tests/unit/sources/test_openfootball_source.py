@@ -13,7 +13,6 @@ import httpx
 import pytest
 
 from adapters.memory import SettableClock
-from adapters.sources.config import SourcesConfig
 from adapters.sources.http import ProviderClient
 from adapters.sources.openfootball import (
     OpenfootballAccess,
@@ -26,6 +25,7 @@ from adapters.sources.providers import build_source
 from bestshot_domain.errors import InvalidInput, SourceFormatError
 from bestshot_domain.model import Cards, Ending, MatchStatus, RoundKind, Score
 from tests.builders import T0
+from tests.source_configs import one
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 LEAGUE = EXAMPLES / "en.1-2022-23.json"
@@ -194,7 +194,7 @@ def test_truncated_json() -> None:
 
 
 async def test_a_file_source_and_a_missing_file(tmp_path: Path) -> None:
-    config = SourcesConfig(openfootball_access=OpenfootballAccess(files_dir=EXAMPLES))
+    config = one("openfootball", {"files_dir": EXAMPLES})
     source = build_source("openfootball", config, clock=SettableClock(T0))
     assert isinstance(source, OpenfootballSource)
     try:
@@ -213,7 +213,11 @@ async def test_a_file_source_and_a_missing_file(tmp_path: Path) -> None:
 def _source(access: OpenfootballAccess) -> OpenfootballSource:
     source = build_source(
         "openfootball",
-        SourcesConfig(openfootball_access=access),
+        one(
+            "openfootball",
+            {"files_dir": access.files_dir, "hosts": access.hosts},
+            trusted=access.trusted,
+        ),
         clock=SettableClock(T0),
     )
     assert isinstance(source, OpenfootballSource)

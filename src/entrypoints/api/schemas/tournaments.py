@@ -7,7 +7,9 @@ from typing import Annotated
 from zoneinfo import available_timezones
 
 from pydantic import ConfigDict, Field, create_model
+from pydantic.fields import FieldInfo
 
+from adapters.sources.providers import DECLARATIONS
 from bestshot_domain.model import RoundKind
 from bestshot_domain.standings import PRESETS
 from entrypoints.api.schemas.common import NOT_BLANK, ApiModel, OneOf, RejectedOut
@@ -56,21 +58,27 @@ _RULES = OneOf.of(sorted(PRESETS), "standings presets")
 _TIME_ZONES = OneOf.of(sorted(available_timezones()), "IANA time zones")
 
 
+_REFERENCE = "The provider's own id of the tournament."
+
+
+def _references(providers: Sequence[str]) -> str:
+    """What names a tournament at each of `providers`, as they declare it."""
+    parts = []
+    for name in providers:
+        if (declared := DECLARATIONS.get(name)) is not None:
+            reference = declared.reference
+            note = f" ({reference.note})" if reference.note else ""
+            parts.append(f"{name}: {reference.shape}, e.g. `{reference.example}`{note}.")
+    return " ".join((_REFERENCE, *parts))
+
+
 class TournamentImportIn(ApiModel):
     """An import; the app serves `tournament_import_in(its providers)`, which names them."""
 
     model_config = ConfigDict(regex_engine="python-re")  # NOT_BLANK means what strip() means
 
     provider: str = Field(min_length=1, max_length=64, description="A configured provider.")
-    reference: str = Field(
-        min_length=1,
-        max_length=512,
-        pattern=NOT_BLANK,
-        description="The provider's own id of the tournament. fbref: a schedule page's path "
-        "(or URL on FBref's host). openfootball: an https URL on an allowed host "
-        "(BESTSHOT_OPENFOOTBALL_HOSTS), or a file name inside BESTSHOT_FILES_DIR (file "
-        "references are refused when it is unset).",
-    )
+    reference: str = Field(min_length=1, max_length=512, pattern=NOT_BLANK, description=_REFERENCE)
     label: str = Field(min_length=1, max_length=200, description="Its id is made from this.")
     rules: Annotated[str, _RULES] = Field(
         description="The standings preset: the competition's tie-break rules."
@@ -101,6 +109,12 @@ def tournament_import_in(providers: Sequence[str]) -> type[TournamentImportIn]:
         __base__=TournamentImportIn,
         __module__=__name__,
         provider=(provider, Field(description="A configured provider.")),
+        reference=(
+            str,
+            FieldInfo.merge_field_infos(
+                TournamentImportIn.model_fields["reference"], description=_references(providers)
+            ),
+        ),
     )
 
 
