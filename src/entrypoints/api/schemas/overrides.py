@@ -21,12 +21,12 @@ def _whole(value: object) -> object:
     return value
 
 
-Goals = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=999)]
+Goals = Annotated[int, BeforeValidator(_whole)]
 
 
 class ScoreIn(ApiModel):
-    home: Goals
-    away: Goals
+    home: Goals = Field(ge=0, le=999)
+    away: Goals = Field(ge=0, le=999)
 
     def score(self) -> Score:
         return Score(self.home, self.away)
