@@ -6,8 +6,6 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bestshot_domain.errors import NotFound
-from bestshot_domain.model import Match, MatchChange
 from bestshot_domain.overrides import OverrideOutcome
 from bestshot_domain.ports import UnitOfWorkFactory
 from bestshot_routes import DATA_PROVIDER
@@ -15,14 +13,15 @@ from entrypoints.api import inputs
 from entrypoints.api.caching import ReadCache
 from entrypoints.api.operations import Operation, Reply, Security, replies
 from entrypoints.api.schemas.common import TEAM_KEY_MAX_LENGTH, TEAM_KEY_PATTERN, ApiModel
-from entrypoints.api.schemas.matches import MatchStateOut, match_out
+from entrypoints.api.schemas.matches import match_out
 from entrypoints.api.schemas.overrides import (
-    ChangeOut,
     HistoryQuery,
     MatchHistory,
     OverriddenOut,
     OverrideIn,
+    change_out,
 )
+from entrypoints.match_history import history_page
 from entrypoints.use_cases import OverrideRequest, UseCases
 
 _PATH = "/tournaments/{tournament}/matches/{round}/{match}"
@@ -106,24 +105,15 @@ def operations(
     async def history(request: Request) -> Response:
         tournament_id, round_slug, key = where(request)
         query = inputs.query(request, HistoryQuery)
-        async with uow_factory() as uow:
-            await uow.tournaments.get(tournament_id)
-            await uow.rounds.get(tournament_id, round_slug)
-            match = (await uow.matches.get_many([key])).get(key)
-            if match is None or (match.tournament_id, match.round_slug) != (
-                tournament_id,
-                round_slug,
-            ):
-                raise NotFound(f"no match {key!r} in round {round_slug!r} of {tournament_id!r}")
-            # One more than a page: whether an older page exists, without a count.
-            found = await uow.changes.history(key, before=query.before, limit=query.limit + 1)
-        page = found[: query.limit]
+        match, page, next_before = await history_page(
+            uow_factory, tournament_id, round_slug, key, before=query.before, limit=query.limit
+        )
         body = MatchHistory(
             tournament=tournament_id,
             round=round_slug,
             match=key,
-            changes=[_change_out(match, recorded.id, recorded.change) for recorded in page],
-            next_before=page[-1].id if len(found) > query.limit else None,
+            changes=[change_out(match, recorded) for recorded in page],
+            next_before=next_before,
         )
         return _json(body)
 
@@ -207,15 +197,3 @@ def operations(
             ),
         ),
     ]
-
-
-def _change_out(match: Match, id_: int, change: MatchChange) -> ChangeOut:
-    return ChangeOut(
-        id=id_,
-        kind=change.kind,
-        source=change.source or match.provider,
-        reason=change.reason,
-        at=change.recorded_at,
-        before=None if change.before is None else MatchStateOut.model_validate(change.before),
-        after=MatchStateOut.model_validate(change.after),
-    )

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AliasPath, BeforeValidator, ConfigDict, Field
 
-from bestshot_domain.model import ChangeKind, Ending, MatchStatus, Score
+from bestshot_domain.model import ChangeKind, Ending, Match, MatchStatus, RecordedChange, Score
 from entrypoints.api.schemas.common import NOT_BLANK, ApiModel
 from entrypoints.api.schemas.matches import MatchOut, MatchStateOut
 
@@ -98,4 +98,18 @@ class MatchHistory(ApiModel):
     changes: list[ChangeOut] = Field(description="Newest first.")
     next_before: int | None = Field(
         description="Pass as `before` for the next (older) page; null when this is the last."
+    )
+
+
+def change_out(match: Match, recorded: RecordedChange) -> ChangeOut:
+    change = recorded.change
+    return ChangeOut(
+        id=recorded.id,
+        kind=change.kind,
+        # "" is the tournament's own provider: every change recorded before sources were kept.
+        source=change.source or match.provider,
+        reason=change.reason,
+        at=change.recorded_at,
+        before=None if change.before is None else MatchStateOut.model_validate(change.before),
+        after=MatchStateOut.model_validate(change.after),
     )
