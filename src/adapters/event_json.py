@@ -14,6 +14,7 @@ from bestshot_domain.events import (
     Event,
     EventType,
     MatchMoved,
+    MatchOverride,
     Payload,
     ScheduleFailed,
     StandingsChanged,
@@ -97,6 +98,17 @@ def payload_to_json(payload: Payload) -> JSON:
                 "round": payload.round_slug,
                 "attempts": payload.attempts,
             }
+        case MatchOverride():
+            return {
+                "match": payload.match,
+                "round": payload.round_slug,
+                "home": payload.home,
+                "away": payload.away,
+                "before": _state(payload.before),
+                "after": _state(payload.after),
+                "reason": payload.reason,
+                "by": payload.by,
+            }
 
 
 def payload_from_json(kind: EventType, data: JSON) -> Payload:
@@ -125,6 +137,17 @@ def payload_from_json(kind: EventType, data: JSON) -> Payload:
                 )
                 for m in data["moves"]
             )
+        )
+    if kind in (EventType.MATCH_OVERRIDDEN, EventType.MATCH_OVERRIDE_RELEASED):
+        return MatchOverride(
+            data["match"],
+            data["round"],
+            data["home"],
+            data["away"],
+            _state_back(data["before"]),
+            _state_back(data["after"]),
+            data["reason"],
+            data["by"],
         )
     if kind is EventType.ZONE_DECIDED:
         return ZoneDecided(

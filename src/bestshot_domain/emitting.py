@@ -12,6 +12,7 @@ from datetime import datetime
 from bestshot_domain.events import (
     EventType,
     MatchMoved,
+    MatchOverride,
     NewEvent,
     ScheduleFailed,
     StandingsChanged,
@@ -23,6 +24,7 @@ from bestshot_domain.model import ChangeKind, Match, MatchChange, StandingsSnaps
 from bestshot_domain.standings import StandingsRow, ZoneStatus
 
 _DECIDED_ZONE = frozenset({ZoneStatus.CLINCHED, ZoneStatus.ELIMINATED})
+_MOVES = frozenset({ChangeKind.UPDATED, ChangeKind.CORRECTION, ChangeKind.OVERRIDE})
 
 
 def match_events(matches: Sequence[Match], changes: Sequence[MatchChange]) -> list[NewEvent]:
@@ -30,14 +32,16 @@ def match_events(matches: Sequence[Match], changes: Sequence[MatchChange]) -> li
 
     An update that changes the status or the score is `match.updated`, followed by
     `match.finished` when the match has a result now and had none before; a correction is
-    `match.corrected`. A new kickoff alone, or a match first seen on import, says nothing.
+    `match.corrected`. A new kickoff alone, or a match first seen on import, says nothing. An
+    override that changes the match says what a provider's change would (`match.corrected` for
+    a match that had its result); observations and releases change no match, so say nothing.
     """
     by_key = {match.key: match for match in matches}
     events: list[NewEvent] = []
     for change in changes:
         match = by_key.get(change.match)
         before, after = change.before, change.after
-        if match is None or before is None or change.kind is ChangeKind.CREATED:
+        if match is None or before is None or change.kind not in _MOVES:
             continue
         payload = MatchMoved(
             change.match,
@@ -48,7 +52,9 @@ def match_events(matches: Sequence[Match], changes: Sequence[MatchChange]) -> li
             after,
             change.reason,
         )
-        if change.kind is ChangeKind.CORRECTION:
+        if change.kind is ChangeKind.CORRECTION or (
+            change.kind is ChangeKind.OVERRIDE and before.status in DECIDED and before != after
+        ):
             kinds = [EventType.MATCH_CORRECTED]
         elif (before.status, before.score) == (after.status, after.score):
             kinds = []
@@ -113,3 +119,25 @@ def schedule_failed(
         at,
         ScheduleFailed(schedule, round_slug, attempts),
     )
+
+
+def override_event(match: Match, change: MatchChange) -> NewEvent:
+    """`match.overridden` for an override's change record, `match.override_released` for a
+    release's."""
+    kind = (
+        EventType.MATCH_OVERRIDE_RELEASED
+        if change.kind is ChangeKind.RELEASE
+        else EventType.MATCH_OVERRIDDEN
+    )
+    before = change.before if change.before is not None else change.after
+    payload = MatchOverride(
+        match.key,
+        match.round_slug,
+        match.home,
+        match.away,
+        before,
+        change.after,
+        change.reason,
+        change.source,
+    )
+    return NewEvent(kind, match.tournament_id, change.recorded_at, payload)

@@ -30,6 +30,8 @@ class EventType(enum.StrEnum):
     STANDINGS_CHANGED = "standings.changed"  # teams moved, or their points changed
     ZONE_DECIDED = "zone.decided"  # a team clinched a zone, or was eliminated from it
     SCHEDULE_FAILED = "schedule.failed"  # a scheduled round update ran out of attempts
+    MATCH_OVERRIDDEN = "match.overridden"  # an admin set its state by hand
+    MATCH_OVERRIDE_RELEASED = "match.override_released"  # its provider's word applies again
 
 
 @frozen
@@ -43,6 +45,21 @@ class MatchMoved:
     before: MatchState | None
     after: MatchState
     reason: str
+
+
+@frozen
+class MatchOverride:
+    """The payload of the override events: the match's state before and after (the same for a
+    release), the admin's reason and subject."""
+
+    match: MatchKey
+    round_slug: str
+    home: TeamKey
+    away: TeamKey
+    before: MatchState
+    after: MatchState
+    reason: str
+    by: str
 
 
 @frozen
@@ -81,7 +98,7 @@ class ScheduleFailed:
     attempts: int
 
 
-Payload = MatchMoved | StandingsChanged | ZoneDecided | ScheduleFailed
+Payload = MatchMoved | StandingsChanged | ZoneDecided | ScheduleFailed | MatchOverride
 
 
 @frozen

@@ -54,6 +54,7 @@ class Verdict(enum.StrEnum):
     UNCHANGED = "unchanged"
     STALE = "stale"
     REJECTED = "rejected"
+    OVERRIDDEN = "overridden"  # an admin's override stands: recorded, never applied
 
 
 @frozen
@@ -142,6 +143,12 @@ def _state_of(observation: Observation, kickoff: datetime) -> MatchState:
         ended=ended,
         shootout=observation.shootout,
     )
+
+
+def observed_state(observation: Observation, kickoff: datetime) -> MatchState:
+    """The state a coherent observation (`check_observation`) describes, with `kickoff` when
+    it says none."""
+    return _state_of(observation, kickoff)
 
 
 def describe(state: MatchState) -> str:

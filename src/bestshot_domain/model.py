@@ -196,11 +196,15 @@ class ChangeKind(enum.StrEnum):
     CREATED = "created"  # first seen (import)
     UPDATED = "updated"  # a normal step: scheduled -> live -> finished, a new kickoff ...
     CORRECTION = "correction"  # a finished match's score changed afterwards
+    OVERRIDE = "override"  # an admin set the match's state by hand (`overrides`)
+    OBSERVATION = "observation"  # what a provider said while an override stood: not applied
+    RELEASE = "release"  # an admin released an override: the provider's word applies again
 
 
 @frozen
 class MatchChange:
-    """One applied change of a match: before, after, and why."""
+    """One applied change of a match: before, after, and why. `source` is who said so: an
+    admin's subject for overrides and releases; "" for the tournament's provider."""
 
     match: MatchKey
     tournament_id: TournamentId
@@ -210,6 +214,29 @@ class MatchChange:
     after: MatchState
     reason: str
     recorded_at: datetime = field(converter=_utc)
+    source: str = ""
+
+
+@frozen
+class RecordedChange:
+    """A change as the history lists it: its id grows with the order changes were recorded."""
+
+    id: int
+    change: MatchChange
+
+
+@frozen
+class Override:
+    """A match's state set by hand: while it stands, providers never change the match; what
+    the provider last said otherwise is kept beside it (`provider_says`, fetched `provider_at`)."""
+
+    match: MatchKey
+    state: MatchState
+    reason: str
+    by: str  # the admin's subject
+    at: datetime = field(converter=_utc)
+    provider_says: MatchState | None = None
+    provider_at: datetime | None = field(default=None, converter=_optional_utc)
 
 
 @frozen

@@ -25,7 +25,9 @@ from bestshot_domain.model import (
     MatchKey,
     Membership,
     Observation,
+    Override,
     PointAdjustment,
+    RecordedChange,
     Round,
     StandingsInputs,
     StandingsSnapshot,
@@ -153,6 +155,35 @@ class ChangeRepository(Protocol):
         """A tournament's history, oldest first (by `recorded_at`, then in the order recorded)."""
         ...
 
+    async def history(
+        self, match: MatchKey, *, before: int | None = None, limit: int = 50
+    ) -> Sequence[RecordedChange]:
+        """A match's history newest first (in the order recorded), with ids that grow with that
+        order: at most `limit` (InvalidInput below 1), of ids below `before` when given."""
+        ...
+
+
+class OverrideRepository(Protocol):
+    """Admins' overrides (`overrides`), one per match at most."""
+
+    async def get(self, match: MatchKey) -> Override | None:
+        """The match's override, or None."""
+        ...
+
+    async def for_round(
+        self, tournament_id: TournamentId, round_slug: str
+    ) -> Mapping[MatchKey, Override]:
+        """The overrides of the round's matches, by match key."""
+        ...
+
+    async def save_many(self, overrides: Sequence[Override]) -> None:
+        """Insert or replace by match; NotFound for a match not stored."""
+        ...
+
+    async def delete(self, match: MatchKey) -> bool:
+        """Remove the match's override; whether there was one."""
+        ...
+
 
 class StandingsRepository(Protocol):
     """Computed tables (snapshots), and the standings revision they are computed at.
@@ -255,6 +286,7 @@ class UnitOfWork(Protocol):
     standings: StandingsRepository
     adjustments: AdjustmentRepository
     discipline: DisciplineRepository
+    overrides: OverrideRepository
     outbox: Outbox
 
     async def __aenter__(self) -> Self: ...

@@ -23,9 +23,11 @@ from bestshot_domain.model import (
     MatchKey,
     MatchStatus,
     Observation,
+    Override,
     TeamKey,
     TournamentId,
 )
+from bestshot_domain.override_rules import observe_overridden
 
 
 @frozen
@@ -56,6 +58,8 @@ class RoundUpdate:
     discipline: tuple[MatchDiscipline, ...] = ()  # the cards written (one side of one match each)
     latest_overdue_kickoff: datetime | None = None  # of the overdue matches; None: none is
     follow_up: str | None = None  # the follow-up check ensured for the round (`follow_ups`)
+    # Overrides whose provider said something new of their match (kept beside them, not applied).
+    observed: tuple[Override, ...] = ()
 
     def _with(self, verdict: Verdict) -> tuple[MatchKey, ...]:
         return tuple(outcome.match for outcome in self.outcomes if outcome.verdict is verdict)
@@ -77,6 +81,10 @@ class RoundUpdate:
         return self._with(Verdict.STALE)
 
     @property
+    def overridden(self) -> tuple[MatchKey, ...]:
+        return self._with(Verdict.OVERRIDDEN)
+
+    @property
     def rejected(self) -> tuple[MatchOutcome, ...]:
         """The observations refused as invalid, with the reason."""
         return tuple(o for o in self.outcomes if o.verdict is Verdict.REJECTED)
@@ -90,6 +98,7 @@ def reconcile(
     *,
     at: datetime,
     discipline: Mapping[tuple[MatchKey, TeamKey], Cards] | None = None,
+    overrides: Mapping[MatchKey, Override] | None = None,
 ) -> RoundUpdate:
     """Apply `observations` (fetched at `at`) to the round's stored `matches`.
 
@@ -101,6 +110,9 @@ def reconcile(
     `discipline` is the cards stored for these matches; the cards an observation reports are
     written where they differ, unless the observation was stale or rejected (older or wrong, so
     its cards are too).
+
+    A match with an override (`overrides`) is never changed: the provider's word is recorded
+    beside it when new (`override_rules.observe_overridden`, in `observed` and `changes`).
     """
     stored = {match.external_id: match for match in matches}
     by_match: dict[str, list[Observation]] = {}
@@ -114,8 +126,17 @@ def reconcile(
     outcomes: list[MatchOutcome] = []
     changes: list[MatchChange] = []
     cards: list[MatchDiscipline] = []
+    observed: list[Override] = []
     for external_id, said in by_match.items():
         match = stored[external_id]
+        override = (overrides or {}).get(match.key)
+        if override is not None:
+            overruled = observe_overridden(match, override, said, at=at)
+            outcomes.append(MatchOutcome(match.key, overruled.verdict, overruled.reason))
+            if overruled.override is not None and overruled.change is not None:
+                observed.append(overruled.override)
+                changes.append(overruled.change)
+            continue
         outcome = apply_observations(match, said, at=at)
         if isinstance(outcome, Applied):
             current[external_id] = outcome.match
@@ -146,4 +167,5 @@ def reconcile(
         changes=tuple(changes),
         discipline=tuple(cards),
         latest_overdue_kickoff=max((m.kickoff for m in overdue), default=None),
+        observed=tuple(observed),
     )

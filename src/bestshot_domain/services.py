@@ -5,12 +5,12 @@ read, close, fetch, then write in one short unit of work under the tournament's 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from attrs import evolve, frozen
 
 from bestshot_domain.days import check_day
-from bestshot_domain.emitting import match_events, standings_events
+from bestshot_domain.emitting import match_events
 from bestshot_domain.errors import Conflict, InvalidInput, NotFound, SourceUnavailable
 from bestshot_domain.follow_ups import FollowUps, followed_up, is_follow_up
 from bestshot_domain.importing import ImportSummary, check_fixtures, plan_import
@@ -33,6 +33,7 @@ from bestshot_domain.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from bestshot_domain.recompute import current_tables
 from bestshot_domain.round_update import RoundUpdate, reconcile
 from bestshot_domain.scheduling import (
     SchedulingPolicy,
@@ -42,7 +43,7 @@ from bestshot_domain.scheduling import (
     zone,
 )
 from bestshot_domain.standings import parse_zones
-from bestshot_domain.tables import compute_snapshot, engine_fingerprint, import_season
+from bestshot_domain.tables import import_season
 from bestshot_domain.text import slugify
 
 
@@ -70,17 +71,21 @@ async def update_round(
         tournament = await uow.tournaments.get(tournament_id)
         round_ = await uow.rounds.get(tournament_id, round_slug)
         known = await uow.matches.for_round(tournament_id, round_slug)
+        overrides = await uow.overrides.for_round(tournament_id, round_slug)
     source = _configured_source(sources, tournament)
     observations = await source.round_observations(tournament.reference, round_, known)
     at = clock.now()
     reports_cards = any(o.home_cards is not None or o.away_cards is not None for o in observations)
     if not reports_cards:
-        update = reconcile(tournament_id, round_slug, known, observations, at=at)
-        if not update.saved:
+        update = reconcile(
+            tournament_id, round_slug, known, observations, at=at, overrides=overrides
+        )
+        if not (update.saved or update.observed):
             return await followed_up(update, tournament, follow_ups)
     async with uow_factory() as uow:
         await uow.tournaments.lock(tournament_id)
         matches = await uow.matches.for_round(tournament_id, round_slug)
+        overrides = await uow.overrides.for_round(tournament_id, round_slug)
         cards = {}
         if reports_cards:
             # Only sources that report cards (openfootball) cost this read.
@@ -91,12 +96,19 @@ async def update_round(
                 if record.match in keys
             }
         update = reconcile(
-            tournament_id, round_slug, matches, observations, at=at, discipline=cards
+            tournament_id,
+            round_slug,
+            matches,
+            observations,
+            at=at,
+            discipline=cards,
+            overrides=overrides,
         )
-        if update.saved or update.discipline:
+        if update.saved or update.discipline or update.observed:
             await uow.matches.save_many(update.saved)
             await uow.changes.record_many(update.changes)
             await uow.discipline.save_many(update.discipline)
+            await uow.overrides.save_many(update.observed)
             await uow.outbox.append(match_events(update.saved, update.changes))
             await uow.commit()
     return await followed_up(update, tournament, follow_ups)
@@ -117,38 +129,10 @@ async def update_standings(
         # Under the lock, no round update lands between reading the results (or the revision)
         # and storing (or answering with) the tables computed from them.
         await uow.tournaments.lock(tournament_id)
-        snapshot, computed = await _current_tables(uow, tournament_id, clock.now())
+        snapshot, computed = await current_tables(uow, tournament_id, clock.now())
         if computed:
             await uow.commit()
     return snapshot
-
-
-async def _current_tables(
-    uow: UnitOfWork, tournament_id: TournamentId, at: datetime
-) -> tuple[StandingsSnapshot, bool]:
-    """The tournament's tables as of what is stored now, and whether they had to be computed
-    (and were stored, to be committed by the caller) rather than read. Call it under the
-    tournament's lock."""
-    status = await uow.standings.status(tournament_id)
-    stored = status.reusable(engine_fingerprint())
-    if stored is not None:
-        return stored, False
-    # One read of everything the tables are computed from, with the revision it is at.
-    inputs = await uow.standings.inputs(tournament_id)
-    snapshot = compute_snapshot(
-        inputs.tournament,
-        members=inputs.members,
-        teams=inputs.teams,
-        rounds=inputs.rounds,
-        matches=inputs.matches,
-        adjustments=inputs.adjustments,
-        discipline=inputs.discipline,
-        at=at,
-        revision=inputs.revision,
-    )
-    await uow.standings.save(snapshot)
-    await uow.outbox.append(standings_events(status.snapshot, snapshot))
-    return snapshot, True
 
 
 @frozen
@@ -186,7 +170,7 @@ async def set_point_adjustment(
         await _require_member(uow, tournament_id, team)
         await uow.adjustments.delete_for_team(tournament_id, team)
         await uow.adjustments.save(PointAdjustment(tournament_id, team, points, reason))
-        tables, _ = await _current_tables(uow, tournament_id, clock.now())
+        tables, _ = await current_tables(uow, tournament_id, clock.now())
         adjustments = tuple(await uow.adjustments.for_tournament(tournament_id))
         result = AdjustedStandings(adjustments, tables)
         await uow.commit()
@@ -204,7 +188,7 @@ async def remove_point_adjustment(
         await uow.tournaments.lock(tournament_id)
         await _require_member(uow, tournament_id, team)
         await uow.adjustments.delete_for_team(tournament_id, team)
-        tables, _ = await _current_tables(uow, tournament_id, clock.now())
+        tables, _ = await current_tables(uow, tournament_id, clock.now())
         adjustments = tuple(await uow.adjustments.for_tournament(tournament_id))
         result = AdjustedStandings(adjustments, tables)
         await uow.commit()

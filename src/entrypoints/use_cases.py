@@ -12,10 +12,19 @@ from datetime import date
 
 from attrs import frozen
 
-from bestshot_domain import services
+from bestshot_domain import overrides, services
 from bestshot_domain.follow_ups import FollowUps
 from bestshot_domain.importing import ImportSummary
-from bestshot_domain.model import StandingsSnapshot, TeamKey, TournamentId
+from bestshot_domain.model import (
+    Ending,
+    MatchKey,
+    MatchStatus,
+    Score,
+    StandingsSnapshot,
+    TeamKey,
+    TournamentId,
+)
+from bestshot_domain.overrides import OverrideOutcome
 from bestshot_domain.ports import Clock, ResultSources, Scheduler, UnitOfWorkFactory
 from bestshot_domain.round_update import RoundUpdate
 from bestshot_domain.scheduling import SchedulingPolicy
@@ -36,6 +45,21 @@ class TournamentImport:
 
 
 @frozen
+class OverrideRequest:
+    """What an admin sets a match to, and who and why."""
+
+    tournament_id: TournamentId
+    round_slug: str
+    match: MatchKey
+    status: MatchStatus
+    score: Score | None
+    ended: Ending | None
+    shootout: Score | None
+    reason: str
+    by: str
+
+
+@frozen
 class UseCases:
     update_round: Callable[[TournamentId, str], Awaitable[RoundUpdate]]
     update_standings: Callable[[TournamentId], Awaitable[StandingsSnapshot]]
@@ -43,6 +67,9 @@ class UseCases:
     import_tournament: Callable[[TournamentImport], Awaitable[ImportSummary]]
     set_point_adjustment: Callable[[TournamentId, TeamKey, int, str], Awaitable[AdjustedStandings]]
     remove_point_adjustment: Callable[[TournamentId, TeamKey], Awaitable[AdjustedStandings]]
+    set_override: Callable[[OverrideRequest], Awaitable[OverrideOutcome]]
+    # The tournament, round, match and the admin's subject.
+    release_override: Callable[[TournamentId, str, MatchKey, str], Awaitable[OverrideOutcome]]
     providers: tuple[str, ...] = ()  # the ones import_tournament knows: the configured sources
 
 
@@ -108,6 +135,28 @@ def bind_use_cases(
             tournament_id, team, uow_factory=uow_factory, clock=clock
         )
 
+    async def set_override(request: OverrideRequest) -> OverrideOutcome:
+        return await overrides.set_override(
+            request.tournament_id,
+            request.round_slug,
+            request.match,
+            status=request.status,
+            score=request.score,
+            ended=request.ended,
+            shootout=request.shootout,
+            reason=request.reason,
+            by=request.by,
+            uow_factory=uow_factory,
+            clock=clock,
+        )
+
+    async def release_override(
+        tournament_id: TournamentId, round_slug: str, match: MatchKey, by: str
+    ) -> OverrideOutcome:
+        return await overrides.release_override(
+            tournament_id, round_slug, match, by=by, uow_factory=uow_factory, clock=clock
+        )
+
     return UseCases(
         update_round=update_round,
         update_standings=update_standings,
@@ -115,5 +164,7 @@ def bind_use_cases(
         import_tournament=import_tournament,
         set_point_adjustment=set_point_adjustment,
         remove_point_adjustment=remove_point_adjustment,
+        set_override=set_override,
+        release_override=release_override,
         providers=tuple(sources),
     )

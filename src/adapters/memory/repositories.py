@@ -21,6 +21,7 @@ from bestshot_domain.model import (
     MatchKey,
     Membership,
     PointAdjustment,
+    RecordedChange,
     Round,
     StandingsInputs,
     StandingsSnapshot,
@@ -245,6 +246,20 @@ class MemoryChangeRepository(_Repository):
             (c for c in self._tx.changes() if c.tournament_id == tournament_id),
             key=lambda c: c.recorded_at,
         )
+
+    async def history(
+        self, match: MatchKey, *, before: int | None = None, limit: int = 50
+    ) -> Sequence[RecordedChange]:
+        await _io()
+        if limit < 1:
+            raise InvalidInput("a page of history holds at least one change")
+        # Ids are positions in the order recorded, as the identity column counts in PostgreSQL.
+        found = [
+            RecordedChange(number, change)
+            for number, change in enumerate(self._tx.changes(), start=1)
+            if change.match == match and (before is None or number < before)
+        ]
+        return found[::-1][:limit]
 
 
 class MemoryStandingsRepository(_Repository):

@@ -14,6 +14,7 @@ from bestshot_domain.model import (
     MatchDiscipline,
     MatchKey,
     Membership,
+    Override,
     PointAdjustment,
     Round,
     StandingsSnapshot,
@@ -41,6 +42,7 @@ class MemoryStore:
     standings: dict[TournamentId, StandingsSnapshot] = field(factory=dict)
     adjustments: dict[AdjustmentKey, PointAdjustment] = field(factory=dict)
     discipline: dict[DisciplineKey, MatchDiscipline] = field(factory=dict)
+    overrides: dict[MatchKey, Override] = field(factory=dict)
     # Each tournament's standings revision (absent: 0), raised by writes to the tables' inputs.
     revisions: dict[TournamentId, int] = field(factory=dict)
     # One lock per tournament: what a row lock on the tournament is in PostgreSQL.

@@ -22,6 +22,7 @@ from bestshot_domain.model import (
     MatchDiscipline,
     MatchKey,
     Membership,
+    Override,
     PointAdjustment,
     Round,
     StandingsSnapshot,
@@ -93,6 +94,7 @@ class Transaction:
         self.standings: Overlay[TournamentId, StandingsSnapshot] = Overlay(store.standings)
         self.adjustments: Overlay[AdjustmentKey, PointAdjustment] = Overlay(store.adjustments)
         self.discipline: Overlay[DisciplineKey, MatchDiscipline] = Overlay(store.discipline)
+        self.overrides: Overlay[MatchKey, Override] = Overlay(store.overrides)
         self.new_changes: list[MatchChange] = []
         self.new_events: list[NewEvent] = []
         # The committed version of each match when this transaction first wrote it (None: absent).
@@ -131,6 +133,7 @@ class Transaction:
             self.standings,
             self.adjustments,
             self.discipline,
+            self.overrides,
         )
         for overlay in overlays:
             overlay.flush()

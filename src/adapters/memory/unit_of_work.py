@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import Self
 
 from adapters.memory.outbox import MemoryOutbox
+from adapters.memory.overrides import MemoryOverrideRepository
 from adapters.memory.repositories import (
     MemoryAdjustmentRepository,
     MemoryChangeRepository,
@@ -25,6 +26,7 @@ from bestshot_domain.ports import (
     DisciplineRepository,
     MatchRepository,
     Outbox,
+    OverrideRepository,
     RoundRepository,
     StandingsRepository,
     TeamRepository,
@@ -48,6 +50,7 @@ class MemoryUnitOfWork:
         self.standings: StandingsRepository = MemoryStandingsRepository(self._current)
         self.adjustments: AdjustmentRepository = MemoryAdjustmentRepository(self._current)
         self.discipline: DisciplineRepository = MemoryDisciplineRepository(self._current)
+        self.overrides: OverrideRepository = MemoryOverrideRepository(self._current)
         self.outbox: Outbox = MemoryOutbox(self._current)
 
     def _current(self) -> Transaction:

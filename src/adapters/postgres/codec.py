@@ -151,4 +151,5 @@ def change_from_row(row: asyncpg.Record) -> MatchChange:
         after=after,
         reason=row["reason"],
         recorded_at=row["recorded_at"],
+        source=row["source"],
     )

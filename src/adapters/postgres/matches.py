@@ -20,7 +20,7 @@ from adapters.postgres.codec import (
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.session import Session
 from bestshot_domain.errors import InvalidInput
-from bestshot_domain.model import Match, MatchChange, MatchKey, TournamentId
+from bestshot_domain.model import Match, MatchChange, MatchKey, RecordedChange, TournamentId
 
 _MATCH_COLUMNS = """
     provider, external_id, tournament_id, round_slug, home, away, group_name, status, kickoff,
@@ -83,23 +83,27 @@ CHANGE_COLUMNS = ", ".join(
     )
 )
 _CHANGE_TYPES = ("text", "timestamptz", "int", "int", "text", "int", "int")
+# Who said so (migration 0006): written and read by the repository; CHANGE_COLUMNS' writers
+# (the bench) leave it to its default, the tournament's provider ("").
+_RECORD_COLUMNS = f"{CHANGE_COLUMNS}, source"
 
 # WITH ORDINALITY ... ORDER BY keeps the identity column in the order the changes were given,
 # which breaks ties between changes recorded at the same time.
 RECORD_CHANGES = f"""
-INSERT INTO match_changes ({CHANGE_COLUMNS})
-SELECT {CHANGE_COLUMNS}
+INSERT INTO match_changes ({_RECORD_COLUMNS})
+SELECT {_RECORD_COLUMNS}
 FROM unnest(
     $1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
     {", ".join(f"${7 + i}::{kind}[]" for i, kind in enumerate(_CHANGE_TYPES))},
-    {", ".join(f"${14 + i}::{kind}[]" for i, kind in enumerate(_CHANGE_TYPES))}
-) WITH ORDINALITY AS c({CHANGE_COLUMNS}, n)
+    {", ".join(f"${14 + i}::{kind}[]" for i, kind in enumerate(_CHANGE_TYPES))},
+    $21::text[]
+) WITH ORDINALITY AS c({_RECORD_COLUMNS}, n)
 ORDER BY n
 """  # noqa: S608 - constant column names; the values travel as parameters
 
 
 def change_columns(changes: Sequence[MatchChange]) -> list[list[object]]:
-    """The twenty column arrays of RECORD_CHANGES, in order."""
+    """The twenty-one column arrays of RECORD_CHANGES, in order."""
     rows = [
         (
             change.match,
@@ -110,6 +114,7 @@ def change_columns(changes: Sequence[MatchChange]) -> list[list[object]]:
             change.recorded_at,
             *state_columns(change.before),
             *state_columns(change.after),
+            change.source,
         )
         for change in changes
     ]
@@ -198,5 +203,23 @@ class PostgresChangeRepository:
             )
         return [change_from_row(row) for row in rows]
 
+    async def history(
+        self, match: MatchKey, *, before: int | None = None, limit: int = 50
+    ) -> Sequence[RecordedChange]:
+        if limit < 1:
+            raise InvalidInput("a page of history holds at least one change")
+        with storage_errors():
+            rows = await self._db.fetch(
+                f"""
+                SELECT id, {_RECORD_COLUMNS} FROM match_changes
+                WHERE match_key = $1 AND ($2::bigint IS NULL OR id < $2)
+                ORDER BY id DESC LIMIT $3
+                """,  # noqa: S608 - constant column names
+                match,
+                before,
+                limit,
+            )
+        return [RecordedChange(row["id"], change_from_row(row)) for row in rows]
 
-_CHANGE_SELECT = f"SELECT {CHANGE_COLUMNS} FROM match_changes"  # noqa: S608 - constant
+
+_CHANGE_SELECT = f"SELECT {_RECORD_COLUMNS} FROM match_changes"  # noqa: S608 - constant

@@ -23,6 +23,7 @@ from adapters.postgres.discipline import PostgresDisciplineRepository
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.matches import PostgresChangeRepository, PostgresMatchRepository
 from adapters.postgres.outbox import PostgresOutbox
+from adapters.postgres.overrides import PostgresOverrideRepository
 from adapters.postgres.pool import PoolConfig
 from adapters.postgres.session import Session
 from adapters.postgres.standings import PostgresStandingsRepository
@@ -32,6 +33,7 @@ from bestshot_domain.ports import (
     DisciplineRepository,
     MatchRepository,
     Outbox,
+    OverrideRepository,
     RoundRepository,
     StandingsRepository,
     TeamRepository,
@@ -54,6 +56,7 @@ class PostgresUnitOfWork:
     standings: StandingsRepository
     adjustments: AdjustmentRepository
     discipline: DisciplineRepository
+    overrides: OverrideRepository
     outbox: Outbox
 
     def __init__(self, pool: asyncpg.Pool, *, acquire_timeout: float = 10.0) -> None:
@@ -88,6 +91,7 @@ class PostgresUnitOfWork:
         self.standings = PostgresStandingsRepository(session)
         self.adjustments = PostgresAdjustmentRepository(session)
         self.discipline = PostgresDisciplineRepository(session)
+        self.overrides = PostgresOverrideRepository(session)
         self.outbox = PostgresOutbox(session)
         return self
 

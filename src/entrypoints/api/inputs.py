@@ -79,6 +79,23 @@ def team_key(request: Request, name: str) -> str:
     return value
 
 
+def match_key(request: Request, name: str) -> str:
+    """A match's key from the path (`espn:704512`, as the round's matches show it), or a 422."""
+    value: str = request.path_params[name]
+    if len(value) > TEAM_KEY_MAX_LENGTH or not _TEAM_KEY.fullmatch(value):
+        raise invalid(
+            [
+                FieldError(
+                    field=f"path.{name}",
+                    message="must be a match's key as the round's matches show it: the "
+                    f"provider, a colon and the provider's id (`espn:704512`), at most "
+                    f"{TEAM_KEY_MAX_LENGTH} characters",
+                )
+            ]
+        )
+    return value
+
+
 def day(value: date | None, field: str) -> date | None:
     """A day from the request within the accepted range (`bestshot_domain.days`), or a 422."""
     if value is None:

@@ -52,6 +52,11 @@ COMMANDS: tuple[Command, ...] = (
         "deliver events to the webhook subscriptions",
     ),
     Command(
+        "matches",
+        "entrypoints.commands.matches",
+        "override a match by hand, release it, or read its history",
+    ),
+    Command(
         "demo",
         "entrypoints.commands.demo",
         "run one simulated matchday end to end in seconds (make demo)",

@@ -20,6 +20,8 @@ EVENT_TYPES = {
     "standings.changed",
     "zone.decided",
     "schedule.failed",
+    "match.overridden",
+    "match.override_released",
 }
 
 

@@ -224,6 +224,7 @@ def test_a_finished_match_names_its_teams_and_flattens_its_state() -> None:
             "group": "A",
             "lastObserved": "2026-03-14T17:05:30Z",
             "version": 3,
+            "override": None,
         }
     )
 
@@ -242,6 +243,7 @@ def test_a_fixture_has_nulls_and_a_team_not_stored_keeps_its_key() -> None:
             "group": None,
             "lastObserved": None,
             "version": 0,
+            "override": None,
         }
     )
 
@@ -342,6 +344,7 @@ def test_a_round_update_lists_each_verdict_and_counts_what_it_wrote() -> None:
             "corrections": ["espn:7003"],
             "unchanged": ["espn:7004"],
             "stale": ["espn:7005"],
+            "overridden": [],
             "rejected": [{"match": "espn:7006", "reason": "negative score"}],
             "missing": ["espn:7007"],
             "unknown": ["99"],

@@ -64,7 +64,7 @@ def operations(
         tournament_id = inputs.slug(request, "tournament")
         round_slug = inputs.slug(request, "round")
         update = await use_cases.update_round(tournament_id, round_slug)
-        if update.saved:
+        if update.saved or update.observed:
             cache.invalidate(tournament_id)
         return _json(RoundUpdateOut.model_validate(update))
 

@@ -68,10 +68,11 @@ def operations(uow_factory: UnitOfWorkFactory, reads: CachedReads, prefix: str) 
                 matches = await uow.matches.for_round(tournament_id, round_slug)
                 keys = sorted({key for match in matches for key in (match.home, match.away)})
                 teams = dict(await uow.teams.get_many(keys))
+                overrides = await uow.overrides.for_round(tournament_id, round_slug)
             return RoundMatches(
                 tournament=tournament_id,
                 round=RoundOut.model_validate(round_),
-                matches=[match_out(match, teams) for match in matches],
+                matches=[match_out(match, teams, overrides.get(match.key)) for match in matches],
             )
 
         return await reads.answer(request, tournament_id, build)

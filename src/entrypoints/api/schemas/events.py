@@ -15,13 +15,13 @@ from bestshot_domain.events import (
     Event,
     EventType,
     MatchMoved,
+    MatchOverride,
     ScheduleFailed,
     StandingsChanged,
     ZoneDecided,
 )
-from bestshot_domain.model import MatchStatus
 from entrypoints.api.schemas.common import SLUG_MAX_LENGTH, SLUG_PATTERN, ApiModel
-from entrypoints.api.schemas.matches import ScoreOut
+from entrypoints.api.schemas.matches import MatchStateOut
 
 FEED_MAX = 500
 
@@ -37,14 +37,6 @@ class EventsQuery(ApiModel):
     limit: int = Field(100, ge=1, le=FEED_MAX, description=f"At most this many (1-{FEED_MAX}).")
 
 
-class MatchStateOut(ApiModel):
-    status: MatchStatus
-    kickoff: datetime
-    score: ScoreOut | None
-    ended: str | None = Field(description="`regular`, `extra_time` or `penalties` when finished.")
-    shootout: ScoreOut | None
-
-
 class MatchEventData(ApiModel):
     match: str = Field(description="The match's key, e.g. `espn:704512`.")
     round: str = Field(validation_alias=AliasChoices("round", "round_slug"))
@@ -53,6 +45,17 @@ class MatchEventData(ApiModel):
     before: MatchStateOut | None
     after: MatchStateOut
     reason: str = Field(description="What changed, in words: `live 1-0 -> finished 2-0`.")
+
+
+class OverrideEventData(ApiModel):
+    match: str = Field(description="The match's key, e.g. `espn:704512`.")
+    round: str = Field(validation_alias=AliasChoices("round", "round_slug"))
+    home: str
+    away: str
+    before: MatchStateOut
+    after: MatchStateOut = Field(description="The same as `before` for a release.")
+    reason: str = Field(description="The admin's reason.")
+    by: str = Field(description="The admin's subject (the JWT's `sub`).")
 
 
 class TeamMoveOut(ApiModel):
@@ -85,7 +88,9 @@ class ScheduleFailedData(ApiModel):
     attempts: int
 
 
-EventData = MatchEventData | StandingsChangedData | ZoneDecidedData | ScheduleFailedData
+EventData = (
+    MatchEventData | StandingsChangedData | ZoneDecidedData | ScheduleFailedData | OverrideEventData
+)
 
 _DATA: dict[EventType, type[ApiModel]] = {
     EventType.MATCH_UPDATED: MatchEventData,
@@ -94,6 +99,8 @@ _DATA: dict[EventType, type[ApiModel]] = {
     EventType.STANDINGS_CHANGED: StandingsChangedData,
     EventType.ZONE_DECIDED: ZoneDecidedData,
     EventType.SCHEDULE_FAILED: ScheduleFailedData,
+    EventType.MATCH_OVERRIDDEN: OverrideEventData,
+    EventType.MATCH_OVERRIDE_RELEASED: OverrideEventData,
 }
 SUMMARIES = {
     EventType.MATCH_UPDATED: "A match's status or score changed",
@@ -102,6 +109,10 @@ SUMMARIES = {
     EventType.STANDINGS_CHANGED: "Teams moved in a table, or their points changed",
     EventType.ZONE_DECIDED: "A team clinched a zone, or can no longer reach it (sent once)",
     EventType.SCHEDULE_FAILED: "A scheduled round update ran out of attempts",
+    EventType.MATCH_OVERRIDDEN: "An admin set a match's state by hand (after its match.updated "
+    "or match.corrected, when the state changed)",
+    EventType.MATCH_OVERRIDE_RELEASED: "An admin released an override: the provider's next "
+    "answer applies again",
 }
 
 
@@ -144,6 +155,8 @@ def _data(payload: object) -> EventData:
             return ZoneDecidedData.model_validate(payload)
         case ScheduleFailed():
             return ScheduleFailedData.model_validate(payload)
+        case MatchOverride():
+            return OverrideEventData.model_validate(payload)
     raise TypeError(f"not an event payload: {payload!r}")
 
 

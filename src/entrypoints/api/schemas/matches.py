@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
-from bestshot_domain.model import Match, MatchStatus, Score, Team
+from bestshot_domain.model import Match, MatchStatus, Override, Score, Team
 from entrypoints.api.schemas.common import ApiModel, RejectedOut
 from entrypoints.api.schemas.tournaments import RoundOut
 
@@ -16,6 +16,26 @@ from entrypoints.api.schemas.tournaments import RoundOut
 class ScoreOut(ApiModel):
     home: int = Field(ge=0)
     away: int = Field(ge=0)
+
+
+class MatchStateOut(ApiModel):
+    status: MatchStatus
+    kickoff: datetime
+    score: ScoreOut | None
+    ended: str | None = Field(description="`regular`, `extra_time` or `penalties` when finished.")
+    shootout: ScoreOut | None
+
+
+class OverrideOut(ApiModel):
+    reason: str
+    by: str = Field(description="The admin's subject (the JWT's `sub`).")
+    at: datetime = Field(description="When the override was set.")
+    state: MatchStateOut = Field(description="The state set by hand (the match's, meanwhile).")
+    provider_says: MatchStateOut | None = Field(
+        description="What the provider last said of the match while the override stood "
+        "(null: nothing yet). Never applied."
+    )
+    provider_at: datetime | None = Field(description="When the provider said so.")
 
 
 class TeamOut(ApiModel):
@@ -36,9 +56,16 @@ class MatchOut(ApiModel):
     group: str | None
     last_observed: datetime | None
     version: int
+    override: OverrideOut | None = Field(
+        default=None,
+        description="The admin's override while one stands: providers never change the match "
+        "meanwhile (README, Overrides).",
+    )
 
 
-def match_out(match: Match, teams: Mapping[str, Team]) -> MatchOut:
+def match_out(
+    match: Match, teams: Mapping[str, Team], override: Override | None = None
+) -> MatchOut:
     # Shaping, not copying: a match knows its teams by key only, so their names come from the
     # teams read beside it (a team not stored keeps its key, with a null name); and the
     # match's state is flattened into the match.
@@ -55,6 +82,7 @@ def match_out(match: Match, teams: Mapping[str, Team]) -> MatchOut:
         group=match.group,
         last_observed=match.last_observed,
         version=match.version,
+        override=None if override is None else OverrideOut.model_validate(override),
     )
 
 
@@ -88,6 +116,10 @@ class RoundUpdateOut(ApiModel):
     corrections: list[str] = Field(description="Finished matches whose score was corrected.")
     unchanged: list[str]
     stale: list[str] = Field(description="Observations older than what is stored: ignored.")
+    overridden: list[str] = Field(
+        description="Matches an admin's override holds: the provider's word is recorded, not "
+        "applied."
+    )
     rejected: list[RejectedOut] = Field(description="Observations refused as invalid, and why.")
     missing: list[str] = Field(description="Matches of the round the provider said nothing of.")
     unknown: list[str] = Field(description="Provider ids that are no match of this round.")

@@ -1,0 +1,39 @@
+"""A tournament's tables as of what is stored now: read when still current, else computed and
+stored with their events. For the use cases that write what tables are computed from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bestshot_domain.emitting import standings_events
+from bestshot_domain.model import StandingsSnapshot, TournamentId
+from bestshot_domain.ports import UnitOfWork
+from bestshot_domain.tables import compute_snapshot, engine_fingerprint
+
+
+async def current_tables(
+    uow: UnitOfWork, tournament_id: TournamentId, at: datetime
+) -> tuple[StandingsSnapshot, bool]:
+    """The tournament's tables as of what is stored now, and whether they had to be computed
+    (and were stored, to be committed by the caller) rather than read. Call it under the
+    tournament's lock."""
+    status = await uow.standings.status(tournament_id)
+    stored = status.reusable(engine_fingerprint())
+    if stored is not None:
+        return stored, False
+    # One read of everything the tables are computed from, with the revision it is at.
+    inputs = await uow.standings.inputs(tournament_id)
+    snapshot = compute_snapshot(
+        inputs.tournament,
+        members=inputs.members,
+        teams=inputs.teams,
+        rounds=inputs.rounds,
+        matches=inputs.matches,
+        adjustments=inputs.adjustments,
+        discipline=inputs.discipline,
+        at=at,
+        revision=inputs.revision,
+    )
+    await uow.standings.save(snapshot)
+    await uow.outbox.append(standings_events(status.snapshot, snapshot))
+    return snapshot, True
