@@ -15,6 +15,7 @@ from attrs import field, frozen
 
 from bestshot_domain.model import MatchKey, MatchState, TeamKey, TournamentId
 from bestshot_domain.standings import ZoneStatus
+from bestshot_domain.verification import Answer, ClosedBy, DisputeKind
 
 
 def _utc(value: datetime) -> datetime:
@@ -30,6 +31,8 @@ class EventType(enum.StrEnum):
     STANDINGS_CHANGED = "standings.changed"  # teams moved, or their points changed
     ZONE_DECIDED = "zone.decided"  # a team clinched a zone, or was eliminated from it
     SCHEDULE_FAILED = "schedule.failed"  # a scheduled round update ran out of attempts
+    DISPUTE_OPENED = "dispute.opened"  # providers disagree on a final; it is not written
+    DISPUTE_CLOSED = "dispute.closed"  # they converged, or an admin closed it
 
 
 @frozen
@@ -81,7 +84,20 @@ class ScheduleFailed:
     attempts: int
 
 
-Payload = MatchMoved | StandingsChanged | ZoneDecided | ScheduleFailed
+@frozen
+class DisputeNoted:
+    """The payload of the dispute events: the dispute as it stands."""
+
+    dispute: str
+    match: MatchKey
+    round_slug: str
+    kind: DisputeKind
+    answers: tuple[Answer, ...]
+    closed_by: ClosedBy | None = None
+    reason: str | None = None
+
+
+Payload = MatchMoved | StandingsChanged | ZoneDecided | ScheduleFailed | DisputeNoted
 
 
 @frozen

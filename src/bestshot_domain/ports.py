@@ -35,6 +35,7 @@ from bestshot_domain.model import (
     Tournament,
     TournamentId,
 )
+from bestshot_domain.verification import VerificationRepository
 
 # Repositories. Reads of something that must exist raise NotFound; writes are upserts keyed by
 # the natural key named in each docstring, so that replaying an import changes nothing. A write
@@ -256,6 +257,7 @@ class UnitOfWork(Protocol):
     adjustments: AdjustmentRepository
     discipline: DisciplineRepository
     outbox: Outbox
+    verification: VerificationRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -56,6 +56,13 @@ class RoundUpdate:
     discipline: tuple[MatchDiscipline, ...] = ()  # the cards written (one side of one match each)
     latest_overdue_kickoff: datetime | None = None  # of the overdue matches; None: none is
     follow_up: str | None = None  # the follow-up check ensured for the round (`follow_ups`)
+    # Verification (`verified_rounds`): who answered, matches no fallback match pairs with,
+    # finals reported and not written (yet), and the disputes this update opened and closed.
+    answered: tuple[str, ...] = ()
+    unpaired: tuple[MatchKey, ...] = ()
+    held: tuple[MatchKey, ...] = ()
+    disputes_opened: tuple[str, ...] = ()
+    disputes_closed: tuple[str, ...] = ()
 
     def _with(self, verdict: Verdict) -> tuple[MatchKey, ...]:
         return tuple(outcome.match for outcome in self.outcomes if outcome.verdict is verdict)
