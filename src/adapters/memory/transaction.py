@@ -30,6 +30,7 @@ from bestshot_domain.model import (
     Tournament,
     TournamentId,
 )
+from bestshot_domain.verification import Dispute, PendingFinal
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -93,6 +94,9 @@ class Transaction:
         self.standings: Overlay[TournamentId, StandingsSnapshot] = Overlay(store.standings)
         self.adjustments: Overlay[AdjustmentKey, PointAdjustment] = Overlay(store.adjustments)
         self.discipline: Overlay[DisciplineKey, MatchDiscipline] = Overlay(store.discipline)
+        self.aliases: Overlay[TournamentId, dict[str, str]] = Overlay(store.aliases)
+        self.pending: Overlay[MatchKey, PendingFinal] = Overlay(store.pending)
+        self.disputes: Overlay[str, Dispute] = Overlay(store.disputes)
         self.new_changes: list[MatchChange] = []
         self.new_events: list[NewEvent] = []
         # The committed version of each match when this transaction first wrote it (None: absent).
@@ -131,6 +135,9 @@ class Transaction:
             self.standings,
             self.adjustments,
             self.discipline,
+            self.aliases,
+            self.pending,
+            self.disputes,
         )
         for overlay in overlays:
             overlay.flush()

@@ -18,6 +18,7 @@ from adapters.memory.repositories import (
 )
 from adapters.memory.store import MemoryStore
 from adapters.memory.transaction import Transaction
+from adapters.memory.verification import MemoryVerificationRepository
 from bestshot_domain.model import TournamentId
 from bestshot_domain.ports import (
     AdjustmentRepository,
@@ -30,6 +31,7 @@ from bestshot_domain.ports import (
     TeamRepository,
     TournamentRepository,
 )
+from bestshot_domain.verification import VerificationRepository
 
 
 class MemoryUnitOfWork:
@@ -49,6 +51,7 @@ class MemoryUnitOfWork:
         self.adjustments: AdjustmentRepository = MemoryAdjustmentRepository(self._current)
         self.discipline: DisciplineRepository = MemoryDisciplineRepository(self._current)
         self.outbox: Outbox = MemoryOutbox(self._current)
+        self.verification: VerificationRepository = MemoryVerificationRepository(self._current)
 
     def _current(self) -> Transaction:
         if self._transaction is None:

@@ -26,6 +26,7 @@ from adapters.postgres.outbox import PostgresOutbox
 from adapters.postgres.pool import PoolConfig
 from adapters.postgres.session import Session
 from adapters.postgres.standings import PostgresStandingsRepository
+from adapters.postgres.verification import PostgresVerificationRepository
 from bestshot_domain.ports import (
     AdjustmentRepository,
     ChangeRepository,
@@ -38,6 +39,7 @@ from bestshot_domain.ports import (
     TournamentRepository,
     UnitOfWorkFactory,
 )
+from bestshot_domain.verification import VerificationRepository
 
 
 class PostgresUnitOfWork:
@@ -55,6 +57,7 @@ class PostgresUnitOfWork:
     adjustments: AdjustmentRepository
     discipline: DisciplineRepository
     outbox: Outbox
+    verification: VerificationRepository
 
     def __init__(self, pool: asyncpg.Pool, *, acquire_timeout: float = 10.0) -> None:
         self._pool = pool
@@ -89,6 +92,7 @@ class PostgresUnitOfWork:
         self.adjustments = PostgresAdjustmentRepository(session)
         self.discipline = PostgresDisciplineRepository(session)
         self.outbox = PostgresOutbox(session)
+        self.verification = PostgresVerificationRepository(session)
         return self
 
     async def __aexit__(
