@@ -186,6 +186,7 @@ async def bootstrap(
             scheduler=scheduler,
             clock=clock,
             policy=settings.scheduling_policy(),
+            verify=settings.scheduling.verify_policy(),
         )
         yield Service(
             settings=settings,

@@ -12,14 +12,21 @@ from datetime import date
 
 from attrs import frozen
 
-from bestshot_domain import services
+from bestshot_domain import disputes, services
 from bestshot_domain.follow_ups import FollowUps
 from bestshot_domain.importing import ImportSummary
-from bestshot_domain.model import StandingsSnapshot, TeamKey, TournamentId
+from bestshot_domain.model import (
+    Fallback,
+    StandingsSnapshot,
+    TeamKey,
+    TournamentId,
+    VerifyMode,
+)
 from bestshot_domain.ports import Clock, ResultSources, Scheduler, UnitOfWorkFactory
 from bestshot_domain.round_update import RoundUpdate
 from bestshot_domain.scheduling import SchedulingPolicy
 from bestshot_domain.services import AdjustedStandings, ScheduleResult
+from bestshot_domain.verification import Dispute, VerifyPolicy
 
 
 @frozen
@@ -33,6 +40,8 @@ class TournamentImport:
     timezone: str = "UTC"
     zones: str = ""
     season: str | None = None
+    fallback: Fallback | None = None
+    verify: VerifyMode = VerifyMode.NONE
 
 
 @frozen
@@ -43,6 +52,9 @@ class UseCases:
     import_tournament: Callable[[TournamentImport], Awaitable[ImportSummary]]
     set_point_adjustment: Callable[[TournamentId, TeamKey, int, str], Awaitable[AdjustedStandings]]
     remove_point_adjustment: Callable[[TournamentId, TeamKey], Awaitable[AdjustedStandings]]
+    close_dispute: Callable[[TournamentId, str, str], Awaitable[Dispute]]
+    aliases: Callable[[TournamentId], Awaitable[dict[str, str]]]
+    set_aliases: Callable[[TournamentId, dict[str, str]], Awaitable[dict[str, str]]]
     providers: tuple[str, ...] = ()  # the ones import_tournament knows: the configured sources
 
 
@@ -53,6 +65,7 @@ def bind_use_cases(
     scheduler: Scheduler,
     clock: Clock,
     policy: SchedulingPolicy,
+    verify: VerifyPolicy = VerifyPolicy(),  # noqa: B008 - frozen
 ) -> UseCases:
     # Every scheduler gets its follow-ups from the round update itself.
     follow_ups = FollowUps(scheduler, policy)
@@ -65,6 +78,7 @@ def bind_use_cases(
             sources=sources,
             clock=clock,
             follow_ups=follow_ups,
+            verify=verify,
         )
 
     async def update_standings(tournament_id: TournamentId) -> StandingsSnapshot:
@@ -89,6 +103,8 @@ def bind_use_cases(
             timezone=request.timezone,
             zones=request.zones,
             season=request.season,
+            fallback=request.fallback,
+            verify=request.verify,
             uow_factory=uow_factory,
             sources=sources,
             clock=clock,
@@ -108,6 +124,17 @@ def bind_use_cases(
             tournament_id, team, uow_factory=uow_factory, clock=clock
         )
 
+    async def close_dispute(tournament_id: TournamentId, dispute: str, reason: str) -> Dispute:
+        return await disputes.close_dispute(
+            tournament_id, dispute, reason, uow_factory=uow_factory, clock=clock
+        )
+
+    async def aliases(tournament_id: TournamentId) -> dict[str, str]:
+        return await disputes.aliases(tournament_id, uow_factory=uow_factory)
+
+    async def set_aliases(tournament_id: TournamentId, table: dict[str, str]) -> dict[str, str]:
+        return await disputes.set_aliases(tournament_id, table, uow_factory=uow_factory)
+
     return UseCases(
         update_round=update_round,
         update_standings=update_standings,
@@ -115,5 +142,8 @@ def bind_use_cases(
         import_tournament=import_tournament,
         set_point_adjustment=set_point_adjustment,
         remove_point_adjustment=remove_point_adjustment,
+        close_dispute=close_dispute,
+        aliases=aliases,
+        set_aliases=set_aliases,
         providers=tuple(sources),
     )

@@ -29,7 +29,7 @@ from entrypoints.api.middleware import (
 from entrypoints.api.openapi import openapi_document
 from entrypoints.api.operations import Endpoint, Operation, Security
 from entrypoints.api.problems import EXCEPTION_HANDLERS
-from entrypoints.api.routes import data_provider, events, ops, reads, webhooks
+from entrypoints.api.routes import data_provider, events, ops, reads, verification, webhooks
 from entrypoints.api.routes.ops import ReadyCheck
 from entrypoints.api.schemas.events import SUMMARIES, WEBHOOK_BODIES
 from entrypoints.schedule_view import ScheduleView
@@ -126,6 +126,9 @@ def create_app(
     cached_reads = CachedReads(cache, settings.service.public_cache_max_age)
     operations.extend(reads.operations(uow_factory, cached_reads, API_PREFIX))
     operations.extend(events.operations(uow_factory, API_PREFIX))
+    operations.extend(
+        verification.operations(use_cases, uow_factory, cached_reads, cache, API_PREFIX)
+    )
     operations.extend(webhooks.operations(webhook_store, settings.webhook_config().url_policy))
     operations.extend(extra_operations)
 

@@ -20,6 +20,8 @@ EVENT_TYPES = {
     "standings.changed",
     "zone.decided",
     "schedule.failed",
+    "dispute.opened",
+    "dispute.closed",
 }
 
 

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import AliasChoices, Field, create_model
 
 from bestshot_domain.events import (
+    DisputeNoted,
     Event,
     EventType,
     MatchMoved,
@@ -22,6 +23,7 @@ from bestshot_domain.events import (
 from bestshot_domain.model import MatchStatus
 from entrypoints.api.schemas.common import SLUG_MAX_LENGTH, SLUG_PATTERN, ApiModel
 from entrypoints.api.schemas.matches import ScoreOut
+from entrypoints.api.schemas.verification import AnswerOut
 
 FEED_MAX = 500
 
@@ -85,7 +87,19 @@ class ScheduleFailedData(ApiModel):
     attempts: int
 
 
-EventData = MatchEventData | StandingsChangedData | ZoneDecidedData | ScheduleFailedData
+class DisputeEventData(ApiModel):
+    dispute: str = Field(description="The dispute's id (GET .../tournaments/{t}/disputes).")
+    match: str
+    round: str = Field(validation_alias=AliasChoices("round", "round_slug"))
+    kind: Literal["disagreement", "changed_final"]
+    answers: list[AnswerOut] = Field(description="What each side said when it opened.")
+    closed_by: Literal["converged", "admin"] | None = Field(description="Null when opened.")
+    reason: str | None = Field(description="Why it was closed; null when opened.")
+
+
+EventData = (
+    MatchEventData | StandingsChangedData | ZoneDecidedData | ScheduleFailedData | DisputeEventData
+)
 
 _DATA: dict[EventType, type[ApiModel]] = {
     EventType.MATCH_UPDATED: MatchEventData,
@@ -94,6 +108,8 @@ _DATA: dict[EventType, type[ApiModel]] = {
     EventType.STANDINGS_CHANGED: StandingsChangedData,
     EventType.ZONE_DECIDED: ZoneDecidedData,
     EventType.SCHEDULE_FAILED: ScheduleFailedData,
+    EventType.DISPUTE_OPENED: DisputeEventData,
+    EventType.DISPUTE_CLOSED: DisputeEventData,
 }
 SUMMARIES = {
     EventType.MATCH_UPDATED: "A match's status or score changed",
@@ -102,6 +118,8 @@ SUMMARIES = {
     EventType.STANDINGS_CHANGED: "Teams moved in a table, or their points changed",
     EventType.ZONE_DECIDED: "A team clinched a zone, or can no longer reach it (sent once)",
     EventType.SCHEDULE_FAILED: "A scheduled round update ran out of attempts",
+    EventType.DISPUTE_OPENED: "The providers disagree on a final, which is not written",
+    EventType.DISPUTE_CLOSED: "A dispute closed: the providers converged, or an admin closed it",
 }
 
 
@@ -144,6 +162,8 @@ def _data(payload: object) -> EventData:
             return ZoneDecidedData.model_validate(payload)
         case ScheduleFailed():
             return ScheduleFailedData.model_validate(payload)
+        case DisputeNoted():
+            return DisputeEventData.model_validate(payload)
     raise TypeError(f"not an event payload: {payload!r}")
 
 
