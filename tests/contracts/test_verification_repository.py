@@ -141,10 +141,9 @@ async def test_a_match_has_one_open_dispute_at_a_time(league: UnitOfWorkFactory)
     async with league() as uow:
         await uow.verification.save_disputes([first])
         await uow.commit()
-    with pytest.raises(Conflict):
-        async with league() as uow:
+    async with league() as uow:
+        with pytest.raises(Conflict):
             await uow.verification.save_disputes([dispute(minutes=1)])
-            await uow.commit()
     # Closing the first and opening the next in one batch is fine.
     at = T0 + timedelta(minutes=2)
     async with league() as uow:

@@ -74,10 +74,16 @@ def football_data(**finals: tuple[int, int]) -> Reply:
     """football-data's answer: these matches (by ESPN id) finished, the others as ESPN's board
     first had them (live ones 0-0 and 2-0, the first one finished 2-0)."""
     matches: list[dict[str, Any]] = []
-    before = {"623597": ("FINISHED", (2, 0)), "623601": ("IN_PLAY", (0, 0))}
-    before |= {"623602": ("IN_PLAY", (2, 0)), "623604": ("TIMED", None)}
+    before: dict[str, tuple[str, tuple[int, int] | None]] = {
+        "623597": ("FINISHED", (2, 0)),
+        "623601": ("IN_PLAY", (0, 0)),
+        "623602": ("IN_PLAY", (2, 0)),
+        "623604": ("TIMED", None),
+    }
     for espn_id, (fd_id, home, away, kickoff) in FD_MATCHES.items():
-        status, goals = ("FINISHED", finals[espn_id]) if espn_id in finals else before[espn_id]
+        status, goals = before[espn_id]
+        if espn_id in finals:
+            status, goals = "FINISHED", finals[espn_id]
         matches.append(
             {
                 "id": fd_id,

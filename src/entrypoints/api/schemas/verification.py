@@ -56,14 +56,11 @@ class DisputeCloseIn(ApiModel):
     )
 
 
-_Name = Annotated[
-    str, StringConstraints(min_length=1, max_length=ALIAS_LENGTH_MAX, pattern=r"[0-9A-Za-z]")
-]
+# What else a name needs (a letter or digit, not reading as its own alias) is the domain's.
+_Name = Annotated[str, StringConstraints(min_length=1, max_length=ALIAS_LENGTH_MAX)]
 
 
 class AliasesIn(ApiModel):
-    model_config = ConfigDict(regex_engine="python-re")
-
     aliases: dict[_Name, _Name] = Field(
         max_length=ALIASES_MAX,
         description="The whole table: a team's name as a provider writes it -> the name the "
