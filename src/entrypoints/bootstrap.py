@@ -187,6 +187,7 @@ async def bootstrap(
             clock=clock,
             policy=settings.scheduling_policy(),
             verify=settings.scheduling.verify_policy(),
+            fetch_deadline=settings.providers.http_deadline_seconds,
         )
         yield Service(
             settings=settings,

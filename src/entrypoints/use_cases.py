@@ -8,10 +8,12 @@ and the scheduling policy once, and the edges pass only what a request says.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 
 from attrs import frozen
 
+from adapters.sources.deadline import Deadline, within
 from bestshot_domain import disputes, services
 from bestshot_domain.follow_ups import FollowUps
 from bestshot_domain.importing import ImportSummary
@@ -66,20 +68,28 @@ def bind_use_cases(
     clock: Clock,
     policy: SchedulingPolicy,
     verify: VerifyPolicy = VerifyPolicy(),  # noqa: B008 - frozen
+    fetch_deadline: float | None = None,
 ) -> UseCases:
     # Every scheduler gets its follow-ups from the round update itself.
     follow_ups = FollowUps(scheduler, policy)
 
+    def budget() -> AbstractContextManager[Deadline | None]:
+        # One budget for every provider a round update asks (its own, then a fallback), so
+        # that the PATCH answers within BESTSHOT_HTTP_DEADLINE_SECONDS, before its caller
+        # gives up: a provider that fails fast leaves the rest of it to the fallback.
+        return nullcontext() if fetch_deadline is None else within(fetch_deadline)
+
     async def update_round(tournament_id: TournamentId, round_slug: str) -> RoundUpdate:
-        return await services.update_round(
-            tournament_id,
-            round_slug,
-            uow_factory=uow_factory,
-            sources=sources,
-            clock=clock,
-            follow_ups=follow_ups,
-            verify=verify,
-        )
+        with budget():
+            return await services.update_round(
+                tournament_id,
+                round_slug,
+                uow_factory=uow_factory,
+                sources=sources,
+                clock=clock,
+                follow_ups=follow_ups,
+                verify=verify,
+            )
 
     async def update_standings(tournament_id: TournamentId) -> StandingsSnapshot:
         return await services.update_standings(tournament_id, uow_factory=uow_factory, clock=clock)

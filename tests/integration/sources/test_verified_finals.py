@@ -28,6 +28,7 @@ from bestshot_domain.round_update import RoundUpdate
 from bestshot_domain.scheduling import SchedulingPolicy
 from bestshot_domain.services import import_tournament, update_round
 from bestshot_domain.verification import ClosedBy, DisputeKind, VerifyPolicy
+from entrypoints.use_cases import bind_use_cases
 from tests.integration.sources.sources_loopback import LoopbackServer, Reply
 
 pytestmark = pytest.mark.integration
@@ -344,3 +345,29 @@ async def test_an_admin_closes_a_dispute_with_a_reason(world: World) -> None:
     assert isinstance(last, DisputeNoted)
     assert (last.dispute, last.reason) == (opened, "the match report says 1-0")
     assert (await world.match(LIVE)).status is MatchStatus.LIVE  # an override changes it
+
+
+async def test_one_fetch_budget_covers_the_provider_and_its_fallback(world: World) -> None:
+    """The composition's round update asks both providers within one deadline (below the
+    caller's wait): a provider that fails fast leaves the rest of it to the fallback, one that
+    is slow to the end leaves it none, and the update fails rather than outlasting its caller."""
+    await world.import_(VerifyMode.NONE)
+    use_cases = bind_use_cases(
+        uow_factory=world.uow,
+        sources=world.sources,
+        scheduler=world.scheduler,
+        clock=world.clock,
+        policy=SchedulingPolicy(),
+        fetch_deadline=1.0,
+    )
+    world.server.script(ESPN_PATH, DOWN)
+    world.server.script(FD_PATH, football_data(**{"623601": (1, 1)}))
+    fast = await use_cases.update_round(world.tournament_id, ROUND)
+    assert (fast.answered, fast.updated) == (("football_data",), (LIVE,))
+
+    slow = Reply.json(json.dumps(BOARD))
+    world.server.script(ESPN_PATH, Reply(slow.status, slow.body, slow.headers, delay=3.0))
+    world.server.script(FD_PATH, football_data(**{"623602": (4, 0)}))
+    with pytest.raises(SourceUnavailable, match="fallback failed too"):
+        await use_cases.update_round(world.tournament_id, ROUND)
+    assert (await world.match("espn:623602")).status is MatchStatus.LIVE
