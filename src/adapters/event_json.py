@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bestshot_domain.events import (
+    DisputeNoted,
     Event,
     EventType,
     MatchMoved,
@@ -23,6 +24,7 @@ from bestshot_domain.events import (
 )
 from bestshot_domain.model import Ending, MatchState, MatchStatus, Score
 from bestshot_domain.standings import ZoneStatus
+from bestshot_domain.verification import Answer, ClosedBy, DisputeKind
 
 JSON = dict[str, Any]
 
@@ -109,6 +111,24 @@ def payload_to_json(payload: Payload) -> JSON:
                 "reason": payload.reason,
                 "by": payload.by,
             }
+        case DisputeNoted():
+            return {
+                "dispute": payload.dispute,
+                "match": payload.match,
+                "round": payload.round_slug,
+                "kind": str(payload.kind),
+                "answers": [
+                    {
+                        "provider": answer.provider,
+                        "status": str(answer.status),
+                        "score": _score(answer.score),
+                        "shootout": _score(answer.shootout),
+                    }
+                    for answer in payload.answers
+                ],
+                "closed_by": None if payload.closed_by is None else str(payload.closed_by),
+                "reason": payload.reason,
+            }
 
 
 def payload_from_json(kind: EventType, data: JSON) -> Payload:
@@ -152,6 +172,24 @@ def payload_from_json(kind: EventType, data: JSON) -> Payload:
     if kind is EventType.ZONE_DECIDED:
         return ZoneDecided(
             data["team"], data["name"], data["group"], data["zone"], ZoneStatus(data["status"])
+        )
+    if kind in (EventType.DISPUTE_OPENED, EventType.DISPUTE_CLOSED):
+        return DisputeNoted(
+            data["dispute"],
+            data["match"],
+            data["round"],
+            DisputeKind(data["kind"]),
+            tuple(
+                Answer(
+                    a["provider"],
+                    MatchStatus(a["status"]),
+                    _score_back(a["score"]),
+                    _score_back(a["shootout"]),
+                )
+                for a in data["answers"]
+            ),
+            None if data["closed_by"] is None else ClosedBy(data["closed_by"]),
+            data["reason"],
         )
     return ScheduleFailed(data["schedule"], data["round"], data["attempts"])
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bestshot_domain.events import (
+    DisputeNoted,
     EventType,
     MatchMoved,
     MatchOverride,
@@ -22,6 +23,7 @@ from bestshot_domain.events import (
 from bestshot_domain.lifecycle import DECIDED
 from bestshot_domain.model import ChangeKind, Match, MatchChange, StandingsSnapshot, TournamentId
 from bestshot_domain.standings import StandingsRow, ZoneStatus
+from bestshot_domain.verification import Dispute
 
 _DECIDED_ZONE = frozenset({ZoneStatus.CLINCHED, ZoneStatus.ELIMINATED})
 _MOVES = frozenset({ChangeKind.UPDATED, ChangeKind.CORRECTION, ChangeKind.OVERRIDE})
@@ -141,3 +143,16 @@ def override_event(match: Match, change: MatchChange) -> NewEvent:
         change.source,
     )
     return NewEvent(kind, match.tournament_id, change.recorded_at, payload)
+
+
+def dispute_events(disputes: Sequence[Dispute], at: datetime) -> list[NewEvent]:
+    """`dispute.opened` for each open dispute, `dispute.closed` for each closed one."""
+    return [
+        NewEvent(
+            EventType.DISPUTE_OPENED if d.is_open else EventType.DISPUTE_CLOSED,
+            d.tournament_id,
+            at,
+            DisputeNoted(d.id, d.match, d.round_slug, d.kind, d.answers, d.closed_by, d.reason),
+        )
+        for d in disputes
+    ]

@@ -15,6 +15,7 @@ from attrs import field, frozen
 
 from bestshot_domain.model import MatchKey, MatchState, TeamKey, TournamentId
 from bestshot_domain.standings import ZoneStatus
+from bestshot_domain.verification import Answer, ClosedBy, DisputeKind
 
 
 def _utc(value: datetime) -> datetime:
@@ -32,6 +33,8 @@ class EventType(enum.StrEnum):
     SCHEDULE_FAILED = "schedule.failed"  # a scheduled round update ran out of attempts
     MATCH_OVERRIDDEN = "match.overridden"  # an admin set its state by hand
     MATCH_OVERRIDE_RELEASED = "match.override_released"  # its provider's word applies again
+    DISPUTE_OPENED = "dispute.opened"  # providers disagree on a final; it is not written
+    DISPUTE_CLOSED = "dispute.closed"  # they converged, or an admin closed it
 
 
 @frozen
@@ -98,7 +101,22 @@ class ScheduleFailed:
     attempts: int
 
 
-Payload = MatchMoved | StandingsChanged | ZoneDecided | ScheduleFailed | MatchOverride
+@frozen
+class DisputeNoted:
+    """The payload of the dispute events: the dispute as it stands."""
+
+    dispute: str
+    match: MatchKey
+    round_slug: str
+    kind: DisputeKind
+    answers: tuple[Answer, ...]
+    closed_by: ClosedBy | None = None
+    reason: str | None = None
+
+
+Payload = (
+    MatchMoved | StandingsChanged | ZoneDecided | ScheduleFailed | MatchOverride | DisputeNoted
+)
 
 
 @frozen

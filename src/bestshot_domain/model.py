@@ -86,6 +86,22 @@ class Score:
         return f"{self.home}-{self.away}"
 
 
+class VerifyMode(enum.StrEnum):
+    """How a final is checked before it is written (`bestshot_domain.verification`)."""
+
+    NONE = "none"  # written as the provider reports it
+    SETTLE = "settle"  # written once the provider reported it unchanged for the settle window
+    AGREE = "agree"  # written once the primary and the fallback report the same final
+
+
+@frozen
+class Fallback:
+    """The provider a round is read from when the tournament's own provider fails."""
+
+    provider: str
+    reference: str
+
+
 @frozen
 class Tournament:
     id: TournamentId  # public slug, e.g. "premier-league-2025-26"
@@ -96,6 +112,8 @@ class Tournament:
     timezone: str = "UTC"  # IANA name; decides which day a kickoff belongs to
     zones: str = ""  # zone spec, e.g. "1:champion,1-4:champions_league,18-20:relegation"
     season: str | None = None  # "1995-96" or "2023": chooses the rules' era (None: current)
+    fallback: Fallback | None = None
+    verify: VerifyMode = VerifyMode.NONE
 
 
 @frozen

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
+from bestshot_domain.disputes import REASON_MAX, close_match_dispute
 from bestshot_domain.emitting import match_events, override_event
 from bestshot_domain.errors import InvalidInput, NotFound
 from bestshot_domain.model import (
@@ -55,9 +56,10 @@ async def set_override(
     hand, until `release_override`: provider answers are recorded beside it, never applied.
 
     The change is recorded (kind `override`, `by` as its source, `reason`), the events a
-    provider's change would emit are emitted with `match.overridden`, and the tables are
-    recomputed, all in one unit of work. NotFound for an unknown tournament, round or match of
-    that round; InvalidInput for an empty reason or subject or a state no match can be in.
+    provider's change would emit are emitted with `match.overridden`, the tables are
+    recomputed and the match's open dispute is closed (by the admin), all in one unit of
+    work. NotFound for an unknown tournament, round or match of that round; InvalidInput for
+    an empty reason or subject or a state no match can be in.
     """
     reason, by = reason.strip(), by.strip()
     if not reason:
@@ -79,6 +81,9 @@ async def set_override(
         await uow.outbox.append([*events, override_event(written.match, written.change)])
         if written.state_changed:
             await current_tables(uow, tournament_id, clock.now())
+        # The admin's word on the match is the answer to a dispute of it (README, "Disputes").
+        resolution = f"resolved by an override: {reason}"[:REASON_MAX]
+        await close_match_dispute(uow, tournament_id, match.key, resolution, at=clock.now())
         await uow.commit()
     return OverrideOutcome(written.match, written.override, changed=True)
 

@@ -37,6 +37,7 @@ from bestshot_domain.model import (
     Tournament,
     TournamentId,
 )
+from bestshot_domain.verification import VerificationRepository
 
 # Repositories. Reads of something that must exist raise NotFound; writes are upserts keyed by
 # the natural key named in each docstring, so that replaying an import changes nothing. A write
@@ -288,6 +289,7 @@ class UnitOfWork(Protocol):
     discipline: DisciplineRepository
     overrides: OverrideRepository
     outbox: Outbox
+    verification: VerificationRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -60,6 +60,13 @@ class RoundUpdate:
     follow_up: str | None = None  # the follow-up check ensured for the round (`follow_ups`)
     # Overrides whose provider said something new of their match (kept beside them, not applied).
     observed: tuple[Override, ...] = ()
+    # Verification (`verified_rounds`): who answered, matches no fallback match pairs with,
+    # finals reported and not written (yet), and the disputes this update opened and closed.
+    answered: tuple[str, ...] = ()
+    unpaired: tuple[MatchKey, ...] = ()
+    held: tuple[MatchKey, ...] = ()
+    disputes_opened: tuple[str, ...] = ()
+    disputes_closed: tuple[str, ...] = ()
 
     def _with(self, verdict: Verdict) -> tuple[MatchKey, ...]:
         return tuple(outcome.match for outcome in self.outcomes if outcome.verdict is verdict)

@@ -9,25 +9,27 @@ from datetime import date
 
 from attrs import evolve, frozen
 
+from bestshot_domain import verified_rounds as verified
 from bestshot_domain.days import check_day
 from bestshot_domain.emitting import match_events
-from bestshot_domain.errors import Conflict, InvalidInput, NotFound, SourceUnavailable
+from bestshot_domain.errors import Conflict, InvalidInput, NotFound
 from bestshot_domain.follow_ups import FollowUps, followed_up, is_follow_up
 from bestshot_domain.importing import ImportSummary, check_fixtures, plan_import
 from bestshot_domain.model import (
+    Fallback,
     Fixtures,
     PointAdjustment,
     StandingsSnapshot,
     TeamKey,
     Tournament,
     TournamentId,
+    VerifyMode,
     make_key,
 )
 from bestshot_domain.ports import (
     Clock,
     EnsureOutcome,
     PlannedSchedule,
-    ResultSource,
     ResultSources,
     Scheduler,
     UnitOfWork,
@@ -45,6 +47,7 @@ from bestshot_domain.scheduling import (
 from bestshot_domain.standings import parse_zones
 from bestshot_domain.tables import import_season
 from bestshot_domain.text import slugify
+from bestshot_domain.verification import VerifyPolicy
 
 
 async def update_round(
@@ -55,6 +58,7 @@ async def update_round(
     sources: ResultSources,
     clock: Clock,
     follow_ups: FollowUps | None = None,
+    verify: VerifyPolicy = VerifyPolicy(),  # noqa: B008 - frozen
 ) -> RoundUpdate:
     """Fetch what the tournament's provider says of the round now and write what changed; with
     matches still overdue after it, ensure the round's next follow-up (`follow_ups`).
@@ -72,7 +76,10 @@ async def update_round(
         round_ = await uow.rounds.get(tournament_id, round_slug)
         known = await uow.matches.for_round(tournament_id, round_slug)
         overrides = await uow.overrides.for_round(tournament_id, round_slug)
-    source = _configured_source(sources, tournament)
+    if verified.checks(tournament):  # a fallback, or finals to verify
+        ports = verified.Ports(uow_factory, sources, clock, follow_ups, verify)
+        return await verified.update_verified_round(tournament, round_, known, ports)
+    source = verified.configured_source(sources, tournament.provider)
     observations = await source.round_observations(tournament.reference, round_, known)
     at = clock.now()
     reports_cards = any(o.home_cards is not None or o.away_cards is not None for o in observations)
@@ -258,6 +265,8 @@ async def import_tournament(
     timezone: str = "UTC",
     zones: str = "",
     season: str | None = None,
+    fallback: Fallback | None = None,
+    verify: VerifyMode = VerifyMode.NONE,
     uow_factory: UnitOfWorkFactory,
     sources: ResultSources,
     clock: Clock,
@@ -266,8 +275,8 @@ async def import_tournament(
 
     Teams and matches are keyed by the provider's ids, so that importing again changes only what
     the provider changed. InvalidInput for an unknown provider, rules preset, time zone or zone
-    spec or season (the rules' era's; default: the earliest fixture's); Conflict when the id or
-    the provider's tournament is already another import's.
+    spec, season (the rules' era's; default: the earliest fixture's), fallback or verify mode;
+    Conflict when the id or the provider's tournament is already another import's.
     """
     source = sources.get(provider)
     if source is None:
@@ -280,11 +289,13 @@ async def import_tournament(
     season = import_season(rules, season, ())
     zone(timezone)
     parse_zones(zones)
+    verified.check_verification(provider, fallback, verify, sources)
     tournament = Tournament(slugify(label), label, provider, reference, rules, timezone, zones)
     fixtures = await source.fixtures(reference)
     check_fixtures(fixtures, provider)
     kickoffs = (match.observation.kickoff for match in fixtures.matches)
-    tournament = evolve(tournament, season=season or import_season(rules, None, kickoffs))
+    season = season or import_season(rules, None, kickoffs)
+    tournament = evolve(tournament, season=season, fallback=fallback, verify=verify)
     at = clock.now()
     async with uow_factory() as uow:
         stored = await _lock_existing(uow, tournament)
@@ -370,12 +381,3 @@ async def _refuse_matches_of_other_tournaments(
             f"{len(taken)} of {tournament.provider} {tournament.reference!r}'s matches are "
             f"already in tournament {', '.join(repr(o) for o in owners)} (first: {taken[0][1]})"
         )
-
-
-def _configured_source(sources: ResultSources, tournament: Tournament) -> ResultSource:
-    source = sources.get(tournament.provider)
-    if source is None:
-        # A deployment without that provider configured cannot reach it: the provider is, for
-        # this process, unavailable (a 502 at the API, not the caller's fault).
-        raise SourceUnavailable(tournament.provider, "no source is configured for this provider")
-    return source

@@ -186,6 +186,8 @@ async def bootstrap(
             scheduler=scheduler,
             clock=clock,
             policy=settings.scheduling_policy(),
+            verify=settings.scheduling.verify_policy(),
+            fetch_deadline=settings.providers.http_deadline_seconds,
         )
         yield Service(
             settings=settings,

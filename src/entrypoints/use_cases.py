@@ -8,27 +8,32 @@ and the scheduling policy once, and the edges pass only what a request says.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 
 from attrs import frozen
 
-from bestshot_domain import overrides, services
+from adapters.sources.deadline import Deadline, within
+from bestshot_domain import disputes, overrides, services
 from bestshot_domain.follow_ups import FollowUps
 from bestshot_domain.importing import ImportSummary
 from bestshot_domain.model import (
     Ending,
+    Fallback,
     MatchKey,
     MatchStatus,
     Score,
     StandingsSnapshot,
     TeamKey,
     TournamentId,
+    VerifyMode,
 )
 from bestshot_domain.overrides import OverrideOutcome
 from bestshot_domain.ports import Clock, ResultSources, Scheduler, UnitOfWorkFactory
 from bestshot_domain.round_update import RoundUpdate
 from bestshot_domain.scheduling import SchedulingPolicy
 from bestshot_domain.services import AdjustedStandings, ScheduleResult
+from bestshot_domain.verification import Dispute, VerifyPolicy
 
 
 @frozen
@@ -42,6 +47,8 @@ class TournamentImport:
     timezone: str = "UTC"
     zones: str = ""
     season: str | None = None
+    fallback: Fallback | None = None
+    verify: VerifyMode = VerifyMode.NONE
 
 
 @frozen
@@ -70,6 +77,9 @@ class UseCases:
     set_override: Callable[[OverrideRequest], Awaitable[OverrideOutcome]]
     # The tournament, round, match and the admin's subject.
     release_override: Callable[[TournamentId, str, MatchKey, str], Awaitable[OverrideOutcome]]
+    close_dispute: Callable[[TournamentId, str, str], Awaitable[Dispute]]
+    aliases: Callable[[TournamentId], Awaitable[dict[str, str]]]
+    set_aliases: Callable[[TournamentId, dict[str, str]], Awaitable[dict[str, str]]]
     providers: tuple[str, ...] = ()  # the ones import_tournament knows: the configured sources
 
 
@@ -80,19 +90,29 @@ def bind_use_cases(
     scheduler: Scheduler,
     clock: Clock,
     policy: SchedulingPolicy,
+    verify: VerifyPolicy = VerifyPolicy(),  # noqa: B008 - frozen
+    fetch_deadline: float | None = None,
 ) -> UseCases:
     # Every scheduler gets its follow-ups from the round update itself.
     follow_ups = FollowUps(scheduler, policy)
 
+    def budget() -> AbstractContextManager[Deadline | None]:
+        # One budget for every provider a round update asks (its own, then a fallback), so
+        # that the PATCH answers within BESTSHOT_HTTP_DEADLINE_SECONDS, before its caller
+        # gives up: a provider that fails fast leaves the rest of it to the fallback.
+        return nullcontext() if fetch_deadline is None else within(fetch_deadline)
+
     async def update_round(tournament_id: TournamentId, round_slug: str) -> RoundUpdate:
-        return await services.update_round(
-            tournament_id,
-            round_slug,
-            uow_factory=uow_factory,
-            sources=sources,
-            clock=clock,
-            follow_ups=follow_ups,
-        )
+        with budget():
+            return await services.update_round(
+                tournament_id,
+                round_slug,
+                uow_factory=uow_factory,
+                sources=sources,
+                clock=clock,
+                follow_ups=follow_ups,
+                verify=verify,
+            )
 
     async def update_standings(tournament_id: TournamentId) -> StandingsSnapshot:
         return await services.update_standings(tournament_id, uow_factory=uow_factory, clock=clock)
@@ -116,6 +136,8 @@ def bind_use_cases(
             timezone=request.timezone,
             zones=request.zones,
             season=request.season,
+            fallback=request.fallback,
+            verify=request.verify,
             uow_factory=uow_factory,
             sources=sources,
             clock=clock,
@@ -157,6 +179,17 @@ def bind_use_cases(
             tournament_id, round_slug, match, by=by, uow_factory=uow_factory, clock=clock
         )
 
+    async def close_dispute(tournament_id: TournamentId, dispute: str, reason: str) -> Dispute:
+        return await disputes.close_dispute(
+            tournament_id, dispute, reason, uow_factory=uow_factory, clock=clock
+        )
+
+    async def aliases(tournament_id: TournamentId) -> dict[str, str]:
+        return await disputes.aliases(tournament_id, uow_factory=uow_factory)
+
+    async def set_aliases(tournament_id: TournamentId, table: dict[str, str]) -> dict[str, str]:
+        return await disputes.set_aliases(tournament_id, table, uow_factory=uow_factory)
+
     return UseCases(
         update_round=update_round,
         update_standings=update_standings,
@@ -166,5 +199,8 @@ def bind_use_cases(
         remove_point_adjustment=remove_point_adjustment,
         set_override=set_override,
         release_override=release_override,
+        close_dispute=close_dispute,
+        aliases=aliases,
+        set_aliases=set_aliases,
         providers=tuple(sources),
     )

@@ -10,6 +10,7 @@ import pytest
 
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.events import (
+    DisputeNoted,
     EventType,
     MatchMoved,
     NewEvent,
@@ -18,9 +19,10 @@ from bestshot_domain.events import (
     TeamMove,
     ZoneDecided,
 )
-from bestshot_domain.model import MatchStatus
+from bestshot_domain.model import MatchStatus, Score
 from bestshot_domain.ports import UnitOfWorkFactory
 from bestshot_domain.standings import ZoneStatus
+from bestshot_domain.verification import Answer, ClosedBy, DisputeKind
 from tests.builders import T0, state
 
 MOVED = MatchMoved(
@@ -52,6 +54,23 @@ EVERY_PAYLOAD = [
         ZoneDecided("scripted:a", "Team a", None, "champions_league", ZoneStatus.CLINCHED),
     ),
     NewEvent(EventType.SCHEDULE_FAILED, "other", T0, ScheduleFailed("liga_x", "matchday-1", 5)),
+    NewEvent(
+        EventType.DISPUTE_CLOSED,
+        "liga-test",
+        T0,
+        DisputeNoted(
+            "0123456789abcdef",
+            "scripted:m1",
+            "matchday-1",
+            DisputeKind.DISAGREEMENT,
+            (
+                Answer("espn", MatchStatus.FINISHED, Score(1, 1), Score(4, 3)),
+                Answer("football_data", MatchStatus.AWARDED, Score(3, 0)),
+            ),
+            ClosedBy.ADMIN,
+            "the match report says 1-1",
+        ),
+    ),
 ]
 
 

@@ -23,6 +23,7 @@ from bestshot_domain.model import (
     Tournament,
     TournamentId,
 )
+from bestshot_domain.verification import Dispute, PendingFinal
 
 RoundKey = tuple[TournamentId, str]
 AdjustmentKey = tuple[TournamentId, TeamKey, str]
@@ -50,4 +51,7 @@ class MemoryStore:
         factory=lambda: defaultdict(asyncio.Lock)
     )
     events: list[Event] = field(factory=list)  # the outbox, by id (ids from 1)
+    aliases: dict[TournamentId, dict[str, str]] = field(factory=dict)
+    pending: dict[MatchKey, PendingFinal] = field(factory=dict)
+    disputes: dict[str, Dispute] = field(factory=dict)
     commits: int = 0  # how many units of work committed something, for tests

@@ -31,6 +31,7 @@ from bestshot_domain.model import (
     Tournament,
     TournamentId,
 )
+from bestshot_domain.verification import Dispute, PendingFinal
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -95,6 +96,9 @@ class Transaction:
         self.adjustments: Overlay[AdjustmentKey, PointAdjustment] = Overlay(store.adjustments)
         self.discipline: Overlay[DisciplineKey, MatchDiscipline] = Overlay(store.discipline)
         self.overrides: Overlay[MatchKey, Override] = Overlay(store.overrides)
+        self.aliases: Overlay[TournamentId, dict[str, str]] = Overlay(store.aliases)
+        self.pending: Overlay[MatchKey, PendingFinal] = Overlay(store.pending)
+        self.disputes: Overlay[str, Dispute] = Overlay(store.disputes)
         self.new_changes: list[MatchChange] = []
         self.new_events: list[NewEvent] = []
         # The committed version of each match when this transaction first wrote it (None: absent).
@@ -134,6 +138,9 @@ class Transaction:
             self.adjustments,
             self.discipline,
             self.overrides,
+            self.aliases,
+            self.pending,
+            self.disputes,
         )
         for overlay in overlays:
             overlay.flush()

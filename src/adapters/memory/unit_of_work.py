@@ -19,6 +19,7 @@ from adapters.memory.repositories import (
 )
 from adapters.memory.store import MemoryStore
 from adapters.memory.transaction import Transaction
+from adapters.memory.verification import MemoryVerificationRepository
 from bestshot_domain.model import TournamentId
 from bestshot_domain.ports import (
     AdjustmentRepository,
@@ -32,6 +33,7 @@ from bestshot_domain.ports import (
     TeamRepository,
     TournamentRepository,
 )
+from bestshot_domain.verification import VerificationRepository
 
 
 class MemoryUnitOfWork:
@@ -52,6 +54,7 @@ class MemoryUnitOfWork:
         self.discipline: DisciplineRepository = MemoryDisciplineRepository(self._current)
         self.overrides: OverrideRepository = MemoryOverrideRepository(self._current)
         self.outbox: Outbox = MemoryOutbox(self._current)
+        self.verification: VerificationRepository = MemoryVerificationRepository(self._current)
 
     def _current(self) -> Transaction:
         if self._transaction is None:

@@ -14,7 +14,10 @@ from adapters.postgres.session import Session
 from bestshot_domain.errors import InvalidInput, NotFound
 from bestshot_domain.model import Membership, Round, Team, TeamKey, Tournament, TournamentId
 
-_TOURNAMENT_COLUMNS = "id, label, provider, reference, rules, timezone, zones, season"
+_TOURNAMENT_COLUMNS = (
+    "id, label, provider, reference, rules, timezone, zones, season, fallback_provider,"
+    " fallback_reference, verify"
+)
 # The first key of the two-key advisory locks on tournament ids ("bsht" in ASCII): two int4
 # keys never collide with the single bigint key of the migrations' lock.
 _CLAIM_LOCK_CLASS = int.from_bytes(b"bsht", "big")
@@ -47,17 +50,22 @@ class PostgresTournamentRepository:
             await db.execute(
                 """
                 INSERT INTO tournaments AS t
-                    (id, label, provider, reference, rules, timezone, zones, season)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                    (id, label, provider, reference, rules, timezone, zones, season,
+                     fallback_provider, fallback_reference, verify)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                 ON CONFLICT (id) DO UPDATE SET
                     label = EXCLUDED.label, provider = EXCLUDED.provider,
                     reference = EXCLUDED.reference, rules = EXCLUDED.rules,
                     timezone = EXCLUDED.timezone, zones = EXCLUDED.zones,
-                    season = EXCLUDED.season, updated_at = now()
-                WHERE (t.label, t.provider, t.reference, t.rules, t.timezone, t.zones, t.season)
+                    season = EXCLUDED.season, fallback_provider = EXCLUDED.fallback_provider,
+                    fallback_reference = EXCLUDED.fallback_reference, verify = EXCLUDED.verify,
+                    updated_at = now()
+                WHERE (t.label, t.provider, t.reference, t.rules, t.timezone, t.zones, t.season,
+                       t.fallback_provider, t.fallback_reference, t.verify)
                     IS DISTINCT FROM (EXCLUDED.label, EXCLUDED.provider, EXCLUDED.reference,
                                       EXCLUDED.rules, EXCLUDED.timezone, EXCLUDED.zones,
-                                      EXCLUDED.season)
+                                      EXCLUDED.season, EXCLUDED.fallback_provider,
+                                      EXCLUDED.fallback_reference, EXCLUDED.verify)
                 """,
                 tournament.id,
                 tournament.label,
@@ -67,6 +75,9 @@ class PostgresTournamentRepository:
                 tournament.timezone,
                 tournament.zones,
                 tournament.season,
+                None if tournament.fallback is None else tournament.fallback.provider,
+                None if tournament.fallback is None else tournament.fallback.reference,
+                str(tournament.verify),
             )
 
     async def lock(self, tournament_id: TournamentId) -> None:

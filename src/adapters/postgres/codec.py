@@ -7,6 +7,7 @@ import asyncpg
 from bestshot_domain.model import (
     ChangeKind,
     Ending,
+    Fallback,
     Match,
     MatchChange,
     MatchState,
@@ -17,6 +18,7 @@ from bestshot_domain.model import (
     TableMatch,
     Team,
     Tournament,
+    VerifyMode,
 )
 
 
@@ -30,6 +32,10 @@ def tournament_from_row(row: asyncpg.Record) -> Tournament:
         timezone=row["timezone"],
         zones=row["zones"],
         season=row["season"],
+        fallback=None
+        if row["fallback_provider"] is None
+        else Fallback(row["fallback_provider"], row["fallback_reference"]),
+        verify=VerifyMode(row["verify"]),
     )
 
 

@@ -26,7 +26,7 @@ from bestshot_domain.model import (
 # as new, so that a snapshot is never stamped with a revision its inputs are older than.
 _INPUTS = """
 SELECT t.id, t.label, t.provider, t.reference, t.rules, t.timezone, t.zones, t.season,
-    t.standings_revision,
+    t.fallback_provider, t.fallback_reference, t.verify, t.standings_revision,
     (SELECT coalesce(json_agg(json_build_array(m.team, m.group_name, tm.provider, tm.external_id,
                                                tm.name, tm.code)
                               ORDER BY m.group_name COLLATE "C" NULLS LAST, m.team COLLATE "C"),

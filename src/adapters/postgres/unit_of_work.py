@@ -27,6 +27,7 @@ from adapters.postgres.overrides import PostgresOverrideRepository
 from adapters.postgres.pool import PoolConfig
 from adapters.postgres.session import Session
 from adapters.postgres.standings import PostgresStandingsRepository
+from adapters.postgres.verification import PostgresVerificationRepository
 from bestshot_domain.ports import (
     AdjustmentRepository,
     ChangeRepository,
@@ -40,6 +41,7 @@ from bestshot_domain.ports import (
     TournamentRepository,
     UnitOfWorkFactory,
 )
+from bestshot_domain.verification import VerificationRepository
 
 
 class PostgresUnitOfWork:
@@ -58,6 +60,7 @@ class PostgresUnitOfWork:
     discipline: DisciplineRepository
     overrides: OverrideRepository
     outbox: Outbox
+    verification: VerificationRepository
 
     def __init__(self, pool: asyncpg.Pool, *, acquire_timeout: float = 10.0) -> None:
         self._pool = pool
@@ -93,6 +96,7 @@ class PostgresUnitOfWork:
         self.discipline = PostgresDisciplineRepository(session)
         self.overrides = PostgresOverrideRepository(session)
         self.outbox = PostgresOutbox(session)
+        self.verification = PostgresVerificationRepository(session)
         return self
 
     async def __aexit__(

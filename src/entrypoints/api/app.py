@@ -29,7 +29,15 @@ from entrypoints.api.middleware import (
 from entrypoints.api.openapi import openapi_document
 from entrypoints.api.operations import Endpoint, Operation, Security
 from entrypoints.api.problems import EXCEPTION_HANDLERS
-from entrypoints.api.routes import data_provider, events, ops, overrides, reads, webhooks
+from entrypoints.api.routes import (
+    data_provider,
+    events,
+    ops,
+    overrides,
+    reads,
+    verification,
+    webhooks,
+)
 from entrypoints.api.routes.ops import ReadyCheck
 from entrypoints.api.schemas.events import SUMMARIES, WEBHOOK_BODIES
 from entrypoints.schedule_view import ScheduleView
@@ -127,6 +135,9 @@ def create_app(
     operations.extend(reads.operations(uow_factory, cached_reads, API_PREFIX))
     operations.extend(events.operations(uow_factory, API_PREFIX))
     operations.extend(overrides.operations(use_cases, uow_factory, cache, API_PREFIX))
+    operations.extend(
+        verification.operations(use_cases, uow_factory, cached_reads, cache, API_PREFIX)
+    )
     operations.extend(webhooks.operations(webhook_store, settings.webhook_config().url_policy))
     operations.extend(extra_operations)
 

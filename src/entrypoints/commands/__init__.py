@@ -51,6 +51,7 @@ COMMANDS: tuple[Command, ...] = (
         "entrypoints.commands.dispatcher",
         "deliver events to the webhook subscriptions",
     ),
+    Command("disputes", "entrypoints.commands.disputes", "list a tournament's disputes"),
     Command(
         "matches",
         "entrypoints.commands.matches",

@@ -15,6 +15,7 @@ from bestshot_domain.scheduling import (
     check_prefix,
     check_test_delay,
 )
+from bestshot_domain.verification import VerifyPolicy
 from entrypoints.settings.concern import Concern
 
 if TYPE_CHECKING:
@@ -49,6 +50,21 @@ class SchedulingSettings(Concern):
         default=4, ge=0, le=FOLLOW_UPS_MAX, validation_alias="SCHEDULE_MAX_FOLLOW_UPS"
     )
     expression: Literal["at", "cron"] = Field(default="at", validation_alias="SCHEDULE_EXPRESSION")
+    verify_settle_minutes: int = Field(
+        default=10,
+        ge=1,
+        le=24 * 60,
+        validation_alias="VERIFY_SETTLE_MINUTES",
+        description="verify 'settle': how long a provider must report a final unchanged "
+        "before it is written.",
+    )
+    fallback_kickoff_tolerance_minutes: int = Field(
+        default=60,
+        ge=0,
+        le=24 * 60,
+        validation_alias="FALLBACK_KICKOFF_TOLERANCE_MINUTES",
+        description="How far apart two providers' kickoffs of one match may be to pair them.",
+    )
     eventbridge_group: str = "scores-and-standings-routine"
     eventbridge_lambda_arn: str | None = None
     eventbridge_role_arn: str | None = None
@@ -93,6 +109,13 @@ class SchedulingSettings(Concern):
             prefix=self.name_prefix,
             follow_up_delay=timedelta(minutes=self.follow_up_minutes),
             max_follow_ups=self.max_follow_ups,
+        )
+
+    def verify_policy(self) -> VerifyPolicy:
+        """How finals are verified and matches paired across providers."""
+        return VerifyPolicy(
+            settle_window=timedelta(minutes=self.verify_settle_minutes),
+            kickoff_tolerance=timedelta(minutes=self.fallback_kickoff_tolerance_minutes),
         )
 
     def eventbridge(self, *, api_base_url: str) -> EventBridgeConfig:

@@ -22,6 +22,8 @@ EVENT_TYPES = {
     "schedule.failed",
     "match.overridden",
     "match.override_released",
+    "dispute.opened",
+    "dispute.closed",
 }
 
 

@@ -9,6 +9,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,6 +21,7 @@ from bestshot_domain.model import (
     Cards,
     ChangeKind,
     Ending,
+    Fallback,
     Match,
     MatchChange,
     MatchDiscipline,
@@ -32,6 +34,7 @@ from bestshot_domain.model import (
     StandingsSnapshot,
     Team,
     Tournament,
+    VerifyMode,
 )
 from bestshot_domain.ports import EnsureOutcome, PlannedSchedule
 from bestshot_domain.round_update import MatchOutcome, RoundUpdate
@@ -132,6 +135,8 @@ PUBLIC_TOURNAMENT = {
     "timezone": "America/New_York",
     "zones": "1-2:knockout",
     "season": None,
+    "fallback": None,
+    "verify": "none",
 }
 STANDINGS = {
     "tournament": "cup-2026",
@@ -201,6 +206,16 @@ def test_an_admin_reads_the_reference_too() -> None:
     assert _sent(AdminTournamentOut.model_validate(TOURNAMENT)) == _text(
         {**PUBLIC_TOURNAMENT, "reference": "fifa.world/2026"}
     )
+
+
+def test_a_fallback_shows_its_provider_to_anyone_and_its_reference_to_admins() -> None:
+    checked = attrs.evolve(
+        TOURNAMENT, fallback=Fallback("football_data", "WC/2026"), verify=VerifyMode.AGREE
+    )
+    public = json.loads(_sent(TournamentOut.model_validate(checked)))
+    assert (public["fallback"], public["verify"]) == ({"provider": "football_data"}, "agree")
+    admin = json.loads(_sent(AdminTournamentOut.model_validate(checked)))
+    assert admin["fallback"] == {"provider": "football_data", "reference": "WC/2026"}
 
 
 def test_a_round() -> None:
@@ -354,6 +369,11 @@ def test_a_round_update_lists_each_verdict_and_counts_what_it_wrote() -> None:
             "changes": 1,
             "discipline": 2,
             "followUp": "cup_quarter-final_2026_07_04_21_30_f1",
+            "answered": [],
+            "unpaired": [],
+            "held": [],
+            "disputesOpened": [],
+            "disputesClosed": [],
         }
     )
 

@@ -70,6 +70,8 @@ SAMPLES = {
     "SCHEDULE_EXPRESSION": "cron",
     "SCHEDULE_FOLLOW_UP_MINUTES": "10",
     "SCHEDULE_MAX_FOLLOW_UPS": "2",
+    "VERIFY_SETTLE_MINUTES": "15",
+    "FALLBACK_KICKOFF_TOLERANCE_MINUTES": "30",
     "EVENTBRIDGE_GROUP": "another-group",
     "EVENTBRIDGE_LAMBDA_ARN": "arn:aws:lambda:eu-west-1:123456789012:function:caller",
     "EVENTBRIDGE_ROLE_ARN": "arn:aws:iam::123456789012:role/scheduler",

@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import attrs
 import pytest
@@ -118,7 +119,7 @@ async def _finish(uow: UnitOfWork, external_id: str) -> None:
     await uow.matches.save_many([attrs.evolve(found, state=state, version=found.version + 1)])
 
 
-async def _retune(uow: UnitOfWork, **changes: str) -> None:
+async def _retune(uow: UnitOfWork, **changes: Any) -> None:
     await uow.tournaments.save(attrs.evolve(await uow.tournaments.get(LIGA), **changes))
 
 

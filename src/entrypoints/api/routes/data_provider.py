@@ -6,6 +6,7 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bestshot_domain.model import Fallback
 from bestshot_domain.ports import Clock
 from bestshot_routes import DATA_PROVIDER, ROUND_ROUTE, SCHEDULER_ROUTE, STANDINGS_ROUTE
 from entrypoints.api import inputs
@@ -64,7 +65,7 @@ def operations(
         tournament_id = inputs.slug(request, "tournament")
         round_slug = inputs.slug(request, "round")
         update = await use_cases.update_round(tournament_id, round_slug)
-        if update.saved or update.observed:
+        if update.saved or update.observed or update.disputes_opened or update.disputes_closed:
             cache.invalidate(tournament_id)
         return _json(RoundUpdateOut.model_validate(update))
 
@@ -85,6 +86,10 @@ def operations(
                 timezone=body.timezone,
                 zones=body.zones,
                 season=body.season,
+                fallback=None
+                if body.fallback is None
+                else Fallback(body.fallback.provider, body.fallback.reference),
+                verify=body.verify,
             )
         )
         if summary.changed:
@@ -137,8 +142,9 @@ def operations(
             update_round,
             operation_id="updateRound",
             summary="Update a round from its provider",
-            description="Fetches the round from the tournament's provider and writes the "
-            "changes in one transaction; when the provider fails, nothing is written.",
+            description="Fetches the round from the tournament's provider (when it fails, from "
+            "its fallback) and writes the changes in one transaction, finals as its verify mode "
+            "allows; when every provider asked fails, nothing is written.",
             tag="data provider",
             security=Security.INTERNAL,
             path_params=(_TOURNAMENT, _ROUND),

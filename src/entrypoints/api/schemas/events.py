@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import AliasChoices, Field, create_model
 
 from bestshot_domain.events import (
+    DisputeNoted,
     Event,
     EventType,
     MatchMoved,
@@ -22,6 +23,7 @@ from bestshot_domain.events import (
 )
 from entrypoints.api.schemas.common import SLUG_MAX_LENGTH, SLUG_PATTERN, ApiModel
 from entrypoints.api.schemas.matches import MatchStateOut
+from entrypoints.api.schemas.verification import AnswerOut
 
 FEED_MAX = 500
 
@@ -88,8 +90,23 @@ class ScheduleFailedData(ApiModel):
     attempts: int
 
 
+class DisputeEventData(ApiModel):
+    dispute: str = Field(description="The dispute's id (GET .../tournaments/{t}/disputes).")
+    match: str
+    round: str = Field(validation_alias=AliasChoices("round", "round_slug"))
+    kind: Literal["disagreement", "changed_final"]
+    answers: list[AnswerOut] = Field(description="What each side said when it opened.")
+    closed_by: Literal["converged", "admin"] | None = Field(description="Null when opened.")
+    reason: str | None = Field(description="Why it was closed; null when opened.")
+
+
 EventData = (
-    MatchEventData | StandingsChangedData | ZoneDecidedData | ScheduleFailedData | OverrideEventData
+    MatchEventData
+    | StandingsChangedData
+    | ZoneDecidedData
+    | ScheduleFailedData
+    | OverrideEventData
+    | DisputeEventData
 )
 
 _DATA: dict[EventType, type[ApiModel]] = {
@@ -101,6 +118,8 @@ _DATA: dict[EventType, type[ApiModel]] = {
     EventType.SCHEDULE_FAILED: ScheduleFailedData,
     EventType.MATCH_OVERRIDDEN: OverrideEventData,
     EventType.MATCH_OVERRIDE_RELEASED: OverrideEventData,
+    EventType.DISPUTE_OPENED: DisputeEventData,
+    EventType.DISPUTE_CLOSED: DisputeEventData,
 }
 SUMMARIES = {
     EventType.MATCH_UPDATED: "A match's status or score changed",
@@ -113,6 +132,8 @@ SUMMARIES = {
     "or match.corrected, when the state changed)",
     EventType.MATCH_OVERRIDE_RELEASED: "An admin released an override: the provider's next "
     "answer applies again",
+    EventType.DISPUTE_OPENED: "The providers disagree on a final, which is not written",
+    EventType.DISPUTE_CLOSED: "A dispute closed: the providers converged, or an admin closed it",
 }
 
 
@@ -157,6 +178,8 @@ def _data(payload: object) -> EventData:
             return ScheduleFailedData.model_validate(payload)
         case MatchOverride():
             return OverrideEventData.model_validate(payload)
+        case DisputeNoted():
+            return DisputeEventData.model_validate(payload)
     raise TypeError(f"not an event payload: {payload!r}")
 
 

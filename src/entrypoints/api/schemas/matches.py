@@ -138,3 +138,22 @@ class RoundUpdateOut(ApiModel):
         "one-off schedule's name (the same for the same overdue matches, however often this "
         "is asked); null when nothing is overdue or the follow-ups are spent.",
     )
+    answered: list[str] = Field(
+        default=[],
+        description="With a fallback or a verify mode: the providers that answered (the "
+        "tournament's own, its fallback, or both).",
+    )
+    unpaired: list[str] = Field(
+        default=[],
+        description="Matches of the round no single match of the fallback pairs with (by "
+        "teams and kickoff): nothing of the fallback applies to them.",
+    )
+    held: list[str] = Field(
+        default=[],
+        description="Matches whose reported final was not written: waiting for the settle "
+        "window, for the two providers to agree, or disputed.",
+    )
+    disputes_opened: list[str] = Field(default=[], description="Ids of disputes opened.")
+    disputes_closed: list[str] = Field(
+        default=[], description="Ids of disputes closed because the providers converged."
+    )

@@ -10,14 +10,22 @@ from pydantic import ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
 
 from adapters.sources.providers import DECLARATIONS
-from bestshot_domain.model import RoundKind
+from bestshot_domain.model import RoundKind, VerifyMode
 from bestshot_domain.standings import PRESETS
 from entrypoints.api.schemas.common import NOT_BLANK, ApiModel, OneOf, RejectedOut
 
 
+class FallbackOut(ApiModel):
+    provider: str = Field(description="The provider a round is read from when its own fails.")
+
+
+class AdminFallbackOut(FallbackOut):
+    reference: str = Field(description="The fallback provider's own id of the tournament.")
+
+
 class TournamentOut(ApiModel):
-    """A tournament as anyone may read it: not its provider reference, which may be a server
-    path or a URL with credentials, and is the admins' business."""
+    """A tournament as anyone may read it: not its provider references, which may be a server
+    path or a URL with credentials, and are the admins' business."""
 
     id: str
     label: str
@@ -29,12 +37,23 @@ class TournamentOut(ApiModel):
         description="The season it plays (`2016-17`, or `2024` for a calendar-year competition), "
         "which chooses the era of its rules; null: unknown (the current era)."
     )
+    fallback: FallbackOut | None = Field(
+        default=None, description="The fallback provider; null: none."
+    )
+    verify: VerifyMode = Field(
+        default=VerifyMode.NONE,
+        description="How finals are verified before they are written: `none`, `settle` (after "
+        "the settle window) or `agree` (when the provider and the fallback report the same).",
+    )
 
 
 class AdminTournamentOut(TournamentOut):
     """A tournament as an admin sees it, in the answers of admin operations."""
 
     reference: str = Field(description="The provider's own id of the tournament, as imported.")
+    fallback: AdminFallbackOut | None = Field(
+        default=None, description="The fallback provider and its reference; null: none."
+    )
 
 
 class TournamentList(ApiModel):
@@ -72,6 +91,20 @@ def _references(providers: Sequence[str]) -> str:
     return " ".join((_REFERENCE, *parts))
 
 
+class FallbackIn(ApiModel):
+    """The import's fallback; the app serves `tournament_import_in(its providers)`'s."""
+
+    model_config = ConfigDict(regex_engine="python-re")
+
+    provider: str = Field(min_length=1, max_length=64, description="Another configured provider.")
+    reference: str = Field(
+        min_length=1,
+        max_length=512,
+        pattern=NOT_BLANK,
+        description="The fallback provider's own id of the tournament.",
+    )
+
+
 class TournamentImportIn(ApiModel):
     """An import; the app serves `tournament_import_in(its providers)`, which names them."""
 
@@ -98,12 +131,29 @@ class TournamentImportIn(ApiModel):
         description="The season (`1995-96`, or `2023` for a calendar-year competition) whose "
         "era of the rules applies; default: the season of the earliest fixture.",
     )
+    fallback: FallbackIn | None = Field(
+        default=None,
+        description="Another provider to read rounds from when this one fails (after its "
+        "retries); its matches are paired with ours by teams and kickoff.",
+    )
+    verify: VerifyMode = Field(
+        default=VerifyMode.NONE,
+        description="`none`: finals are written as reported; `settle`: once reported unchanged "
+        "for VERIFY_SETTLE_MINUTES; `agree`: once the provider and the fallback (required) "
+        "report the same final.",
+    )
 
 
 def tournament_import_in(providers: Sequence[str]) -> type[TournamentImportIn]:
     """The import body of an app whose configured providers are `providers`: the document's
     enum and the check are both made from them, as the domain's own check is."""
     provider = Annotated[str, OneOf.of(providers, "configured providers")]
+    fallback = create_model(
+        "FallbackIn",
+        __base__=FallbackIn,
+        __module__=__name__,
+        provider=(provider, Field(description="Another configured provider.")),
+    )
     return create_model(
         "TournamentImportIn",
         __base__=TournamentImportIn,
@@ -113,6 +163,14 @@ def tournament_import_in(providers: Sequence[str]) -> type[TournamentImportIn]:
             str,
             FieldInfo.merge_field_infos(
                 TournamentImportIn.model_fields["reference"], description=_references(providers)
+            ),
+        ),
+        fallback=(
+            fallback | None,
+            Field(
+                default=None,
+                description="Another provider to read rounds from when this one fails (after "
+                "its retries); its matches are paired with ours by teams and kickoff.",
             ),
         ),
     )
