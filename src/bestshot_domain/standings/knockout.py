@@ -25,6 +25,10 @@ _KNOCKOUT = re.compile(
     re.IGNORECASE,
 )
 _THIRD_PLACE = re.compile(r"third|3rd", re.IGNORECASE)
+# The bracket's last round by its name: "Final", "Grand final", "Final (replay)"; not a
+# "Semi-final", "Quarter finals", "1/8 final" or "Final round" of a group stage.
+_FINAL = re.compile(r"(?<![-/\w])finals?\b(?!\s*(?:round|stage|group|tournament))", re.IGNORECASE)
+_BEFORE_FINAL = re.compile(r"semi|quarter|eighth|round of|last \d|1/\d", re.IGNORECASE)
 
 GROUP = "group"
 CHAMPION = "champion"
@@ -170,11 +174,37 @@ def progress(rounds: Sequence[KnockoutRound], teams: Sequence[str] = ()) -> dict
         for tie in stage.ties:
             for team in tie.teams:
                 reached[team] = stage.name
-    if bracket:
-        final = bracket[-1]
-        if len(final.ties) == 1 and final.ties[0].winner is not None:
-            reached[final.ties[0].winner] = CHAMPION
+    champion = _champion(bracket)
+    if champion is not None:
+        reached[champion] = CHAMPION
     return reached
+
+
+def _champion(bracket: Sequence[KnockoutRound]) -> str | None:
+    """The winner of the bracket's final, when the input reaches it and it is decided.
+
+    The last listed round is the final only if it is one tie and is a final by its name, or by
+    its structure when the name says nothing (one tie between the winners of the two ties of
+    the round before). A bracket cut short (a semi-final listed alone, a final not yet in the
+    input) has no champion."""
+    if not bracket or len(bracket[-1].ties) != 1:
+        return None
+    (tie,) = bracket[-1].ties
+    if tie.winner is None or not _is_final(bracket):
+        return None
+    return tie.winner
+
+
+def _is_final(bracket: Sequence[KnockoutRound]) -> bool:
+    last = bracket[-1]
+    if _BEFORE_FINAL.search(last.name):
+        return False
+    if _FINAL.search(last.name):
+        return True
+    if len(bracket) < 2 or len(bracket[-2].ties) != 2:
+        return False
+    winners = {tie.winner for tie in bracket[-2].ties}
+    return None not in winners and winners == set(last.ties[0].teams)
 
 
 def as_dict(rounds: Sequence[KnockoutRound]) -> list[dict[str, Any]]:
