@@ -10,7 +10,7 @@ domain. A tie with a leg still to play is open: no winner yet.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -41,7 +41,9 @@ def is_knockout_round(name: str | None) -> bool:
 @frozen
 class KnockoutMatch:
     """One knockout match: the score after 90 minutes, after extra time when there was some
-    (including the 90 minutes), and the shoot-out apart. No score: still to be played."""
+    (including the 90 minutes), and the shoot-out apart. No score: still to be played. A match
+    known to have gone to extra time may lack its score after 90 minutes (`full_time` None), as
+    the providers report only the final score and how the match ended."""
 
     round: str
     home: str
@@ -74,6 +76,19 @@ class Tie:
             "decided_by": self.decided_by,
         }
 
+    @classmethod
+    def from_dict(cls, round_name: str, data: Mapping[str, Any]) -> Tie:
+        home, away = data["teams"]
+        aggregate = data["aggregate"]
+        return cls(
+            round_name,
+            (home, away),
+            data["legs"],
+            None if aggregate is None else (aggregate[0], aggregate[1]),
+            data["winner"],
+            data["decided_by"],
+        )
+
 
 @frozen
 class KnockoutRound:
@@ -82,6 +97,11 @@ class KnockoutRound:
 
     def to_dict(self) -> dict[str, Any]:
         return {"round": self.name, "ties": [tie.to_dict() for tie in self.ties]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> KnockoutRound:
+        name = data["round"]
+        return cls(name, tuple(Tie.from_dict(name, tie) for tie in data["ties"]))
 
 
 def knockout(matches: Sequence[KnockoutMatch], *, away_goals: bool) -> tuple[KnockoutRound, ...]:
@@ -134,21 +154,25 @@ def _tie(round_name: str, legs: list[KnockoutMatch], away_goals: bool) -> Tie:
         return Tie(round_name, (a, b), count, None, None, None)
     scored = {a: 0, b: 0}
     away = {a: 0, b: 0}
-    at_ninety = {a: 0, b: 0}
+    at_ninety: dict[str, int] | None = {a: 0, b: 0}
     for leg in legs:
         home_goals, away_goals_ = leg.final or (0, 0)
         scored[leg.home] += home_goals
         scored[leg.away] += away_goals_
         away[leg.away] += away_goals_
-        ninety = leg.full_time or (0, 0)
-        at_ninety[leg.home] += ninety[0]
-        at_ninety[leg.away] += ninety[1]
+        if leg.full_time is None:  # extra time was played: the 90 minutes left the tie level
+            at_ninety = None
+        elif at_ninety is not None:
+            at_ninety[leg.home] += leg.full_time[0]
+            at_ninety[leg.away] += leg.full_time[1]
     aggregate = (scored[a], scored[b])
     last = legs[-1]
     winner: str | None
     if scored[a] != scored[b]:
         winner = a if scored[a] > scored[b] else b
-        went_to_extra_time = last.extra_time is not None and at_ninety[a] == at_ninety[b]
+        went_to_extra_time = last.extra_time is not None and (
+            at_ninety is None or at_ninety[a] == at_ninety[b]
+        )
         decided_by = "extra_time" if went_to_extra_time else "score" if count == 1 else "aggregate"
     elif away_goals and count == 2 and away[a] != away[b]:
         winner, decided_by = (a if away[a] > away[b] else b), "away_goals"
