@@ -44,7 +44,7 @@ from bestshot_domain.standings import (
 # update rather than taken as current (`StandingsStatus.reusable`). A new release does that too,
 # through the package version, but a deploy of the same version would not.
 ENGINE_EDITION = 4  # 3: the era of the tournament's season; the third-placed teams' table
-# 4: the knockout rounds' ties and each team's progress
+# 4: the knockout rounds' ties and each team's progress; the thirds' qualification status
 
 
 def era_of(tournament: Tournament) -> Era:
@@ -132,7 +132,7 @@ def compute_snapshot(
     tables = compute_standings(era.rules, entries, results, dict(points), zones)
     grouped = [table for table in tables if table.group is not None]
     if era.thirds is not None and len(grouped) > 1:
-        thirds = third_placed(era.thirds, grouped, results)
+        thirds = third_placed(era.thirds, grouped, results, rules=era.rules)
         tables = (*tables, thirds) if thirds.rows else tables
     bracket = knockout(knockout_matches(rounds, matches), away_goals=era.away_goals)
     reached = progress(bracket, [member.team for member in members]) if bracket else {}

@@ -19,11 +19,13 @@ from adapters.sources.providers import build_source
 from bestshot_domain import services
 from bestshot_domain.model import StandingsSnapshot
 from bestshot_domain.ports import ResultSource
+from bestshot_domain.standings import ZoneStatus
 from entrypoints.cli import main
 
 ROOT = Path(__file__).resolve().parents[3]
 WORLD_CUP = ROOT / "examples" / "worldcup-2018.json"
 CHAMPIONS_LEAGUE = ROOT / "tests" / "data" / "standings" / "uefa.cl-2016-17.json"
+EURO = ROOT / "tests" / "data" / "standings" / "euro-2016.json"
 NOW = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
 
 
@@ -86,7 +88,11 @@ def sorted_ties(rounds: list[dict[str, Any]]) -> list[tuple[str, list[Any]]]:
 
 @pytest.mark.parametrize(
     ("path", "rules"),
-    [(WORLD_CUP, "fifa_world_cup"), (CHAMPIONS_LEAGUE, "uefa_champions_league")],
+    [
+        (WORLD_CUP, "fifa_world_cup"),
+        (CHAMPIONS_LEAGUE, "uefa_champions_league"),
+        (EURO, "uefa_euro"),
+    ],
 )
 async def test_the_stored_bracket_is_the_commands(
     source: ResultSource, capsys: pytest.CaptureFixture[str], path: Path, rules: str
@@ -101,9 +107,28 @@ async def test_the_stored_bracket_is_the_commands(
     if path == WORLD_CUP:
         assert {"score", "extra_time", "penalties"} <= ways
         assert reached["France"] == "champion"
+    elif path == EURO:
+        assert {"score", "extra_time", "penalties"} <= ways
+        assert reached["Portugal"] == "champion"
     else:
         assert {"aggregate", "away_goals", "extra_time"} <= ways
         assert reached["Real Madrid"] == "champion"
+
+
+async def test_the_thirds_of_euro_2016_are_through_or_out_once_the_groups_are_over(
+    source: ResultSource,
+) -> None:
+    snapshot = await bracket_of(source, EURO, "uefa_euro")
+    (thirds,) = [table for table in snapshot.tables if table.group == "Third-placed teams"]
+    statuses = {row.name: row.zones["qualified"] for row in thirds.rows}
+    assert statuses == {
+        "Slovakia": ZoneStatus.CLINCHED,
+        "Northern Ireland": ZoneStatus.CLINCHED,
+        "Portugal": ZoneStatus.CLINCHED,
+        "Republic of Ireland": ZoneStatus.CLINCHED,
+        "Turkey": ZoneStatus.ELIMINATED,
+        "Albania": ZoneStatus.ELIMINATED,
+    }
 
 
 async def test_a_second_leg_not_played_leaves_its_tie_open_and_no_champion(
