@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -83,14 +84,26 @@ def test_euro_2024_thirds_and_their_round_of_16() -> None:
     assert netherlands.tied
 
 
-def test_every_slot_table_pairs_each_winner_with_one_qualifier() -> None:
-    for name in ("uefa_euro",):
-        for era in COMPETITIONS[name].eras:
-            if era.thirds is None or not era.thirds.slots:
-                continue
-            assert len(era.thirds.slots) == 15
-            for combination, order in era.thirds.slots.items():
-                assert sorted(order) == sorted(combination)
+@pytest.mark.parametrize(
+    ("name", "groups"), [("uefa_euro", "ABCDEF"), ("fifa_world_cup", "ABCDEFGHIJKL")]
+)
+def test_every_slot_table_pairs_each_winner_with_one_qualifier(name: str, groups: str) -> None:
+    tables = 0
+    for era in COMPETITIONS[name].eras:
+        if era.thirds is None or not era.thirds.slots:
+            continue
+        tables += 1
+        qualifying = era.thirds.qualifying
+        # One row for every set of groups whose thirds go through (15 of 6 choose 4, 495 of 12
+        # choose 8), pairing each winner with one of them, never with its own group's third.
+        assert set(era.thirds.slots) == {
+            "".join(c) for c in itertools.combinations(groups, qualifying)
+        }
+        for combination, order in era.thirds.slots.items():
+            assert sorted(order) == sorted(combination)
+            for winner, group in zip(era.thirds.opponents, order, strict=True):
+                assert winner != f"1{group}"
+    assert tables
 
 
 # Qualification status of the thirds, against the fixtures still to be played.
