@@ -44,7 +44,8 @@ from bestshot_domain.standings import (
 # update rather than taken as current (`StandingsStatus.reusable`). A new release does that too,
 # through the package version, but a deploy of the same version would not.
 ENGINE_EDITION = 4  # 3: the era of the tournament's season; the third-placed teams' table
-# 4: the knockout rounds' ties and each team's progress; the thirds' qualification status
+# 4: the knockout rounds' ties and each team's progress; the thirds' qualification status and
+# the World Cup 2026 slots
 
 
 def era_of(tournament: Tournament) -> Era:
