@@ -62,9 +62,6 @@ def third_placed(
     ordered = sorted(thirds, key=lambda item: ([-f for f in figures[item[1].team]], item[1].name))
     level_label = missing or str(rule.unresolved)
     rows: list[StandingsRow] = []
-    statuses: Mapping[str, ZoneStatus] = {}
-    if rules is not None:
-        statuses = third_statuses(rule, tables, matches, rules, [row for _, row in ordered])
     qualifiers = [group for group, _ in ordered[: rule.qualifying]]
     slots = _slots(rule, qualifiers)
     for position, (group, row) in enumerate(ordered):
@@ -83,11 +80,17 @@ def third_placed(
                 decided_by=decided_by,
                 tied=tied,
                 zone=QUALIFIED if position < rule.qualifying else None,
-                zones={QUALIFIED: statuses[row.team]} if row.team in statuses else {},
+                zones={},
                 from_group=group,
                 slot=slots.get(group),
             )
         )
+    if rules is not None:
+        statuses = third_statuses(rule, tables, matches, rules, rows)
+        rows = [
+            evolve(row, zones={QUALIFIED: statuses[row.team]}) if row.team in statuses else row
+            for row in rows
+        ]
     return Table(THIRDS, tuple(rows), rule.qualifying)
 
 
@@ -151,7 +154,7 @@ def third_statuses(
     team's least and most points and the group places they allow; a third ranks below another
     group's third only if that one surely has more points. Once every match is played, the
     thirds' ranking itself decides, unless a tie the rules cannot break touches a third place.
-    `ranked` is the thirds' ranking (`third_placed`'s order), for that last case."""
+    `ranked` is the thirds' ranking (`third_placed`'s rows, with its ties), for that last case."""
     points_first = bool(rule.criteria) and rule.criteria[0] == Overall(Stat.POINTS)
     groups = [table for table in tables if len(table.rows) >= _THIRD]
     remaining = _remaining(groups, matches)

@@ -189,6 +189,31 @@ def test_the_thirds_of_euro_2024_once_every_match_is_played() -> None:
     }
 
 
+def test_thirds_the_rules_leave_level_across_the_line_are_open() -> None:
+    # Every match played; the fourth and fifth thirds are level on every figure, and the
+    # disciplinary points that would separate them are not in the input.
+    rows = {
+        "A": third("Hungary", 4, 1, 4),
+        "B": third("Croatia", 4, 1, 3),
+        "C": third("Slovenia", 3, 0, 4),
+        "D": third("Netherlands", 3, 0, 3),
+        "E": third("Slovakia", 3, 0, 3),
+        "F": third("Georgia", 1, -3, 1, 0),
+    }
+    era = euro(2016)
+    assert era.thirds is not None
+    tables = [group(letter, row) for letter, row in rows.items()]
+    ranking = third_placed(era.thirds, tables, [], rules=era.rules)
+    assert {row.team: row.zones["qualified"] for row in ranking.rows} == {
+        "Hungary": ZoneStatus.CLINCHED,
+        "Croatia": ZoneStatus.CLINCHED,
+        "Slovenia": ZoneStatus.CLINCHED,
+        "Netherlands": ZoneStatus.OPEN,
+        "Slovakia": ZoneStatus.OPEN,
+        "Georgia": ZoneStatus.ELIMINATED,
+    }
+
+
 def test_a_third_with_a_match_to_play() -> None:
     # Every match is won at home 1-0, except group A's third v its fourth, still to play: A2
     # may yet finish fourth, so even with all three thirds through it is not through yet; the
