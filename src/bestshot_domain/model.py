@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from attrs import field, frozen
@@ -19,7 +20,7 @@ from attrs import field, frozen
 from bestshot_domain.standings.cards import Cards as Cards  # noqa: PLC0414
 
 if TYPE_CHECKING:
-    from bestshot_domain.standings import Table
+    from bestshot_domain.standings import KnockoutRound, Table
 
 TeamKey = str
 MatchKey = str
@@ -39,6 +40,10 @@ def _utc(value: datetime) -> datetime:
     # Normalized to UTC: Python never compares a local time in a DST gap or fold equal to the
     # same instant elsewhere, so a kickoff read back from the database must be in one zone.
     return value.astimezone(UTC)
+
+
+def _read_only(value: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(value))
 
 
 def _optional_utc(value: datetime | None) -> datetime | None:
@@ -331,6 +336,10 @@ class StandingsSnapshot:
     tables: tuple[Table, ...] = ()
     revision: int = 0
     engine: str = ""
+    # The knockout rounds' ties and each member's progress (team key: round label, `champion`
+    # or `group`); empty for a tournament without knockout rounds.
+    knockout: tuple[KnockoutRound, ...] = ()
+    progress: Mapping[TeamKey, str] = field(factory=dict, converter=_read_only, hash=False)
 
 
 @frozen
@@ -374,6 +383,8 @@ class TableMatch:
     status: MatchStatus
     kickoff: datetime = field(converter=_utc)
     score: Score | None = None
+    ended: Ending | None = None  # a knockout match's extra time ...
+    shootout: Score | None = None  # ... and shoot-out decide its tie
 
     @classmethod
     def of(cls, match: Match) -> TableMatch:
@@ -386,6 +397,8 @@ class TableMatch:
             state.status,
             state.kickoff,
             state.score,
+            state.ended,
+            state.shootout,
         )
 
 

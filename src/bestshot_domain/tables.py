@@ -11,6 +11,7 @@ from importlib import metadata
 from bestshot_domain.lifecycle import DECIDED
 from bestshot_domain.model import (
     Cards,
+    Ending,
     MatchDiscipline,
     MatchKey,
     MatchStatus,
@@ -26,11 +27,14 @@ from bestshot_domain.model import (
 )
 from bestshot_domain.standings import (
     Era,
+    KnockoutMatch,
     MatchResult,
     TeamEntry,
     competition,
     compute_standings,
+    knockout,
     parse_zones,
+    progress,
     third_placed,
 )
 
@@ -39,7 +43,9 @@ from bestshot_domain.standings import (
 # a new field. Stored tables made by another engine are then computed again at their next
 # update rather than taken as current (`StandingsStatus.reusable`). A new release does that too,
 # through the package version, but a deploy of the same version would not.
-ENGINE_EDITION = 3  # 3: the era of the tournament's season; the third-placed teams' table
+ENGINE_EDITION = 4  # 3: the era of the tournament's season; the third-placed teams' table
+# 4: the knockout rounds' ties and each team's progress; the thirds' qualification status and
+# the World Cup 2026 slots
 
 
 def era_of(tournament: Tournament) -> Era:
@@ -107,14 +113,14 @@ def compute_snapshot(
         )
         for member in members
     ]
-    knockout = {r.slug for r in rounds if r.kind is RoundKind.KNOCKOUT}
+    knockout_rounds = {r.slug for r in rounds if r.kind is RoundKind.KNOCKOUT}
     cards: dict[tuple[MatchKey, TeamKey], Cards] = {
         (record.match, record.team): record.cards for record in discipline
     }
     results = [
         _result(match, cards)
         for match in matches
-        if match.round_slug not in knockout
+        if match.round_slug not in knockout_rounds
         and match.status is not MatchStatus.CANCELLED
         and match.home in group_of
         and match.away in group_of
@@ -127,11 +133,50 @@ def compute_snapshot(
     tables = compute_standings(era.rules, entries, results, dict(points), zones)
     grouped = [table for table in tables if table.group is not None]
     if era.thirds is not None and len(grouped) > 1:
-        thirds = third_placed(era.thirds, grouped, results)
+        thirds = third_placed(era.thirds, grouped, results, rules=era.rules)
         tables = (*tables, thirds) if thirds.rows else tables
+    bracket = knockout(knockout_matches(rounds, matches), away_goals=era.away_goals)
+    reached = progress(bracket, [member.team for member in members]) if bracket else {}
     return StandingsSnapshot(
-        tournament.id, tournament.rules, at, tables, revision, engine_fingerprint()
+        tournament.id,
+        tournament.rules,
+        at,
+        tables,
+        revision,
+        engine_fingerprint(),
+        bracket,
+        reached,
     )
+
+
+def knockout_matches(rounds: Sequence[Round], matches: Sequence[TableMatch]) -> list[KnockoutMatch]:
+    """The matches of the knockout rounds, each in its round's label, as the bracket sees them.
+
+    The stored score is the final one (after extra time, when there was some) and the shoot-out
+    is kept apart; a match not yet decided (scheduled, live, postponed, suspended) leaves its
+    tie open, and a cancelled one is no leg at all."""
+    labels = {r.slug: r.label for r in rounds if r.kind is RoundKind.KNOCKOUT}
+    legs = []
+    for match in matches:
+        label = labels.get(match.round_slug)
+        if label is None or match.status is MatchStatus.CANCELLED:
+            continue
+        score = match.score if match.status in DECIDED else None
+        goals = None if score is None else (score.home, score.away)
+        extra = goals is not None and match.ended in (Ending.EXTRA_TIME, Ending.PENALTIES)
+        shootout = match.shootout
+        legs.append(
+            KnockoutMatch(
+                label,
+                match.home,
+                match.away,
+                None if extra else goals,
+                goals if extra else None,
+                None if shootout is None or goals is None else (shootout.home, shootout.away),
+                match.kickoff,
+            )
+        )
+    return legs
 
 
 def _result(match: TableMatch, cards: Mapping[tuple[MatchKey, TeamKey], Cards]) -> MatchResult:

@@ -10,7 +10,16 @@ import pytest
 from bestshot_domain.errors import NotFound
 from bestshot_domain.model import Cards, StandingsSnapshot
 from bestshot_domain.ports import UnitOfWorkFactory
-from bestshot_domain.standings import MatchResult, TeamEntry, compute_standings, parse_zones, preset
+from bestshot_domain.standings import (
+    KnockoutMatch,
+    MatchResult,
+    TeamEntry,
+    compute_standings,
+    knockout,
+    parse_zones,
+    preset,
+    progress,
+)
 from tests.builders import T0, tournament
 from tests.contracts.seed import seed, seed_league
 
@@ -63,6 +72,36 @@ class TestSnapshots:
         assert stored is not None
         assert [dict(row.zones) for row in stored.tables[0].rows] == [
             dict(row.zones) for row in tables[0].rows
+        ]
+
+    async def test_the_bracket_reads_back_equal(self, uow_factory: UnitOfWorkFactory) -> None:
+        await seed_league(uow_factory)
+        legs = [
+            KnockoutMatch("Semi-finals", "scripted:a", "scripted:b", (1, 1), (1, 1), (4, 3), T0),
+            KnockoutMatch("Semi-finals", "scripted:c", "scripted:d", None, (2, 1)),
+            KnockoutMatch("Final", "scripted:a", "scripted:c", None),
+        ]
+        bracket = knockout(legs, away_goals=False)
+        reached = progress(bracket, ["scripted:a", "scripted:e"])
+        snapshot = StandingsSnapshot("liga-test", "fifa", T0, (), 3, "e", bracket, reached)
+        async with uow_factory() as uow:
+            await uow.standings.save(snapshot)
+            await uow.commit()
+        async with uow_factory() as uow:
+            stored = await uow.standings.get("liga-test")
+        assert stored == snapshot
+        assert stored is not None
+        assert dict(stored.progress) == {
+            "scripted:a": "Final",
+            "scripted:b": "Semi-finals",
+            "scripted:c": "Final",
+            "scripted:d": "Semi-finals",
+            "scripted:e": "group",
+        }
+        assert [tie.decided_by for stage in stored.knockout for tie in stage.ties] == [
+            "penalties",
+            "extra_time",
+            None,
         ]
 
     async def test_a_snapshot_of_an_unknown_tournament_is_not_found(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from adapters.files import football_data_csv, openfootball
+from adapters.files import openfootball
 from adapters.files.standings_input import StandingsInput
 from bestshot_domain.errors import InvalidInput
 
@@ -36,6 +36,9 @@ def read_results_file(path: str | Path) -> StandingsInput:
             ) from None
         parsed = openfootball.parse_openfootball(data, str(path))
         return openfootball.standings_input(parsed, str(path))
+    # Imported for a CSV only: `bestshot table` on a JSON file starts without it.
+    from adapters.files import football_data_csv  # noqa: PLC0415
+
     if football_data_csv.looks_like_football_data_csv(text):
         matches = football_data_csv.parse_football_data_csv(text, str(path))
         return football_data_csv.standings_input(matches, path.stem)

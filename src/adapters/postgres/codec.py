@@ -95,13 +95,24 @@ def match_from_row(row: asyncpg.Record) -> Match:
 
 def table_match_from_row(row: asyncpg.Record) -> TableMatch:
     """A row of TABLE_MATCH_COLUMNS, in that order."""
-    key, round_slug, home, away, status, kickoff, home_score, away_score = row
+    key, round_slug, home, away, status, kickoff, home_score, away_score, ended, *shootout = row
     return TableMatch(
-        key, round_slug, home, away, _STATUSES[status], kickoff, _score(home_score, away_score)
+        key,
+        round_slug,
+        home,
+        away,
+        _STATUSES[status],
+        kickoff,
+        _score(home_score, away_score),
+        None if ended is None else _ENDINGS[ended],
+        _score(*shootout),
     )
 
 
-TABLE_MATCH_COLUMNS = "key, round_slug, home, away, status, kickoff, home_score, away_score"
+TABLE_MATCH_COLUMNS = (
+    "key, round_slug, home, away, status, kickoff, home_score, away_score,"
+    " ended, shootout_home, shootout_away"
+)
 
 STATE_FIELDS = (
     "status",

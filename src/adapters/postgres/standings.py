@@ -26,7 +26,7 @@ from bestshot_domain.model import (
 )
 
 if TYPE_CHECKING:
-    from bestshot_domain.standings import Table
+    from bestshot_domain.standings import KnockoutRound, Table
 
 ROW_COLUMNS = (
     "position",
@@ -44,11 +44,11 @@ ROW_COLUMNS = (
 
 _REPLACE_SNAPSHOT = """
 WITH snapshot AS (
-    INSERT INTO standings_snapshots (tournament_id, rules, computed_at, revision, engine)
-    VALUES ($1, $2, $3, $4, $5)
+    INSERT INTO standings_snapshots (tournament_id, rules, computed_at, revision, engine, bracket)
+    VALUES ($1, $2, $3, $4, $5, $6::jsonb)
     ON CONFLICT (tournament_id) DO UPDATE SET
         rules = EXCLUDED.rules, computed_at = EXCLUDED.computed_at,
-        revision = EXCLUDED.revision, engine = EXCLUDED.engine
+        revision = EXCLUDED.revision, engine = EXCLUDED.engine, bracket = EXCLUDED.bracket
 )
 DELETE FROM standings_tables WHERE tournament_id = $1
 """
@@ -57,7 +57,7 @@ DELETE FROM standings_tables WHERE tournament_id = $1
 # one JSON array of [group, detail, rows], each row an object of its columns and its detail.
 _STATUS = """
 SELECT t.standings_revision AS current_revision, t.rules AS current_rules,
-    s.rules, s.computed_at, s.revision, s.engine,
+    s.rules, s.computed_at, s.revision, s.engine, s.bracket::text AS bracket,
     (SELECT coalesce(json_agg(json_build_array(
             st.group_name, st.detail,
             (SELECT coalesce(json_agg(json_build_object(
@@ -138,6 +138,12 @@ class PostgresStandingsRepository:
                 snapshot.computed_at,
                 snapshot.revision,
                 snapshot.engine,
+                _json(
+                    {
+                        "knockout": [stage.to_dict() for stage in snapshot.knockout],
+                        "progress": dict(snapshot.progress),
+                    }
+                ),
             )
             if tables:
                 await db.execute(
@@ -173,6 +179,7 @@ def _snapshot_from_row(
 ) -> StandingsSnapshot | None:
     if row["computed_at"] is None:  # no snapshot stored yet
         return None
+    bracket = json.loads(row["bracket"])
     return StandingsSnapshot(
         tournament_id=tournament_id,
         rules=row["rules"],
@@ -183,7 +190,15 @@ def _snapshot_from_row(
         ),
         revision=row["revision"],
         engine=row["engine"],
+        knockout=tuple(_round_from_dict(stage) for stage in bracket["knockout"]),
+        progress=bracket["progress"],
     )
+
+
+def _round_from_dict(data: dict[str, Any]) -> KnockoutRound:
+    from bestshot_domain.standings import KnockoutRound  # noqa: PLC0415 - the engine's own module
+
+    return KnockoutRound.from_dict(data)
 
 
 def _table_from_json(

@@ -46,6 +46,7 @@ from bestshot_domain.standings.slots import (
     EURO_2020,
     EURO_2020_WINNERS,
 )
+from bestshot_domain.standings.slots_2026 import WORLD_CUP_2026, WORLD_CUP_2026_WINNERS
 
 POINTS = Overall(Stat.POINTS)
 
@@ -93,7 +94,13 @@ _COMPETITIONS = (
                     Unresolved.COEFFICIENT,
                 ),
                 "FIFA World Cup 26 regulations, art. 13 (FIFA ranking last)",
-                thirds=ThirdPlaceRule(8, (POINTS, GD, GF, FIFA_CONDUCT), Unresolved.COEFFICIENT),
+                thirds=ThirdPlaceRule(
+                    8,
+                    (POINTS, GD, GF, FIFA_CONDUCT),
+                    Unresolved.COEFFICIENT,
+                    WORLD_CUP_2026_WINNERS,
+                    WORLD_CUP_2026,
+                ),
             ),
         ),
         season_start=(1, 1),

@@ -10,7 +10,7 @@ domain. A tie with a leg still to play is open: no winner yet.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +25,10 @@ _KNOCKOUT = re.compile(
     re.IGNORECASE,
 )
 _THIRD_PLACE = re.compile(r"third|3rd", re.IGNORECASE)
+# The bracket's last round by its name: "Final", "Grand final", "Final (replay)"; not a
+# "Semi-final", "Quarter finals", "1/8 final" or "Final round" of a group stage.
+_FINAL = re.compile(r"(?<![-/\w])finals?\b(?!\s*(?:round|stage|group|tournament))", re.IGNORECASE)
+_BEFORE_FINAL = re.compile(r"semi|quarter|eighth|round of|last \d|1/\d", re.IGNORECASE)
 
 GROUP = "group"
 CHAMPION = "champion"
@@ -37,7 +41,9 @@ def is_knockout_round(name: str | None) -> bool:
 @frozen
 class KnockoutMatch:
     """One knockout match: the score after 90 minutes, after extra time when there was some
-    (including the 90 minutes), and the shoot-out apart. No score: still to be played."""
+    (including the 90 minutes), and the shoot-out apart. No score: still to be played. A match
+    known to have gone to extra time may lack its score after 90 minutes (`full_time` None), as
+    the providers report only the final score and how the match ended."""
 
     round: str
     home: str
@@ -70,6 +76,19 @@ class Tie:
             "decided_by": self.decided_by,
         }
 
+    @classmethod
+    def from_dict(cls, round_name: str, data: Mapping[str, Any]) -> Tie:
+        home, away = data["teams"]
+        aggregate = data["aggregate"]
+        return cls(
+            round_name,
+            (home, away),
+            data["legs"],
+            None if aggregate is None else (aggregate[0], aggregate[1]),
+            data["winner"],
+            data["decided_by"],
+        )
+
 
 @frozen
 class KnockoutRound:
@@ -78,6 +97,11 @@ class KnockoutRound:
 
     def to_dict(self) -> dict[str, Any]:
         return {"round": self.name, "ties": [tie.to_dict() for tie in self.ties]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> KnockoutRound:
+        name = data["round"]
+        return cls(name, tuple(Tie.from_dict(name, tie) for tie in data["ties"]))
 
 
 def knockout(matches: Sequence[KnockoutMatch], *, away_goals: bool) -> tuple[KnockoutRound, ...]:
@@ -130,21 +154,25 @@ def _tie(round_name: str, legs: list[KnockoutMatch], away_goals: bool) -> Tie:
         return Tie(round_name, (a, b), count, None, None, None)
     scored = {a: 0, b: 0}
     away = {a: 0, b: 0}
-    at_ninety = {a: 0, b: 0}
+    at_ninety: dict[str, int] | None = {a: 0, b: 0}
     for leg in legs:
         home_goals, away_goals_ = leg.final or (0, 0)
         scored[leg.home] += home_goals
         scored[leg.away] += away_goals_
         away[leg.away] += away_goals_
-        ninety = leg.full_time or (0, 0)
-        at_ninety[leg.home] += ninety[0]
-        at_ninety[leg.away] += ninety[1]
+        if leg.full_time is None:  # extra time was played: the 90 minutes left the tie level
+            at_ninety = None
+        elif at_ninety is not None:
+            at_ninety[leg.home] += leg.full_time[0]
+            at_ninety[leg.away] += leg.full_time[1]
     aggregate = (scored[a], scored[b])
     last = legs[-1]
     winner: str | None
     if scored[a] != scored[b]:
         winner = a if scored[a] > scored[b] else b
-        went_to_extra_time = last.extra_time is not None and at_ninety[a] == at_ninety[b]
+        went_to_extra_time = last.extra_time is not None and (
+            at_ninety is None or at_ninety[a] == at_ninety[b]
+        )
         decided_by = "extra_time" if went_to_extra_time else "score" if count == 1 else "aggregate"
     elif away_goals and count == 2 and away[a] != away[b]:
         winner, decided_by = (a if away[a] > away[b] else b), "away_goals"
@@ -170,11 +198,37 @@ def progress(rounds: Sequence[KnockoutRound], teams: Sequence[str] = ()) -> dict
         for tie in stage.ties:
             for team in tie.teams:
                 reached[team] = stage.name
-    if bracket:
-        final = bracket[-1]
-        if len(final.ties) == 1 and final.ties[0].winner is not None:
-            reached[final.ties[0].winner] = CHAMPION
+    champion = _champion(bracket)
+    if champion is not None:
+        reached[champion] = CHAMPION
     return reached
+
+
+def _champion(bracket: Sequence[KnockoutRound]) -> str | None:
+    """The winner of the bracket's final, when the input reaches it and it is decided.
+
+    The last listed round is the final only if it is one tie and is a final by its name, or by
+    its structure when the name says nothing (one tie between the winners of the two ties of
+    the round before). A bracket cut short (a semi-final listed alone, a final not yet in the
+    input) has no champion."""
+    if not bracket or len(bracket[-1].ties) != 1:
+        return None
+    (tie,) = bracket[-1].ties
+    if tie.winner is None or not _is_final(bracket):
+        return None
+    return tie.winner
+
+
+def _is_final(bracket: Sequence[KnockoutRound]) -> bool:
+    last = bracket[-1]
+    if _BEFORE_FINAL.search(last.name):
+        return False
+    if _FINAL.search(last.name):
+        return True
+    if len(bracket) < 2 or len(bracket[-2].ties) != 2:
+        return False
+    winners = {tie.winner for tie in bracket[-2].ties}
+    return None not in winners and winners == set(last.ties[0].teams)
 
 
 def as_dict(rounds: Sequence[KnockoutRound]) -> list[dict[str, Any]]:

@@ -8,15 +8,16 @@ there stay level, and `decided_by` names the missing criterion.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from attrs import evolve
 
 from bestshot_domain.standings.cards import Cards
 from bestshot_domain.standings.eras import ThirdPlaceRule
 from bestshot_domain.standings.inputs import MatchResult
-from bestshot_domain.standings.rules import Discipline, Overall, Stat
+from bestshot_domain.standings.rules import Discipline, Overall, Rules, Stat
 from bestshot_domain.standings.table import StandingsRow, Table
+from bestshot_domain.standings.zones import ZoneStatus, position_bounds
 
 THIRDS = "Third-placed teams"
 QUALIFIED = "qualified"
@@ -30,9 +31,16 @@ _ROW_FIGURES = {
 
 
 def third_placed(
-    rule: ThirdPlaceRule, tables: Sequence[Table], matches: Sequence[MatchResult]
+    rule: ThirdPlaceRule,
+    tables: Sequence[Table],
+    matches: Sequence[MatchResult],
+    *,
+    rules: Rules | None = None,
 ) -> Table:
-    """The thirds of every group table, ranked; the first `rule.qualifying` are `qualified`."""
+    """The thirds of every group table, ranked; the first `rule.qualifying` are `qualified`.
+
+    With the groups' `rules`, each row's `zones` also says whether the team goes through
+    (`third_statuses`), against the fixtures still to be played among `matches`."""
     thirds = [(table.group or "", table.rows[2]) for table in tables if len(table.rows) >= 3]
     names: list[str] = []
     figures: dict[str, list[int]] = {row.team: [] for _, row in thirds}
@@ -77,6 +85,12 @@ def third_placed(
                 slot=slots.get(group),
             )
         )
+    if rules is not None:
+        statuses = third_statuses(rule, tables, matches, rules, rows)
+        rows = [
+            evolve(row, zones={QUALIFIED: statuses[row.team]}) if row.team in statuses else row
+            for row in rows
+        ]
     return Table(THIRDS, tuple(rows), rule.qualifying)
 
 
@@ -118,3 +132,117 @@ def _slots(rule: ThirdPlaceRule, groups: list[str]) -> dict[str, str]:
         return {}
     by_letter = {letter: group for group, letter in letters.items()}
     return {by_letter[letter]: winner for letter, winner in zip(order, rule.opponents, strict=True)}
+
+
+# The first two of each group go through; the thirds' ranking adds the best thirds.
+_DIRECT = 2
+_THIRD = 3
+
+
+def third_statuses(
+    rule: ThirdPlaceRule,
+    tables: Sequence[Table],
+    matches: Sequence[MatchResult],
+    rules: Rules,
+    ranked: Sequence[StandingsRow] = (),
+) -> dict[str, ZoneStatus]:
+    """Whether each team placed third now goes through to the knockout stage, either in its
+    group's first two places or among the best thirds: `clinched` when it does whatever the
+    remaining fixtures give, `eliminated` when it cannot, else `open`.
+
+    Sound rather than sharp: from points alone (every criterion ranks on points first), each
+    team's least and most points and the group places they allow; a third ranks below another
+    group's third only if that one surely has more points. Once every match is played, the
+    thirds' ranking itself decides, unless a tie the rules cannot break touches a third place.
+    `ranked` is the thirds' ranking (`third_placed`'s rows, with its ties), for that last case."""
+    points_first = bool(rule.criteria) and rule.criteria[0] == Overall(Stat.POINTS)
+    groups = [table for table in tables if len(table.rows) >= _THIRD]
+    remaining = _remaining(groups, matches)
+    bounds = {table.group: _bounds(table, remaining, rules) for table in groups}
+    thirds = {table.group: table.rows[_THIRD - 1].team for table in groups}
+    if not remaining and all(
+        bounds[group][team][2:] == (_THIRD, _THIRD) for group, team in thirds.items()
+    ):
+        return _final_statuses(rule, ranked)
+    third_most = {
+        g: sorted((b[1] for b in by.values()), reverse=True)[2] for g, by in bounds.items()
+    }
+    third_least = {
+        g: sorted((b[0] for b in by.values()), reverse=True)[2] for g, by in bounds.items()
+    }
+    statuses = {}
+    for group, team in thirds.items():
+        least, most, best, worst = bounds[group][team]
+        others = [other for other in bounds if other != group]
+        may_rank_above = sum(third_most[other] >= least for other in others)
+        surely_above = sum(third_least[other] > most for other in others)
+        if worst <= _DIRECT or (
+            points_first and worst <= _THIRD and may_rank_above < rule.qualifying
+        ):
+            statuses[team] = ZoneStatus.CLINCHED
+        elif best > _DIRECT and (
+            best > _THIRD or (points_first and surely_above >= rule.qualifying)
+        ):
+            statuses[team] = ZoneStatus.ELIMINATED
+        else:
+            statuses[team] = ZoneStatus.OPEN
+    return statuses
+
+
+def _third_largest(values: Iterable[int]) -> int:
+    return sorted(values, reverse=True)[_THIRD - 1]
+
+
+def _remaining(groups: Sequence[Table], matches: Sequence[MatchResult]) -> dict[str, int]:
+    """Each team's fixtures still to be played within its group."""
+    group_of = {row.team: table.group for table in groups for row in table.rows}
+    remaining: dict[str, int] = {}
+    for match in matches:
+        if match.home_goals is not None and match.away_goals is not None:
+            continue
+        if match.home == match.away or match.home not in group_of:
+            continue
+        if group_of[match.home] != group_of.get(match.away, object()):
+            continue
+        for team in (match.home, match.away):
+            remaining[team] = remaining.get(team, 0) + 1
+    return remaining
+
+
+def _bounds(
+    table: Table, remaining: Mapping[str, int], rules: Rules
+) -> dict[str, tuple[int, int, int, int]]:
+    """Each team: its least and most final points, its best and worst final place."""
+    most = max(rules.win, rules.draw, rules.loss)
+    least = min(rules.win, rules.draw, rules.loss)
+    rows = table.rows
+    low = [row.points + remaining.get(row.team, 0) * least for row in rows]
+    high = [row.points + remaining.get(row.team, 0) * most for row in rows]
+    if any(remaining.get(row.team) for row in rows):
+        places = position_bounds(low, high)
+    else:
+        places = _runs(rows)
+    return {row.team: (low[i], high[i], *places[i]) for i, row in enumerate(rows)}
+
+
+def _runs(rows: Sequence[StandingsRow]) -> list[tuple[int, int]]:
+    """Final places; neighbours the rules left tied may finish in either order."""
+    places: list[tuple[int, int]] = []
+    start = 0
+    for i in range(len(rows)):
+        if i + 1 == len(rows) or not (rows[i].tied and rows[i + 1].tied):
+            places += [(start + 1, i + 1)] * (i + 1 - start)
+            start = i + 1
+    return places
+
+
+def _final_statuses(rule: ThirdPlaceRule, ranked: Sequence[StandingsRow]) -> dict[str, ZoneStatus]:
+    statuses = {}
+    for team, (best, worst) in zip((row.team for row in ranked), _runs(ranked), strict=True):
+        if worst <= rule.qualifying:
+            statuses[team] = ZoneStatus.CLINCHED
+        elif best > rule.qualifying:
+            statuses[team] = ZoneStatus.ELIMINATED
+        else:
+            statuses[team] = ZoneStatus.OPEN
+    return statuses

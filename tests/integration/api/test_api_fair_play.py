@@ -39,6 +39,34 @@ def group(standings: dict[str, Any], name: str) -> list[tuple[str, int, str | No
     return [(r["name"], r["points"], r["decidedBy"], r["tied"]) for r in table["rows"]]
 
 
+def loose(name: str) -> str:
+    """Round names as the reference data compares them: case, spaces, hyphens, a plural s."""
+    return "".join(c for c in name.lower() if c.isalnum()).removesuffix("s")
+
+
+def check_bracket(bracket: dict[str, Any]) -> None:
+    """The knockout answer after the standings update: the expected progress and ties."""
+    expect = json.loads((ROOT / "tests/data/standings/worldcup-2018.expect.json").read_text())
+    names = bracket["names"]
+    reached = {names[team]: value for team, value in bracket["progress"].items()}
+    for team, want in expect["progress"].items():
+        wanted = want if isinstance(want, list) else [want]
+        assert loose(reached[team]) in map(loose, wanted), team
+    assert reached["Germany"] == "group"
+    ties = {
+        frozenset(names[team] for team in tie["teams"]): tie
+        for stage in bracket["knockout"]
+        for tie in stage["ties"]
+    }
+    for want in expect["knockout"]:
+        tie = ties[frozenset(want["teams"])]
+        assert names[tie["winner"]] == want["winner"]
+        assert tie["status"] == "decided"
+        if "decided_by" in want:
+            assert tie["decidedBy"] == want["decided_by"]
+    assert [stage["round"] for stage in bracket["knockout"]][-1] == "Final"
+
+
 async def test_world_cup_group_h_on_fair_play_and_a_deduction_through_the_api(
     postgres_uow_factory: UnitOfWorkFactory,
 ) -> None:
@@ -86,10 +114,18 @@ async def test_world_cup_group_h_on_fair_play_and_a_deduction_through_the_api(
                 again = await client.post(f"{DATA}/tournaments", json=body, headers=admin)
                 assert (again.json()["changed"], again.json()["discipline"]) == (False, 0)
 
+                bracket_path = f"{API}/tournaments/{TOURNAMENT}/knockout"
+                before = (await client.get(bracket_path)).json()
+                assert (before["computedAt"], before["knockout"], before["progress"]) == (
+                    None,
+                    [],
+                    {},
+                )
                 computed = await client.patch(
                     f"{DATA}/tournaments/{TOURNAMENT}/standings", headers=internal
                 )
                 assert computed.status_code == 200, computed.text
+                check_bracket((await client.get(bracket_path)).json())
                 stored = (await client.get(f"{API}/tournaments/{TOURNAMENT}/standings")).json()
                 assert group(stored, "Group H") == [
                     ("Colombia", 6, "points", False),

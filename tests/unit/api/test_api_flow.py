@@ -144,6 +144,13 @@ async def test_a_fired_schedule_updates_the_round_then_the_table(
 
     after = await _get(client, table_path)
     assert after["tables"] == tables
+    # A league has no knockout rounds: its bracket is empty, computed with the tables.
+    bracket = await _get(client, f"{API}/tournaments/{DEMO_ID}/knockout")
+    assert (bracket["computedAt"], bracket["knockout"], bracket["progress"]) == (
+        after["computedAt"],
+        [],
+        {},
+    )
     matchday = await _get(client, f"{API}/tournaments/{DEMO_ID}/matches/matchday-20")
     assert {m["status"] for m in matchday["matches"]} == {MatchStatus.FINISHED.value}
     assert all(m["score"] is not None for m in matchday["matches"])
@@ -230,6 +237,7 @@ async def test_unknown_tournaments_and_rounds_are_404_everywhere(
         ("GET", f"{API}/tournaments/nope", {}),
         ("GET", f"{API}/tournaments/nope/rounds", {}),
         ("GET", f"{API}/tournaments/nope/standings", {}),
+        ("GET", f"{API}/tournaments/nope/knockout", {}),
         ("GET", f"{API}/tournaments/nope/matches/matchday-1", {}),
         ("GET", f"{API}/tournaments/{DEMO_ID}/matches/matchday-99", {}),
         ("PATCH", f"{DATA}/tournaments/nope/matches/matchday-1", internal),

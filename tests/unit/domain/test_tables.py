@@ -153,6 +153,8 @@ def test_groups_of_an_era_with_a_ranking_of_thirds_end_with_it() -> None:
     assert [t.group for t in groups] == ["Group A", "Group B"]
     assert (thirds.group, thirds.qualifying) == ("Third-placed teams", 4)
     assert sorted(str(row.from_group) for row in thirds.rows) == ["Group A", "Group B"]
+    # Four thirds of two groups go through: both are, whatever is left to play.
+    assert [dict(row.zones) for row in thirds.rows] == [{"qualified": "clinched"}] * 2
     before = snapshot(matches, rules="uefa_euro", season="1996", memberships=memberships)
     assert [t.group for t in before.tables] == ["Group A", "Group B"]
 

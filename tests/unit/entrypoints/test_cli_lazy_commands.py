@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import subprocess
 import sys
@@ -120,3 +121,30 @@ def test_options_before_the_command_still_show_the_top_level_help(
     assert out.startswith("usage: bestshot [-h] COMMAND ...")
     flowing = " ".join(out.split())  # argparse wraps long names' help lines
     assert all(command.help in flowing for command in commands.COMMANDS)
+
+
+FREEZE = """
+import gc, sys
+sys.argv = ["bestshot", "table", sys.argv[1]]
+from entrypoints.cli import main
+main()
+print(gc.get_freeze_count() > 0, gc.isenabled())
+"""
+
+
+def test_a_whole_process_freezes_what_start_up_made_and_collects_after(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    done = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", FREEZE, str(WORLD_CUP)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert done.stdout.splitlines()[-1] == "True True"
+    # Called with arguments (a test, a library caller), nothing of the caller's is frozen.
+    before = gc.get_freeze_count()
+    assert main(["table", str(WORLD_CUP)]) == 0
+    capsys.readouterr()
+    assert (gc.get_freeze_count(), gc.isenabled()) == (before, True)

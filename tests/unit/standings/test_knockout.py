@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bestshot_domain.standings import KnockoutMatch, is_knockout_round, knockout, progress
+from bestshot_domain.standings.knockout import CHAMPION
 
 
 def leg(
@@ -94,3 +97,99 @@ def test_a_tie_with_a_leg_to_play_is_open_and_progress_counts_it() -> None:
 )
 def test_knockout_round_names(name: str | None, is_knockout: bool) -> None:
     assert is_knockout_round(name) is is_knockout
+
+
+@pytest.mark.parametrize(
+    "matches",
+    [
+        # The input stops at the semi-finals, one of them listed and decided.
+        [leg("Semi-finals", "A", "B", (1, 0), 2)],
+        # Both semi-finals decided, the final not in the input yet.
+        [leg("Semi-finals", "A", "B", (1, 0), 2), leg("Semi-finals", "C", "D", (0, 2), 3)],
+        # The final listed, not yet played.
+        [
+            leg("Semi-finals", "A", "B", (1, 0), 2),
+            leg("Semi-finals", "C", "D", (0, 2), 3),
+            leg("Final", "A", "D", None, 10),
+        ],
+        # A lone decided quarter-final.
+        [leg("Quarter-finals", "A", "B", (3, 0), 1)],
+    ],
+)
+def test_a_partial_bracket_has_no_champion(matches: list[KnockoutMatch]) -> None:
+    assert CHAMPION not in progress(knockout(matches, away_goals=False)).values()
+
+
+def test_a_final_known_by_its_structure_when_its_name_says_nothing() -> None:
+    matches = [
+        leg("Knockout 1", "A", "B", (1, 0), 2),
+        leg("Knockout 1", "C", "D", (0, 2), 3),
+        leg("Knockout 2", "A", "D", (0, 1), 10),
+    ]
+    assert progress(knockout(matches, away_goals=False))["D"] == CHAMPION
+    # One tie after a round of two, but not between that round's winners: not a final.
+    matches[-1] = leg("Knockout 2", "A", "C", (0, 1), 10)
+    assert CHAMPION not in progress(knockout(matches, away_goals=False)).values()
+
+
+NAMES = {32: "Round of 32", 16: "Round of 16", 8: "Quarter-finals", 4: "Semi-finals", 2: "Final"}
+
+
+@st.composite
+def brackets(draw: st.DrawFn) -> list[KnockoutMatch]:
+    """A whole single-match bracket of 2 to 32 teams, draws settled by a shoot-out."""
+    size = 2 ** draw(st.integers(1, 5))
+    alive = [f"T{number}" for number in draw(st.permutations(range(size)))]
+    matches: list[KnockoutMatch] = []
+    day = 1
+    while len(alive) > 1:
+        winners = []
+        for home, away in zip(alive[::2], alive[1::2], strict=True):
+            ft = (draw(st.integers(0, 4)), draw(st.integers(0, 4)))
+            shoot_out = None
+            if ft[0] == ft[1]:
+                first = draw(st.integers(0, 5))
+                shoot_out = (first, draw(st.sampled_from([n for n in range(6) if n != first])))
+            matches.append(leg(NAMES[len(alive)], home, away, ft, day, ft, shoot_out))
+            decided = shoot_out or ft
+            winners.append(home if decided[0] > decided[1] else away)
+        alive = winners
+        day += 1
+    return matches
+
+
+@given(brackets())
+def test_a_whole_bracket_has_one_champion_who_won_every_tie(matches: list[KnockoutMatch]) -> None:
+    rounds = knockout(matches, away_goals=False)
+    champions = [team for team, reached in progress(rounds).items() if reached == CHAMPION]
+    assert len(champions) == 1
+    (champion,) = champions
+    played = [tie for stage in rounds for tie in stage.ties if champion in tie.teams]
+    assert [tie.winner for tie in played] == [champion] * len(rounds)
+    assert rounds[-1].ties[0].winner == champion
+
+
+@given(brackets(), st.data())
+def test_a_bracket_short_of_its_decided_final_has_no_champion(
+    matches: list[KnockoutMatch], data: st.DataObject
+) -> None:
+    final = matches[-1]
+    unplayed = [*matches[:-1], KnockoutMatch(final.round, final.home, final.away, None)]
+    assert CHAMPION not in progress(knockout(unplayed, away_goals=False)).values()
+    # Any part of the bracket without its final, however much of each round it lists.
+    before_final = matches[:-1]
+    kept = data.draw(st.lists(st.sampled_from(before_final), unique=True)) if before_final else []
+    assert CHAMPION not in progress(knockout(kept, away_goals=False)).values()
+
+
+@given(brackets(), st.data())
+def test_at_most_one_champion_for_any_part_of_a_bracket(
+    matches: list[KnockoutMatch], data: st.DataObject
+) -> None:
+    kept = data.draw(st.lists(st.sampled_from(matches), unique=True))
+    rounds = knockout(kept, away_goals=False)
+    champions = [team for team, reached in progress(rounds).items() if reached == CHAMPION]
+    assert len(champions) <= 1
+    if champions:
+        assert matches[-1] in kept
+        assert rounds[-1].ties[0].winner == champions[0]

@@ -1,4 +1,5 @@
-"""Public reads: tournaments, their rounds, a round's matches, the tables. Cached, with ETags.
+"""Public reads: tournaments, their rounds, a round's matches, the tables, the knockout bracket.
+Cached, with ETags.
 
 These read the repositories directly, in a unit of work that is never committed: a query
 needs no use case (cosmicpython's "views").
@@ -13,6 +14,7 @@ from bestshot_domain.ports import UnitOfWorkFactory
 from entrypoints.api import inputs
 from entrypoints.api.caching import ALL_TOURNAMENTS, CachedReads
 from entrypoints.api.operations import Endpoint, Operation, Reply, replies
+from entrypoints.api.schemas.knockout import KnockoutOut, bracket_keys, knockout_out
 from entrypoints.api.schemas.matches import RoundMatches, match_out
 from entrypoints.api.schemas.standings import StandingsOut, standings_out
 from entrypoints.api.schemas.tournaments import RoundList, RoundOut, TournamentList, TournamentOut
@@ -88,6 +90,18 @@ def operations(uow_factory: UnitOfWorkFactory, reads: CachedReads, prefix: str) 
 
         return await reads.answer(request, tournament_id, build)
 
+    async def bracket(request: Request) -> Response:
+        tournament_id = inputs.slug(request, "tournament")
+
+        async def build() -> KnockoutOut:
+            async with uow_factory() as uow:
+                tournament = await uow.tournaments.get(tournament_id)
+                snapshot = await uow.standings.get(tournament_id)
+                teams = dict(await uow.teams.get_many(bracket_keys(snapshot)))
+            return knockout_out(tournament, snapshot, teams)
+
+        return await reads.answer(request, tournament_id, build)
+
     def read(
         path: str,
         endpoint: Endpoint,
@@ -155,6 +169,20 @@ def operations(uow_factory: UnitOfWorkFactory, reads: CachedReads, prefix: str) 
             Reply(
                 "The tables, one per group (one for a league); empty before the first computation.",
                 StandingsOut,
+            ),
+            (404, "No such tournament."),
+            _BAD_PATH,
+            params=(_TOURNAMENT,),
+        ),
+        read(
+            "/tournaments/{tournament}/knockout",
+            bracket,
+            "getKnockout",
+            "A tournament's knockout ties and each team's progress, as last computed",
+            Reply(
+                "The knockout rounds' ties and each team's furthest round, computed with the "
+                "tables; empty before the first computation or without knockout rounds.",
+                KnockoutOut,
             ),
             (404, "No such tournament."),
             _BAD_PATH,
