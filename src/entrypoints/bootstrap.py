@@ -130,7 +130,9 @@ async def _scheduler(
     if pool is None:
         # Storage was handed in (tests on in-memory adapters): no table to keep schedules in.
         return MemoryScheduler()
-    return LocalScheduler(pool, settings.service.api_domain)
+    return LocalScheduler(
+        pool, settings.service.api_domain, flexible_window=settings.scheduling.flexible_window
+    )
 
 
 @asynccontextmanager
@@ -186,6 +188,7 @@ async def bootstrap(
             scheduler=scheduler,
             clock=clock,
             policy=settings.scheduling_policy(),
+            plan_concurrency=settings.scheduling.plan_concurrency,
         )
         yield Service(
             settings=settings,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import Protocol
 
 from attrs import frozen
 
@@ -16,6 +17,7 @@ from bestshot_domain import services
 from bestshot_domain.follow_ups import FollowUps
 from bestshot_domain.importing import ImportSummary
 from bestshot_domain.model import StandingsSnapshot, TeamKey, TournamentId
+from bestshot_domain.planning import PlanProgress
 from bestshot_domain.ports import Clock, ResultSources, Scheduler, UnitOfWorkFactory
 from bestshot_domain.round_update import RoundUpdate
 from bestshot_domain.scheduling import SchedulingPolicy
@@ -35,11 +37,19 @@ class TournamentImport:
     season: str | None = None
 
 
+class PlanDay(Protocol):
+    """Plan a day (None: today); `progress` is filled in as the plan goes."""
+
+    def __call__(
+        self, day: date | None, dry_run: bool, progress: PlanProgress | None = None
+    ) -> Awaitable[tuple[ScheduleResult, ...]]: ...
+
+
 @frozen
 class UseCases:
     update_round: Callable[[TournamentId, str], Awaitable[RoundUpdate]]
     update_standings: Callable[[TournamentId], Awaitable[StandingsSnapshot]]
-    create_daily_schedules: Callable[[date | None, bool], Awaitable[tuple[ScheduleResult, ...]]]
+    create_daily_schedules: PlanDay
     import_tournament: Callable[[TournamentImport], Awaitable[ImportSummary]]
     set_point_adjustment: Callable[[TournamentId, TeamKey, int, str], Awaitable[AdjustedStandings]]
     remove_point_adjustment: Callable[[TournamentId, TeamKey], Awaitable[AdjustedStandings]]
@@ -53,6 +63,7 @@ def bind_use_cases(
     scheduler: Scheduler,
     clock: Clock,
     policy: SchedulingPolicy,
+    plan_concurrency: int = 1,
 ) -> UseCases:
     # Every scheduler gets its follow-ups from the round update itself.
     follow_ups = FollowUps(scheduler, policy)
@@ -70,7 +81,9 @@ def bind_use_cases(
     async def update_standings(tournament_id: TournamentId) -> StandingsSnapshot:
         return await services.update_standings(tournament_id, uow_factory=uow_factory, clock=clock)
 
-    async def create_daily_schedules(day: date | None, dry_run: bool) -> tuple[ScheduleResult, ...]:
+    async def create_daily_schedules(
+        day: date | None, dry_run: bool, progress: PlanProgress | None = None
+    ) -> tuple[ScheduleResult, ...]:
         return await services.create_daily_schedules(
             day,
             uow_factory=uow_factory,
@@ -78,6 +91,8 @@ def bind_use_cases(
             clock=clock,
             policy=policy,
             dry_run=dry_run,
+            concurrency=plan_concurrency,
+            progress=progress,
         )
 
     async def import_tournament(request: TournamentImport) -> ImportSummary:
