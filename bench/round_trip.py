@@ -1,6 +1,7 @@
-"""A loopback TCP proxy that holds each chunk a client sends for a round trip's time, standing in
+"""A loopback TCP proxy that delivers what a client sends a round trip's time later, standing in
 for the network between a service and AWS: `python -m bench.round_trip LISTEN UPSTREAM SECONDS`.
-Connections are independent, so calls made at once wait at once, as on a real network."""
+A delay line, not a queue: each chunk waits the same time from its arrival, and connections are
+independent, so calls made at once wait at once, as on a real network."""
 
 from __future__ import annotations
 
@@ -9,15 +10,30 @@ import contextlib
 import sys
 
 
-async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float) -> None:
-    try:
-        while chunk := await reader.read(65536):
-            if delay:
-                await asyncio.sleep(delay)
+async def _pipe(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float
+) -> None:
+    loop = asyncio.get_running_loop()
+    line: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
+
+    async def deliver() -> None:
+        while True:
+            due, chunk = await line.get()
+            if not chunk:
+                return
+            if (wait := due - loop.time()) > 0:
+                await asyncio.sleep(wait)
             writer.write(chunk)
             await writer.drain()
+
+    delivering = asyncio.create_task(deliver())
+    try:
+        while chunk := await reader.read(65536):
+            line.put_nowait((loop.time() + delay, chunk))
+        line.put_nowait((0.0, b""))
+        await delivering
     except (ConnectionError, asyncio.CancelledError):
-        pass
+        delivering.cancel()
     finally:
         with contextlib.suppress(Exception):
             writer.close()

@@ -364,7 +364,7 @@ class EventBridgeScheduler:
 
     async def _names(self, client: EventBridgeSchedulerClient) -> Sequence[str]:
         names: builtins.list[str] = []
-        request: ListSchedulesInputTypeDef = {"GroupName": self._group}
+        request: ListSchedulesInputTypeDef = {"GroupName": self._group, "MaxResults": 100}
         while True:
             try:
                 page = await self._call("ListSchedules", partial(client.list_schedules, **request))
@@ -373,7 +373,7 @@ class EventBridgeScheduler:
             names.extend(summary["Name"] for summary in page.get("Schedules", []))
             if not (token := page.get("NextToken")):
                 return names
-            request = {"GroupName": self._group, "NextToken": token}
+            request = {"GroupName": self._group, "MaxResults": 100, "NextToken": token}
 
     def _request(self, schedule: PlannedSchedule) -> dict[str, Any]:
         config = self._config
