@@ -181,15 +181,16 @@ async def measure(endpoint: str) -> bool:
         and unchanged == [EnsureOutcome.UNCHANGED] * TOURNAMENTS
     )
     speedup = sequential / first
+    added = f"+{ROUND_TRIP * 1000:.0f} ms a call"
+    print(f"planning {TOURNAMENTS} tournaments on moto's EventBridge ({added}):")
+    print(f"  one call after another:   {sequential:6.2f} s")
     print(
-        f"planning {TOURNAMENTS} tournaments on moto's EventBridge (+{ROUND_TRIP * 1000:.0f} ms a call):"
+        f"  {CONCURRENCY} at once, first plan: {first:6.2f} s   {speedup:5.1f}x faster"
+        f" (target >= {TARGET_SPEEDUP:g}x)"
     )
-    print(f"  one call after another:    {sequential:6.2f} s")
     print(
-        f"  {CONCURRENCY} at once, first plan:   {first:6.2f} s   {speedup:5.1f}x faster (target >= {TARGET_SPEEDUP:g}x)"
-    )
-    print(
-        f"  {CONCURRENCY} at once, re-run:       {rerun:6.2f} s   {first / rerun:5.2f}x the first plan's speed (target >= 1)"
+        f"  {CONCURRENCY} at once, re-run:     {rerun:6.2f} s   {first / rerun:5.2f}x the first"
+        " plan's speed (target >= 1)"
     )
     print(f"  same answers each time: {'yes' if same else 'NO'}")
     return same and speedup >= TARGET_SPEEDUP and rerun <= first

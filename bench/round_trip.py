@@ -10,9 +10,7 @@ import contextlib
 import sys
 
 
-async def _pipe(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float
-) -> None:
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float) -> None:
     loop = asyncio.get_running_loop()
     line: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
 
