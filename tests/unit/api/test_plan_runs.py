@@ -15,7 +15,7 @@ async def test_the_oldest_finished_plans_are_forgotten_never_one_under_way() -> 
     gate = asyncio.Event()
 
     async def plan(
-        day: date, dry_run: bool, progress: PlanProgress | None = None
+        day: date | None, dry_run: bool, progress: PlanProgress | None = None
     ) -> tuple[ScheduleResult, ...]:
         if day == DAY:
             await gate.wait()
@@ -32,13 +32,15 @@ async def test_the_oldest_finished_plans_are_forgotten_never_one_under_way() -> 
     assert runs.get(finished[-1].id) is finished[-1]
 
     await runs.aclose()
-    assert held.state == "failed"
-    assert held.error == "the plan was stopped (the service shut down)"
+    stopped = runs.get(held.id)  # read again: mypy keeps the narrowing of the first look
+    assert stopped is not None
+    assert stopped.state == "failed"
+    assert stopped.error == "the plan was stopped (the service shut down)"
 
 
 async def test_a_defect_is_reported_without_its_words() -> None:
     async def plan(
-        day: date, dry_run: bool, progress: PlanProgress | None = None
+        day: date | None, dry_run: bool, progress: PlanProgress | None = None
     ) -> tuple[ScheduleResult, ...]:
         raise RuntimeError("password=hunter2 in a driver's message")
 
