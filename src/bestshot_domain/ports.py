@@ -365,9 +365,29 @@ class EnsureOutcome(enum.StrEnum):
     UPDATED = "updated"  # already there with another time or target; now matches the plan
 
 
+@frozen
+class Survey:
+    """What planning reads of a scheduler once, before it changes anything."""
+
+    # Names of pending schedules the scheduler holds: a hint for `ensure` (create or compare
+    # first), never a promise; a scheduler may leave out what it cannot list cheaply.
+    names: frozenset[str]
+    # The pending schedules firing in the window asked for, but those skipped, in firing order.
+    pending: tuple[PlannedSchedule, ...]
+
+
 class Scheduler(Protocol):
-    async def ensure(self, schedule: PlannedSchedule) -> EnsureOutcome:
-        """Make sure a schedule with this name exists exactly as planned."""
+    async def ensure(
+        self, schedule: PlannedSchedule, *, exists: bool | None = None
+    ) -> EnsureOutcome:
+        """Make sure a schedule with this name exists exactly as planned; `exists` is what a
+        survey said (None: unknown), a hint that spares a call, never trusted for the answer."""
+        ...
+
+    async def survey(
+        self, start: datetime, end: datetime, *, skip: Callable[[str], bool]
+    ) -> Survey:
+        """The pending schedules firing in [start, end) whose names `skip` does not take."""
         ...
 
     async def list(self) -> Sequence[PlannedSchedule]:

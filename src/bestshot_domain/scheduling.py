@@ -317,3 +317,26 @@ def superseded(
         if ours:
             found.append(schedule)
     return tuple(sorted(found, key=lambda schedule: (schedule.fire_at, schedule.name)))
+
+
+def survey_window(
+    day: date, tournaments: Iterable[Tournament], *, now: datetime, policy: SchedulingPolicy
+) -> tuple[datetime, datetime]:
+    """The firing times among which `superseded` may find an earlier plan's schedules of `day`:
+    planning reads only these. In test mode any pending time may be one (up to the longest
+    test delay after a plan made just now)."""
+    if policy.test_delay is not None:
+        return now, now + TEST_DELAY_MAX + 2 * EARLIEST_FIRING
+    start, end = day_window(day, tournaments)
+    return start + policy.window, end + policy.window
+
+
+def spread(name: str, window: timedelta) -> timedelta:
+    """How long after its time a schedule named `name` fires when firings are spread over
+    `window`: whole seconds in [0, window), the same for a name every time, so that a burst of
+    rounds due together is spread and a re-plan never moves one (zero for no window)."""
+    seconds = int(window.total_seconds())
+    if seconds <= 0:
+        return timedelta(0)
+    digest = hashlib.sha256(name.encode()).digest()
+    return timedelta(seconds=int.from_bytes(digest[:8], "big") % seconds)

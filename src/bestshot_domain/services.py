@@ -5,15 +5,12 @@ read, close, fetch, then write in one short unit of work under the tournament's 
 
 from __future__ import annotations
 
-from datetime import date
-
 from attrs import evolve, frozen
 
 from bestshot_domain import verified_rounds as verified
-from bestshot_domain.days import check_day
 from bestshot_domain.emitting import match_events
 from bestshot_domain.errors import Conflict, InvalidInput, NotFound
-from bestshot_domain.follow_ups import FollowUps, followed_up, is_follow_up
+from bestshot_domain.follow_ups import FollowUps, followed_up
 from bestshot_domain.importing import ImportSummary, check_fixtures, plan_import
 from bestshot_domain.model import (
     Fallback,
@@ -26,24 +23,21 @@ from bestshot_domain.model import (
     VerifyMode,
     make_key,
 )
+
+# Planning a day has a module of its own; its use case is one of these.
+from bestshot_domain.planning import ScheduleResult as ScheduleResult  # noqa: PLC0414
+from bestshot_domain.planning import (
+    create_daily_schedules as create_daily_schedules,  # noqa: PLC0414
+)
 from bestshot_domain.ports import (
     Clock,
-    EnsureOutcome,
-    PlannedSchedule,
     ResultSources,
-    Scheduler,
     UnitOfWork,
     UnitOfWorkFactory,
 )
 from bestshot_domain.recompute import current_tables
 from bestshot_domain.round_update import RoundUpdate, reconcile
-from bestshot_domain.scheduling import (
-    SchedulingPolicy,
-    day_window,
-    plan_schedules,
-    superseded,
-    zone,
-)
+from bestshot_domain.scheduling import zone
 from bestshot_domain.standings import parse_zones
 from bestshot_domain.tables import import_season
 from bestshot_domain.text import slugify
@@ -205,55 +199,6 @@ async def remove_point_adjustment(
 async def _require_member(uow: UnitOfWork, tournament_id: TournamentId, team: TeamKey) -> None:
     if all(member.team != team for member in await uow.teams.members(tournament_id)):
         raise NotFound(f"no team {team!r} plays in tournament {tournament_id!r}")
-
-
-@frozen
-class ScheduleResult:
-    schedule: PlannedSchedule
-    outcome: EnsureOutcome | None  # None on a dry run: planned only (or for a deleted one)
-    deleted: bool = False  # an earlier plan's schedule this plan no longer has, now deleted
-
-
-async def create_daily_schedules(
-    day: date | None = None,
-    *,
-    uow_factory: UnitOfWorkFactory,
-    scheduler: Scheduler,
-    clock: Clock,
-    policy: SchedulingPolicy,
-    dry_run: bool = False,
-) -> tuple[ScheduleResult, ...]:
-    """Plan the schedules `day` (default: today in UTC) needs and make sure each exists; then
-    delete the schedules an earlier plan of the day made that this one no longer has (a moved
-    kickoff renames its schedule: `scheduling.superseded`), so that stale ones do not fire.
-
-    The results list the planned schedules, then the deleted ones. A dry run only plans: it
-    neither reads nor changes the scheduler. DayOutOfRange for a day outside `days`' range.
-    """
-    now = clock.now()
-    day = check_day(day if day is not None else now.date())
-    async with uow_factory() as uow:
-        tournaments = await uow.tournaments.list()
-        start, end = day_window(day, tournaments)
-        matches = await uow.matches.kicking_off(start, end)
-    planned = plan_schedules(day, tournaments, matches, now=now, policy=policy)
-    if dry_run:
-        return tuple(ScheduleResult(schedule, None) for schedule in planned)
-    # One after the other: a scheduler API throttles bursts, and the order stays the plan's.
-    results = []
-    for schedule in planned:
-        results.append(ScheduleResult(schedule, await scheduler.ensure(schedule)))
-    # Only after the new ones exist, so that a failure between leaves a schedule too many
-    # (harmless: round updates are idempotent), never one too few.
-    pending = [s for s in await scheduler.list() if not is_follow_up(s.name)]  # rounds' own
-    stale = superseded(day, tournaments, planned, pending, now=now, policy=policy)
-    for schedule in stale:
-        try:
-            await scheduler.delete(schedule.name)
-        except NotFound:  # fired (and gone) since the listing
-            continue
-        results.append(ScheduleResult(schedule, None, deleted=True))
-    return tuple(results)
 
 
 async def import_tournament(

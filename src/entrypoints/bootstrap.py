@@ -130,7 +130,9 @@ async def _scheduler(
     if pool is None:
         # Storage was handed in (tests on in-memory adapters): no table to keep schedules in.
         return MemoryScheduler()
-    return LocalScheduler(pool, settings.service.api_domain)
+    return LocalScheduler(
+        pool, settings.service.api_domain, flexible_window=settings.scheduling.flexible_window
+    )
 
 
 @asynccontextmanager
@@ -188,6 +190,7 @@ async def bootstrap(
             policy=settings.scheduling_policy(),
             verify=settings.scheduling.verify_policy(),
             fetch_deadline=settings.providers.http_deadline_seconds,
+            plan_concurrency=settings.scheduling.plan_concurrency,
         )
         yield Service(
             settings=settings,

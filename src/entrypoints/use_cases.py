@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date
+from typing import Protocol
 
 from attrs import frozen
 
@@ -29,6 +30,7 @@ from bestshot_domain.model import (
     VerifyMode,
 )
 from bestshot_domain.overrides import OverrideOutcome
+from bestshot_domain.planning import PlanProgress
 from bestshot_domain.ports import Clock, ResultSources, Scheduler, UnitOfWorkFactory
 from bestshot_domain.round_update import RoundUpdate
 from bestshot_domain.scheduling import SchedulingPolicy
@@ -66,11 +68,19 @@ class OverrideRequest:
     by: str
 
 
+class PlanDay(Protocol):
+    """Plan a day (None: today); `progress` is filled in as the plan goes."""
+
+    def __call__(
+        self, day: date | None, dry_run: bool, progress: PlanProgress | None = None
+    ) -> Awaitable[tuple[ScheduleResult, ...]]: ...
+
+
 @frozen
 class UseCases:
     update_round: Callable[[TournamentId, str], Awaitable[RoundUpdate]]
     update_standings: Callable[[TournamentId], Awaitable[StandingsSnapshot]]
-    create_daily_schedules: Callable[[date | None, bool], Awaitable[tuple[ScheduleResult, ...]]]
+    create_daily_schedules: PlanDay
     import_tournament: Callable[[TournamentImport], Awaitable[ImportSummary]]
     set_point_adjustment: Callable[[TournamentId, TeamKey, int, str], Awaitable[AdjustedStandings]]
     remove_point_adjustment: Callable[[TournamentId, TeamKey], Awaitable[AdjustedStandings]]
@@ -92,6 +102,7 @@ def bind_use_cases(
     policy: SchedulingPolicy,
     verify: VerifyPolicy = VerifyPolicy(),  # noqa: B008 - frozen
     fetch_deadline: float | None = None,
+    plan_concurrency: int = 1,
 ) -> UseCases:
     # Every scheduler gets its follow-ups from the round update itself.
     follow_ups = FollowUps(scheduler, policy)
@@ -117,7 +128,9 @@ def bind_use_cases(
     async def update_standings(tournament_id: TournamentId) -> StandingsSnapshot:
         return await services.update_standings(tournament_id, uow_factory=uow_factory, clock=clock)
 
-    async def create_daily_schedules(day: date | None, dry_run: bool) -> tuple[ScheduleResult, ...]:
+    async def create_daily_schedules(
+        day: date | None, dry_run: bool, progress: PlanProgress | None = None
+    ) -> tuple[ScheduleResult, ...]:
         return await services.create_daily_schedules(
             day,
             uow_factory=uow_factory,
@@ -125,6 +138,8 @@ def bind_use_cases(
             clock=clock,
             policy=policy,
             dry_run=dry_run,
+            concurrency=plan_concurrency,
+            progress=progress,
         )
 
     async def import_tournament(request: TournamentImport) -> ImportSummary:

@@ -69,3 +69,40 @@ async def test_deleting_an_unknown_schedule_is_not_found(scheduler: Scheduler) -
     with pytest.raises(NotFound):
         await scheduler.delete("one")
     assert list(await scheduler.list()) == []
+
+
+async def test_a_survey_reads_the_window_in_firing_order_without_the_skipped(
+    scheduler: Scheduler,
+) -> None:
+    before = planned("a_before", FIRE - timedelta(minutes=1))
+    first = planned("b_first", FIRE)
+    skipped = planned("c_skipped", FIRE + timedelta(minutes=5))
+    same_time = planned("a_same_time", FIRE + timedelta(minutes=10))
+    at_the_end = planned("d_at_the_end", FIRE + timedelta(hours=1))
+    for schedule in (at_the_end, same_time, skipped, first, before):
+        await scheduler.ensure(schedule)
+
+    survey = await scheduler.survey(
+        FIRE, FIRE + timedelta(hours=1), skip=lambda name: name == "c_skipped"
+    )
+
+    assert list(survey.pending) == [first, same_time]
+    # The names are a hint: every one it gives is a pending schedule's, and the window's are in.
+    assert {"b_first", "a_same_time", "c_skipped"} <= survey.names
+    assert survey.names <= {s.name for s in (before, first, skipped, same_time, at_the_end)}
+
+
+async def test_a_survey_of_an_empty_scheduler_finds_nothing(scheduler: Scheduler) -> None:
+    survey = await scheduler.survey(FIRE, FIRE + timedelta(days=1), skip=lambda _: False)
+    assert survey.pending == ()
+    assert survey.names == frozenset()
+
+
+@pytest.mark.parametrize("exists", [True, False, None])
+async def test_a_wrong_hint_changes_no_answer(scheduler: Scheduler, exists: bool | None) -> None:
+    schedule = planned()
+    assert await scheduler.ensure(schedule, exists=exists) is EnsureOutcome.CREATED
+    assert await scheduler.ensure(schedule, exists=exists) is EnsureOutcome.UNCHANGED
+    moved = planned(fire_at=FIRE + timedelta(minutes=30))
+    assert await scheduler.ensure(moved, exists=exists) is EnsureOutcome.UPDATED
+    assert list(await scheduler.list()) == [moved]

@@ -30,12 +30,15 @@ def schedule_request(
     retry_attempts: int,
     max_event_age: int,
     dead_letter_arn: str | None,
+    flexible_window: int = 0,
 ) -> dict[str, Any]:
     """The CreateSchedule/UpdateSchedule request of `schedule`: fire the Lambda once, with the
     round's target as input, then delete itself.
 
     A `cron(...)` one-off is a recurring schedule to EventBridge, which completes (and so
-    deletes itself) only after its end date: it gets one just after its one firing."""
+    deletes itself) only after its end date: it gets one just after its one firing (and its
+    flexible window). A window of `flexible_window` minutes (0: none) lets EventBridge spread a
+    burst of schedules due together."""
     aim = origin.target(schedule.tournament_id, schedule.round_slug, schedule.target_env)
     target: TargetTypeDef = {
         "Arn": lambda_arn,
@@ -54,22 +57,28 @@ def schedule_request(
         "Description": f"bestshot: {schedule.tournament_id} / {schedule.round_slug}"[:512],
         "ScheduleExpression": expression(schedule.fire_at, style),
         "ScheduleExpressionTimezone": "UTC",
-        "FlexibleTimeWindow": {"Mode": "OFF"},
+        "FlexibleTimeWindow": (
+            {"Mode": "FLEXIBLE", "MaximumWindowInMinutes": flexible_window}
+            if flexible_window > 0
+            else {"Mode": "OFF"}
+        ),
         "Target": target,
         "ActionAfterCompletion": "DELETE",
         "State": "ENABLED",
     }
     if style is ExpressionStyle.CRON:
-        request["EndDate"] = cron_end(schedule)
+        request["EndDate"] = cron_end(schedule, flexible_window)
     return request
 
 
 CRON_GRACE = timedelta(minutes=5)
 
 
-def cron_end(schedule: PlannedSchedule) -> datetime:
-    """When a cron one-off stops: a few minutes after its minute, at the whole second."""
-    return (schedule.fire_at.astimezone(UTC) + CRON_GRACE).replace(second=0, microsecond=0)
+def cron_end(schedule: PlannedSchedule, flexible_window: int = 0) -> datetime:
+    """When a cron one-off stops: a few minutes after its minute and its flexible window (in
+    minutes), at the whole second."""
+    end = schedule.fire_at.astimezone(UTC) + timedelta(minutes=flexible_window) + CRON_GRACE
+    return end.replace(second=0, microsecond=0)
 
 
 def as_compared(schedule: GetScheduleOutputTypeDef | dict[str, Any]) -> dict[str, Any]:
@@ -86,7 +95,7 @@ def as_compared(schedule: GetScheduleOutputTypeDef | dict[str, Any]) -> dict[str
     return {
         "expression": schedule.get("ScheduleExpression"),
         "timezone": schedule.get("ScheduleExpressionTimezone") or "UTC",
-        "window": (schedule.get("FlexibleTimeWindow") or {}).get("Mode"),
+        "window": _window(schedule.get("FlexibleTimeWindow") or {}),
         "after": schedule.get("ActionAfterCompletion") or "NONE",
         "state": schedule.get("State") or "ENABLED",
         "description": schedule.get("Description") or "",
@@ -97,6 +106,11 @@ def as_compared(schedule: GetScheduleOutputTypeDef | dict[str, Any]) -> dict[str
         "dead_letter": (target.get("DeadLetterConfig") or {}).get("Arn"),
         "end": _moment(schedule.get("EndDate")),
     }
+
+
+def _window(window: Any) -> tuple[object, object]:
+    mode = window.get("Mode")
+    return mode, window.get("MaximumWindowInMinutes") if mode == "FLEXIBLE" else None
 
 
 def _moment(value: object) -> datetime | None:

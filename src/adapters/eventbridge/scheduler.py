@@ -15,6 +15,7 @@ import builtins
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
+from datetime import datetime
 from functools import partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -34,6 +35,7 @@ from tenacity import (
     AsyncRetrying,
     retry_if_exception,
     stop_after_attempt,
+    stop_after_delay,
     wait_exponential,
     wait_random,
 )
@@ -49,7 +51,7 @@ from bestshot_domain.errors import (
     NotFound,
     StorageUnavailable,
 )
-from bestshot_domain.ports import EnsureOutcome, PlannedSchedule
+from bestshot_domain.ports import EnsureOutcome, PlannedSchedule, Survey
 from bestshot_routes import Origin
 
 if TYPE_CHECKING:
@@ -89,6 +91,9 @@ class EventBridgeConfig:
     region: str | None = None  # None: the usual AWS chain (AWS_REGION, the profile)
     endpoint_url: str | None = None  # an emulator (moto) in tests
     retry_attempts: int = field(default=5)  # our calls to AWS, on throttling and 5xx
+    call_deadline: float = 60.0  # seconds for one call with all its retries
+    concurrency: int = 16  # calls at once when planning or reading (and pooled connections)
+    flexible_window_minutes: int = 0  # EventBridge may fire up to this late (0: on the minute)
     backoff_initial: float = 0.2  # seconds before the first retry, doubling, with jitter
     backoff_max: float = 5.0
     target_retry_attempts: int = 3  # EventBridge's own retries when invoking the Lambda
@@ -180,6 +185,7 @@ class EventBridgeScheduler:
         self._stack: AsyncExitStack | None = None
         self._client: EventBridgeSchedulerClient | None = None
         self._group_ready = False
+        self._group_lock = asyncio.Lock()
 
     @property
     def config(self) -> EventBridgeConfig:
@@ -203,19 +209,27 @@ class EventBridgeScheduler:
 
     # The port.
 
-    async def ensure(self, schedule: PlannedSchedule) -> EnsureOutcome:
+    async def ensure(
+        self, schedule: PlannedSchedule, *, exists: bool | None = None
+    ) -> EnsureOutcome:
         async with self._connected() as client:
             await self._ensure_group(client)
             request = self._request(schedule)
             # Created or found: a schedule deleted between our create and our read (it fired,
-            # or an operator removed it) sends us round once more, never forever.
+            # or an operator removed it) sends us round once more, never forever. One a survey
+            # listed is read first: its create would only be refused.
+            create = not exists
             for _ in range(3):
-                try:
-                    await self._call("CreateSchedule", lambda: client.create_schedule(**request))
-                except Conflict:
-                    pass
-                else:
-                    return EnsureOutcome.CREATED
+                if create:
+                    try:
+                        await self._call(
+                            "CreateSchedule", lambda: client.create_schedule(**request)
+                        )
+                    except Conflict:
+                        pass
+                    else:
+                        return EnsureOutcome.CREATED
+                create = True
                 try:
                     existing = await self._call(
                         "GetSchedule",
@@ -233,22 +247,37 @@ class EventBridgeScheduler:
 
     async def list(self) -> Sequence[PlannedSchedule]:
         async with self._connected() as client:
+            return await self._read(client, await self._names(client))
+
+    async def survey(
+        self, start: datetime, end: datetime, *, skip: Callable[[str], bool]
+    ) -> Survey:
+        """One listing of the group; only the schedules `skip` leaves are read (ListSchedules
+        omits the time and the target), then kept when they fire in [start, end)."""
+        async with self._connected() as client:
             names = await self._names(client)
-            # A few reads at a time: ListSchedules omits the target input, and a burst of
-            # GetSchedule calls is exactly what gets an account throttled.
-            limit = asyncio.Semaphore(4)
+            found = await self._read(client, [name for name in names if not skip(name)])
+        pending = tuple(s for s in found if start <= s.fire_at < end)
+        return Survey(names=frozenset(names), pending=pending)
 
-            async def read(name: str) -> GetScheduleOutputTypeDef | None:
-                async with limit:
-                    try:
-                        return await self._call(
-                            "GetSchedule",
-                            lambda: client.get_schedule(Name=name, GroupName=self._group),
-                        )
-                    except NotFound:  # fired and deleted itself since the listing
-                        return None
+    async def _read(
+        self, client: EventBridgeSchedulerClient, names: Sequence[str]
+    ) -> builtins.list[PlannedSchedule]:
+        # A bounded number at a time: a burst of GetSchedule calls is exactly what gets an
+        # account throttled (and the throttled ones are retried, see _call).
+        limit = asyncio.Semaphore(self._config.concurrency)
 
-            found = await asyncio.gather(*(read(name) for name in names))
+        async def read(name: str) -> GetScheduleOutputTypeDef | None:
+            async with limit:
+                try:
+                    return await self._call(
+                        "GetSchedule",
+                        lambda: client.get_schedule(Name=name, GroupName=self._group),
+                    )
+                except NotFound:  # fired and deleted itself since the listing
+                    return None
+
+        found = await asyncio.gather(*(read(name) for name in names))
         origin = self._config.origin
         planned = [schedule for raw in found if raw and (schedule := read_back(raw, origin))]
         return sorted(planned, key=lambda schedule: (schedule.fire_at, schedule.name))
@@ -274,6 +303,7 @@ class EventBridgeScheduler:
             endpoint_url=config.endpoint_url,
             config=AioConfig(
                 retries={"total_max_attempts": 1},  # tenacity retries, see _call
+                max_pool_connections=max(10, config.concurrency),
                 connect_timeout=config.connect_timeout,
                 read_timeout=config.read_timeout,
             ),
@@ -289,23 +319,35 @@ class EventBridgeScheduler:
 
     async def _call(self, operation: str, call: Callable[[], Awaitable[T]]) -> T:
         config = self._config
+        # Throttling is retried with backoff and jitter, until the attempts or the call's
+        # deadline run out: whichever comes first; the deadline also cuts a slow attempt.
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(config.retry_attempts),
+            stop=stop_after_attempt(config.retry_attempts) | stop_after_delay(config.call_deadline),
             wait=backoff(config.backoff_initial, config.backoff_max),
             retry=retry_if_exception(_is_transient),
             reraise=True,
         )
         try:
-            async for attempt in retrying:
-                with attempt:
-                    return await call()
+            async with asyncio.timeout(config.call_deadline):
+                async for attempt in retrying:
+                    with attempt:
+                        return await call()
         except (ClientError, BotoCoreError) as error:
             raise _domain_error(operation, error) from error
+        except TimeoutError:
+            raise SchedulerUnavailable(
+                f"EventBridge Scheduler {operation}: no answer within {config.call_deadline:g} s"
+            ) from None
         raise AssertionError("tenacity neither returned nor raised")  # pragma: no cover
 
     async def _ensure_group(self, client: EventBridgeSchedulerClient) -> None:
         if self._group_ready:
             return
+        async with self._group_lock:  # once, not once per concurrent ensure
+            if not self._group_ready:
+                await self._make_group(client)
+
+    async def _make_group(self, client: EventBridgeSchedulerClient) -> None:
         try:
             await self._call(
                 "GetScheduleGroup", lambda: client.get_schedule_group(Name=self._group)
@@ -322,7 +364,7 @@ class EventBridgeScheduler:
 
     async def _names(self, client: EventBridgeSchedulerClient) -> Sequence[str]:
         names: builtins.list[str] = []
-        request: ListSchedulesInputTypeDef = {"GroupName": self._group}
+        request: ListSchedulesInputTypeDef = {"GroupName": self._group, "MaxResults": 100}
         while True:
             try:
                 page = await self._call("ListSchedules", partial(client.list_schedules, **request))
@@ -331,7 +373,7 @@ class EventBridgeScheduler:
             names.extend(summary["Name"] for summary in page.get("Schedules", []))
             if not (token := page.get("NextToken")):
                 return names
-            request = {"GroupName": self._group, "NextToken": token}
+            request = {"GroupName": self._group, "MaxResults": 100, "NextToken": token}
 
     def _request(self, schedule: PlannedSchedule) -> dict[str, Any]:
         config = self._config
@@ -345,4 +387,5 @@ class EventBridgeScheduler:
             retry_attempts=config.target_retry_attempts,
             max_event_age=config.target_max_event_age,
             dead_letter_arn=config.dead_letter_arn,
+            flexible_window=config.flexible_window_minutes,
         )

@@ -7,9 +7,10 @@ migration 0002 and docs/sources.md.
 
 from __future__ import annotations
 
+import builtins
 import enum
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import asyncpg
@@ -19,8 +20,8 @@ from adapters.postgres.errors import storage_errors
 from adapters.postgres.outbox import append_events
 from bestshot_domain.emitting import schedule_failed
 from bestshot_domain.errors import InvalidInput, NotFound
-from bestshot_domain.ports import EnsureOutcome, PlannedSchedule
-from bestshot_domain.scheduling import NAME_PATTERN
+from bestshot_domain.ports import EnsureOutcome, PlannedSchedule, Survey
+from bestshot_domain.scheduling import NAME_PATTERN, spread
 from bestshot_routes import Origin, Target
 
 
@@ -47,7 +48,6 @@ class LocalSchedule:
 
 _COLUMNS = (
     "name",
-    "expression",
     "fire_at",
     "tournament_id",
     "round_slug",
@@ -66,6 +66,26 @@ _COLUMNS = (
 _SELECT_ALL = f"""
     SELECT {", ".join(_COLUMNS)} FROM local_schedules ORDER BY fire_at, name COLLATE "C"
 """  # noqa: S608
+_PENDING = "state IN ('pending', 'running')"  # the predicate of the partial indexes
+_SELECT_PENDING = f"""
+    SELECT {", ".join(_COLUMNS)} FROM local_schedules WHERE {_PENDING}
+    ORDER BY fire_at, name COLLATE "C"
+"""  # noqa: S608
+# Through local_schedules_pending_by_time (migration 0009): old rows are never read.
+_SELECT_FIRING_BETWEEN = f"""
+    SELECT {", ".join(_COLUMNS)} FROM local_schedules
+    WHERE {_PENDING} AND fire_at >= $1 AND fire_at < $2
+    ORDER BY fire_at, name COLLATE "C"
+"""  # noqa: S608
+# A batch at a time, through local_schedules_finished, so that a first prune of a long history
+# holds no lock for long.
+_PRUNE = """
+    DELETE FROM local_schedules WHERE name IN (
+        SELECT name FROM local_schedules
+        WHERE state IN ('done', 'failed') AND COALESCE(fired_at, updated_at) < $1
+        LIMIT $2
+    )
+"""
 _CLAIM = f"""
     WITH due AS (
         SELECT name FROM local_schedules
@@ -132,47 +152,60 @@ def _record(row: asyncpg.Record) -> LocalSchedule:
     )
 
 
-def _plan_args(schedule: PlannedSchedule, origin: Origin) -> tuple[object, ...]:
+def _plan_args(schedule: PlannedSchedule, origin: Origin, window: timedelta) -> tuple[object, ...]:
     target = origin.target(schedule.tournament_id, schedule.round_slug, schedule.target_env)
     return (
         schedule.name,
-        # The column predates the domain's plans without an expression: it keeps the moment.
-        schedule.fire_at.astimezone(UTC).isoformat(),
         schedule.fire_at,
         schedule.tournament_id,
         schedule.round_slug,
         target.round_url,
         target.standings_url,
         target.target_env,
+        # The first attempt, spread over the flexible window as EventBridge spreads its own.
+        schedule.fire_at + spread(schedule.name, window),
     )
 
 
 class LocalScheduler:
     """The `Scheduler` port over the `local_schedules` table (migration 0002); the targets it
-    keeps point at `api_base_url`."""
+    keeps point at `api_base_url`. A schedule's first attempt comes a fixed while after its time,
+    within `flexible_window` (`scheduling.spread`), so that a burst of rounds is spread."""
 
-    def __init__(self, pool: asyncpg.Pool, api_base_url: str) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        api_base_url: str,
+        *,
+        flexible_window: timedelta = timedelta(0),
+    ) -> None:
         self._pool = pool
+        self._window = flexible_window
         try:
             self._origin = Origin.parse(api_base_url)
         except ValueError as error:
             raise InvalidInput(str(error)) from None
 
-    async def ensure(self, schedule: PlannedSchedule) -> EnsureOutcome:
+    async def ensure(
+        self,
+        schedule: PlannedSchedule,
+        *,
+        exists: bool | None = None,  # one statement either way: no call to spare
+    ) -> EnsureOutcome:
         if not NAME_PATTERN.fullmatch(schedule.name):
             raise InvalidInput(f"not a schedule name: {schedule.name!r}")
         # One statement: insert, or update only a row whose plan differs (re-arming it), and
         # say which happened. `xmax = 0` tells an inserted row from an updated one.
         query = """
-            INSERT INTO local_schedules AS s (name, expression, fire_at, tournament_id,
+            INSERT INTO local_schedules AS s (name, fire_at, tournament_id,
                 round_slug, round_url, standings_url, target_env, next_attempt_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $3)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (name) DO UPDATE SET
-                expression = EXCLUDED.expression, fire_at = EXCLUDED.fire_at,
+                fire_at = EXCLUDED.fire_at,
                 tournament_id = EXCLUDED.tournament_id, round_slug = EXCLUDED.round_slug,
                 round_url = EXCLUDED.round_url, standings_url = EXCLUDED.standings_url,
                 target_env = EXCLUDED.target_env, state = 'pending', attempts = 0,
-                next_attempt_at = EXCLUDED.fire_at, lease_until = NULL, claim = NULL,
+                next_attempt_at = EXCLUDED.next_attempt_at, lease_until = NULL, claim = NULL,
                 fired_at = NULL, last_error = NULL, updated_at = now()
             WHERE (s.fire_at, s.tournament_id, s.round_slug, s.round_url, s.standings_url,
                    s.target_env)
@@ -182,7 +215,9 @@ class LocalScheduler:
             RETURNING (xmax = 0) AS inserted
         """
         with storage_errors():
-            inserted = await self._pool.fetchval(query, *_plan_args(schedule, self._origin))
+            inserted = await self._pool.fetchval(
+                query, *_plan_args(schedule, self._origin, self._window)
+            )
         if inserted is None:
             return EnsureOutcome.UNCHANGED
         return EnsureOutcome.CREATED if inserted else EnsureOutcome.UPDATED
@@ -190,12 +225,37 @@ class LocalScheduler:
     async def list(self) -> Sequence[PlannedSchedule]:
         """The schedules still to fire (pending or running) aimed at this API, by firing time
         then name (as EventBridge lists only those whose target is this API's)."""
-        return [
-            record.schedule
-            for record in await self.records()
-            if record.state in (ScheduleState.PENDING, ScheduleState.RUNNING)
-            and record.target == self._target(record.schedule)
-        ]
+        with storage_errors():
+            rows = await self._pool.fetch(_SELECT_PENDING)
+        return self._ours(rows)
+
+    async def survey(
+        self, start: datetime, end: datetime, *, skip: Callable[[str], bool]
+    ) -> Survey:
+        """Only the pending rows firing in [start, end), through their index."""
+        with storage_errors():
+            rows = await self._pool.fetch(_SELECT_FIRING_BETWEEN, start, end)
+        pending = self._ours(rows)
+        return Survey(
+            names=frozenset(s.name for s in pending),
+            pending=tuple(s for s in pending if not skip(s.name)),
+        )
+
+    def _ours(self, rows: Sequence[asyncpg.Record]) -> builtins.list[PlannedSchedule]:
+        records = (_record(row) for row in rows)
+        return [r.schedule for r in records if r.target == self._target(r.schedule)]
+
+    async def prune(self, before: datetime, *, batch: int = 1000) -> int:
+        """Delete fired and failed schedules last touched before `before`, `batch` rows per
+        statement; how many went."""
+        pruned = 0
+        while True:
+            with storage_errors():
+                status = await self._pool.execute(_PRUNE, before, batch)
+            count = int(status.split()[-1])
+            pruned += count
+            if count < batch:
+                return pruned
 
     def _target(self, schedule: PlannedSchedule) -> Target:
         return self._origin.target(schedule.tournament_id, schedule.round_slug, schedule.target_env)

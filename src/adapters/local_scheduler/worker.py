@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from attrs import field, frozen
 
@@ -34,6 +34,11 @@ class WorkerConfig:
     max_attempts: int = field(default=5, validator=positive)
     backoff_initial: timedelta = field(default=timedelta(seconds=30), validator=positive)
     backoff_max: timedelta = field(default=timedelta(minutes=15), validator=positive)
+    # Fired and failed schedules are kept this long (the clock's time), then pruned in batches
+    # at most once per `prune_every`.
+    retention: timedelta = field(default=timedelta(days=30), validator=positive)
+    prune_every: timedelta = field(default=timedelta(hours=1), validator=positive)
+    prune_batch: int = field(default=1000, validator=positive)
 
     def backoff(self, attempts: int) -> timedelta:
         """The wait before attempt `attempts + 1`: doubling from `backoff_initial`, capped."""
@@ -66,6 +71,19 @@ class LocalWorker:
         self._clock = clock
         self._config = config or WorkerConfig()
         self._lease_clock = lease_clock
+        self._pruned_at: datetime | None = None
+
+    async def prune_if_due(self) -> int | None:
+        """Prune the schedules fired or failed longer than the retention ago, unless that was
+        done less than `prune_every` ago (None then); how many went."""
+        config, now = self._config, self._clock.now()
+        if self._pruned_at is not None and now - self._pruned_at < config.prune_every:
+            return None
+        pruned = await self._scheduler.prune(now - config.retention, batch=config.prune_batch)
+        self._pruned_at = now
+        if pruned:
+            logger.info("local scheduler: pruned %d schedule(s) older than the retention", pruned)
+        return pruned
 
     async def run_once(self) -> list[FireOutcome]:
         """Claim what is due now and fire it (a batch at once); what each firing became."""
@@ -81,6 +99,7 @@ class LocalWorker:
         interval = self._config.poll_interval.total_seconds()
         while not stop.is_set():
             try:
+                await self.prune_if_due()
                 while outcomes := await self.run_once():
                     # A full batch may mean more are due: go on without waiting.
                     if len(outcomes) < self._config.batch_size or stop.is_set():

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bestshot_domain.errors import NotFound
-from bestshot_domain.ports import EnsureOutcome, PlannedSchedule
+from bestshot_domain.ports import EnsureOutcome, PlannedSchedule, Survey
 
 
 class MemoryScheduler:
     def __init__(self) -> None:
         self._schedules: dict[str, PlannedSchedule] = {}
 
-    async def ensure(self, schedule: PlannedSchedule) -> EnsureOutcome:
+    async def ensure(
+        self, schedule: PlannedSchedule, *, exists: bool | None = None
+    ) -> EnsureOutcome:
         existing = self._schedules.get(schedule.name)
         self._schedules[schedule.name] = schedule
         if existing is None:
@@ -22,6 +24,12 @@ class MemoryScheduler:
 
     async def list(self) -> Sequence[PlannedSchedule]:
         return sorted(self._schedules.values(), key=lambda s: (s.fire_at, s.name))
+
+    async def survey(
+        self, start: datetime, end: datetime, *, skip: Callable[[str], bool]
+    ) -> Survey:
+        pending = [s for s in await self.list() if start <= s.fire_at < end and not skip(s.name)]
+        return Survey(names=frozenset(self._schedules), pending=tuple(pending))
 
     async def delete(self, name: str) -> None:
         if self._schedules.pop(name, None) is None:

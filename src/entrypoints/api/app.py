@@ -28,6 +28,7 @@ from entrypoints.api.middleware import (
 )
 from entrypoints.api.openapi import openapi_document
 from entrypoints.api.operations import Endpoint, Operation, Security
+from entrypoints.api.plans import PlanRuns
 from entrypoints.api.problems import EXCEPTION_HANDLERS
 from entrypoints.api.routes import (
     data_provider,
@@ -130,7 +131,12 @@ def create_app(
 
     operations.extend(ops.operations(ready_check, document))
     cache = ReadCache(settings.service.read_cache_seconds)
-    operations.extend(data_provider.operations(use_cases, clock, cache, ScheduleView.of(settings)))
+    plans = PlanRuns(
+        use_cases.create_daily_schedules, budget=settings.scheduling.plan_budget_seconds
+    )
+    operations.extend(
+        data_provider.operations(use_cases, clock, cache, ScheduleView.of(settings), plans)
+    )
     cached_reads = CachedReads(cache, settings.service.public_cache_max_age)
     operations.extend(reads.operations(uow_factory, cached_reads, API_PREFIX))
     operations.extend(events.operations(uow_factory, API_PREFIX))
@@ -152,4 +158,5 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.openapi_document = document  # the document without a request (tests, tools)
+    app.state.plans = plans  # plans under way, for whoever shuts the app down
     return app

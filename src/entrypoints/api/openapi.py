@@ -154,6 +154,11 @@ def _operation(operation: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
             response["content"] = {
                 "application/json": {"schema": refs[(reply.model, "serialization")]}
             }
+        if status == 202:
+            response["headers"]["Location"] = {
+                "description": "Where to ask how it goes.",
+                "schema": {"type": "string"},
+            }
         if operation.cached and status in (200, 304):
             response["headers"].update(_CACHE_HEADERS)
         responses[str(status)] = response

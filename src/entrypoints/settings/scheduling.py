@@ -65,6 +65,27 @@ class SchedulingSettings(Concern):
         validation_alias="FALLBACK_KICKOFF_TOLERANCE_MINUTES",
         description="How far apart two providers' kickoffs of one match may be to pair them.",
     )
+    plan_concurrency: int = Field(
+        default=16,
+        ge=1,
+        le=64,
+        validation_alias="SCHEDULE_PLAN_CONCURRENCY",
+        description="Scheduler calls at once when a day is planned.",
+    )
+    plan_budget_seconds: float = Field(
+        default=20.0,
+        gt=0,
+        le=600,
+        validation_alias="SCHEDULE_PLAN_BUDGET_SECONDS",
+        description="A plan not done in this time goes on in the background (202).",
+    )
+    flexible_window_minutes: int = Field(
+        default=10,
+        ge=0,
+        le=1440,
+        validation_alias="SCHEDULE_FLEXIBLE_WINDOW_MINUTES",
+        description="Firings spread over this many minutes after their time (0: none).",
+    )
     eventbridge_group: str = "scores-and-standings-routine"
     eventbridge_lambda_arn: str | None = None
     eventbridge_role_arn: str | None = None
@@ -133,7 +154,13 @@ class SchedulingSettings(Concern):
             dead_letter_arn=self.eventbridge_dlq_arn,
             region=self.aws_region,
             endpoint_url=self.eventbridge_endpoint_url,
+            concurrency=self.plan_concurrency,
+            flexible_window_minutes=self.flexible_window_minutes,
         )
+
+    @property
+    def flexible_window(self) -> timedelta:
+        return timedelta(minutes=self.flexible_window_minutes)
 
     def production_problems(self) -> list[str]:
         if self.kind is not SchedulerKind.EVENTBRIDGE:

@@ -20,6 +20,13 @@ class WorkerSettings(Concern):
     )
     poll_seconds: float = Field(default=5.0, gt=0, le=3600, validation_alias="WORKER_POLL_SECONDS")
     max_attempts: int = Field(default=5, ge=1, le=100, validation_alias="WORKER_MAX_ATTEMPTS")
+    retention_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        validation_alias="SCHEDULE_RETENTION_DAYS",
+        description="Fired and failed local schedules are pruned after this many days.",
+    )
     caller_read_timeout: float = Field(
         default=CallerConfig().read_timeout,
         gt=0,
@@ -45,4 +52,5 @@ class WorkerSettings(Concern):
         return WorkerConfig(
             poll_interval=poll_interval or timedelta(seconds=self.poll_seconds),
             max_attempts=self.max_attempts,
+            retention=timedelta(days=self.retention_days),
         )

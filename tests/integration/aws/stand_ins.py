@@ -100,6 +100,7 @@ class GuardedAPI:
     def __init__(self, accepted: set[str], chain: Path, key: Path) -> None:
         self.accepted = accepted
         self.down = False
+        self.accepting = False  # plans answer 202: they go on in the background
         self.requests: list[Request] = []
         api = self
 
@@ -116,6 +117,8 @@ class GuardedAPI:
                     status, body = 503, {"title": "Service Unavailable"}
                 elif token not in api.accepted:
                     status, body = 403, {"title": "Forbidden", "detail": "not a valid token"}
+                elif api.accepting and self.command == "POST":
+                    status, body = 202, {"status": "pending", "statusUrl": self.path + "/plans/1"}
                 else:
                     status, body = 200, {"path": self.path, "ok": True}
                 api.requests.append(Request(self.command, self.path, token, status))

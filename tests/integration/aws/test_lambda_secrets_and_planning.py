@@ -111,6 +111,19 @@ def test_the_daily_planning_posts_the_scheduler_route_with_the_secret_token(
     assert OLD not in out
 
 
+def test_a_plan_accepted_to_go_on_in_the_background_is_done_for_the_lambda(
+    container: None, api: GuardedAPI
+) -> None:
+    api.accepting = True
+    event = {"action": "plan", "targetEnv": "production", "scheduledTime": "2026-05-01T09:00:00Z"}
+
+    result = handler(event, CONTEXT)
+
+    assert result["status"] == 202
+    assert result["body"]["status"] == "pending"
+    assert len(api.requests) == 1  # accepted: not retried, not failed
+
+
 def test_the_planned_day_is_the_schedule_time_zone_s(
     container: None, api: GuardedAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -69,6 +69,8 @@ def home_settings(database_url: str, api_domain: str) -> Settings:
             "SCHEDULER_KIND": "local",
             "WORKER_POLL_SECONDS": "0.05",
             "SCHEDULE_FOLLOW_UP_MINUTES": str(FOLLOW_UP_MINUTES),
+            # Fired on the minute, as these times say (spreading: local_scheduler/test_scale).
+            "SCHEDULE_FLEXIBLE_WINDOW_MINUTES": "0",
             "BESTSHOT_DB_POOL_MAX": "4",
         }
     )

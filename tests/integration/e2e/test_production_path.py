@@ -281,7 +281,8 @@ def test_a_day_scheduled_in_eventbridge_fired_by_the_lambda_updates_scores_and_t
     stored = found["schedule"]
     assert stored["ScheduleExpression"] == EXPRESSION
     assert stored["ScheduleExpressionTimezone"] == "UTC"
-    assert stored["FlexibleTimeWindow"] == {"Mode": "OFF"}
+    # SCHEDULE_FLEXIBLE_WINDOW_MINUTES' default: a burst of rounds is spread over 10 minutes.
+    assert stored["FlexibleTimeWindow"] == {"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 10}
     assert stored["ActionAfterCompletion"] == "DELETE"
     assert stored["Target"]["Arn"] == LAMBDA_ARN
     assert stored["Target"]["RoleArn"] == ROLE_ARN

@@ -8,14 +8,15 @@ from starlette.responses import Response
 
 from bestshot_domain.model import Fallback
 from bestshot_domain.ports import Clock
-from bestshot_routes import DATA_PROVIDER, ROUND_ROUTE, SCHEDULER_ROUTE, STANDINGS_ROUTE
+from bestshot_routes import DATA_PROVIDER, ROUND_ROUTE, STANDINGS_ROUTE
 from entrypoints.api import inputs
 from entrypoints.api.caching import ReadCache
 from entrypoints.api.operations import Operation, Reply, Security, replies
+from entrypoints.api.plans import PlanRuns
+from entrypoints.api.routes import planning
 from entrypoints.api.schemas.adjustments import AdjustedStandingsOut, AdjustmentIn
 from entrypoints.api.schemas.common import TEAM_KEY_MAX_LENGTH, TEAM_KEY_PATTERN
 from entrypoints.api.schemas.matches import RoundUpdateOut
-from entrypoints.api.schemas.schedules import ScheduleQuery, SchedulesOut, schedule_out
 from entrypoints.api.schemas.standings import StandingsOut
 from entrypoints.api.schemas.tournaments import ImportOut, tournament_import_in
 from entrypoints.schedule_view import ScheduleView
@@ -42,24 +43,14 @@ def _json(model: BaseModel) -> Response:
 
 
 def operations(
-    use_cases: UseCases, clock: Clock, cache: ReadCache, view: ScheduleView
+    use_cases: UseCases,
+    clock: Clock,
+    cache: ReadCache,
+    view: ScheduleView,
+    plans: PlanRuns | None = None,
 ) -> list[Operation]:
     base = DATA_PROVIDER
     import_body = tournament_import_in(use_cases.providers)
-
-    async def create_schedules(request: Request) -> Response:
-        query = inputs.query(request, ScheduleQuery)
-        day = inputs.day(query.date, "query.date") or clock.now().date()
-        results = await use_cases.create_daily_schedules(day, query.dry_run)
-        body = SchedulesOut(
-            day=day,
-            dry_run=query.dry_run,
-            schedules=[
-                schedule_out(result, view.target(result.schedule), view.expression(result.schedule))
-                for result in results
-            ],
-        )
-        return _json(body)
 
     async def update_round(request: Request) -> Response:
         tournament_id = inputs.slug(request, "tournament")
@@ -114,28 +105,7 @@ def operations(
     adjustment = f"{base}/tournaments/{{tournament}}/adjustments/{{team}}"
     team_path = {"team": (TEAM_KEY_PATTERN, TEAM_KEY_MAX_LENGTH)}
     return [
-        Operation(
-            "POST",
-            SCHEDULER_ROUTE,
-            create_schedules,
-            operation_id="createDailySchedules",
-            summary="Create the day's schedules",
-            description="Plans one schedule per tournament and round with matches that day, "
-            "firing when they should be over, and makes sure each exists in the scheduler. "
-            "Running it again the same day changes nothing. The admin's JWT or the internal "
-            "token (the daily planning job) is accepted.",
-            tag="data provider",
-            security=Security.ADMIN_OR_INTERNAL,
-            query=ScheduleQuery,
-            replies=replies(
-                (200, Reply("Each schedule, and what was done about it.", SchedulesOut)),
-                _UNAUTHENTICATED,
-                _FORBIDDEN,
-                (409, "The scheduler holds a conflicting schedule."),
-                _BAD_INPUT,
-                (503, "The database or the scheduler service is unavailable."),
-            ),
-        ),
+        *planning.operations(use_cases, clock, view, plans),
         Operation(
             "PATCH",
             ROUND_ROUTE,

@@ -106,3 +106,25 @@ def schedule_out(result: ScheduleResult, target: Target, expression: str) -> Sch
         if result.outcome is None
         else result.outcome.value,
     )
+
+
+class PlanOut(ApiModel):
+    """A plan of a day that did not finish within the request's budget, and what became of it."""
+
+    id: str = Field(description="The plan's id, as in `statusUrl`.")
+    day: dt.date
+    status: Literal["pending", "done", "failed"] = Field(
+        description="Still under way, done (`schedules` says what was done), or failed "
+        "(`error` says why; planning the day again picks up where it stopped)."
+    )
+    status_url: str = Field(description="Where to ask again (this document's GET).")
+    planned_tournaments: list[str] = Field(
+        description="Tournaments each of whose schedules of the day exists as planned."
+    )
+    pending_tournaments: list[str] = Field(
+        description="Tournaments with schedules of the day not made yet (or not made: failed)."
+    )
+    schedules: list[ScheduleOut] | None = Field(
+        default=None, description="Once done: each schedule, as the 200 answer lists them."
+    )
+    error: str | None = Field(default=None, description="Once failed: why.")

@@ -1,0 +1,238 @@
+"""Planning a day on EventBridge (moto's server) with bounded concurrency, through a loopback
+proxy that throttles some calls as AWS does when bursts exceed the account's rate."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+import attrs
+import pytest
+
+from adapters.eventbridge.expressions import ExpressionStyle
+from adapters.eventbridge.requests import as_compared
+from adapters.eventbridge.scheduler import EventBridgeConfig, EventBridgeScheduler
+from adapters.memory import MemoryUnitOfWorkFactory, SettableClock
+from bestshot_domain.planning import ScheduleResult, create_daily_schedules
+from bestshot_domain.ports import EnsureOutcome
+from bestshot_domain.scheduling import SchedulingPolicy
+from tests.builders import match, round_, team, tournament
+from tests.contracts.seed import seed
+
+pytestmark = pytest.mark.integration
+
+DAY = date(2031, 5, 17)
+NOW = datetime(2031, 5, 17, 8, 0, tzinfo=UTC)
+TOURNAMENTS = 24
+
+
+class ThrottlingProxy:
+    """Forwards to moto, but answers every `every`-th request with ThrottlingException (400),
+    and counts the requests in flight at once."""
+
+    def __init__(self, upstream: str, every: int) -> None:
+        self.upstream = urlsplit(upstream)
+        self.every = every
+        self.requests = 0
+        self.throttled = 0
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self.operations: list[str] = []
+        lock = threading.Lock()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                with lock:
+                    proxy.requests += 1
+                    throttle = proxy.requests % proxy.every == 0
+                    proxy.throttled += throttle
+                    proxy.in_flight += 1
+                    proxy.most_in_flight = max(proxy.most_in_flight, proxy.in_flight)
+                    proxy.operations.append(f"{self.command} {self.path.split('?')[0]}")
+                try:
+                    if throttle:
+                        self._answer(400, {"x-amzn-ErrorType": "ThrottlingException"}, b"{}")
+                        return
+                    upstream = http.client.HTTPConnection(
+                        proxy.upstream.hostname or "127.0.0.1", proxy.upstream.port, timeout=10
+                    )
+                    upstream.request(self.command, self.path, body, dict(self.headers))
+                    answer = upstream.getresponse()
+                    headers = {
+                        key: value
+                        for key, value in answer.getheaders()
+                        if key.lower() not in {"transfer-encoding", "connection", "content-length"}
+                    }
+                    self._answer(answer.status, headers, answer.read())
+                    upstream.close()
+                finally:
+                    with lock:
+                        proxy.in_flight -= 1
+
+            def _answer(self, status: int, headers: dict[str, str], data: bytes) -> None:
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Type", headers.get("Content-Type", "application/json"))
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _handle
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+@pytest.fixture
+def throttling(moto: str) -> Iterator[Callable[[int], ThrottlingProxy]]:
+    proxies: list[ThrottlingProxy] = []
+
+    def start(every: int) -> ThrottlingProxy:
+        proxy = ThrottlingProxy(moto, every)
+        threading.Thread(target=proxy.server.serve_forever, args=(0.05,), daemon=True).start()
+        proxies.append(proxy)
+        return proxy
+
+    yield start
+    for proxy in proxies:
+        proxy.server.shutdown()
+        proxy.server.server_close()
+
+
+async def _world(count: int = TOURNAMENTS) -> MemoryUnitOfWorkFactory:
+    factory = MemoryUnitOfWorkFactory()
+    for number in range(count):
+        tid = f"liga-{number:02d}"
+        await seed(
+            factory,
+            tournaments=[tournament(tid, label=f"Liga {number:02d}", reference=tid)],
+            teams=[team(f"{tid}-a"), team(f"{tid}-b")],
+            rounds=[round_(tournament_id=tid)],
+            matches=[
+                match(
+                    f"{tid}-m",
+                    home=f"{tid}-a",
+                    away=f"{tid}-b",
+                    tournament_id=tid,
+                    kickoff=datetime(2031, 5, 17, 19, 0, tzinfo=UTC),
+                )
+            ],
+        )
+    return factory
+
+
+async def _plan(
+    factory: MemoryUnitOfWorkFactory, config: EventBridgeConfig, concurrency: int
+) -> tuple[ScheduleResult, ...]:
+    async with EventBridgeScheduler(config) as scheduler:
+        return await create_daily_schedules(
+            DAY,
+            uow_factory=factory,
+            scheduler=scheduler,
+            clock=SettableClock(NOW),
+            policy=SchedulingPolicy(target_env="production"),
+            concurrency=concurrency,
+        )
+
+
+async def test_concurrent_planning_through_throttling_answers_as_one_by_one(
+    throttling: Callable[[int], ThrottlingProxy],
+    make_config: Callable[..., EventBridgeConfig],
+    raw_client: Any,
+) -> None:
+    factory = await _world()
+    one_by_one = await _plan(factory, make_config(), 1)
+    proxy = throttling(5)
+    config = make_config(proxy.url, retry_attempts=8, concurrency=8, flexible_window_minutes=10)
+
+    concurrent = await _plan(factory, config, 8)
+
+    assert [(r.schedule, r.outcome) for r in concurrent] == [
+        (r.schedule, r.outcome) for r in one_by_one
+    ]
+    assert all(r.outcome is EnsureOutcome.CREATED for r in concurrent)
+    assert proxy.throttled >= TOURNAMENTS // 5  # throttled along the way, and retried
+    assert 1 < proxy.most_in_flight <= 8
+    stored = await raw_client.list_schedules(GroupName=config.group)
+    assert len(stored["Schedules"]) == TOURNAMENTS
+    one = await raw_client.get_schedule(Name=concurrent[0].schedule.name, GroupName=config.group)
+    assert one["FlexibleTimeWindow"] == {"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 10}
+
+    # A re-run lists the group once and reads each schedule instead of creating it again.
+    before = len(proxy.operations)
+    again = await _plan(factory, config, 8)
+    assert [r.outcome for r in again] == [EnsureOutcome.UNCHANGED] * TOURNAMENTS
+    calls = proxy.operations[before:]
+    assert not any(call.startswith("POST /schedules/") for call in calls)  # no create
+    assert sum(call == "GET /schedules" for call in calls) >= 1  # the listing (and retries)
+    assert sum(call.startswith("GET /schedules/") for call in calls) >= TOURNAMENTS
+
+
+async def test_a_moved_kickoff_gets_a_new_schedule_and_the_old_one_is_deleted(
+    make_config: Callable[..., EventBridgeConfig], raw_client: Any
+) -> None:
+    factory = await _world(6)
+    config = make_config(concurrency=4)
+    first = await _plan(factory, config, 4)
+    async with factory() as uow:
+        moved = [
+            attrs.evolve(
+                m,
+                state=attrs.evolve(m.state, kickoff=m.state.kickoff + timedelta(hours=1)),
+                version=m.version + 1,
+            )
+            for m in await uow.matches.for_tournament("liga-03")
+        ]
+        await uow.matches.save_many(moved)
+        await uow.commit()
+
+    second = await _plan(factory, config, 4)
+
+    old = next(r.schedule for r in first if r.schedule.tournament_id == "liga-03")
+    assert [r.schedule for r in second if r.deleted] == [old]
+    created = [r for r in second if r.outcome is EnsureOutcome.CREATED]
+    assert [r.schedule.tournament_id for r in created] == ["liga-03"]
+    names = {
+        s["Name"] for s in (await raw_client.list_schedules(GroupName=config.group))["Schedules"]
+    }
+    assert old.name not in names
+    assert created[0].schedule.name in names
+    assert len(names) == 6
+
+
+def test_the_flexible_window_is_compared_with_its_width() -> None:
+    narrow = {"FlexibleTimeWindow": {"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 5}}
+    wide = {"FlexibleTimeWindow": {"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 10}}
+    off = {"FlexibleTimeWindow": {"Mode": "OFF"}}
+    assert as_compared(narrow) != as_compared(wide)
+    assert as_compared(off) != as_compared(wide)
+    assert as_compared(wide) == as_compared(json.loads(json.dumps(wide)))
+
+
+async def test_a_cron_one_off_ends_after_its_flexible_window(
+    make_config: Callable[..., EventBridgeConfig], raw_client: Any
+) -> None:
+    config = make_config(expression_style=ExpressionStyle.CRON, flexible_window_minutes=15)
+    factory = await _world(1)
+    (result,) = await _plan(factory, config, 4)
+
+    stored = await raw_client.get_schedule(Name=result.schedule.name, GroupName=config.group)
+    # EventBridge may fire as late as the window allows: the end date must not cut that off.
+    assert stored["EndDate"].astimezone(UTC) > result.schedule.fire_at + timedelta(minutes=15)
+    assert (await _plan(factory, config, 4))[0].outcome is EnsureOutcome.UNCHANGED
