@@ -164,7 +164,14 @@ def _summary(
     update: RoundUpdate, answers: Answers, verified: Verified, unpaired: tuple[str, ...]
 ) -> RoundUpdate:
     changes = tuple(
-        evolve(change, reason=f"{change.reason} [{verified.said[change.match]}]")
+        evolve(
+            change,
+            reason=f"{change.reason} [{verified.said[change.match]}]",
+            # The history's `source`: the fallback when it alone said so ("" is the provider).
+            source=answers.fallback
+            if answers.fallback is not None and verified.said[change.match] == answers.fallback
+            else change.source,
+        )
         if change.match in verified.said
         else change
         for change in update.changes

@@ -199,6 +199,9 @@ async def test_primary_down_the_fallback_answers_and_the_history_says_so(world: 
     stored = await world.match(LIVE)
     assert (stored.status, stored.score) == (MatchStatus.FINISHED, Score(1, 1))
     assert (await world.history(LIVE))[-1].endswith("[football_data]")
+    async with world.uow() as uow:
+        sources = [change.source for change in await uow.changes.for_match(LIVE)]
+    assert sources[-1] == "football_data"  # the history's source: who said so
     # The primary is asked first each time: it answers again, and it is what the history says.
     again = await world.update(primary=espn(**{"623601": (1, 1), "623602": (3, 1)}), fallback=DOWN)
     assert again.answered == ("espn",)
