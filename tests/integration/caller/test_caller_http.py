@@ -11,8 +11,8 @@ from adapters.caller import (
     CallRejected,
     CallUnavailable,
     call_round_and_standings,
-    call_round_and_standings_async,
 )
+from adapters.caller_async import call_round_and_standings_async
 from tests.integration.caller.scripted_api import (
     ROUND_PATH,
     STANDINGS_PATH,
@@ -124,7 +124,7 @@ def test_nobody_listening_is_unavailable_with_no_status() -> None:
         port = probe.getsockname()[1]
     url = f"http://127.0.0.1:{port}{ROUND_PATH}"
 
-    with pytest.raises(CallUnavailable, match="ConnectError") as caught:
+    with pytest.raises(CallUnavailable, match="ConnectionRefused") as caught:
         call_round_and_standings(url, url, token=TOKEN, config=FAST)
 
     assert caught.value.status is None
