@@ -49,6 +49,7 @@ USER_AGENT = "bestshot-caller/1"
 MAX_ANSWER_BYTES = 8 * 1024 * 1024  # every table of a large tournament fits many times over
 _RETRYABLE_4XX = frozenset({409, 429})
 _EXCERPT = 300  # characters of an error body worth quoting in a message
+_sleep = time.sleep  # tests read the waits here
 
 
 class CallFailed(BestshotError):
@@ -242,7 +243,7 @@ def send(
         wait = next_wait(config, outcome, attempts, ends_at)
         if wait is None:
             raise unavailable(url, token, outcome, attempts, method)
-        time.sleep(wait)
+        _sleep(wait)
 
 
 def next_wait(

@@ -26,6 +26,8 @@ from adapters.stdlib_http import AnswerTooLarge, Reply
 
 __all__ = ["call_round_and_standings_async"]
 
+_sleep = asyncio.sleep  # tests read the waits here
+
 
 async def call_round_and_standings_async(
     round_url: str,
@@ -78,7 +80,7 @@ async def _send(
         wait = next_wait(config, outcome, attempts, ends_at)
         if wait is None:
             raise unavailable(url, token, outcome, attempts)
-        await asyncio.sleep(wait)
+        await _sleep(wait)
 
 
 async def _patch(client: httpx.AsyncClient, url: str, token: str, config: CallerConfig) -> Reply:
@@ -89,7 +91,7 @@ async def _patch(client: httpx.AsyncClient, url: str, token: str, config: Caller
             body += chunk
             if len(body) > MAX_ANSWER_BYTES:
                 raise AnswerTooLarge(
-                    f"the answer exceeds {MAX_ANSWER_BYTES} bytes", response.status_code
+                    f"the answer is larger than {MAX_ANSWER_BYTES} bytes", response.status_code
                 )
         found = {name.lower(): value for name, value in response.headers.items()}
         return Reply(response.status_code, found, bytes(body))

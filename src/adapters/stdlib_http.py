@@ -208,6 +208,8 @@ def _exchange(
         content = _read(response, cap)
     finally:
         watchdog.cancel()
+    if time.monotonic() >= deadline:  # the timer cut the answer short
+        raise TimeoutError("the deadline passed")
     return Reply(
         response.status,
         {name.lower(): value for name, value in response.getheaders()},
@@ -216,14 +218,20 @@ def _exchange(
 
 
 def _read(response: http.client.HTTPResponse, cap: int) -> bytes:
-    length = response.getheader("Content-Length")
-    if length is not None and length.isdigit() and int(length) > cap:
-        raise AnswerTooLarge(f"the answer announces {length} bytes, over {cap}", response.status)
+    # What the answer announces (None: chunked, or until the close; 0 for a 204 or a 304).
+    expected = response.length
+    if expected is not None and expected > cap:
+        raise AnswerTooLarge(
+            f"the answer is larger than {cap} bytes ({expected} announced)", response.status
+        )
     body = bytearray()
     while chunk := response.read(min(_CHUNK, cap + 1 - len(body))):
         body += chunk
         if len(body) > cap:
-            raise AnswerTooLarge(f"the answer exceeds {cap} bytes", response.status)
+            raise AnswerTooLarge(f"the answer is larger than {cap} bytes", response.status)
+    if expected is not None and len(body) < expected:
+        # http.client ends a body the connection cut short without a word.
+        raise http.client.IncompleteRead(bytes(body), expected - len(body))
     return bytes(body)
 
 
