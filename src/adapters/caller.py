@@ -9,11 +9,12 @@ in `adapters.caller_async` (httpx).
 Network errors, timeouts, 5xx, 409 (a concurrent update of the same tournament) and 429 are
 retried with exponential backoff and jitter: both endpoints are idempotent, so a retry never
 counts a goal twice. An answer with `Retry-After` (the API's 503 when every database connection
-is busy, a 429) is retried no sooner than it asks. Every call has a deadline (`CallerConfig`):
-no attempt runs and no wait ends past it. Any other 4xx is never retried (a bad token or an
-unknown round will not get better) and neither is a redirect, which is never followed so that
-the token cannot be walked to another host. Failures raise `CallRejected` or
-`CallUnavailable`, whose messages name the URL (redacted) and the status and never the token.
+is busy, a 429) is retried no sooner than it asks, and uses none of the attempts up: every call
+has a deadline (`CallerConfig`), and no attempt runs and no wait ends past it. Any other 4xx is
+never retried (a bad token or an unknown round will not get better) and neither is a redirect,
+which is never followed so that the token cannot be walked to another host. Failures raise
+`CallRejected` or `CallUnavailable`, whose messages name the URL (redacted) and the status and
+never the token.
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ class CallerConfig(NamedTuple):
 
     connect_timeout: float = 5.0
     read_timeout: float = 30.0  # the whole answer of one attempt, after connecting
-    attempts: int = 3  # per request, the first one included
+    # Per request, the first one included; answers with Retry-After (a busy API) use none up.
+    attempts: int = 3
     backoff_initial: float = 1.0  # seconds before the first retry, then doubling, plus jitter
     backoff_max: float = 10.0
     deadline: float | None = None
@@ -213,7 +215,7 @@ def send(
     ends_at: float,
 ) -> CallResult:
     """One request with its retries, over before `ends_at` (monotonic)."""
-    attempts = 0
+    attempts = blind = 0
     started = time.perf_counter()
     while True:
         left = ends_at - time.monotonic()
@@ -240,18 +242,22 @@ def send(
             outcome = judge(reply, url, token, attempts, started, method=method)
         if isinstance(outcome, CallResult):
             return outcome
-        wait = next_wait(config, outcome, attempts, ends_at)
+        blind += outcome.retry_after is None
+        wait = next_wait(config, outcome, attempts, ends_at, blind=blind)
         if wait is None:
             raise unavailable(url, token, outcome, attempts, method)
         _sleep(wait)
 
 
 def next_wait(
-    config: CallerConfig, failure: Transient, attempts: int, ends_at: float
+    config: CallerConfig, failure: Transient, attempts: int, ends_at: float, *, blind: int
 ) -> float | None:
-    """Seconds before the next attempt; None when there is none (attempts spent, or it would
-    come after the deadline, which the reason then says)."""
-    if attempts >= max(1, config.attempts):
+    """Seconds before the next attempt; None when there is none: `config.attempts` failures
+    that said nothing of when to come back (`blind`, this one included), or a next attempt
+    after the deadline (which the reason then says). An answer with `Retry-After` (a busy API)
+    uses no attempt up: only the deadline bounds those, and the backoff, growing with every
+    attempt made, spaces them."""
+    if blind >= max(1, config.attempts):
         return None
     wait = config.wait_after(attempts, failure.retry_after)
     if time.monotonic() + wait >= ends_at:

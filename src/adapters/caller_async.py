@@ -55,7 +55,7 @@ async def call_round_and_standings_async(
 async def _send(
     client: httpx.AsyncClient, url: str, token: str, config: CallerConfig, ends_at: float
 ) -> CallResult:
-    attempts = 0
+    attempts = blind = 0
     started = time.perf_counter()
     while True:
         left = ends_at - time.monotonic()
@@ -77,7 +77,8 @@ async def _send(
             outcome = judge(reply, url, token, attempts, started)
         if isinstance(outcome, CallResult):
             return outcome
-        wait = next_wait(config, outcome, attempts, ends_at)
+        blind += outcome.retry_after is None
+        wait = next_wait(config, outcome, attempts, ends_at, blind=blind)
         if wait is None:
             raise unavailable(url, token, outcome, attempts)
         await _sleep(wait)

@@ -87,6 +87,7 @@ class StdlibClient:
         url: str,
         *,
         headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
         timeout: float,
         connect_timeout: float | None = None,
         read_timeout: float | None = None,
@@ -107,7 +108,9 @@ class StdlibClient:
             if read_timeout is not None:
                 ends = min(deadline, time.monotonic() + read_timeout)
             try:
-                reply = _exchange(connection, method, target, headers or {}, deadline=ends, cap=cap)
+                reply = _exchange(
+                    connection, method, target, headers or {}, body, deadline=ends, cap=cap
+                )
             except _STALE as error:
                 connection.close()
                 connection = None
@@ -189,6 +192,7 @@ def _exchange(
     method: str,
     target: str,
     headers: Mapping[str, str],
+    body: bytes | None,
     *,
     deadline: float,
     cap: int,
@@ -203,7 +207,7 @@ def _exchange(
     watchdog.daemon = True
     watchdog.start()
     try:
-        connection.request(method, target, headers=dict(headers))
+        connection.request(method, target, body=body, headers=dict(headers))
         response = connection.getresponse()
         content = _read(response, cap)
     finally:

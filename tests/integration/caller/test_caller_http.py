@@ -319,3 +319,23 @@ def test_an_answer_over_the_cap_is_not_retried(
 
     assert caught.value.attempts == 1
     assert caught.value.status == 200
+
+
+def test_busy_answers_use_no_attempt_up_but_other_failures_do(
+    api: ScriptedAPI, waits: Waits
+) -> None:
+    busy = Answer(503, {"title": "Busy"}, headers={"Retry-After": "1"})
+    api.then(ROUND_PATH, busy, busy, busy, busy)
+    api.then(STANDINGS_PATH, busy, Answer(502, "bad gateway"), busy, Answer(502, "bad gateway"))
+    config = FAST._replace(attempts=2, deadline=600.0)
+
+    with pytest.raises(CallUnavailable, match="after 4 attempts: HTTP 502") as caught:
+        call_round_and_standings(
+            api.url(ROUND_PATH), api.url(STANDINGS_PATH), token=TOKEN, config=config
+        )
+
+    # The round: four busy answers, then done with two attempts allowed; the standings: two
+    # busy answers and two blind failures, the second of which spends the attempts.
+    assert api.paths() == [ROUND_PATH] * 5 + [STANDINGS_PATH] * 4
+    assert caught.value.url == api.url(STANDINGS_PATH)
+    assert len(waits.asked) == 4 + 3
