@@ -229,19 +229,25 @@ def _handle(args: argparse.Namespace) -> int:
     configure_logging(settings.observability.log_level, settings.secret_values())
     init_sentry(settings)
     if args.workers > 1:
-        from entrypoints.commands.serve_workers import serve_workers  # noqa: PLC0415 - when asked
+        from entrypoints.commands.serve_workers import bind, serve_workers  # noqa: PLC0415
 
-        return asyncio.run(
-            serve_workers(
-                settings,
-                args.host,
-                args.port,
-                args.workers,
-                seed_demo=args.seed_demo,
-                worker=args.worker,
-                migrate=args.migrate,
+        refuse_public_demo_secrets(settings, args.host)
+        with bind(args.host, args.port) as sock:
+            # --port 0: schedules call back the port the system chose.
+            settings = own_api_domain(settings, args.host, sock.getsockname()[1])
+            return asyncio.run(
+                serve_workers(
+                    settings,
+                    sock,
+                    args.host,
+                    args.workers,
+                    serve=serve,
+                    seed_demo=args.seed_demo,
+                    worker=args.worker,
+                    migrate=args.migrate,
+                    announce=print_quick_start if args.seed_demo else None,
+                )
             )
-        )
     asyncio.run(
         serve(
             settings,

@@ -24,7 +24,9 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import Callable, Coroutine
 from multiprocessing.process import BaseProcess
+from typing import Protocol
 
 from pydantic import SecretStr
 
@@ -39,6 +41,22 @@ from entrypoints.settings import Settings
 logger = logging.getLogger("bestshot.serve")
 
 STOP_GRACE_SECONDS = 30.0  # after SIGTERM, before a process still running is killed
+
+
+class ServeOne(Protocol):
+    """`entrypoints.commands.serve.serve`: one process's server (handed in, and pickled by
+    name into each process, so that this module does not import the command's)."""
+
+    def __call__(
+        self,
+        settings: Settings,
+        host: str,
+        port: int,
+        *,
+        worker: bool = True,
+        migrate: bool = True,
+        sockets: list[socket.socket] | None = None,
+    ) -> Coroutine[None, None, None]: ...
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -60,38 +78,38 @@ def with_database(settings: Settings, url: str) -> Settings:
 
 async def serve_workers(
     settings: Settings,
+    sock: socket.socket,
     host: str,
-    port: int,
     workers: int,
     *,
+    serve: ServeOne,
     seed_demo: bool = False,
     worker: bool = True,
     migrate: bool = True,
+    announce: Callable[[Settings, str | None], None] | None = None,
 ) -> int:
-    """Serve with `workers` processes until SIGINT or SIGTERM; the exit status."""
-    from entrypoints.commands.serve import (  # noqa: PLC0415 - serve imports this module lazily
-        own_api_domain,
-        print_quick_start,
-        refuse_public_demo_secrets,
-    )
-
-    refuse_public_demo_secrets(settings, host)
-    with bind(host, port) as sock:
-        port = sock.getsockname()[1]  # --port 0: the port the system chose
-        settings = own_api_domain(settings, host, port)
-        async with database_url(settings.database.config()) as url:
-            settings = with_database(settings, url)
-            # Once, here, rather than N times at once in the processes.
-            async with bootstrap(settings, migrate=migrate) as service:
-                seeded = await seed_demo_if_empty(service) if seed_demo else None
-            logger.info("serving", extra={"host": host, "port": port, "workers": workers})
-            if seed_demo:
-                print_quick_start(settings, seeded)
-            return await _supervise(settings, sock, host, port, workers, worker=worker)
+    """Serve on `sock` (bound, see `bind`) with `workers` processes, each running `serve`, until
+    SIGINT or SIGTERM; the exit status. `announce(settings, seeded)` once they may start."""
+    port = sock.getsockname()[1]
+    async with database_url(settings.database.config()) as url:
+        settings = with_database(settings, url)
+        # Once, here, rather than N times at once in the processes.
+        async with bootstrap(settings, migrate=migrate) as service:
+            seeded = await seed_demo_if_empty(service) if seed_demo else None
+        logger.info("serving", extra={"host": host, "port": port, "workers": workers})
+        if announce is not None:
+            announce(settings, seeded)
+        return await _supervise(settings, sock, host, workers, serve=serve, worker=worker)
 
 
 async def _supervise(
-    settings: Settings, sock: socket.socket, host: str, port: int, count: int, *, worker: bool
+    settings: Settings,
+    sock: socket.socket,
+    host: str,
+    count: int,
+    *,
+    serve: ServeOne,
+    worker: bool,
 ) -> int:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
@@ -104,7 +122,7 @@ async def _supervise(
         for _ in range(count):
             process = spawn.Process(
                 target=_process_main,
-                args=(settings, sock, host, port, worker),
+                args=(serve, settings, sock, host, worker),
                 name="bestshot-serve",
                 daemon=False,
             )
@@ -142,11 +160,10 @@ def _stop_all(processes: list[BaseProcess]) -> None:
 
 
 def _process_main(
-    settings: Settings, sock: socket.socket, host: str, port: int, worker: bool
+    serve: ServeOne, settings: Settings, sock: socket.socket, host: str, worker: bool
 ) -> None:
     """One server process (spawned): the single-process `serve` on the shared socket."""
-    from entrypoints.commands.serve import serve  # noqa: PLC0415 - in the spawned process
-
+    port = sock.getsockname()[1]
     # Stopped by the parent only: a terminal's Ctrl-C goes to the parent's group, not here.
     os.setpgrp()
     configure_logging(settings.observability.log_level, settings.secret_values())
