@@ -15,14 +15,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
 from adapters.local_scheduler import LocalScheduler
 from adapters.postgres import create_pool
+from adapters.postgres.admin import drop_database
 from adapters.postgres.embedded import DEFAULT_DATABASE, EmbeddedPostgres
+from bestshot_domain.errors import InvalidInput
 from bestshot_domain.ports import PlannedSchedule
+from entrypoints.commands.serve_workers import bind, serve_workers
 from entrypoints.demo_seed import DEMO_TOURNAMENT
+from entrypoints.settings import Settings, load_settings
+from tests.conftest import PostgresServerForTests
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -139,3 +145,44 @@ def test_two_processes_serve_and_fire_a_due_schedule_once(tmp_path: Path) -> Non
     assert [line["status"] for line in patched] == [200]  # fired once, by one of them
     assert [line["message"] for line in lines].count("stopped") == 3  # both, then the parent
     assert "bestshot is serving on" in stdout.decode()
+
+
+async def cannot_serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    *,
+    worker: bool = True,
+    migrate: bool = True,
+    sockets: list[socket.socket] | None = None,
+) -> None:
+    """A process's server that refuses to start (run by name in each spawned process)."""
+    raise InvalidInput(f"cannot serve on {host}:{port}")
+
+
+def test_a_process_that_cannot_serve_stops_the_others_and_the_command(
+    postgres_server: PostgresServerForTests, capfd: pytest.CaptureFixture[str]
+) -> None:
+    name = asyncio.run(postgres_server.new_database())
+    settings = load_settings({"NODE_ENV": "demo", "DATABASE_URL": postgres_server.url(name)})
+    try:
+        with bind("127.0.0.1", 0) as sock:
+            port = sock.getsockname()[1]
+            status = asyncio.run(
+                serve_workers(settings, sock, "127.0.0.1", 2, serve=cannot_serve, seed_demo=True)
+            )
+        seeded = asyncio.run(_tournaments(postgres_server.url(name)))
+    finally:
+        asyncio.run(drop_database(postgres_server.admin_url, name))
+
+    assert status == 2
+    assert f"bestshot serve: cannot serve on 127.0.0.1:{port}" in capfd.readouterr().err
+    assert seeded == [DEMO_TOURNAMENT]  # migrated and seeded once, by the parent
+
+
+async def _tournaments(url: str) -> list[str]:
+    connection = await asyncpg.connect(url)
+    try:
+        return [row["id"] for row in await connection.fetch("SELECT id FROM tournaments")]
+    finally:
+        await connection.close()
