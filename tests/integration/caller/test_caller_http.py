@@ -339,3 +339,27 @@ def test_busy_answers_use_no_attempt_up_but_other_failures_do(
     assert api.paths() == [ROUND_PATH] * 5 + [STANDINGS_PATH] * 4
     assert caught.value.url == api.url(STANDINGS_PATH)
     assert len(waits.asked) == 4 + 3
+
+
+async def test_the_async_form_refuses_an_answer_over_the_cap_at_once(
+    api: ScriptedAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("adapters.caller_async.MAX_ANSWER_BYTES", 100)
+    api.then(ROUND_PATH, Answer(200, "x" * 1000))
+
+    with pytest.raises(CallUnavailable, match="larger than 100 bytes") as caught:
+        await call_round_and_standings_async(
+            api.url(ROUND_PATH), api.url(STANDINGS_PATH), token=TOKEN, config=FAST
+        )
+
+    assert (caught.value.attempts, caught.value.status) == (1, 200)
+
+
+async def test_the_async_form_gives_up_at_the_deadline(api: ScriptedAPI) -> None:
+    api.then(ROUND_PATH, Answer(200, {"late": True}, delay=1.0))
+    config = FAST._replace(attempts=5, read_timeout=30.0, deadline=0.3)
+
+    with pytest.raises(CallUnavailable, match=r"before the deadline|deadline passed"):
+        await call_round_and_standings_async(
+            api.url(ROUND_PATH), api.url(STANDINGS_PATH), token=TOKEN, config=config
+        )
