@@ -8,7 +8,7 @@ connections from the shared socket. Each also runs the local scheduler's worker 
 dispatcher (unless turned off): both claim their work with `FOR UPDATE SKIP LOCKED` and a lease,
 so no schedule fires twice and no subscription is delivered by two processes at once.
 
-The processes are in a process group of their own: a Ctrl-C in the terminal reaches the parent
+Each process is in a process group of its own: a Ctrl-C in the terminal reaches the parent
 only, which stops them with SIGTERM (each answers what is in flight, then closes its pool) and
 then leaves the embedded PostgreSQL. If one of them exits, the others are stopped too and the
 command exits with a non-zero status; a supervisor (systemd, the orchestrator) restarts it.
