@@ -363,3 +363,33 @@ async def test_the_async_form_gives_up_at_the_deadline(api: ScriptedAPI) -> None
         await call_round_and_standings_async(
             api.url(ROUND_PATH), api.url(STANDINGS_PATH), token=TOKEN, config=config
         )
+
+
+async def test_the_async_form_with_nobody_listening_is_unavailable() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}{ROUND_PATH}"
+
+    with pytest.raises(CallUnavailable, match="ConnectError") as caught:
+        await call_round_and_standings_async(url, url, token=TOKEN, config=FAST)
+
+    assert (caught.value.status, caught.value.attempts) == (None, 3)
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+async def test_a_call_whose_deadline_has_passed_sends_nothing(
+    api: ScriptedAPI, asynchronous: bool
+) -> None:
+    config = FAST._replace(deadline=0.0)
+    urls = (api.url(ROUND_PATH), api.url(STANDINGS_PATH))
+
+    async def call() -> None:
+        if asynchronous:
+            await call_round_and_standings_async(*urls, token=TOKEN, config=config)
+        else:
+            call_round_and_standings(*urls, token=TOKEN, config=config)
+
+    with pytest.raises(CallUnavailable, match="the call's deadline passed"):
+        await call()
+    assert api.seen == []
