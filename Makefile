@@ -83,7 +83,7 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix src tests bench infra
 	$(BIN)/ruff format src tests bench infra
 
-bench: $(STAMP) ## benchmarks, as ratios against a baseline run in the same process
+bench: $(STAMP) lambda-zip ## benchmarks, as ratios against a baseline run in the same process (the Lambda zip built first)
 	$(BIN)/python -m bench
 
 lambda-zip: $(STAMP) ## build dist/caller-scores-and-standings.zip, the Lambda's deployable code

@@ -14,6 +14,7 @@ BENCHES = {
     "postgres": "bench.postgres",
     "lambda_cold_start": "bench.lambda_cold_start",
     "api": "bench.api",
+    "burst": "bench.burst",
     "webhooks": "bench.webhooks",
     "cli_start": "bench.cli_start",
     "planning": "bench.planning",

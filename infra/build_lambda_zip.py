@@ -1,16 +1,17 @@
 """Build the deployable zip of the Lambda `caller-scores-and-standings` (`make lambda-zip`).
 
-The zip holds the handler, the caller, the route shapes, target check and redaction
-(`bestshot_routes`), the domain's error classes (and their packages' `__init__` files), and the
-packages they import with what those pull in: httpx, tenacity, sentry-sdk (imported only
-when SENTRY_DSN is set) and tzdata (the planning schedule's time zone, whose day is planned;
-Lambda's image may have no zone files). Not boto3: the handler never uses it (the token comes
-through the Parameters and Secrets extension's layer). The packages are pinned to the versions
+The zip holds the handler, the caller and its standard-library HTTP client, the route shapes,
+target check and redaction (`bestshot_routes`), the domain's error classes (and their packages'
+`__init__` files), and the packages they import with what those pull in: sentry-sdk (imported
+only when SENTRY_DSN is set) and tzdata (the planning schedule's time zone, whose day is
+planned; Lambda's image may have no zone files). No HTTP or retry library (issue 17: httpx
+tripled the cold import), and not boto3: the handler never uses it (the token comes through the
+Parameters and Secrets extension's layer). The packages are pinned to the versions
 installed in the development virtualenv, which the tests ran against, and fetched as wheels for
 the Lambda's platform (arm64, the Python of the template's `Runtime`).
 
 Lambda's code directory is read-only, so Python cannot cache bytecode there: shipped without
-it, every cold start compiles httpx and friends again (about +150 ms, measured by `make bench`).
+it, every cold start compiles the modules it imports again (+150 ms when httpx was among them).
 The zip therefore carries `.pyc` files, compiled by an interpreter of the runtime's version
 (found on PATH or in pyenv) in unchecked-hash mode, which makes them independent of file dates
 and spares the import a check of each source. Without such an interpreter the zip still works,
@@ -34,7 +35,7 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("httpx", "tenacity", "sentry-sdk", "tzdata")
+PACKAGES = ("sentry-sdk", "tzdata")
 MODULES = (
     "entrypoints/__init__.py",
     "entrypoints/lambda_events.py",
@@ -43,6 +44,7 @@ MODULES = (
     "adapters/__init__.py",
     "adapters/caller.py",
     "adapters/secrets_extension.py",
+    "adapters/stdlib_http.py",
     "bestshot_domain/__init__.py",
     "bestshot_domain/errors.py",
     "bestshot_routes/__init__.py",

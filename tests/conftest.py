@@ -146,7 +146,11 @@ async def postgres_url(postgres_server: PostgresServerForTests) -> AsyncIterator
         await drop_database(postgres_server.admin_url, name)
 
 
-TEST_POOL = PoolConfig(min_size=1, max_size=4, statement_timeout=10.0, command_timeout=15.0)
+# The service waits 1.5 s for a free connection, then answers 503 (tested on its own); tests run
+# many units of work at once on four connections of a busy machine, and wait as long as needed.
+TEST_POOL = PoolConfig(
+    min_size=1, max_size=4, statement_timeout=10.0, command_timeout=15.0, acquire_timeout=10.0
+)
 
 
 @pytest.fixture

@@ -1,40 +1,37 @@
 """The caller: PATCH a round, then the tournament's standings, on bestshot's own API; and the
 day's planning (`POST` of the scheduler route), which the Lambda's daily schedule asks for.
 
-The same code runs in the Lambda `caller-scores-and-standings` and in the local scheduler, so
-it stays light (httpx and tenacity only; no bestshot service, database or AWS SDK) and offers a
-blocking form for the Lambda and an async one for the local scheduler's worker.
+The same rules run in the Lambda `caller-scores-and-standings` and in the local scheduler: the
+blocking form here, on the standard library's client (`adapters.stdlib_http`, so that the
+Lambda's cold start loads no HTTP library), and the async form for the local scheduler's worker
+in `adapters.caller_async` (httpx).
 
 Network errors, timeouts, 5xx, 409 (a concurrent update of the same tournament) and 429 are
 retried with exponential backoff and jitter: both endpoints are idempotent, so a retry never
-counts a goal twice. Any other 4xx is never retried (a bad token or an unknown round will not
-get better) and neither is a redirect, which is never
-followed so that the token cannot be walked to another host. Failures raise `CallRejected` or
-`CallUnavailable`, whose messages name the URL (redacted) and the status and never the token.
+counts a goal twice. An answer with `Retry-After` (the API's 503 when every database connection
+is busy, a 429) is retried no sooner than it asks, and uses none of the attempts up: every call
+has a deadline (`CallerConfig`), and no attempt runs and no wait ends past it. Any other 4xx is
+never retried (a bad token or an unknown round will not get better) and neither is a redirect,
+which is never followed so that the token cannot be walked to another host. Failures raise
+`CallRejected` or `CallUnavailable`, whose messages name the URL (redacted) and the status and
+never the token.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any, NamedTuple, Protocol
 
-import httpx
-from tenacity import (
-    AsyncRetrying,
-    Retrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    wait_exponential,
-    wait_random,
-)
-
+from adapters.stdlib_http import AnswerTooLarge, HttpFailed, Reply, StdlibClient
 from bestshot_domain.errors import BestshotError
 from bestshot_routes.redaction import ordered_secrets, redact_text
 
 __all__ = [
+    "MAX_ANSWER_BYTES",
     "TOKEN_HEADER",
     "CallFailed",
     "CallRejected",
@@ -42,15 +39,18 @@ __all__ = [
     "CallSummary",
     "CallUnavailable",
     "CallerConfig",
+    "Transport",
     "call_planning",
     "call_round_and_standings",
-    "call_round_and_standings_async",
+    "retry_after_seconds",
 ]
 
 TOKEN_HEADER = "X-Internal-Token"  # noqa: S105 - a header name, not a secret
 USER_AGENT = "bestshot-caller/1"
+MAX_ANSWER_BYTES = 8 * 1024 * 1024  # every table of a large tournament fits many times over
 _RETRYABLE_4XX = frozenset({409, 429})
 _EXCERPT = 300  # characters of an error body worth quoting in a message
+_sleep = time.sleep  # tests read the waits here
 
 
 class CallFailed(BestshotError):
@@ -68,28 +68,51 @@ class CallRejected(CallFailed):
 
 
 class CallUnavailable(CallFailed):
-    """Network errors, timeouts or 5xx answers, until the attempts ran out."""
+    """Network errors, timeouts or 5xx answers, until the attempts or the deadline ran out."""
 
 
-# Frozen dataclasses rather than attrs here: the Lambda zip carries nothing it can do without.
+# Named tuples rather than attrs or dataclasses: the Lambda's cold start imports neither.
 
 
-@dataclass(frozen=True, slots=True)
-class CallerConfig:
-    """How patient the caller is. Updating a round waits on a result provider, hence the read."""
+class CallerConfig(NamedTuple):
+    """How patient the caller is. Updating a round waits on a result provider, hence the read.
+
+    `deadline`: seconds for one call in all (both PATCHes of a round, or the planning POST),
+    every attempt and wait included; None: as long as the attempts may take at their longest
+    (`budget`), which bounds the waits a `Retry-After` asks for.
+    """
 
     connect_timeout: float = 5.0
-    read_timeout: float = 30.0
-    attempts: int = 3  # per PATCH, the first one included
+    read_timeout: float = 30.0  # the whole answer of one attempt, after connecting
+    # Per request, the first one included; answers with Retry-After (a busy API) use none up.
+    attempts: int = 3
     backoff_initial: float = 1.0  # seconds before the first retry, then doubling, plus jitter
     backoff_max: float = 10.0
+    deadline: float | None = None
 
-    def timeout(self) -> httpx.Timeout:
-        return httpx.Timeout(self.read_timeout, connect=self.connect_timeout)
+    def budget(self, requests: int = 1) -> float:
+        """The longest `requests` requests may take with every attempt at its longest."""
+        waits = sum(2 * self._backoff(attempt) for attempt in range(1, self.attempts))
+        tries = self.attempts * (self.connect_timeout + self.read_timeout)
+        return requests * (tries + waits)
+
+    def ends_at(self, requests: int) -> float:
+        """The monotonic time a call of `requests` requests must be over by."""
+        seconds = self.budget(requests) if self.deadline is None else self.deadline
+        return time.monotonic() + seconds
+
+    def _backoff(self, attempts: int) -> float:
+        return float(min(self.backoff_max, self.backoff_initial * 2 ** (attempts - 1)))
+
+    def wait_after(self, attempts: int, retry_after: float | None) -> float:
+        """Seconds before attempt `attempts + 1`: the backoff, or what `Retry-After` asked when
+        longer, plus jitter (so that callers turned away together do not return together)."""
+        floor = max(self._backoff(attempts), retry_after or 0.0)
+        spread = max(self.backoff_initial, min(retry_after or 0.0, self.backoff_max))
+        return floor + random.uniform(0, spread)  # noqa: S311 - jitter, not a secret
 
 
-@dataclass(frozen=True, slots=True)
-class CallResult:
+class CallResult(NamedTuple):
     url: str
     status: int
     body: Any  # the JSON answer, or its text when it was not JSON
@@ -106,13 +129,28 @@ class CallResult:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class CallSummary:
+class CallSummary(NamedTuple):
     round: CallResult
     standings: CallResult
 
     def to_json(self) -> dict[str, Any]:
         return {"round": self.round.to_json(), "standings": self.standings.to_json()}
+
+
+class Transport(Protocol):
+    """What the blocking caller needs of a client (`StdlibClient`, or a test's wrapper)."""
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: float,
+        connect_timeout: float | None = None,
+        read_timeout: float | None = None,
+        max_bytes: int | None = None,
+    ) -> Reply: ...
 
 
 def call_round_and_standings(
@@ -121,143 +159,138 @@ def call_round_and_standings(
     *,
     token: str,
     config: CallerConfig | None = None,
-    client: httpx.Client | None = None,
+    client: Transport | None = None,
 ) -> CallSummary:
     """PATCH the round, then the standings; the standings only once the round succeeded.
 
-    `client` lets a long-lived process (a warm Lambda) keep its connections; it must not follow
-    redirects. Without one, a client is made for this call and closed after it.
+    `client` lets a long-lived process (a warm Lambda) keep its connections. Without one, a
+    client is made for this call and closed after it.
     """
     config = config or CallerConfig()
     if client is None:
-        with httpx.Client(timeout=config.timeout(), follow_redirects=False) as own:
+        with StdlibClient() as own:
             return call_round_and_standings(
                 round_url, standings_url, token=token, config=config, client=own
             )
+    ends_at = config.ends_at(2)
     return CallSummary(
-        round=_send(client, "PATCH", round_url, token, config),
-        standings=_send(client, "PATCH", standings_url, token, config),
-    )
-
-
-async def call_round_and_standings_async(
-    round_url: str,
-    standings_url: str,
-    *,
-    token: str,
-    config: CallerConfig | None = None,
-    client: httpx.AsyncClient | None = None,
-) -> CallSummary:
-    """The same as `call_round_and_standings`, for an event loop."""
-    config = config or CallerConfig()
-    if client is None:
-        async with httpx.AsyncClient(timeout=config.timeout(), follow_redirects=False) as own:
-            return await call_round_and_standings_async(
-                round_url, standings_url, token=token, config=config, client=own
-            )
-    return CallSummary(
-        round=await _patch_async(client, round_url, token, config),
-        standings=await _patch_async(client, standings_url, token, config),
+        round=send(client, "PATCH", round_url, token, config, ends_at=ends_at),
+        standings=send(client, "PATCH", standings_url, token, config, ends_at=ends_at),
     )
 
 
 def call_planning(
-    url: str, *, token: str, config: CallerConfig | None = None, client: httpx.Client | None = None
+    url: str, *, token: str, config: CallerConfig | None = None, client: Transport | None = None
 ) -> CallResult:
     """POST the scheduler route (`url`, its `?date=` included): plan a day's schedules. The API
     makes planning idempotent, so it is retried like a PATCH."""
     config = config or CallerConfig()
     if client is None:
-        with httpx.Client(timeout=config.timeout(), follow_redirects=False) as own:
-            return _send(own, "POST", url, token, config)
-    return _send(client, "POST", url, token, config)
+        with StdlibClient() as own:
+            return send(own, "POST", url, token, config, ends_at=config.ends_at(1))
+    return send(client, "POST", url, token, config, ends_at=config.ends_at(1))
 
 
-class _Transient(Exception):
+class Transient(Exception):
     """One failed attempt worth another; carries what the final error should say."""
 
-    def __init__(self, reason: str, status: int | None) -> None:
+    def __init__(self, reason: str, status: int | None, retry_after: float | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.status = status
+        self.retry_after = retry_after
 
 
-def _headers(token: str) -> dict[str, str]:
+def headers(token: str) -> dict[str, str]:
     return {TOKEN_HEADER: token, "Accept": "application/json", "User-Agent": USER_AGENT}
 
 
-def _retrying_policy(config: CallerConfig) -> dict[str, Any]:
-    return {
-        "stop": stop_after_attempt(max(1, config.attempts)),
-        "wait": wait_exponential(multiplier=config.backoff_initial, max=config.backoff_max)
-        + wait_random(0, config.backoff_initial),
-        "retry": retry_if_exception_type(_Transient),
-        "reraise": True,
-    }
-
-
-def _send(
-    client: httpx.Client, method: str, url: str, token: str, config: CallerConfig
+def send(
+    client: Transport,
+    method: str,
+    url: str,
+    token: str,
+    config: CallerConfig,
+    *,
+    ends_at: float,
 ) -> CallResult:
-    attempts = 0
+    """One request with its retries, over before `ends_at` (monotonic)."""
+    attempts = blind = 0
     started = time.perf_counter()
-
-    def once() -> CallResult:
-        nonlocal attempts
+    while True:
+        left = ends_at - time.monotonic()
+        if left <= 0:
+            spent = Transient("the call's deadline passed", None)
+            raise unavailable(url, token, spent, attempts, method)
         attempts += 1
         try:
-            response = client.request(
-                method, url, headers=_headers(token), timeout=config.timeout()
+            reply = client.request(
+                method,
+                url,
+                headers=headers(token),
+                timeout=min(left, config.connect_timeout + config.read_timeout),
+                connect_timeout=config.connect_timeout,
+                read_timeout=config.read_timeout,
+                max_bytes=MAX_ANSWER_BYTES,
             )
-        except httpx.TransportError as error:
-            raise _Transient(_describe(error), None) from None
-        return _judge(response, url, token, attempts, started, method=method)
-
-    try:
-        return Retrying(**_retrying_policy(config))(once)
-    except _Transient as spent:
-        raise _unavailable(url, token, spent, attempts, method) from None
-
-
-async def _patch_async(
-    client: httpx.AsyncClient, url: str, token: str, config: CallerConfig
-) -> CallResult:
-    attempts = 0
-    started = time.perf_counter()
-
-    async def once() -> CallResult:
-        nonlocal attempts
-        attempts += 1
-        try:
-            response = await client.patch(url, headers=_headers(token), timeout=config.timeout())
-        except httpx.TransportError as error:
-            raise _Transient(_describe(error), None) from None
-        return _judge(response, url, token, attempts, started)
-
-    call: Callable[[], Awaitable[CallResult]] = once
-    try:
-        return await AsyncRetrying(**_retrying_policy(config))(call)
-    except _Transient as spent:
-        raise _unavailable(url, token, spent, attempts) from None
+        except AnswerTooLarge as error:  # it would be as large again
+            spent = Transient(str(error), error.status)
+            raise unavailable(url, token, spent, attempts, method) from None
+        except HttpFailed as error:
+            outcome: CallResult | Transient = Transient(str(error), None)
+        else:
+            outcome = judge(reply, url, token, attempts, started, method=method)
+        if isinstance(outcome, CallResult):
+            return outcome
+        blind += outcome.retry_after is None
+        wait = next_wait(config, outcome, attempts, ends_at, blind=blind)
+        if wait is None:
+            raise unavailable(url, token, outcome, attempts, method)
+        _sleep(wait)
 
 
-def _judge(
-    response: httpx.Response,
+def next_wait(
+    config: CallerConfig, failure: Transient, attempts: int, ends_at: float, *, blind: int
+) -> float | None:
+    """Seconds before the next attempt; None when there is none: `config.attempts` failures
+    that said nothing of when to come back (`blind`, this one included), or a next attempt
+    after the deadline (which the reason then says). An answer with `Retry-After` (a busy API)
+    uses no attempt up: only the deadline bounds those, and the backoff, growing with every
+    attempt made, spaces them."""
+    if blind >= max(1, config.attempts):
+        return None
+    wait = config.wait_after(attempts, failure.retry_after)
+    if time.monotonic() + wait >= ends_at:
+        asked = (
+            f"Retry-After asked {failure.retry_after:g} s"
+            if failure.retry_after
+            else f"the next attempt was due in {wait:.1f} s"
+        )
+        failure.reason += f"; {asked}, past the call's deadline"
+        return None
+    return wait
+
+
+def judge(
+    reply: Reply,
     url: str,
     token: str,
     attempts: int,
     started: float,
     *,
     method: str = "PATCH",
-) -> CallResult:
-    status = response.status_code
-    # 409: the API was busy with the same tournament (a concurrent update); 429: slow down.
-    # Both say "again, later", and both endpoints are idempotent.
+) -> CallResult | Transient:
+    """The answer's verdict: a result, an attempt worth another, or CallRejected (raised)."""
+    status = reply.status
+    # 409: the API was busy with the same tournament (a concurrent update); 429: slow down;
+    # 503: busy or down, with Retry-After saying when to come back. Both endpoints are
+    # idempotent.
     if status >= 500 or status in _RETRYABLE_4XX:
-        raise _Transient(f"HTTP {status}{_excerpt(response, token)}", status)
+        retry_after = retry_after_seconds(reply.header("Retry-After"))
+        return Transient(f"HTTP {status}{_excerpt(reply, token)}", status, retry_after)
     if not 200 <= status < 300:
         raise CallRejected(
-            _redact(f"{method} {url} was refused: HTTP {status}{_excerpt(response, token)}", token),
+            _redact(f"{method} {url} was refused: HTTP {status}{_excerpt(reply, token)}", token),
             url=url,
             status=status,
             attempts=attempts,
@@ -265,14 +298,31 @@ def _judge(
     return CallResult(
         url=url,
         status=status,
-        body=_body(response),
+        body=_body(reply),
         attempts=attempts,
         elapsed_ms=round((time.perf_counter() - started) * 1000),
     )
 
 
-def _unavailable(
-    url: str, token: str, spent: _Transient, attempts: int, method: str = "PATCH"
+def retry_after_seconds(value: str | None) -> float | None:
+    """A `Retry-After` header's wait in seconds (delta-seconds or an HTTP date); None when it is
+    absent or unreadable."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def unavailable(
+    url: str, token: str, spent: Transient, attempts: int, method: str = "PATCH"
 ) -> CallUnavailable:
     noun = "attempt" if attempts == 1 else "attempts"
     return CallUnavailable(
@@ -283,18 +333,19 @@ def _unavailable(
     )
 
 
-def _body(response: httpx.Response) -> Any:
-    if not response.content:
+def _body(reply: Reply) -> Any:
+    if not reply.content:
         return None
+    text = reply.content.decode("utf-8", errors="replace")
     try:
-        return response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return response.text
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
 
 
-def _excerpt(response: httpx.Response, token: str) -> str:
+def _excerpt(reply: Reply, token: str) -> str:
     """A short, single-line quote of an error body (a problem+json detail says why)."""
-    body = _body(response)
+    body = _body(reply)
     if body is None:
         return ""
     if isinstance(body, dict):
@@ -303,11 +354,6 @@ def _excerpt(response: httpx.Response, token: str) -> str:
         text = str(body)
     text = " ".join(_redact(text, token).split())
     return f" ({text[:_EXCERPT]})" if text else ""
-
-
-def _describe(error: httpx.TransportError) -> str:
-    detail = str(error).strip()
-    return f"{type(error).__name__}: {detail}" if detail else type(error).__name__
 
 
 def _redact(text: str, token: str) -> str:

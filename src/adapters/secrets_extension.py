@@ -4,7 +4,8 @@ fetches and caches secrets with the function's role.
 
 https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets_lambda.html
 
-httpx only (the Lambda stays light: no boto3 on its cold start). Every read has a deadline and
+The standard library's client only (`adapters.stdlib_http`: the Lambda stays light, no boto3
+or HTTP library on its cold start). Every read has a deadline and
 a size cap; errors name the secret and the status, never the value.
 """
 
@@ -12,9 +13,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
-import httpx
-
+from adapters.stdlib_http import AnswerTooLarge, HttpFailed, StdlibClient
 from bestshot_domain.errors import BestshotError
 
 __all__ = ["SESSION_HEADER", "SecretUnavailable", "read_secret"]
@@ -33,7 +34,7 @@ def read_secret(
     secret_id: str,
     *,
     environ: Mapping[str, str],
-    client: httpx.Client,
+    client: StdlibClient,
     refresh: bool = False,
 ) -> str:
     """The SecretString of `secret_id` (name or ARN). `refresh` asks the extension to skip its
@@ -42,37 +43,24 @@ def read_secret(
     # The extension only answers requests that carry the function's session token.
     session = environ.get("AWS_SESSION_TOKEN", "")
     params = {"secretId": secret_id, **({"refreshNow": "true"} if refresh else {})}
+    url = f"http://localhost:{port}/secretsmanager/get?{urlencode(params)}"
     try:
-        with client.stream(
-            "GET",
-            f"http://localhost:{port}/secretsmanager/get",
-            params=params,
-            headers={SESSION_HEADER: session},
-            timeout=TIMEOUT,
-        ) as response:
-            body = _capped(response)
-    except httpx.TransportError as error:
+        reply = client.request(
+            "GET", url, headers={SESSION_HEADER: session}, timeout=TIMEOUT, max_bytes=MAX_BYTES
+        )
+    except AnswerTooLarge:
+        raise SecretUnavailable(f"the extension's answer exceeds {MAX_BYTES} bytes") from None
+    except HttpFailed as error:
         raise SecretUnavailable(
             f"secret {secret_id}: the Parameters and Secrets extension did not answer on port "
-            f"{port} ({type(error).__name__}); is its layer on the function?"
+            f"{port} ({error}); is its layer on the function?"
         ) from None
-    if response.status_code != 200:
-        raise SecretUnavailable(
-            f"secret {secret_id}: the extension answered HTTP {response.status_code}"
-        )
+    if reply.status != 200:
+        raise SecretUnavailable(f"secret {secret_id}: the extension answered HTTP {reply.status}")
     try:
-        value = json.loads(body).get("SecretString")
+        value = json.loads(reply.content).get("SecretString")
     except (ValueError, AttributeError):
         value = None
     if not isinstance(value, str) or not value.strip():
         raise SecretUnavailable(f"secret {secret_id} has no SecretString")
     return value
-
-
-def _capped(response: httpx.Response) -> bytes:
-    body = bytearray()
-    for chunk in response.iter_bytes():
-        body.extend(chunk)
-        if len(body) > MAX_BYTES:
-            raise SecretUnavailable(f"the extension's answer exceeds {MAX_BYTES} bytes")
-    return bytes(body)

@@ -28,6 +28,11 @@ class StorageUnavailable(BestshotError):
     """The database could not be reached, or the connection was lost mid-transaction."""
 
 
+class StorageBusy(StorageUnavailable):
+    """Every database connection of this process stayed in use for the whole wait: a burst,
+    not an outage; the same request a moment later is likely to get one."""
+
+
 class SourceError(BestshotError):
     """Base of the failures of a result provider; `provider` names which one."""
 

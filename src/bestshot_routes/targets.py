@@ -8,7 +8,7 @@ of one tournament: `check_target` is the rule, for every caller of those routes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from bestshot_routes.paths import (
@@ -29,8 +29,11 @@ class RefusedTarget(ValueError):
     expected API: the token is not sent."""
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
+# Named tuples, immutable like frozen dataclasses: the Lambda imports this module, and
+# `dataclasses` (with `inspect`) would be a good part of its cold import.
+
+
+class Origin(NamedTuple):
     """Where an API lives: scheme, host, port and the path it is mounted under ("" usually)."""
 
     scheme: str
@@ -75,8 +78,7 @@ class Origin:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """What a schedule asks the caller to do when it fires."""
 
     round_url: str
@@ -92,8 +94,7 @@ class Target:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Aimed:
+class Aimed(NamedTuple):
     """A target that passed `check_target`: what it names, and the URLs to call, rebuilt from
     the origin and the parsed route (what is sent is exactly what was checked)."""
 

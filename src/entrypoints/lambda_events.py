@@ -14,9 +14,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from bestshot_domain.errors import InvalidInput
 
@@ -29,14 +28,12 @@ class InvalidEvent(InvalidInput):
     """The event is not one the function handles; names the field."""
 
 
-@dataclass(frozen=True, slots=True)
-class PlanningEvent:
+class PlanningEvent(NamedTuple):
     environment: str
     day: str | None  # YYYY-MM-DD; None: the API's default (today, in UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class FailedRecord:
+class FailedRecord(NamedTuple):
     """One failed invocation from the failure queue: its original event and when it first
     failed (SQS keeps a message's `SentTimestamp` across receives)."""
 

@@ -35,10 +35,12 @@ Configuration (environment variables):
 - `SENTRY_DSN`, `SENTRY_ENVIRONMENT`: report failures to Sentry, secrets redacted.
 
 Cold start matters (the original used 139 MB per invocation): this module imports only the
-standard library, the caller and the secrets reader (httpx, tenacity), the domain's error
-classes, the route shapes, target check and redaction (`bestshot_routes`, standard library only
-and shared with the service). Sentry is imported on the first invocation that has a DSN. An
-import-linter contract keeps it that way.
+standard library, the caller and the secrets reader (over the standard library's HTTP client,
+`adapters.stdlib_http`: no HTTP or retry library), the domain's error classes, the route shapes,
+target check and redaction (`bestshot_routes`, standard library only and shared with the
+service). Sentry is imported on the first invocation that has a DSN. An import-linter contract
+keeps it that way. Each call has a deadline a little before the function's own timeout.
+
 """
 
 from __future__ import annotations
@@ -48,12 +50,9 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import quote
-
-import httpx
 
 from adapters.caller import (
     CallerConfig,
@@ -64,6 +63,7 @@ from adapters.caller import (
     call_planning,
     call_round_and_standings,
 )
+from adapters.stdlib_http import StdlibClient
 from bestshot_routes import SCHEDULER_ROUTE, RefusedTarget, check_target
 from bestshot_routes import Target as ScheduleTarget
 from bestshot_routes.redaction import redact, redact_every_log_record
@@ -75,15 +75,20 @@ from entrypoints.lambda_tokens import HandlerMisconfigured
 __all__ = ["HandlerMisconfigured", "InvalidEvent", "RefusedTarget", "handler"]
 
 _REFUSED_TOKEN = frozenset({401, 403})
+# Seconds kept, at most, between the calls' deadline and the function's timeout: the log line,
+# and a Sentry report (flushed for up to 2 s).
+_FINISHING = 4.0
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     round_url: str
     standings_url: str
     environment: str
-    token: str = field(repr=False)
+    token: str
+
+    def __repr__(self) -> str:  # never the token
+        return f"Target({self.round_url!r}, {self.standings_url!r}, {self.environment!r})"
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:
@@ -113,7 +118,7 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
 
 
 def _prepare_logs(record: dict[str, Any]) -> None:
-    # The runtime's handler, httpx's request lines, Sentry's breadcrumbs: all see them redacted.
+    # The runtime's handler and Sentry's breadcrumbs: both see them redacted.
     _redact_known_secrets()
     if sentry_problem := _start_sentry(os.environ.get("SENTRY_DSN")):
         record["sentry"] = sentry_problem  # reporting is broken; the scores still get updated
@@ -233,7 +238,7 @@ def _redact_known_secrets() -> None:
 
 
 def parse_event(
-    event: Any, environ: Mapping[str, str], client: httpx.Client | None = None
+    event: Any, environ: Mapping[str, str], client: StdlibClient | None = None
 ) -> Target:
     """Validate a round's event and check its URLs against the configured API of its
     environment (`bestshot_routes.check_target`: RefusedTarget when they are anything else)."""
@@ -268,23 +273,28 @@ def _caller_config(environ: Mapping[str, str], context: Any = None) -> CallerCon
     if attempts < 1 or read_timeout <= 0:
         raise HandlerMisconfigured("CALLER_ATTEMPTS and CALLER_READ_TIMEOUT must be positive")
     remaining = getattr(context, "get_remaining_time_in_millis", None)
-    if callable(remaining) and read_timeout * 1000 >= remaining():
+    if not callable(remaining):
+        return CallerConfig(attempts=attempts, read_timeout=read_timeout)
+    left = remaining() / 1000
+    if read_timeout >= left:
         # A PATCH that may outlast the function ends as a timeout, not as the API's answer.
         raise HandlerMisconfigured(
             f"CALLER_READ_TIMEOUT ({read_timeout:g} s) must be below the function's timeout "
-            f"({remaining() / 1000:.0f} s left at the start): raise the timeout or lower it"
+            f"({left:.0f} s left at the start): raise the timeout or lower it"
         )
-    return CallerConfig(attempts=attempts, read_timeout=read_timeout)
+    # Retries (and the waits a busy API's Retry-After asks for) end before the function does.
+    deadline = left - min(_FINISHING, left / 4)
+    return CallerConfig(attempts=attempts, read_timeout=read_timeout, deadline=deadline)
 
 
-_shared_client: httpx.Client | None = None
+_shared_client: StdlibClient | None = None
 
 
-def _client() -> httpx.Client:
+def _client() -> StdlibClient:
     """One client per container, so that a warm Lambda reuses its TLS connections."""
     global _shared_client  # noqa: PLW0603 - the container's one connection pool
     if _shared_client is None:
-        _shared_client = httpx.Client(follow_redirects=False)
+        _shared_client = StdlibClient()
     return _shared_client
 
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import httpx
-
 from adapters.secrets_extension import read_secret
+from adapters.stdlib_http import StdlibClient
 from bestshot_domain.errors import BestshotError
 from bestshot_routes import Origin, RefusedTarget
 from bestshot_routes.redaction import ordered_secrets
@@ -53,7 +52,7 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def _production_secret(environ: Mapping[str, str], client: httpx.Client, refresh: bool) -> str:
+def _production_secret(environ: Mapping[str, str], client: StdlibClient, refresh: bool) -> str:
     secret_id = environ[SECRET_VARIABLE].strip()
     if refresh or secret_id not in _from_secrets:
         _from_secrets[secret_id] = read_secret(
@@ -63,7 +62,7 @@ def _production_secret(environ: Mapping[str, str], client: httpx.Client, refresh
 
 
 def _listed(
-    environ: Mapping[str, str], environment: str, client: httpx.Client | None, refresh: bool
+    environ: Mapping[str, str], environment: str, client: StdlibClient | None, refresh: bool
 ) -> list[str]:
     if environment == "production" and environ.get(SECRET_VARIABLE, "").strip():
         if client is None:
@@ -75,7 +74,7 @@ def _listed(
 def token(
     environ: Mapping[str, str],
     environment: str,
-    client: httpx.Client | None = None,
+    client: StdlibClient | None = None,
     *,
     refresh: bool = False,
 ) -> str:

@@ -7,7 +7,8 @@ from typing import Any
 
 from attrs import frozen
 
-from adapters.caller import CallerConfig, CallUnavailable, call_round_and_standings_async
+from adapters.caller import CallerConfig, CallUnavailable
+from adapters.caller_async import call_round_and_standings_async
 from adapters.local_scheduler.store import LocalSchedule
 from bestshot_domain.errors import BestshotError, InvalidInput
 from bestshot_routes import Origin, check_target

@@ -26,7 +26,9 @@ class PoolConfig:
     max_size: int = field(default=10, validator=positive)
     statement_timeout: float = field(default=15.0, validator=non_negative)
     command_timeout: float = field(default=20.0, validator=positive)
-    acquire_timeout: float = field(default=10.0, validator=positive)
+    # Short: under a burst, a request that waits longer for a free connection is better
+    # answered 503 with Retry-After (the caller comes back) than left to pile up.
+    acquire_timeout: float = field(default=1.5, validator=positive)
     connect_timeout: float = field(default=10.0, validator=positive)
     application_name: str = "bestshot"
 

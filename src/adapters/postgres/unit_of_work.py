@@ -28,6 +28,7 @@ from adapters.postgres.pool import PoolConfig
 from adapters.postgres.session import Session
 from adapters.postgres.standings import PostgresStandingsRepository
 from adapters.postgres.verification import PostgresVerificationRepository
+from bestshot_domain.errors import StorageBusy, StorageUnavailable
 from bestshot_domain.ports import (
     AdjustmentRepository,
     ChangeRepository,
@@ -42,6 +43,8 @@ from bestshot_domain.ports import (
     UnitOfWorkFactory,
 )
 from bestshot_domain.verification import VerificationRepository
+
+_RELEASE_TIMEOUT = 10.0  # seconds
 
 
 class PostgresUnitOfWork:
@@ -62,7 +65,7 @@ class PostgresUnitOfWork:
     outbox: Outbox
     verification: VerificationRepository
 
-    def __init__(self, pool: asyncpg.Pool, *, acquire_timeout: float = 10.0) -> None:
+    def __init__(self, pool: asyncpg.Pool, *, acquire_timeout: float = 1.5) -> None:
         self._pool = pool
         self._acquire_timeout = acquire_timeout
         self._connection: PoolConnectionProxy[asyncpg.Record] | None = None
@@ -82,8 +85,16 @@ class PostgresUnitOfWork:
     async def __aenter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("a unit of work is opened once")
-        with storage_errors():
-            connection = await self._pool.acquire(timeout=self._acquire_timeout)
+        try:
+            with storage_errors():
+                connection = await self._pool.acquire(timeout=self._acquire_timeout)
+        except StorageUnavailable as error:
+            if isinstance(error.__cause__, TimeoutError):
+                # asyncpg's wait for a free connection ran out: busy, not down.
+                raise StorageBusy(
+                    f"no database connection was free within {self._acquire_timeout:g} s"
+                ) from error
+            raise
         self._connection = connection
         session = self._session = Session(connection)
         self.tournaments = PostgresTournamentRepository(session)
@@ -137,7 +148,9 @@ class PostgresUnitOfWork:
         if connection is None:
             return
         try:
-            await self._pool.release(connection, timeout=self._acquire_timeout)
+            # Not the short wait for a free connection: resetting one on a busy server may take
+            # longer, and giving it up costs a reconnect.
+            await self._pool.release(connection, timeout=_RELEASE_TIMEOUT)
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError):
             # The pool opens a fresh connection when needed; this one is given up.
             _terminate(connection)

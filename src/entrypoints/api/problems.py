@@ -29,6 +29,7 @@ from bestshot_domain.errors import (
     SourceTimeout,
     SourceTooLarge,
     SourceUnavailable,
+    StorageBusy,
     StorageUnavailable,
 )
 from entrypoints.api.schemas.problems import FieldError, Problem
@@ -101,6 +102,15 @@ _DOMAIN_PROBLEMS: tuple[tuple[type[BestshotError], int, str, str | None], ...] =
 
 
 def _domain_problem(error: BestshotError) -> ApiProblem:
+    if isinstance(error, StorageBusy):
+        # A burst took every connection: the same request a second later likely gets one.
+        return ApiProblem(
+            503,
+            "every database connection is in use; try again in a second",
+            kind="storage-busy",
+            title="Busy",
+            headers={"Retry-After": "1"},
+        )
     if isinstance(error, StorageUnavailable):
         # The driver's words may name hosts or users: say only what the client can act on.
         return ApiProblem(

@@ -1,10 +1,11 @@
-"""`bestshot serve [--host 127.0.0.1] [--port 8000]`: the HTTP API under uvicorn.
+"""`bestshot serve [--host 127.0.0.1] [--port 8000] [--workers N]`: the HTTP API under uvicorn.
 
 The service is wired before uvicorn starts, in the same event loop, so that a database that
 cannot be reached or a refused configuration stops the command with one line (exit 2) instead
 of a server that answers 500s. Ctrl-C or SIGTERM stops uvicorn gracefully (requests in flight are
 answered), then the composition root closes the pool and the embedded PostgreSQL, and the
-command exits with status 0.
+command exits with status 0. `--workers N` runs N such processes on one socket
+(`entrypoints.commands.serve_workers`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import gc
 import ipaddress
 import logging
 import signal
+import socket
 import threading
 from collections.abc import Iterator
 
@@ -127,7 +129,9 @@ async def serve(
     seed_demo: bool = False,
     worker: bool = True,
     migrate: bool = True,
+    sockets: list[socket.socket] | None = None,
 ) -> None:
+    """Serve until stopped; `sockets`: accept on these (already bound) instead of binding."""
     refuse_public_demo_secrets(settings, host)
     settings = own_api_domain(settings, host, port)
     async with bootstrap(settings, migrate=migrate) as service:
@@ -151,7 +155,7 @@ async def serve(
         if seed_demo:
             print_quick_start(settings, seeded)
         try:
-            await serve_app(app, host, port, settings.service)
+            await serve_app(app, host, port, settings.service, sockets=sockets)
         finally:
             stop.set()
             if firing is not None:
@@ -163,7 +167,12 @@ async def serve(
 
 
 async def serve_app(
-    app: ASGIApp, host: str, port: int, service: ServiceSettings | None = None
+    app: ASGIApp,
+    host: str,
+    port: int,
+    service: ServiceSettings | None = None,
+    *,
+    sockets: list[socket.socket] | None = None,
 ) -> None:
     """Serve a wired app until stopped.
 
@@ -173,7 +182,7 @@ async def serve_app(
     instead of pausing a request for tens of them.
     """
     gc.freeze()
-    await _Server(uvicorn_config(app, host, port, service)).serve()
+    await _Server(uvicorn_config(app, host, port, service)).serve(sockets=sockets)
 
 
 def print_quick_start(settings: Settings, tournament: str | None) -> None:
@@ -205,10 +214,40 @@ def _port(value: str) -> int:
     return port
 
 
+def _workers(value: str) -> int:
+    try:
+        workers = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of processes: {value!r}") from None
+    if not 1 <= workers <= 64:
+        raise argparse.ArgumentTypeError(f"between 1 and 64 processes, got {workers}")
+    return workers
+
+
 def _handle(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging(settings.observability.log_level, settings.secret_values())
     init_sentry(settings)
+    if args.workers > 1:
+        from entrypoints.commands.serve_workers import bind, serve_workers  # noqa: PLC0415
+
+        refuse_public_demo_secrets(settings, args.host)
+        with bind(args.host, args.port) as sock:
+            # --port 0: schedules call back the port the system chose.
+            settings = own_api_domain(settings, args.host, sock.getsockname()[1])
+            return asyncio.run(
+                serve_workers(
+                    settings,
+                    sock,
+                    args.host,
+                    args.workers,
+                    serve=serve,
+                    seed_demo=args.seed_demo,
+                    worker=args.worker,
+                    migrate=args.migrate,
+                    announce=print_quick_start if args.seed_demo else None,
+                )
+            )
     asyncio.run(
         serve(
             settings,
@@ -235,6 +274,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="address to bind (default 127.0.0.1); any other than loopback needs real secrets",
     )
     parser.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    parser.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        help="server processes on the one port (default 1); each has its own database pool "
+        "of BESTSHOT_DB_POOL_MAX connections (README: bursts, workers and pool sizes)",
+    )
     parser.add_argument(
         "--seed-demo",
         action="store_true",

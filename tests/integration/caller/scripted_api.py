@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
+import socket
 import threading
 import time
 from collections import defaultdict, deque
@@ -71,7 +73,16 @@ class ScriptedAPI:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def process_request(self, request: Any, client_address: Any) -> None:
+                api.open.append(request)
+                super().process_request(request, client_address)
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass  # a client that went away mid-answer (a cap, a deadline): what tests want
+
+        self.open: list[socket.socket] = []  # every connection accepted
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
 
@@ -83,6 +94,17 @@ class ScriptedAPI:
 
     def paths(self) -> list[str]:
         return [seen.path for seen in self.seen]
+
+    @property
+    def connections(self) -> int:
+        """How many connections were accepted."""
+        return len(self.open)
+
+    def drop_connections(self) -> None:
+        """Close every connection from this side, as a server does with idle ones."""
+        for connection in self.open:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 def serving() -> Iterator[ScriptedAPI]:

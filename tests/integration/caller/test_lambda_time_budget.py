@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from adapters.caller import CallUnavailable
 from entrypoints.lambda_handler import HandlerMisconfigured, handler
 from tests.integration.caller.scripted_api import ROUND_PATH, STANDINGS_PATH, Answer, ScriptedAPI
 from tests.integration.caller.test_lambda_handler import (  # noqa: F401 - demo_env is a fixture
@@ -48,3 +49,25 @@ def test_a_read_timeout_within_the_functions_time_calls_the_api(
     result = handler(event_for(lambda_api.origin), context(120))
     assert result["standings"]["status"] == 200
     assert lambda_api.paths() == [ROUND_PATH, STANDINGS_PATH]
+
+
+def test_a_busy_api_is_waited_for_only_while_the_function_has_time(
+    lambda_api: ScriptedAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Retry-After is honoured (with no attempt used up) up to a few seconds before the
+    function's own timeout, never past it."""
+    asked: list[float] = []
+    monkeypatch.setattr("adapters.caller._sleep", asked.append)  # no real wait
+    monkeypatch.setenv("CALLER_READ_TIMEOUT", "10")
+    busy = Answer(503, {"title": "Busy"}, headers={"Retry-After": "20"})
+    lambda_api.then(ROUND_PATH, busy, busy, busy)
+
+    with pytest.raises(CallUnavailable, match="Retry-After asked 20 s, past the call's deadline"):
+        handler(event_for(lambda_api.origin), context(30))
+    assert lambda_api.paths() == [ROUND_PATH]  # 20 s and more would end past 30 s less a margin
+    assert asked == []
+
+    result = handler(event_for(lambda_api.origin), context(120))
+    assert result["round"]["attempts"] == 3  # two busy answers, then done: none used up
+    assert len(asked) == 2
+    assert all(wait >= 20 for wait in asked)

@@ -36,6 +36,7 @@ import trustme
 from aiobotocore.session import get_session
 
 from adapters.memory import SettableClock
+from adapters.stdlib_http import StdlibClient
 from entrypoints import lambda_handler
 from entrypoints.commands.token import mint_admin_token
 from entrypoints.settings import Settings, load_settings
@@ -194,10 +195,10 @@ def deliver_at_once(event: dict[str, Any], containers: int) -> list[dict[str, An
     start = threading.Barrier(containers)
     own = threading.local()
 
-    def client() -> httpx.Client:
+    def client() -> StdlibClient:
         if not hasattr(own, "client"):
-            own.client = httpx.Client(follow_redirects=False)
-        return cast(httpx.Client, own.client)
+            own.client = StdlibClient()
+        return cast(StdlibClient, own.client)
 
     def invoke() -> dict[str, Any]:
         start.wait(timeout=10)

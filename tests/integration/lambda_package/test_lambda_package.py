@@ -100,13 +100,15 @@ def test_the_zip_holds_only_what_the_handler_needs_and_runs_alone(tmp_path: Path
         archive.extractall(tmp_path / "task")
     top = {name.split("/")[0] for name in names}
     ours_top = {"entrypoints", "adapters", "bestshot_domain", "bestshot_routes"}
-    assert {*ours_top, "httpx", "tenacity", "sentry_sdk", "tzdata"} <= top
-    assert not top & {"boto3", "botocore", "aiobotocore", "pydantic", "asyncpg", "starlette"}
+    assert {*ours_top, "sentry_sdk", "tzdata"} <= top
+    forbidden = {"boto3", "botocore", "aiobotocore", "pydantic", "asyncpg", "starlette"}
+    assert not top & {*forbidden, "httpx", "httpcore", "tenacity", "anyio"}
     ours = sorted(n for n in names if n.split("/")[0] in ours_top)
     assert [n for n in ours if n.endswith(".py")] == [
         "adapters/__init__.py",
         "adapters/caller.py",
         "adapters/secrets_extension.py",
+        "adapters/stdlib_http.py",
         "bestshot_domain/__init__.py",
         "bestshot_domain/errors.py",
         "bestshot_routes/__init__.py",
@@ -133,5 +135,7 @@ def test_the_zip_holds_only_what_the_handler_needs_and_runs_alone(tmp_path: Path
         check=True,
     )
     loaded = set(json.loads(done.stdout))
-    assert {"httpx", "tenacity", "entrypoints", "bestshot_routes"} <= loaded
+    assert {"entrypoints", "bestshot_routes", "http", "ssl"} <= loaded
     assert not loaded & {"sentry_sdk", "boto3", "botocore", "pydantic", "anyio", "attrs"}
+    # Neither an HTTP nor a retry library, nor what the standard library's heavier parts cost.
+    assert not loaded & {"httpx", "tenacity", "urllib3", "asyncio", "dataclasses", "inspect"}

@@ -46,7 +46,9 @@ with contextlib.redirect_stdout(io.StringIO()) as out:
         status = main(sys.argv[1:])
     except SystemExit as exit_:  # --help
         status = exit_.code
-print(json.dumps({"status": status, "out": out.getvalue(), "modules": sorted(sys.modules)}))
+# A name marked absent (None: httpx's command-line client) was not imported.
+modules = sorted(name for name, module in sys.modules.items() if module is not None)
+print(json.dumps({"status": status, "out": out.getvalue(), "modules": modules}))
 """
 
 
@@ -79,6 +81,43 @@ def test_a_server_command_still_imports_what_it_needs() -> None:
     assert "--no-worker" in str(result["out"])
     modules = set(result["modules"])  # type: ignore[call-overload]
     assert {"uvicorn", "entrypoints.commands.serve"} <= modules
+
+
+def _loaded(result: dict[str, object], names: tuple[str, ...]) -> list[str]:
+    modules = set(result["modules"])  # type: ignore[call-overload]
+    return sorted(
+        name for name in names if any(m == name or m.startswith(f"{name}.") for m in modules)
+    )
+
+
+# httpx's command-line client and what it pulls in (issue 17): never, whatever the command.
+HTTPX_CLI = ("httpx._main", "rich", "pygments")
+SERVER = ("starlette", "uvicorn", "sentry_sdk", "aiobotocore", "botocore", "entrypoints.bootstrap")
+
+
+@pytest.mark.parametrize(
+    ("argv", "absent"),
+    [
+        (("token", "admin", "--help"), HTTPX_CLI + SERVER),
+        (("source", "--help"), HTTPX_CLI + SERVER),
+        (("db", "migrate", "--help"), HTTPX_CLI + SERVER + ("jwt",)),
+        (("failures", "--help"), HTTPX_CLI + SERVER + HEAVY),
+        (("serve", "--help"), (*HTTPX_CLI, "aiobotocore", "botocore", "pgserver")),
+        (("worker", "--help"), (*HTTPX_CLI, "uvicorn", "aiobotocore", "botocore", "pgserver")),
+    ],
+)
+def test_each_command_imports_only_what_it_uses(
+    argv: tuple[str, ...], absent: tuple[str, ...]
+) -> None:
+    result = _run_in_fresh_process(*argv)
+    assert result["status"] == 0
+    assert _loaded(result, absent) == []
+
+
+def test_the_probe_sees_httpx_when_a_command_uses_it() -> None:
+    """The checks above can fail: httpx itself loads, only its command-line client does not."""
+    result = _run_in_fresh_process("worker", "--help")
+    assert _loaded(result, ("httpx", "asyncpg")) == ["asyncpg", "httpx"]
 
 
 def test_the_lazy_listing_is_the_full_one() -> None:

@@ -1,0 +1,188 @@
+"""`bestshot serve --workers 2` on the embedded database: both processes serve, a due local
+schedule fires exactly once, and a SIGTERM stops everything cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from adapters.local_scheduler import LocalScheduler
+from adapters.postgres import create_pool
+from adapters.postgres.admin import drop_database
+from adapters.postgres.embedded import DEFAULT_DATABASE, EmbeddedPostgres
+from bestshot_domain.errors import InvalidInput
+from bestshot_domain.ports import PlannedSchedule
+from entrypoints.commands.serve_workers import bind, serve_workers
+from entrypoints.demo_seed import DEMO_TOURNAMENT
+from entrypoints.settings import Settings, load_settings
+from tests.conftest import PostgresServerForTests
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+TOKEN = "workers-test-internal-token-0123456789abcdef"
+ROUND = "matchday-1"
+NAME = "workers_test_once"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_until_ready(process: subprocess.Popen[bytes], origin: str) -> None:
+    deadline = time.monotonic() + 120
+    while True:
+        assert process.poll() is None, "bestshot serve --workers 2 exited"
+        try:
+            if httpx.get(f"{origin}/ready", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "bestshot serve --workers 2 did not answer in 120 s"
+        time.sleep(0.2)
+
+
+async def _plan_due_schedule(data_dir: Path, origin: str) -> None:
+    """A schedule of the demo league's first round, due a minute ago, in the served database
+    (joined here as one more user of the embedded server)."""
+    with EmbeddedPostgres(data_dir / "pgdata") as server:
+        pool = await create_pool(server.url(DEFAULT_DATABASE))
+        try:
+            now = datetime.now(UTC).replace(second=0, microsecond=0)
+            schedule = PlannedSchedule(
+                NAME, now - timedelta(minutes=1), DEMO_TOURNAMENT, ROUND, "demo"
+            )
+            await LocalScheduler(pool, origin).ensure(schedule)
+        finally:
+            await pool.close()
+
+
+async def _schedule_row(data_dir: Path) -> Any:
+    with EmbeddedPostgres(data_dir / "pgdata") as server:
+        pool = await create_pool(server.url(DEFAULT_DATABASE))
+        try:
+            return await pool.fetchrow(
+                "SELECT state, attempts FROM local_schedules WHERE name = $1", NAME
+            )
+        finally:
+            await pool.close()
+
+
+def test_two_processes_serve_and_fire_a_due_schedule_once(tmp_path: Path) -> None:
+    port = _free_port()
+    origin = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "NODE_ENV": "demo",
+        "BESTSHOT_DATA_DIR": str(tmp_path),
+        "INTERNAL_SERVICE_TOKEN": TOKEN,
+        "LOG_LEVEL": "INFO",
+        "WORKER_POLL_SECONDS": "0.5",
+        "SENTRY_DSN": "",
+    }
+    env.pop("DATABASE_URL", None)
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and entry point
+        [
+            sys.executable,
+            "-m",
+            "entrypoints.cli",
+            "serve",
+            "--workers",
+            "2",
+            "--port",
+            str(port),
+            "--seed-demo",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        _wait_until_ready(process, origin)
+        with httpx.Client(base_url=origin, timeout=10) as client:
+            answers = [client.get(f"/api/v2/tournaments/{DEMO_TOURNAMENT}") for _ in range(6)]
+        assert {answer.status_code for answer in answers} == {200}
+
+        asyncio.run(_plan_due_schedule(tmp_path, origin))
+        deadline = time.monotonic() + 90
+        while (row := asyncio.run(_schedule_row(tmp_path)))["state"] in ("pending", "running"):
+            assert time.monotonic() < deadline, f"the schedule was not fired in 90 s: {row}"
+            time.sleep(0.5)
+        time.sleep(2)  # a few more polls of both workers, which must find nothing left to fire
+        row = asyncio.run(_schedule_row(tmp_path))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=90)
+
+    assert process.returncode == 0, stderr.decode()[-3000:]
+    assert (row["state"], row["attempts"]) == ("done", 1)
+    lines = [json.loads(line) for line in stderr.decode().splitlines() if line.startswith("{")]
+    started = {line["message"] for line in lines if "Started server process" in line["message"]}
+    assert len(started) == 2  # two processes, each with its own pid
+    round_path = f"/api/v2/data-provider/tournaments/{DEMO_TOURNAMENT}/matches/{ROUND}"
+    patched = [
+        line
+        for line in lines
+        if line["logger"] == "bestshot.access"
+        and line.get("method") == "PATCH"
+        and line.get("path") == round_path
+    ]
+    assert [line["status"] for line in patched] == [200]  # fired once, by one of them
+    assert [line["message"] for line in lines].count("stopped") == 3  # both, then the parent
+    assert "bestshot is serving on" in stdout.decode()
+
+
+async def cannot_serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    *,
+    worker: bool = True,
+    migrate: bool = True,
+    sockets: list[socket.socket] | None = None,
+) -> None:
+    """A process's server that refuses to start (run by name in each spawned process)."""
+    raise InvalidInput(f"cannot serve on {host}:{port}")
+
+
+def test_a_process_that_cannot_serve_stops_the_others_and_the_command(
+    postgres_server: PostgresServerForTests, capfd: pytest.CaptureFixture[str]
+) -> None:
+    name = asyncio.run(postgres_server.new_database())
+    settings = load_settings({"NODE_ENV": "demo", "DATABASE_URL": postgres_server.url(name)})
+    try:
+        with bind("127.0.0.1", 0) as sock:
+            port = sock.getsockname()[1]
+            status = asyncio.run(
+                serve_workers(settings, sock, "127.0.0.1", 2, serve=cannot_serve, seed_demo=True)
+            )
+        seeded = asyncio.run(_tournaments(postgres_server.url(name)))
+    finally:
+        asyncio.run(drop_database(postgres_server.admin_url, name))
+
+    assert status == 2
+    assert f"bestshot serve: cannot serve on 127.0.0.1:{port}" in capfd.readouterr().err
+    assert seeded == [DEMO_TOURNAMENT]  # migrated and seeded once, by the parent
+
+
+async def _tournaments(url: str) -> list[str]:
+    connection = await asyncpg.connect(url)
+    try:
+        return [row["id"] for row in await connection.fetch("SELECT id FROM tournaments")]
+    finally:
+        await connection.close()
