@@ -2,7 +2,9 @@
 
 `bind_use_cases` is where cosmicpython's bootstrap injects dependencies: each use case of
 `bestshot_domain.services` gets the unit of work factory, the sources, the scheduler, the clock
-and the scheduling policy once, and the edges pass only what a request says.
+and the scheduling policy once, and the edges pass only what a request says. Here too the ports
+are wrapped in the decorators that report to `metrics` (`adapters.metrics.measured`), and each
+round update's outcome is reported: the use cases themselves count nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +14,13 @@ from datetime import date
 
 from attrs import frozen
 
+from adapters.metrics import (
+    NO_METRICS,
+    MeasuredScheduler,
+    MeasuredSource,
+    Metrics,
+    measured_unit_of_work,
+)
 from bestshot_domain import services
 from bestshot_domain.follow_ups import FollowUps
 from bestshot_domain.importing import ImportSummary
@@ -53,19 +62,29 @@ def bind_use_cases(
     scheduler: Scheduler,
     clock: Clock,
     policy: SchedulingPolicy,
+    metrics: Metrics = NO_METRICS,
 ) -> UseCases:
+    uow_factory = measured_unit_of_work(uow_factory, metrics)
+    sources = {name: MeasuredSource(source, metrics) for name, source in sources.items()}
+    scheduler = MeasuredScheduler(scheduler, metrics)
     # Every scheduler gets its follow-ups from the round update itself.
     follow_ups = FollowUps(scheduler, policy)
 
     async def update_round(tournament_id: TournamentId, round_slug: str) -> RoundUpdate:
-        return await services.update_round(
-            tournament_id,
-            round_slug,
-            uow_factory=uow_factory,
-            sources=sources,
-            clock=clock,
-            follow_ups=follow_ups,
-        )
+        try:
+            update = await services.update_round(
+                tournament_id,
+                round_slug,
+                uow_factory=uow_factory,
+                sources=sources,
+                clock=clock,
+                follow_ups=follow_ups,
+            )
+        except Exception:
+            metrics.round_updated(None)
+            raise
+        metrics.round_updated(update)
+        return update
 
     async def update_standings(tournament_id: TournamentId) -> StandingsSnapshot:
         return await services.update_standings(tournament_id, uow_factory=uow_factory, clock=clock)
