@@ -16,12 +16,13 @@ from datetime import timedelta
 from typing import Any
 
 import asyncpg
-from attrs import frozen
+from attrs import field, frozen
 from starlette.applications import Starlette
 
 from adapters.extras import needs_extra
 from adapters.local_scheduler import LocalScheduler, LocalWorker, caller_fire
 from adapters.memory import MemoryScheduler, MemoryWebhookStore
+from adapters.metrics import PrometheusMetrics
 from adapters.postgres.errors import storage_errors
 from adapters.sources.providers import PROVIDERS, build_source
 from adapters.sources.shared import SharedRoundFetches
@@ -57,6 +58,8 @@ class Service:
     pool: asyncpg.Pool | None = None  # None when storage was handed in (tests)
     # The scheduler again when it is the local one: its records and its worker (None otherwise).
     local_scheduler: LocalScheduler | None = None
+    # What the use cases, the worker and the dispatcher count, served at /metrics.
+    metrics: PrometheusMetrics = field(factory=PrometheusMetrics)
 
     def worker(self, *, poll_interval: timedelta | None = None) -> LocalWorker | None:
         """The local scheduler's worker, firing through the caller; None for other schedulers."""
@@ -73,12 +76,13 @@ class Service:
             ),
             clock=self.clock,
             config=config,
+            metrics=self.metrics,
         )
 
     def dispatcher(self, *, poll_seconds: float | None = None) -> WebhookDispatcher:
         """The webhook dispatcher over this service's store; the caller closes it (`aclose`)."""
         config = self.settings.webhook_config(poll_seconds=poll_seconds)
-        return WebhookDispatcher(self.webhooks, event_body, config=config)
+        return WebhookDispatcher(self.webhooks, event_body, config=config, metrics=self.metrics)
 
     def app(
         self,
@@ -95,6 +99,7 @@ class Service:
             webhook_store=self.webhooks,
             authenticator=authenticator,
             extra_operations=extra_operations,
+            metrics=self.metrics,
         )
 
 
@@ -145,11 +150,13 @@ async def bootstrap(
     clock: Clock | None = None,
     ready_check: ReadyCheck | None = None,
     webhooks: WebhookStore | None = None,
+    metrics: PrometheusMetrics | None = None,
     migrate: bool = True,
 ) -> AsyncIterator[Service]:
     """Wire the service; every argument left out gets its production choice."""
     settings = settings if settings is not None else load_settings()
     clock = clock if clock is not None else SystemClock()
+    metrics = metrics if metrics is not None else PrometheusMetrics()
     async with AsyncExitStack() as stack:
         pool: asyncpg.Pool | None = None
         if uow_factory is None:
@@ -191,6 +198,7 @@ async def bootstrap(
             verify=settings.scheduling.verify_policy(),
             fetch_deadline=settings.providers.http_deadline_seconds,
             plan_concurrency=settings.scheduling.plan_concurrency,
+            metrics=metrics,
         )
         yield Service(
             settings=settings,
@@ -204,6 +212,7 @@ async def bootstrap(
             pool=pool,
             # The one place that knows which scheduler was chosen.
             local_scheduler=scheduler if isinstance(scheduler, LocalScheduler) else None,
+            metrics=metrics,
         )
 
 

@@ -2,7 +2,9 @@
 
 `bind_use_cases` is where cosmicpython's bootstrap injects dependencies: each use case of
 `bestshot_domain.services` gets the unit of work factory, the sources, the scheduler, the clock
-and the scheduling policy once, and the edges pass only what a request says.
+and the scheduling policy once, and the edges pass only what a request says. Here too the ports
+are wrapped in the decorators that report to `metrics` (`adapters.metrics.measured`), and each
+round update's outcome is reported: the use cases themselves count nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +16,13 @@ from typing import Protocol
 
 from attrs import frozen
 
+from adapters.metrics import (
+    NO_METRICS,
+    MeasuredScheduler,
+    MeasuredSource,
+    Metrics,
+    measured_unit_of_work,
+)
 from adapters.sources.deadline import Deadline, within
 from bestshot_domain import disputes, overrides, services
 from bestshot_domain.follow_ups import FollowUps
@@ -103,7 +112,11 @@ def bind_use_cases(
     verify: VerifyPolicy = VerifyPolicy(),  # noqa: B008 - frozen
     fetch_deadline: float | None = None,
     plan_concurrency: int = 1,
+    metrics: Metrics = NO_METRICS,
 ) -> UseCases:
+    uow_factory = measured_unit_of_work(uow_factory, metrics)
+    sources = {name: MeasuredSource(source, metrics) for name, source in sources.items()}
+    scheduler = MeasuredScheduler(scheduler, metrics)
     # Every scheduler gets its follow-ups from the round update itself.
     follow_ups = FollowUps(scheduler, policy)
 
@@ -114,16 +127,22 @@ def bind_use_cases(
         return nullcontext() if fetch_deadline is None else within(fetch_deadline)
 
     async def update_round(tournament_id: TournamentId, round_slug: str) -> RoundUpdate:
-        with budget():
-            return await services.update_round(
-                tournament_id,
-                round_slug,
-                uow_factory=uow_factory,
-                sources=sources,
-                clock=clock,
-                follow_ups=follow_ups,
-                verify=verify,
-            )
+        try:
+            with budget():
+                update = await services.update_round(
+                    tournament_id,
+                    round_slug,
+                    uow_factory=uow_factory,
+                    sources=sources,
+                    clock=clock,
+                    follow_ups=follow_ups,
+                    verify=verify,
+                )
+        except Exception:
+            metrics.round_updated(None)
+            raise
+        metrics.round_updated(update)
+        return update
 
     async def update_standings(tournament_id: TournamentId) -> StandingsSnapshot:
         return await services.update_standings(tournament_id, uow_factory=uow_factory, clock=clock)

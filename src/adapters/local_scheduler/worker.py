@@ -17,6 +17,7 @@ from attrs import field, frozen
 
 from adapters.local_scheduler.firing import Fire, RetryableFireError
 from adapters.local_scheduler.store import LocalSchedule, LocalScheduler, ScheduleState
+from adapters.metrics.port import NO_METRICS, FiringOutcome, Metrics
 from bestshot_domain.errors import BestshotError
 from bestshot_domain.ports import Clock
 from bestshot_domain.validators import positive
@@ -54,6 +55,14 @@ class FireOutcome:
     follow_up: str | None = None  # the follow-up check the API ensured for the round, if any
 
 
+_FIRINGS = {
+    ScheduleState.DONE: FiringOutcome.DONE,
+    ScheduleState.PENDING: FiringOutcome.RETRY,
+    ScheduleState.FAILED: FiringOutcome.FAILED,
+    None: FiringOutcome.LOST,
+}
+
+
 class LocalWorker:
     """Fires the local scheduler's due schedules; `run()` polls until stopped."""
 
@@ -65,8 +74,10 @@ class LocalWorker:
         clock: Clock,
         config: WorkerConfig | None = None,
         lease_clock: Clock | None = None,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self._scheduler = scheduler
+        self._metrics = metrics
         self._fire = fire
         self._clock = clock
         self._config = config or WorkerConfig()
@@ -92,7 +103,10 @@ class LocalWorker:
         claimed = await self._scheduler.claim_due(
             self._clock.now(), config.batch_size, config.lease, config.max_attempts, lease_now
         )
-        return list(await asyncio.gather(*(self._fire_one(record) for record in claimed)))
+        outcomes = list(await asyncio.gather(*(self._fire_one(record) for record in claimed)))
+        for outcome in outcomes:
+            self._metrics.schedule_fired(_FIRINGS[outcome.state])
+        return outcomes
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll every `poll_interval` until `stop` is set; a failing poll is logged, not fatal."""

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from attrs import evolve, field, frozen
 
+from adapters.metrics.port import NO_METRICS, DeliveryOutcome, Metrics
 from adapters.webhooks.guard import UrlPolicy, check_url
 from adapters.webhooks.signing import signed_headers
 from bestshot_domain.errors import InvalidInput
@@ -65,8 +66,10 @@ class WebhookDispatcher:
         config: DispatcherConfig | None = None,
         client: httpx.AsyncClient | None = None,
         rng: random.Random | None = None,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self._store = store
+        self._metrics = metrics
         self._render = render
         self._config = config or DispatcherConfig()
         self._client = client or httpx.AsyncClient(follow_redirects=False)
@@ -164,14 +167,20 @@ class WebhookDispatcher:
         status: int | None,
         error: Exception | None,
     ) -> None:
+        seconds = time.perf_counter() - started
         await self._store.record(
             subscription,
             event_id=event.id,
             attempt=attempt,
             status=status,
-            latency_ms=round((time.perf_counter() - started) * 1000),
+            latency_ms=round(seconds * 1000),
             error=None if error is None else str(error)[:500],
         )
+        if error is None:
+            outcome = DeliveryOutcome.DELIVERED
+        else:
+            outcome = DeliveryOutcome.DISABLED if status == 410 else DeliveryOutcome.FAILED
+        self._metrics.webhook_delivered(outcome, seconds)
 
     async def _retry_later(self, subscription: Subscription) -> None:
         now = datetime.now(UTC)

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from adapters.metrics import PrometheusMetrics
 from bestshot_domain.ports import Clock, UnitOfWorkFactory
 from bestshot_domain.subscriptions import WebhookStore
 from bestshot_routes import API_PREFIX
@@ -39,6 +40,7 @@ from entrypoints.api.routes import (
     verification,
     webhooks,
 )
+from entrypoints.api.routes import metrics as metrics_routes
 from entrypoints.api.routes.ops import ReadyCheck
 from entrypoints.api.schemas.events import SUMMARIES, WEBHOOK_BODIES
 from entrypoints.schedule_view import ScheduleView
@@ -113,10 +115,12 @@ def create_app(
     authenticator: Authenticator | None = None,
     extra_operations: Sequence[Operation] = (),
     lifespan: Lifespan | None = None,
+    metrics: PrometheusMetrics | None = None,
 ) -> Starlette:
     """The API over wired use cases. The clock decides "today" for the scheduler endpoint;
     `extra_operations` adds routes (the benchmark's baselines); `lifespan` opens and closes what
-    the composition root owns, when the server rather than the caller should."""
+    the composition root owns, when the server rather than the caller should; `metrics`, when
+    given and METRICS_ENABLED, is served at /metrics."""
     authenticator = authenticator or Authenticator(settings)
     operations: list[Operation] = []
 
@@ -145,6 +149,10 @@ def create_app(
         verification.operations(use_cases, uow_factory, cached_reads, cache, API_PREFIX)
     )
     operations.extend(webhooks.operations(webhook_store, settings.webhook_config().url_policy))
+    if metrics is not None and settings.observability.metrics_enabled:
+        token = settings.observability.metrics_token
+        secret = None if token is None else token.get_secret_value()
+        operations.extend(metrics_routes.operations(metrics, secret))
     operations.extend(extra_operations)
 
     app = Starlette(

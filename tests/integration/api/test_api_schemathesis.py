@@ -30,6 +30,7 @@ from adapters.memory import (
     MemoryUnitOfWorkFactory,
     MemoryWebhookStore,
 )
+from adapters.metrics import PrometheusMetrics
 from adapters.postgres.admin import drop_database
 from adapters.sources.demo import reference_for
 from adapters.sources.providers import DECLARATIONS, PROVIDERS
@@ -71,6 +72,7 @@ def _document() -> dict[str, Any]:
         clock=SystemClock(),
         ready_check=ready,
         webhook_store=MemoryWebhookStore(uow_factory),
+        metrics=PrometheusMetrics(),
     )
     document: dict[str, Any] = app.state.openapi_document()
     return document

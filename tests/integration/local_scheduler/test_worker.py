@@ -20,6 +20,7 @@ from adapters.local_scheduler import (
     WorkerConfig,
 )
 from adapters.memory import SettableClock
+from adapters.metrics import PrometheusMetrics
 from adapters.postgres import create_pool
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from bestshot_domain.events import ScheduleFailed
@@ -68,8 +69,26 @@ def scheduler(postgres_pool: asyncpg.Pool) -> LocalScheduler:
     return LocalScheduler(postgres_pool, TEST_API)
 
 
-def worker(scheduler: LocalScheduler, fire: Recorder, clock: SettableClock) -> LocalWorker:
-    return LocalWorker(scheduler, fire=fire, clock=clock, config=CONFIG)
+def worker(
+    scheduler: LocalScheduler,
+    fire: Recorder,
+    clock: SettableClock,
+    metrics: PrometheusMetrics | None = None,
+) -> LocalWorker:
+    return LocalWorker(
+        scheduler, fire=fire, clock=clock, config=CONFIG, metrics=metrics or PrometheusMetrics()
+    )
+
+
+def firings(metrics: PrometheusMetrics) -> dict[str, float]:
+    """The worker's firings counted so far, by outcome."""
+    return {
+        outcome: metrics.registry.get_sample_value(
+            "bestshot_schedule_firings_total", {"outcome": outcome}
+        )
+        or 0.0
+        for outcome in ("done", "retry", "failed", "lost")
+    }
 
 
 async def failed_events(pool: asyncpg.Pool) -> list[tuple[str, ScheduleFailed]]:
@@ -110,7 +129,8 @@ async def test_a_retryable_failure_is_retried_with_backoff_until_the_attempts_ru
 ) -> None:
     await scheduler.ensure(planned("round_1", FIRE))
     fire = Recorder(*(RetryableFireError(f"HTTP 503 #{n}") for n in range(1, 4)))
-    runner = worker(scheduler, fire, clock)
+    metrics = PrometheusMetrics()
+    runner = worker(scheduler, fire, clock, metrics)
     clock.set(FIRE)
     (first,) = await runner.run_once()
     assert (first.state, first.error) == (ScheduleState.PENDING, "HTTP 503 #1")
@@ -130,6 +150,7 @@ async def test_a_retryable_failure_is_retried_with_backoff_until_the_attempts_ru
     clock.advance(timedelta(days=1))
     assert await runner.run_once() == []
     assert len(fire.fired) == 3
+    assert firings(metrics) == {"done": 0, "retry": 2, "failed": 1, "lost": 0}
     # Retries said nothing; giving up is one event, written with the failure.
     schedule = planned("round_1", FIRE)
     assert await failed_events(postgres_pool) == [
@@ -141,12 +162,14 @@ async def test_a_retry_then_success_keeps_the_history(
     scheduler: LocalScheduler, clock: SettableClock
 ) -> None:
     await scheduler.ensure(planned("round_1", FIRE))
-    runner = worker(scheduler, Recorder(RetryableFireError("connection refused")), clock)
+    metrics = PrometheusMetrics()
+    runner = worker(scheduler, Recorder(RetryableFireError("connection refused")), clock, metrics)
     clock.set(FIRE)
     await runner.run_once()
     clock.advance(timedelta(minutes=1))
     (outcome,) = await runner.run_once()
     assert outcome.state is ScheduleState.DONE
+    assert firings(metrics) == {"done": 1, "retry": 1, "failed": 0, "lost": 0}
     (record,) = await scheduler.records()
     assert (record.state, record.attempts, record.fired_at) == (
         ScheduleState.DONE,

@@ -10,6 +10,7 @@ import asyncpg
 import pytest
 
 from adapters.memory import ScriptedSource, SettableClock
+from adapters.metrics import PrometheusMetrics
 from adapters.postgres.unit_of_work import unit_of_work_factory
 from adapters.webhooks import DispatcherConfig, PostgresWebhookStore, UrlPolicy, WebhookDispatcher
 from adapters.webhooks.signing import new_secret
@@ -73,6 +74,17 @@ async def _subscribe(pool: asyncpg.Pool, receiver: Receiver) -> PostgresWebhookS
     return store
 
 
+def deliveries(metrics: PrometheusMetrics) -> dict[str, float]:
+    """The delivery attempts counted so far, by outcome."""
+    return {
+        outcome: metrics.registry.get_sample_value(
+            "bestshot_webhook_deliveries_total", {"outcome": outcome}
+        )
+        or 0.0
+        for outcome in ("delivered", "failed", "disabled")
+    }
+
+
 async def _drain(dispatcher: WebhookDispatcher, rounds: int = 5) -> None:
     for _ in range(rounds):
         await dispatcher.run_once()
@@ -105,7 +117,8 @@ async def test_a_receiver_down_for_a_while_gets_everything_once_back_in_order(
     store = await _subscribe(postgres_pool, receiver)
     await _matchday(postgres_pool)
     receiver.answer = 503
-    dispatcher = WebhookDispatcher(store, event_body, config=CONFIG)
+    metrics = PrometheusMetrics()
+    dispatcher = WebhookDispatcher(store, event_body, config=CONFIG, metrics=metrics)
     try:
         await _drain(dispatcher, 3)
         assert receiver.received == []
@@ -120,6 +133,7 @@ async def test_a_receiver_down_for_a_while_gets_everything_once_back_in_order(
     # The first event was tried while down, each later one only once it was back.
     assert receiver.seen.count(receiver.seen[0]) == 4
     assert len(set(receiver.seen)) == len(EXPECTED)
+    assert deliveries(metrics) == {"delivered": len(EXPECTED), "failed": 3, "disabled": 0}
 
 
 async def test_a_410_disables_the_subscription(
@@ -128,7 +142,8 @@ async def test_a_410_disables_the_subscription(
     store = await _subscribe(postgres_pool, receiver)
     await _matchday(postgres_pool)
     receiver.answer = 410
-    dispatcher = WebhookDispatcher(store, event_body, config=CONFIG)
+    metrics = PrometheusMetrics()
+    dispatcher = WebhookDispatcher(store, event_body, config=CONFIG, metrics=metrics)
     try:
         await _drain(dispatcher)
     finally:
@@ -136,6 +151,7 @@ async def test_a_410_disables_the_subscription(
     (subscription,) = await store.list()
     assert subscription.state is SubscriptionState.DISABLED
     assert len(receiver.seen) == 1
+    assert deliveries(metrics) == {"delivered": 0, "failed": 0, "disabled": 1}
 
 
 async def test_killing_the_dispatcher_mid_delivery_loses_nothing(

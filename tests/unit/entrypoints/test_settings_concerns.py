@@ -63,6 +63,8 @@ SAMPLES = {
     "LOG_LEVEL": "DEBUG",
     "SENTRY_DSN": "https://public-key-0123456789@sentry.example/42",
     "SENTRY_TRACES_SAMPLE_RATE": "0.5",
+    "METRICS_ENABLED": "false",
+    "METRICS_TOKEN": "prod-metrics-token-4e6a8c0b2d4f6a8c0e2b",
     "SCHEDULER_KIND": "eventbridge",
     "SCHEDULE_MATCH_WINDOW_MINUTES": "120",
     "SCHEDULE_TEST_DELAY_SECONDS": "300",
@@ -106,6 +108,7 @@ SECRETS = {
     "MIGRATION_DATABASE_URL",
     "SENTRY_DSN",
     *(s.variable for p in DECLARATIONS.values() for s in p.settings if s.secret),
+    "METRICS_TOKEN",
 }
 
 
