@@ -29,6 +29,7 @@ from entrypoints.api.middleware import (
 from entrypoints.api.openapi import openapi_document
 from entrypoints.api.operations import Endpoint, Operation, Security
 from entrypoints.api.problems import EXCEPTION_HANDLERS
+from entrypoints.api.queries import Queries
 from entrypoints.api.routes import data_provider, events, ops, reads, webhooks
 from entrypoints.api.routes.ops import ReadyCheck
 from entrypoints.api.schemas.events import SUMMARIES, WEBHOOK_BODIES
@@ -104,10 +105,12 @@ def create_app(
     authenticator: Authenticator | None = None,
     extra_operations: Sequence[Operation] = (),
     lifespan: Lifespan | None = None,
+    pages: Sequence[BaseRoute] = (),
 ) -> Starlette:
     """The API over wired use cases. The clock decides "today" for the scheduler endpoint;
     `extra_operations` adds routes (the benchmark's baselines); `lifespan` opens and closes what
-    the composition root owns, when the server rather than the caller should."""
+    the composition root owns, when the server rather than the caller should; `pages` are
+    routes outside the API's document (the console's)."""
     authenticator = authenticator or Authenticator(settings)
     operations: list[Operation] = []
 
@@ -124,13 +127,14 @@ def create_app(
     cache = ReadCache(settings.service.read_cache_seconds)
     operations.extend(data_provider.operations(use_cases, clock, cache, ScheduleView.of(settings)))
     cached_reads = CachedReads(cache, settings.service.public_cache_max_age)
-    operations.extend(reads.operations(uow_factory, cached_reads, API_PREFIX))
+    queries = Queries(uow_factory)
+    operations.extend(reads.operations(queries, cached_reads, API_PREFIX))
     operations.extend(events.operations(uow_factory, API_PREFIX))
     operations.extend(webhooks.operations(webhook_store, settings.webhook_config().url_policy))
     operations.extend(extra_operations)
 
     app = Starlette(
-        routes=_routes(operations, authenticator),
+        routes=[*_routes(operations, authenticator), *pages],
         middleware=[
             Middleware(RequestContextMiddleware),
             Middleware(BodySizeLimitMiddleware, max_bytes=settings.service.max_body_bytes),
