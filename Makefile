@@ -48,7 +48,6 @@ lock: $(BIN)/uv ## refresh requirements/dev.lock (hashes, every platform) from p
 		$(UPGRADE_FLAGS) --quiet --output-file $(LOCK)
 
 run: $(STAMP) ## serve the API and the console on 127.0.0.1:8000 (embedded PostgreSQL, demo league, local scheduler)
-	@echo "the console: http://127.0.0.1:8000/console (the API under /api/v2)"
 	$(BIN)/bestshot serve --seed-demo
 
 demo: $(STAMP) ## one simulated matchday end to end, in seconds

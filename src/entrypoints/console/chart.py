@@ -77,15 +77,20 @@ def chart(
     def y(position: float) -> float:
         return round(TOP + (position - 1) * ROW, 1)
 
-    bands = tuple(
-        Band(
-            y(zone.first - 0.5),
-            (min(zone.last, teams) - zone.first + 1) * ROW,
-            zone.name,
-            f"zone-{zone_index.get(zone.name, 0)}",
-        )
-        for zone in series.zones
-        if zone.first <= teams
+    # The widest first, so a zone inside another (the champion within the Champions League
+    # places) is drawn over it.
+    bands = sorted(
+        (
+            Band(
+                y(zone.first - 0.5),
+                (min(zone.last, teams) - zone.first + 1) * ROW,
+                zone.name,
+                f"zone-{zone_index.get(zone.name, 0)}",
+            )
+            for zone in series.zones
+            if zone.first <= teams
+        ),
+        key=lambda band: -band.height,
     )
     lines = tuple(
         Line(
@@ -111,7 +116,7 @@ def chart(
         right_edge=LEFT + plot_width,
         top=TOP,
         bottom_edge=y(teams),
-        bands=bands,
+        bands=tuple(bands),
         lines=lines,
         rounds=rounds,
         positions=positions,

@@ -147,4 +147,3 @@ def browser(console: LiveApi) -> Iterator[BrowserContext]:
                 context.close()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
-

@@ -122,7 +122,7 @@ def test_round_shows_scores_both_time_zones_and_each_match_history(
         assert rows.count() == 10
         first = rows.first
         assert "finished" in first.inner_text()
-        assert re.search(r"\d+–\d+", first.locator("td.score").inner_text())
+        assert re.search(r"\d+\u2013\d+", first.locator("td.score").inner_text())
         cells = first.locator("time")
         tournament_time, viewer_time = cells.nth(0).inner_text(), cells.nth(1).inner_text()
         assert tournament_time.endswith("UTC")  # the demo league plays in UTC
