@@ -110,11 +110,15 @@ class Console:
             (f"{p}/schedules", self.schedules),
             (f"{p}/webhooks", self.webhooks),
         ]
+        # Pages, not API operations: outside the OpenAPI document (and schemathesis' runs).
         routes: list[BaseRoute] = [
-            Route(path, self._page(page), methods=["GET"]) for path, page in pages
+            Route(path, self._page(page), methods=["GET"], include_in_schema=False)
+            for path, page in pages
         ]
-        routes.append(Route(f"{p}/static/{{name}}", self._assets.serve, methods=["GET"]))
-        return routes
+        assets = Route(
+            f"{p}/static/{{name}}", self._assets.serve, methods=["GET"], include_in_schema=False
+        )
+        return [*routes, assets]
 
     def _page(self, page: Page) -> Page:
         async def answer(request: Request) -> Response:
