@@ -172,6 +172,11 @@ class Console:
                 "names": names,
                 "adjustments": view.adjustments,
                 "adjusted": adjusted,
+                # Tables with a zone still open: their eliminations are news, not the final order.
+                "undecided": [
+                    any(s == "open" for row in table.rows for s in row.zones.values())
+                    for table in view.standings.tables
+                ],
             },
         )
 

@@ -99,13 +99,25 @@ async def test_clinched_and_eliminated_marks_once_the_season_is_over(
 ) -> None:
     rounds = (await client.get(f"{API}/tournaments/{DEMO_ID}/rounds")).json()["rounds"]
     clock.advance(timedelta(days=200))
-    for round_ in rounds[19:]:
-        path = f"{DATA}/tournaments/{DEMO_ID}/matches/{round_['slug']}"
-        assert (await client.patch(path, headers=internal)).status_code == 200
-    await client.patch(f"{DATA}/tournaments/{DEMO_ID}/standings", headers=internal)
-    page = await _page(client, f"{PAGES}/standings")
-    assert "✓ clinched champion" in page
+
+    async def play(slugs: list[str]) -> str:
+        for slug in slugs:
+            path = f"{DATA}/tournaments/{DEMO_ID}/matches/{slug}"
+            assert (await client.patch(path, headers=internal)).status_code == 200
+        await client.patch(f"{DATA}/tournaments/{DEMO_ID}/standings", headers=internal)
+        return await _page(client, f"{PAGES}/standings")
+
+    # Four rounds before the end, some teams can no longer reach some zones: marked so.
+    late = await play([r["slug"] for r in rounds[19:34]])
+    table = (await client.get(f"{API}/tournaments/{DEMO_ID}/standings")).json()["tables"][0]
+    out = [row for row in table["rows"] if "eliminated" in row["zones"].values()]
+    assert out
+    assert late.count("✗ out of ") == len(out)
+    # Once every zone is decided, only what was clinched is marked.
+    page = await play([r["slug"] for r in rounds[34:]])
+    assert "✓ clinched champion, champions league" in page
     assert page.count("✓ clinched") >= 4
+    assert "✗ out of " not in page
     positions = await _page(client, f"{PAGES}/positions")
     assert positions.count("<polyline") == 20
     assert re.search(r'points="(?:[\d.]+,[\d.]+ ){37}[\d.]+,[\d.]+"', positions)
