@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements/dev.lock
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock run demo test unit lint format bench lambda-zip clean
+.PHONY: help install lock run demo test unit lint format bench lambda-zip browser clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -47,7 +47,7 @@ lock: $(BIN)/uv ## refresh requirements/dev.lock (hashes, every platform) from p
 		--python-version 3.11 --generate-hashes --index-url https://pypi.org/simple --no-config \
 		$(UPGRADE_FLAGS) --quiet --output-file $(LOCK)
 
-run: $(STAMP) ## serve the API on 127.0.0.1:8000 (embedded PostgreSQL, demo league, local scheduler)
+run: $(STAMP) ## serve the API and the console on 127.0.0.1:8000 (embedded PostgreSQL, demo league, local scheduler)
 	$(BIN)/bestshot serve --seed-demo
 
 demo: $(STAMP) ## one simulated matchday end to end, in seconds
@@ -66,7 +66,15 @@ lint: $(STAMP) ## ruff, formatting, mypy (strict on src/, nearly on tests/), imp
 # random order moves a few branches from one run to the next.
 COVERAGE_FLOORS := bestshot_domain=98 bestshot_routes=95 adapters=93.5 entrypoints=92.5
 
-test: $(STAMP) lint ## lint, then the whole suite in a random order, with branch coverage floors
+# The browser tests drive Debian's chromium (Playwright's own browser download is not used):
+# installed with apt-get when missing (CI runs as root), left alone when it is there.
+CHROMIUM := /usr/bin/chromium
+
+browser: ## install Debian's chromium for the browser tests, unless /usr/bin/chromium exists
+	@if [ -x $(CHROMIUM) ]; then echo "chromium: $(CHROMIUM)"; else \
+		apt-get update && apt-get install -y --no-install-recommends chromium; fi
+
+test: $(STAMP) browser lint ## lint, then the whole suite in a random order, with branch coverage floors
 	$(BIN)/pytest --cov --cov-report=term
 	@for floor in $(COVERAGE_FLOORS); do \
 		package=$${floor%%=*}; minimum=$${floor##*=}; \

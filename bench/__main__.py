@@ -18,6 +18,7 @@ BENCHES = {
     "webhooks": "bench.webhooks",
     "cli_start": "bench.cli_start",
     "planning": "bench.planning",
+    "console": "bench.console",
 }
 
 

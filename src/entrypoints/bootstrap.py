@@ -33,7 +33,15 @@ from bestshot_domain.subscriptions import WebhookStore
 from entrypoints.api import create_app
 from entrypoints.api.auth import Authenticator
 from entrypoints.api.operations import Operation
+from entrypoints.api.queries import (
+    Queries,
+    ScheduleReader,
+    WebhookReads,
+    local_schedules,
+    planned_schedules,
+)
 from entrypoints.api.schemas.events import event_body
+from entrypoints.console import Console
 from entrypoints.database import open_database
 from entrypoints.settings import SchedulerKind, Settings, load_settings
 from entrypoints.use_cases import UseCases, bind_use_cases
@@ -84,6 +92,13 @@ class Service:
         config = self.settings.webhook_config(poll_seconds=poll_seconds)
         return WebhookDispatcher(self.webhooks, event_body, config=config, metrics=self.metrics)
 
+    def schedule_reader(self) -> ScheduleReader:
+        """What the console's schedules page reads: the local scheduler's records with their
+        state, or any other scheduler's pending schedules through its port."""
+        if self.local_scheduler is not None:
+            return local_schedules(self.local_scheduler, self.settings.secret_values())
+        return planned_schedules(self.scheduler)
+
     def app(
         self,
         *,
@@ -100,6 +115,16 @@ class Service:
             authenticator=authenticator,
             extra_operations=extra_operations,
             metrics=self.metrics,
+            pages=self.console().routes(),
+        )
+
+    def console(self) -> Console:
+        """The console's pages, over the same read path as the API's public reads."""
+        return Console(
+            Queries(self.uow_factory),
+            clock=self.clock,
+            schedules=self.schedule_reader(),
+            webhooks=WebhookReads(self.webhooks, self.settings.secret_values()),
         )
 
 

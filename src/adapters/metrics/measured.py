@@ -8,7 +8,8 @@ The composition root hands the use cases these instead of the bare adapters
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Self, TypeVar
 
@@ -29,6 +30,7 @@ from bestshot_domain.ports import (
     ResultSource,
     Scheduler,
     StandingsRepository,
+    Survey,
     UnitOfWork,
     UnitOfWorkFactory,
 )
@@ -81,10 +83,17 @@ class MeasuredScheduler:
         self._scheduler = scheduler
         self._metrics = metrics
 
-    async def ensure(self, schedule: PlannedSchedule) -> EnsureOutcome:
-        outcome = await self._scheduler.ensure(schedule)
+    async def ensure(
+        self, schedule: PlannedSchedule, *, exists: bool | None = None
+    ) -> EnsureOutcome:
+        outcome = await self._scheduler.ensure(schedule, exists=exists)
         self._metrics.schedule_ensured(schedule, outcome)
         return outcome
+
+    async def survey(
+        self, start: datetime, end: datetime, *, skip: Callable[[str], bool]
+    ) -> Survey:
+        return await self._scheduler.survey(start, end, skip=skip)
 
     async def list(self) -> Sequence[PlannedSchedule]:
         return await self._scheduler.list()
@@ -141,6 +150,8 @@ class _MeasuredUnitOfWork:
         self.adjustments = inner.adjustments
         self.discipline = inner.discipline
         self.outbox = inner.outbox
+        self.overrides = inner.overrides
+        self.verification = inner.verification
         return self
 
     async def __aexit__(

@@ -113,6 +113,13 @@ class PrometheusMetrics:
             ["outcome"],
             registry=registry,
         )
+        self._disputes = Counter(
+            "bestshot_disputes",
+            "Disputes over a final that round updates opened, or closed when the providers "
+            'converged (README, "Fallback provider and verified finals").',
+            ["event"],
+            registry=registry,
+        )
         self._delivery_seconds = Histogram(
             "bestshot_webhook_delivery_duration_seconds",
             "How long webhook delivery attempts took, whatever their outcome.",
@@ -128,6 +135,8 @@ class PrometheusMetrics:
         for kind in ("round", "follow_up"):
             for ensured in EnsureOutcome:
                 self._schedules.labels(kind, ensured.value)
+        for event in ("opened", "closed"):
+            self._disputes.labels(event)
         for firing in FiringOutcome:
             self._firings.labels(firing.value)
         for delivery in DeliveryOutcome:
@@ -145,6 +154,8 @@ class PrometheusMetrics:
             return
         changed = bool(update.saved or update.discipline)
         self._round_updates.labels("changed" if changed else "unchanged").inc()
+        self._disputes.labels("opened").inc(len(update.disputes_opened))
+        self._disputes.labels("closed").inc(len(update.disputes_closed))
         for change in update.changes:
             before = change.before.score if change.before is not None else None
             if change.after.score != before:

@@ -31,6 +31,7 @@ from entrypoints.api.openapi import openapi_document
 from entrypoints.api.operations import Endpoint, Operation, Security
 from entrypoints.api.plans import PlanRuns
 from entrypoints.api.problems import EXCEPTION_HANDLERS
+from entrypoints.api.queries import Queries
 from entrypoints.api.routes import (
     data_provider,
     events,
@@ -116,11 +117,13 @@ def create_app(
     extra_operations: Sequence[Operation] = (),
     lifespan: Lifespan | None = None,
     metrics: PrometheusMetrics | None = None,
+    pages: Sequence[BaseRoute] = (),
 ) -> Starlette:
     """The API over wired use cases. The clock decides "today" for the scheduler endpoint;
     `extra_operations` adds routes (the benchmark's baselines); `lifespan` opens and closes what
     the composition root owns, when the server rather than the caller should; `metrics`, when
-    given and METRICS_ENABLED, is served at /metrics."""
+    given and METRICS_ENABLED, is served at /metrics; `pages` are routes outside the API's
+    document (the console's)."""
     authenticator = authenticator or Authenticator(settings)
     operations: list[Operation] = []
 
@@ -142,7 +145,8 @@ def create_app(
         data_provider.operations(use_cases, clock, cache, ScheduleView.of(settings), plans)
     )
     cached_reads = CachedReads(cache, settings.service.public_cache_max_age)
-    operations.extend(reads.operations(uow_factory, cached_reads, API_PREFIX))
+    queries = Queries(uow_factory)
+    operations.extend(reads.operations(queries, cached_reads, API_PREFIX))
     operations.extend(events.operations(uow_factory, API_PREFIX))
     operations.extend(overrides.operations(use_cases, uow_factory, cache, API_PREFIX))
     operations.extend(
@@ -156,7 +160,7 @@ def create_app(
     operations.extend(extra_operations)
 
     app = Starlette(
-        routes=_routes(operations, authenticator),
+        routes=[*_routes(operations, authenticator), *pages],
         middleware=[
             Middleware(RequestContextMiddleware),
             Middleware(BodySizeLimitMiddleware, max_bytes=settings.service.max_body_bytes),

@@ -192,6 +192,7 @@ def print_quick_start(settings: Settings, tournament: str | None) -> None:
     lines = [
         "",
         f"bestshot is serving on {base}" + (" (demo league seeded)" if tournament else ""),
+        f"  the console:            {base}/console",
         "  create today's schedules (the local scheduler fires them when the matches are over):",
         '    curl -X POST -H "Authorization: Bearer $(.venv/bin/bestshot token admin)" \\',
         f"         {base}{SCHEDULER_ROUTE}",

@@ -101,6 +101,11 @@ def test_serve_seed_demo_prints_where_it_serves_and_the_demo_table_is_readable(
         [table] = answer.json()["tables"]
         assert len(table["rows"]) == 20
         assert {row["played"] for row in table["rows"]} <= {19, 20}
+        # ... the console shows it too ...
+        [console_line] = [line for line in lines if "the console:" in line]
+        console = _get_when_listening(console_line.split("console:", 1)[1].strip())
+        assert console.status_code == 200
+        assert "Demo League" in console.text
         # ... and the day's schedule can be created with an admin token (`bestshot token
         # admin`), calling back the port this server listens on. (The day the seed pinned, not
         # "today": a test started just before midnight UTC would otherwise ask for the next.)

@@ -33,6 +33,7 @@ from bestshot_domain.errors import (
 )
 from bestshot_domain.model import Fixtures
 from bestshot_domain.ports import EnsureOutcome
+from bestshot_domain.round_update import RoundUpdate
 from tests.builders import T0, league_fixtures, observation, planned, round_
 
 
@@ -227,3 +228,28 @@ def test_no_metrics_counts_nothing_and_takes_every_report() -> None:
     NO_METRICS.standings_computed(1)
     NO_METRICS.schedule_ensured(planned(), EnsureOutcome.CREATED)
     NO_METRICS.schedule_deleted("liga_2031_05_17_21_30")
+
+
+def test_disputes_a_round_update_opens_and_closes_are_counted() -> None:
+    metrics = PrometheusMetrics()
+    assert value(metrics, "bestshot_disputes_total", event="opened") == 0.0
+    update = RoundUpdate(
+        tournament_id="mls",
+        round_slug="day-1",
+        observed_at=T0,
+        outcomes=(),
+        missing=(),
+        unknown=(),
+        awaiting=(),
+        overdue=(),
+        saved=(),
+        changes=(),
+        disputes_opened=("d1", "d2"),
+        disputes_closed=("d0",),
+    )
+
+    metrics.round_updated(update)
+
+    assert value(metrics, "bestshot_disputes_total", event="opened") == 2.0
+    assert value(metrics, "bestshot_disputes_total", event="closed") == 1.0
+    assert value(metrics, "bestshot_round_updates_total", outcome="unchanged") == 1.0
