@@ -80,10 +80,8 @@ def set_override(
     A changed match loses its `last_observed`: the provider's last word no longer describes it,
     so that the provider's next answer after a release is not taken for an old one.
     """
-    if current is not None and (current.state, current.reason) == (state, reason) == (
-        match.state,
-        reason,
-    ):
+    standing = current is not None and (current.state, current.reason) == (state, reason)
+    if standing and match.state == state:
         return None
     before = match.state
     new = match
