@@ -24,7 +24,8 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Callable, Coroutine
+import tempfile
+from collections.abc import Callable, Coroutine, Iterator
 from multiprocessing.process import BaseProcess
 from typing import Protocol
 
@@ -41,6 +42,26 @@ from entrypoints.settings import Settings
 logger = logging.getLogger("bestshot.serve")
 
 STOP_GRACE_SECONDS = 30.0  # after SIGTERM, before a process still running is killed
+# prometheus-client's own variable: the folder where every process of one server keeps its
+# counts, so that a scrape answered by any of them adds up all of them (README, "Metrics").
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+
+
+@contextlib.contextmanager
+def shared_metrics_dir() -> Iterator[str]:
+    """The folder the server processes share their metrics in: PROMETHEUS_MULTIPROC_DIR when
+    the operator set it, else a fresh one for this run (set in the environment the processes
+    are spawned with, and removed when they are all gone)."""
+    chosen = os.environ.get(MULTIPROCESS_DIR)
+    if chosen:
+        yield chosen
+        return
+    with tempfile.TemporaryDirectory(prefix="bestshot-metrics-") as folder:
+        os.environ[MULTIPROCESS_DIR] = folder
+        try:
+            yield folder
+        finally:
+            del os.environ[MULTIPROCESS_DIR]
 
 
 class ServeOne(Protocol):
@@ -118,7 +139,9 @@ async def _supervise(
     spawn = multiprocessing.get_context("spawn")
     processes: list[BaseProcess] = []
     status = 0
+    metrics_dir = contextlib.ExitStack()
     try:
+        metrics_dir.enter_context(shared_metrics_dir())
         for _ in range(count):
             process = spawn.Process(
                 target=_process_main,
@@ -143,6 +166,7 @@ async def _supervise(
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
         await asyncio.to_thread(_stop_all, processes)
+        metrics_dir.close()
     logger.info("stopped")
     return status
 

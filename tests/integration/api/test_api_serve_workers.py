@@ -18,6 +18,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.local_scheduler import LocalScheduler
 from adapters.postgres import create_pool
@@ -25,7 +26,12 @@ from adapters.postgres.admin import drop_database
 from adapters.postgres.embedded import DEFAULT_DATABASE, EmbeddedPostgres
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.ports import PlannedSchedule
-from entrypoints.commands.serve_workers import bind, serve_workers
+from entrypoints.commands.serve_workers import (
+    MULTIPROCESS_DIR,
+    bind,
+    serve_workers,
+    shared_metrics_dir,
+)
 from entrypoints.demo_seed import DEMO_TOURNAMENT
 from entrypoints.settings import Settings, load_settings
 from tests.conftest import PostgresServerForTests
@@ -125,12 +131,17 @@ def test_two_processes_serve_and_fire_a_due_schedule_once(tmp_path: Path) -> Non
             time.sleep(0.5)
         time.sleep(2)  # a few more polls of both workers, which must find nothing left to fire
         row = asyncio.run(_schedule_row(tmp_path))
+        # Whichever process answers a scrape, it counts both processes' firings (one in all).
+        with httpx.Client(base_url=origin, timeout=10) as client:
+            scrapes = [client.get("/metrics") for _ in range(8)]
+        fired = {_firings_done(scrape) for scrape in scrapes}
     finally:
         process.send_signal(signal.SIGTERM)
         stdout, stderr = process.communicate(timeout=90)
 
     assert process.returncode == 0, stderr.decode()[-3000:]
     assert (row["state"], row["attempts"]) == ("done", 1)
+    assert fired == {1.0}
     lines = [json.loads(line) for line in stderr.decode().splitlines() if line.startswith("{")]
     started = {line["message"] for line in lines if "Started server process" in line["message"]}
     assert len(started) == 2  # two processes, each with its own pid
@@ -145,6 +156,34 @@ def test_two_processes_serve_and_fire_a_due_schedule_once(tmp_path: Path) -> Non
     assert [line["status"] for line in patched] == [200]  # fired once, by one of them
     assert [line["message"] for line in lines].count("stopped") == 3  # both, then the parent
     assert "bestshot is serving on" in stdout.decode()
+
+
+def _firings_done(scrape: httpx.Response) -> float:
+    assert scrape.status_code == 200, scrape.text
+    for family in text_string_to_metric_families(scrape.text):
+        for sample in family.samples:
+            if sample.name == "bestshot_schedule_firings_total" and sample.labels == {
+                "outcome": "done"
+            }:
+                return sample.value
+    raise AssertionError("no bestshot_schedule_firings_total{outcome=done} in the scrape")
+
+
+def test_the_processes_share_a_metrics_folder_unless_one_is_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(MULTIPROCESS_DIR, raising=False)
+    with shared_metrics_dir() as folder:
+        assert os.environ[MULTIPROCESS_DIR] == folder
+        assert Path(folder).is_dir()
+    assert MULTIPROCESS_DIR not in os.environ
+    assert not Path(folder).exists()
+
+    monkeypatch.setenv(MULTIPROCESS_DIR, str(tmp_path))
+    with shared_metrics_dir() as chosen:
+        assert chosen == str(tmp_path)
+    assert os.environ[MULTIPROCESS_DIR] == str(tmp_path)
+    assert tmp_path.is_dir()
 
 
 async def cannot_serve(
