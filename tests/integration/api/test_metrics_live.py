@@ -104,6 +104,8 @@ async def test_the_counters_move_with_real_updates_firings_and_deliveries(
                     "BESTSHOT_ESPN_URL": provider.url,
                     "BESTSHOT_DB_POOL_MAX": "4",
                     "FORWARDED_ALLOW_IPS": "127.0.0.1",  # a proxy on this machine
+                    # The worker fires on the minute, not spread over a window.
+                    "SCHEDULE_FLEXIBLE_WINDOW_MINUTES": "0",
                 }
             )
             admin = {"Authorization": f"Bearer {mint_admin_token(settings)}"}

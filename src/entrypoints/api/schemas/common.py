@@ -28,6 +28,9 @@ SLUG_MAX_LENGTH = 128
 TEAM_KEY_PATTERN = r"^[a-z0-9_]+:[A-Za-z0-9._~-]+$"
 """A team's key in paths, as the tables show it: the provider, a colon, the provider's id."""
 TEAM_KEY_MAX_LENGTH = 200
+# The largest id the database's bigint keys can hold: a cursor past it is no id of ours, and
+# is refused by the document rather than by PostgreSQL.
+ID_MAX = 2**63 - 1
 
 
 NOT_BLANK = r"\S"

@@ -21,7 +21,7 @@ from bestshot_domain.events import (
     StandingsChanged,
     ZoneDecided,
 )
-from entrypoints.api.schemas.common import SLUG_MAX_LENGTH, SLUG_PATTERN, ApiModel
+from entrypoints.api.schemas.common import ID_MAX, SLUG_MAX_LENGTH, SLUG_PATTERN, ApiModel
 from entrypoints.api.schemas.matches import MatchStateOut
 from entrypoints.api.schemas.verification import AnswerOut
 
@@ -29,7 +29,9 @@ FEED_MAX = 500
 
 
 class EventsQuery(ApiModel):
-    after: int = Field(0, ge=0, description="The last event id already read (0: from the start).")
+    after: int = Field(
+        0, ge=0, le=ID_MAX, description="The last event id already read (0: from the start)."
+    )
     tournament: str | None = Field(
         None,
         pattern=SLUG_PATTERN,

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import AliasPath, BeforeValidator, ConfigDict, Field
 
 from bestshot_domain.model import ChangeKind, Ending, Match, MatchStatus, RecordedChange, Score
-from entrypoints.api.schemas.common import NOT_BLANK, ApiModel
+from entrypoints.api.schemas.common import ID_MAX, NOT_BLANK, ApiModel
 from entrypoints.api.schemas.matches import MatchOut, MatchStateOut
 
 HISTORY_MAX = 200
@@ -68,7 +68,10 @@ class OverriddenOut(ApiModel):
 
 class HistoryQuery(ApiModel):
     before: int | None = Field(
-        None, ge=1, description="Only changes older than this id (`nextBefore` of a page)."
+        None,
+        ge=1,
+        le=ID_MAX,
+        description="Only changes older than this id (`nextBefore` of a page).",
     )
     limit: int = Field(
         50, ge=1, le=HISTORY_MAX, description=f"At most this many (1-{HISTORY_MAX})."

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, AliasChoices, Field, field_validator
 
 from bestshot_domain.events import EventType
-from entrypoints.api.schemas.common import SLUG_MAX_LENGTH, SLUG_PATTERN, ApiModel
+from entrypoints.api.schemas.common import ID_MAX, SLUG_MAX_LENGTH, SLUG_PATTERN, ApiModel
 
 URL_MAX_LENGTH = 2048
 # The shape the document can state: http(s), a host (no user-info), an optional port and path.
@@ -107,5 +107,7 @@ class DeliveriesQuery(ApiModel):
 
 class ReplayQuery(ApiModel):
     after: int = Field(
-        ge=0, description="Deliver again every wanted event after this id (0: from the start)."
+        ge=0,
+        le=ID_MAX,
+        description="Deliver again every wanted event after this id (0: from the start).",
     )
