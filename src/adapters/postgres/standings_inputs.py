@@ -1,4 +1,4 @@
-"""What a tournament's tables are computed from, read from PostgreSQL in two statements."""
+"""What a tournament's tables are computed from, read from PostgreSQL in three statements."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from adapters.postgres.codec import TABLE_MATCH_COLUMNS, table_match_from_row, t
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.pool import Executor
 from bestshot_domain.errors import NotFound
+from bestshot_domain.lifecycle import DECIDED
 from bestshot_domain.model import (
     Cards,
-    MatchDiscipline,
+    MatchStatus,
     Membership,
     PointAdjustment,
     Round,
@@ -19,6 +20,7 @@ from bestshot_domain.model import (
     Team,
     TournamentId,
 )
+from bestshot_domain.standings.inputs import MatchResult
 
 # The tournament and its small lists in one statement, each list a JSON array of arrays ordered
 # as its own repository method orders it; the matches follow in a second one, as rows of only
@@ -38,19 +40,42 @@ SELECT t.id, t.label, t.provider, t.reference, t.rules, t.timezone, t.zones, t.s
      FROM rounds r WHERE r.tournament_id = t.id)::text AS rounds,
     (SELECT coalesce(json_agg(json_build_array(a.team, a.points, a.reason)
                               ORDER BY a.team COLLATE "C", a.reason COLLATE "C"), '[]')
-     FROM point_adjustments a WHERE a.tournament_id = t.id)::text AS adjustments,
-    (SELECT coalesce(json_agg(json_build_array(d.match_key, d.team, d.yellow,
-                                               d.second_yellow_red, d.red, d.yellow_and_red)
-                              ORDER BY d.match_key COLLATE "C", d.team COLLATE "C"), '[]')
-     FROM match_discipline d JOIN matches dm ON dm.key = d.match_key
-     WHERE dm.tournament_id = t.id)::text AS discipline
+     FROM point_adjustments a WHERE a.tournament_id = t.id)::text AS adjustments
 FROM tournaments t WHERE t.id = $1
 """
 
-_TABLE_MATCHES = f"""
-SELECT {TABLE_MATCH_COLUMNS} FROM matches WHERE tournament_id = $1
+# The matches in the shapes the tables take (`tables.table_matches`, whose rule this follows):
+# those that can count as the engine's results (a score only once decided, each side's cards),
+# then the knockout rounds' matches as rows of TABLE_MATCH_COLUMNS; each in kickoff order.
+# $2: the decided statuses, $3: cancelled, $4: the knockout kind.
+_RESULTS = """
+SELECT m.home, m.away,
+    CASE WHEN m.status = ANY($2::text[]) THEN m.home_score END AS home_goals,
+    CASE WHEN m.status = ANY($2::text[]) THEN m.away_score END AS away_goals,
+    m.kickoff,
+    hd.yellow, hd.second_yellow_red, hd.red, hd.yellow_and_red,
+    ad.yellow, ad.second_yellow_red, ad.red, ad.yellow_and_red
+FROM matches m
+LEFT JOIN match_discipline hd ON hd.match_key = m.key AND hd.team = m.home
+LEFT JOIN match_discipline ad ON ad.match_key = m.key AND ad.team = m.away
+WHERE m.tournament_id = $1 AND m.status <> $3
+    AND NOT EXISTS (SELECT FROM rounds r WHERE r.tournament_id = m.tournament_id
+                    AND r.slug = m.round_slug AND r.kind = $4)
+ORDER BY m.kickoff, m.key COLLATE "C"
+"""
+
+_KNOCKOUT = f"""
+SELECT {TABLE_MATCH_COLUMNS} FROM matches m
+WHERE tournament_id = $1 AND EXISTS (
+    SELECT FROM rounds r WHERE r.tournament_id = m.tournament_id AND r.slug = m.round_slug
+    AND r.kind = $2)
 ORDER BY kickoff, key COLLATE "C"
 """  # noqa: S608 - constant column names
+_DECIDED = sorted(status.value for status in DECIDED)
+
+
+def _cards(yellow: int | None, *others: int) -> Cards | None:
+    return None if yellow is None else Cards(yellow, *others)
 
 
 async def read_inputs(db: Executor, tournament_id: TournamentId) -> StandingsInputs:
@@ -59,7 +84,14 @@ async def read_inputs(db: Executor, tournament_id: TournamentId) -> StandingsInp
         row = await db.fetchrow(_INPUTS, tournament_id)
         if row is None:
             raise NotFound(f"tournament {tournament_id!r} not found")
-        matches = await db.fetch(_TABLE_MATCHES, tournament_id)
+        results = await db.fetch(
+            _RESULTS,
+            tournament_id,
+            _DECIDED,
+            MatchStatus.CANCELLED.value,
+            RoundKind.KNOCKOUT.value,
+        )
+        knockout = await db.fetch(_KNOCKOUT, tournament_id, RoundKind.KNOCKOUT.value)
     members = json.loads(row["members"])
     teams = (
         Team(provider, external_id, name, code)
@@ -74,14 +106,15 @@ async def read_inputs(db: Executor, tournament_id: TournamentId) -> StandingsInp
             Round(tournament_id, slug, label, order, RoundKind(kind), reference)
             for slug, label, order, kind, reference in json.loads(row["rounds"])
         ),
-        matches=tuple(table_match_from_row(match) for match in matches),
+        results=tuple(
+            MatchResult(home, away, home_goals, away_goals, kickoff, _cards(*hc), _cards(*ac))
+            for home, away, home_goals, away_goals, kickoff, *hc_ac in results
+            for hc, ac in ((hc_ac[:4], hc_ac[4:]),)
+        ),
+        knockout=tuple(table_match_from_row(match) for match in knockout),
         adjustments=tuple(
             PointAdjustment(tournament_id, team, points, reason)
             for team, points, reason in json.loads(row["adjustments"])
-        ),
-        discipline=tuple(
-            MatchDiscipline(match, team, Cards(*cards))
-            for match, team, *cards in json.loads(row["discipline"])
         ),
         revision=row["standings_revision"],
     )
