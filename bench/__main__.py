@@ -16,6 +16,7 @@ BENCHES = {
     "api": "bench.api",
     "webhooks": "bench.webhooks",
     "cli_start": "bench.cli_start",
+    "storage": "bench.storage",
 }
 
 
