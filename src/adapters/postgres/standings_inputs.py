@@ -1,10 +1,10 @@
-"""What a tournament's tables are computed from, read from PostgreSQL in three statements."""
+"""What a tournament's tables are computed from, read from PostgreSQL in two statements."""
 
 from __future__ import annotations
 
 import json
 
-from adapters.postgres.codec import TABLE_MATCH_COLUMNS, table_match_from_row, tournament_from_row
+from adapters.postgres.codec import table_match_from_row, tournament_from_row
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.pool import Executor
 from bestshot_domain.errors import NotFound
@@ -44,34 +44,24 @@ SELECT t.id, t.label, t.provider, t.reference, t.rules, t.timezone, t.zones, t.s
 FROM tournaments t WHERE t.id = $1
 """
 
-# The matches in the shapes the tables take (`tables.table_matches`, whose rule this follows):
-# those that can count as the engine's results (a score only once decided, each side's cards),
-# then the knockout rounds' matches as rows of TABLE_MATCH_COLUMNS; each in kickoff order.
-# $2: the decided statuses, $3: cancelled, $4: the knockout kind.
-_RESULTS = """
-SELECT m.home, m.away,
-    CASE WHEN m.status = ANY($2::text[]) THEN m.home_score END AS home_goals,
-    CASE WHEN m.status = ANY($2::text[]) THEN m.away_score END AS away_goals,
-    m.kickoff,
+# The matches in the shapes the tables take (`tables.table_matches`, whose rule this follows),
+# in kickoff order, in one statement: each match of a knockout round flagged, with the columns
+# of TABLE_MATCH_COLUMNS; every other one that is not cancelled (it can count for a table) with
+# each side's cards. $2: cancelled, $3: the knockout kind.
+_MATCHES = """
+SELECT coalesce(r.kind = $3, false) AS knockout,
+    m.key, m.round_slug, m.home, m.away, m.status, m.kickoff, m.home_score, m.away_score,
+    m.ended, m.shootout_home, m.shootout_away,
     hd.yellow, hd.second_yellow_red, hd.red, hd.yellow_and_red,
     ad.yellow, ad.second_yellow_red, ad.red, ad.yellow_and_red
 FROM matches m
+LEFT JOIN rounds r ON r.tournament_id = m.tournament_id AND r.slug = m.round_slug
 LEFT JOIN match_discipline hd ON hd.match_key = m.key AND hd.team = m.home
 LEFT JOIN match_discipline ad ON ad.match_key = m.key AND ad.team = m.away
-WHERE m.tournament_id = $1 AND m.status <> $3
-    AND NOT EXISTS (SELECT FROM rounds r WHERE r.tournament_id = m.tournament_id
-                    AND r.slug = m.round_slug AND r.kind = $4)
+WHERE m.tournament_id = $1 AND (m.status <> $2 OR r.kind = $3)
 ORDER BY m.kickoff, m.key COLLATE "C"
 """
-
-_KNOCKOUT = f"""
-SELECT {TABLE_MATCH_COLUMNS} FROM matches m
-WHERE tournament_id = $1 AND EXISTS (
-    SELECT FROM rounds r WHERE r.tournament_id = m.tournament_id AND r.slug = m.round_slug
-    AND r.kind = $2)
-ORDER BY kickoff, key COLLATE "C"
-"""  # noqa: S608 - constant column names
-_DECIDED = sorted(status.value for status in DECIDED)
+_DECIDED = frozenset(status.value for status in DECIDED)
 
 
 def _cards(yellow: int | None, *others: int) -> Cards | None:
@@ -84,14 +74,38 @@ async def read_inputs(db: Executor, tournament_id: TournamentId) -> StandingsInp
         row = await db.fetchrow(_INPUTS, tournament_id)
         if row is None:
             raise NotFound(f"tournament {tournament_id!r} not found")
-        results = await db.fetch(
-            _RESULTS,
-            tournament_id,
-            _DECIDED,
-            MatchStatus.CANCELLED.value,
-            RoundKind.KNOCKOUT.value,
+        matches = await db.fetch(
+            _MATCHES, tournament_id, MatchStatus.CANCELLED.value, RoundKind.KNOCKOUT.value
         )
-        knockout = await db.fetch(_KNOCKOUT, tournament_id, RoundKind.KNOCKOUT.value)
+    results, knockout = [], []
+    for match in matches:
+        if match[0]:
+            knockout.append(table_match_from_row(tuple(match[1:12])))
+            continue
+        (
+            _,
+            _,
+            _,
+            home,
+            away,
+            status,
+            kickoff,
+            home_goals,
+            away_goals,
+            *_,
+        ) = match[:12]
+        decided = status in _DECIDED
+        results.append(
+            MatchResult(
+                home,
+                away,
+                home_goals if decided else None,
+                away_goals if decided else None,
+                kickoff,
+                _cards(*match[12:16]),
+                _cards(*match[16:20]),
+            )
+        )
     members = json.loads(row["members"])
     teams = (
         Team(provider, external_id, name, code)
@@ -106,12 +120,8 @@ async def read_inputs(db: Executor, tournament_id: TournamentId) -> StandingsInp
             Round(tournament_id, slug, label, order, RoundKind(kind), reference)
             for slug, label, order, kind, reference in json.loads(row["rounds"])
         ),
-        results=tuple(
-            MatchResult(home, away, home_goals, away_goals, kickoff, _cards(*hc), _cards(*ac))
-            for home, away, home_goals, away_goals, kickoff, *hc_ac in results
-            for hc, ac in ((hc_ac[:4], hc_ac[4:]),)
-        ),
-        knockout=tuple(table_match_from_row(match) for match in knockout),
+        results=tuple(results),
+        knockout=tuple(knockout),
         adjustments=tuple(
             PointAdjustment(tournament_id, team, points, reason)
             for team, points, reason in json.loads(row["adjustments"])
