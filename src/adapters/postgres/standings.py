@@ -42,6 +42,17 @@ ROW_COLUMNS = (
 )
 
 
+_REPLACE_SNAPSHOT = """
+WITH snapshot AS (
+    INSERT INTO standings_snapshots (tournament_id, rules, computed_at, revision, engine, bracket)
+    VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+    ON CONFLICT (tournament_id) DO UPDATE SET
+        rules = EXCLUDED.rules, computed_at = EXCLUDED.computed_at,
+        revision = EXCLUDED.revision, engine = EXCLUDED.engine, bracket = EXCLUDED.bracket
+)
+DELETE FROM standings_tables WHERE tournament_id = $1
+"""
+
 # The tournament's revision and rules with its stored snapshot, in one statement: the tables as
 # one JSON array of [group, detail, rows], each row an object of its columns and its detail.
 _STATUS = """
@@ -63,28 +74,13 @@ FROM tournaments t LEFT JOIN standings_snapshots s ON s.tournament_id = t.id
 WHERE t.id = $1
 """
 
-# The snapshot with its tables and rows in one statement: the old rows go and the new ones come
-# (their uniqueness is checked at the end of the statement, migration 0009), the tables are
-# updated in place by index and those beyond the new count deleted. The foreign keys are checked
-# at the end of the statement too, when the snapshot and tables written beside them are there.
-_SAVE = """
-WITH snapshot AS (
-    INSERT INTO standings_snapshots (tournament_id, rules, computed_at, revision, engine, bracket)
-    VALUES ($1, $17, $18, $19, $20, $21::jsonb)
-    ON CONFLICT (tournament_id) DO UPDATE SET
-        rules = EXCLUDED.rules, computed_at = EXCLUDED.computed_at,
-        revision = EXCLUDED.revision, engine = EXCLUDED.engine, bracket = EXCLUDED.bracket
-), extra_tables AS (
-    DELETE FROM standings_tables
-    WHERE tournament_id = $1 AND table_index >= cardinality($2::text[])
-), new_tables AS (
+# The rows' foreign key to their table is checked at the end of the statement, when the tables
+# inserted beside them are there.
+_INSERT_TABLES = """
+WITH new_tables AS (
     INSERT INTO standings_tables (tournament_id, table_index, group_name, detail)
     SELECT $1, i - 1, g, d::jsonb
     FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(g, d, i)
-    ON CONFLICT (tournament_id, table_index) DO UPDATE SET
-        group_name = EXCLUDED.group_name, detail = EXCLUDED.detail
-), old_rows AS (
-    DELETE FROM standings_rows WHERE tournament_id = $1
 )
 INSERT INTO standings_rows (
     tournament_id, table_index, row_index, position, team, played, won, drawn, lost, goals_for,
@@ -132,12 +128,12 @@ class PostgresStandingsRepository:
         ]
         columns = [list(column) for column in zip(*rows, strict=True)] or [[]] * 13
         async with self._session.write() as db:
+            # The old tables go, with their rows (ON DELETE CASCADE), in the statement that
+            # stores the snapshot; the new tables come with their rows in a second one. (Not in
+            # one: the cascade runs at the end of its statement, after an insert beside it.)
             await db.execute(
-                _SAVE,
+                _REPLACE_SNAPSHOT,
                 tid,
-                [group for group, _, _ in tables],
-                [detail for _, detail, _ in tables],
-                *columns,
                 snapshot.rules,
                 snapshot.computed_at,
                 snapshot.revision,
@@ -149,6 +145,14 @@ class PostgresStandingsRepository:
                     }
                 ),
             )
+            if tables:
+                await db.execute(
+                    _INSERT_TABLES,
+                    tid,
+                    [group for group, _, _ in tables],
+                    [detail for _, detail, _ in tables],
+                    *columns,
+                )
 
     async def get(self, tournament_id: TournamentId) -> StandingsSnapshot | None:
         with storage_errors():
