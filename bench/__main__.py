@@ -19,6 +19,7 @@ BENCHES = {
     "cli_start": "bench.cli_start",
     "planning": "bench.planning",
     "console": "bench.console",
+    "storage": "bench.storage",
 }
 
 

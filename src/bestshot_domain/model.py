@@ -18,6 +18,7 @@ from attrs import field, frozen
 
 # `as Cards`: the explicit re-export (PEP 484) for callers that take it from the model.
 from bestshot_domain.standings.cards import Cards as Cards  # noqa: PLC0414
+from bestshot_domain.standings.inputs import MatchResult
 
 if TYPE_CHECKING:
     from bestshot_domain.standings import KnockoutRound, Table
@@ -405,15 +406,17 @@ class TableMatch:
 @frozen
 class StandingsInputs:
     """Everything a tournament's tables are computed from, as stored: the tournament (its rules
-    and zones), its members and their teams, its rounds (knockout ones never count), its matches,
-    point adjustments and cards, each ordered as its own repository lists it (in tuples, so that
-    two reads compare equal whatever adapter made them)."""
+    and zones), its members and their teams, its rounds, its matches in the shapes the tables
+    take (`tables.table_matches`: the results that can count, with their cards, and the knockout
+    rounds' matches, each in kickoff order) and point adjustments, each ordered as its own
+    repository lists it (in tuples, so that two reads compare equal whatever adapter made
+    them)."""
 
     tournament: Tournament
     members: tuple[Membership, ...]
     teams: Mapping[TeamKey, Team]  # the members' teams, by key
     rounds: tuple[Round, ...]
-    matches: tuple[TableMatch, ...]
+    results: tuple[MatchResult, ...]
+    knockout: tuple[TableMatch, ...]
     adjustments: tuple[PointAdjustment, ...]
-    discipline: tuple[MatchDiscipline, ...]
     revision: int  # the tournament's standings revision these were read at (StandingsStatus)

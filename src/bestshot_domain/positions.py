@@ -8,7 +8,14 @@ from collections.abc import Sequence
 from attrs import frozen
 
 from bestshot_domain.lifecycle import DECIDED
-from bestshot_domain.model import Round, RoundKind, StandingsInputs, TeamKey
+from bestshot_domain.model import (
+    MatchDiscipline,
+    Round,
+    RoundKind,
+    StandingsInputs,
+    TableMatch,
+    TeamKey,
+)
 from bestshot_domain.standings import Zone, parse_zones
 from bestshot_domain.tables import compute_snapshot
 
@@ -34,14 +41,19 @@ class PositionSeries:
         return len(self.teams)
 
 
-def positions_by_round(inputs: StandingsInputs) -> tuple[PositionSeries, ...]:
+def positions_by_round(
+    inputs: StandingsInputs,
+    matches: Sequence[TableMatch],
+    discipline: Sequence[MatchDiscipline] = (),
+) -> tuple[PositionSeries, ...]:
     """The position of every member after each league round that has a result, table by table
-    (the third-placed teams' ranking left out). Matches of later rounds do not exist yet for
-    the table after a round, whatever their state now."""
+    (the third-placed teams' ranking left out), from the tournament's `matches` (with their
+    rounds: `inputs` has the engine's shapes, which have none) and their cards. Matches of
+    later rounds do not exist yet for the table after a round, whatever their state now."""
     league: Sequence[Round] = sorted(
         (r for r in inputs.rounds if r.kind is RoundKind.LEAGUE), key=lambda r: (r.order, r.slug)
     )
-    decided = {m.round_slug for m in inputs.matches if m.status in DECIDED}
+    decided = {m.round_slug for m in matches if m.status in DECIDED}
     played = [r for r in league if r.slug in decided]
     # The rounds with a result so far, each with the matches of it and every round before it.
     order = {r.slug: index for index, r in enumerate(league)}
@@ -50,16 +62,16 @@ def positions_by_round(inputs: StandingsInputs) -> tuple[PositionSeries, ...]:
     latest: dict[str | None, list[TeamKey]] = {}
     for round_ in played:
         upto = order[round_.slug]
-        matches = [m for m in inputs.matches if order.get(m.round_slug, upto + 1) <= upto]
+        so_far = [m for m in matches if order.get(m.round_slug, upto + 1) <= upto]
         snapshot = compute_snapshot(
             inputs.tournament,
             members=inputs.members,
             teams=inputs.teams,
             rounds=inputs.rounds,
-            matches=matches,
+            matches=so_far,
             adjustments=inputs.adjustments,
-            discipline=inputs.discipline,
-            at=max(m.kickoff for m in matches),  # never empty: the round has a result
+            discipline=discipline,
+            at=max(m.kickoff for m in so_far),  # never empty: the round has a result
             revision=inputs.revision,
         )
         for table in snapshot.tables:

@@ -8,7 +8,7 @@ from datetime import datetime
 from bestshot_domain.emitting import standings_events
 from bestshot_domain.model import StandingsSnapshot, TournamentId
 from bestshot_domain.ports import UnitOfWork
-from bestshot_domain.tables import compute_snapshot, engine_fingerprint
+from bestshot_domain.tables import engine_fingerprint, snapshot_of
 
 
 async def current_tables(
@@ -23,14 +23,14 @@ async def current_tables(
         return stored, False
     # One read of everything the tables are computed from, with the revision it is at.
     inputs = await uow.standings.inputs(tournament_id)
-    snapshot = compute_snapshot(
+    snapshot = snapshot_of(
         inputs.tournament,
         members=inputs.members,
         teams=inputs.teams,
         rounds=inputs.rounds,
-        matches=inputs.matches,
+        results=inputs.results,
+        legs=inputs.knockout,
         adjustments=inputs.adjustments,
-        discipline=inputs.discipline,
         at=at,
         revision=inputs.revision,
     )

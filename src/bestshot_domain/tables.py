@@ -92,6 +92,53 @@ def compute_snapshot(
     at: datetime,
     revision: int,
 ) -> StandingsSnapshot:
+    """Every table of `tournament` as of `at`: `snapshot_of` over the matches split by
+    `table_matches`."""
+    results, legs = table_matches(rounds, matches, discipline)
+    return snapshot_of(
+        tournament,
+        members=members,
+        teams=teams,
+        rounds=rounds,
+        results=results,
+        legs=legs,
+        adjustments=adjustments,
+        at=at,
+        revision=revision,
+    )
+
+
+def table_matches(
+    rounds: Sequence[Round], matches: Sequence[TableMatch], discipline: Sequence[MatchDiscipline]
+) -> tuple[tuple[MatchResult, ...], tuple[TableMatch, ...]]:
+    """The matches in the shapes the tables take, in the given order: those that can count for
+    a table (of no knockout round, not cancelled) as the engine's results, each side with its
+    cards and a score only once decided; and the matches of the knockout rounds.
+    (`StandingsRepository.inputs` reads them in these shapes; this is the rule it follows.)"""
+    knockout_rounds = {r.slug for r in rounds if r.kind is RoundKind.KNOCKOUT}
+    cards: dict[tuple[MatchKey, TeamKey], Cards] = {
+        (record.match, record.team): record.cards for record in discipline
+    }
+    results = tuple(
+        _result(match, cards)
+        for match in matches
+        if match.round_slug not in knockout_rounds and match.status is not MatchStatus.CANCELLED
+    )
+    return results, tuple(match for match in matches if match.round_slug in knockout_rounds)
+
+
+def snapshot_of(
+    tournament: Tournament,
+    *,
+    members: Sequence[Membership],
+    teams: Mapping[TeamKey, Team],
+    rounds: Sequence[Round],
+    results: Sequence[MatchResult],
+    legs: Sequence[TableMatch],
+    adjustments: Sequence[PointAdjustment],
+    at: datetime,
+    revision: int,
+) -> StandingsSnapshot:
     """Every table of `tournament` as of `at`, with the rules of its season's era and its zones
     (and the third-placed teams' ranking where the era has one), stamped with the
     standings revision the inputs were read at and the engine's fingerprint.
@@ -99,8 +146,9 @@ def compute_snapshot(
     Finished and awarded matches count with their score for the table; matches still to be
     played (scheduled, live, postponed, suspended) are remaining fixtures, which only decide
     which zones are still open; cancelled ones do not exist for the table. Knockout rounds never
-    count, nor do matches of teams outside the tournament's membership or across two groups.
-    Adjustments are summed per member team.
+    count, nor do matches of teams outside the tournament's membership or across two groups
+    (`results` and the knockout `legs` as `table_matches` makes them). Adjustments are summed
+    per member team.
     """
     era = era_of(tournament)
     zones = parse_zones(tournament.zones)
@@ -113,29 +161,23 @@ def compute_snapshot(
         )
         for member in members
     ]
-    knockout_rounds = {r.slug for r in rounds if r.kind is RoundKind.KNOCKOUT}
-    cards: dict[tuple[MatchKey, TeamKey], Cards] = {
-        (record.match, record.team): record.cards for record in discipline
-    }
-    results = [
-        _result(match, cards)
-        for match in matches
-        if match.round_slug not in knockout_rounds
-        and match.status is not MatchStatus.CANCELLED
-        and match.home in group_of
-        and match.away in group_of
-        and group_of[match.home] == group_of[match.away]
+    counted = [
+        result
+        for result in results
+        if result.home in group_of
+        and result.away in group_of
+        and group_of[result.home] == group_of[result.away]
     ]
     points: defaultdict[TeamKey, int] = defaultdict(int)
     for adjustment in adjustments:
         if adjustment.team in group_of:
             points[adjustment.team] += adjustment.points
-    tables = compute_standings(era.rules, entries, results, dict(points), zones)
+    tables = compute_standings(era.rules, entries, counted, dict(points), zones)
     grouped = [table for table in tables if table.group is not None]
     if era.thirds is not None and len(grouped) > 1:
-        thirds = third_placed(era.thirds, grouped, results, rules=era.rules)
+        thirds = third_placed(era.thirds, grouped, counted, rules=era.rules)
         tables = (*tables, thirds) if thirds.rows else tables
-    bracket = knockout(knockout_matches(rounds, matches), away_goals=era.away_goals)
+    bracket = knockout(knockout_matches(rounds, legs), away_goals=era.away_goals)
     reached = progress(bracket, [member.team for member in members]) if bracket else {}
     return StandingsSnapshot(
         tournament.id,

@@ -27,6 +27,7 @@ from bestshot_domain.model import (
     TournamentId,
 )
 from bestshot_domain.ports import UnitOfWork, UnitOfWorkFactory
+from bestshot_domain.tables import table_matches
 from tests.builders import T0, match, team, tournament
 from tests.contracts.seed import seed_league
 
@@ -141,14 +142,20 @@ async def store(uow: UnitOfWork, world: World) -> None:
 
 async def piece_by_piece(uow: UnitOfWork, tournament_id: TournamentId) -> StandingsInputs:
     members = tuple(await uow.teams.members(tournament_id))
+    rounds = tuple(await uow.rounds.list(tournament_id))
+    results, knockout = table_matches(
+        rounds,
+        tuple(map(TableMatch.of, await uow.matches.for_tournament(tournament_id))),
+        await uow.discipline.for_tournament(tournament_id),
+    )
     return StandingsInputs(
         tournament=await uow.tournaments.get(tournament_id),
         members=members,
         teams=await uow.teams.get_many([member.team for member in members]),
-        rounds=tuple(await uow.rounds.list(tournament_id)),
-        matches=tuple(map(TableMatch.of, await uow.matches.for_tournament(tournament_id))),
+        rounds=rounds,
+        results=results,
+        knockout=knockout,
         adjustments=tuple(await uow.adjustments.for_tournament(tournament_id)),
-        discipline=tuple(await uow.discipline.for_tournament(tournament_id)),
         revision=(await uow.standings.status(tournament_id)).revision,
     )
 
@@ -172,9 +179,24 @@ class TestStandingsInputs:
             assert inputs == await piece_by_piece(uow, "liga-test")
         assert inputs.tournament == world.tournament
         assert set(inputs.members) == set(world.members)
-        assert set(inputs.matches) == {TableMatch.of(stored) for stored in world.matches}
+        knockout = {r.slug for r in world.rounds if r.kind is RoundKind.KNOCKOUT}
+        assert {(r.home, r.away, r.kickoff) for r in inputs.results} == {
+            (m.home, m.away, m.kickoff)
+            for m in world.matches
+            if m.round_slug not in knockout and m.status is not MatchStatus.CANCELLED
+        }
+        assert set(inputs.knockout) == {
+            TableMatch.of(m) for m in world.matches if m.round_slug in knockout
+        }
         assert set(inputs.adjustments) == set(world.adjustments)
-        assert set(inputs.discipline) == set(world.discipline)
+        carded = {(d.match, d.team) for d in world.discipline}
+        assert sum(
+            (r.home_cards is not None) + (r.away_cards is not None) for r in inputs.results
+        ) == sum(
+            ((m.key, m.home) in carded) + ((m.key, m.away) in carded)
+            for m in world.matches
+            if m.round_slug not in knockout and m.status is not MatchStatus.CANCELLED
+        )
         assert set(inputs.teams) == {member.team for member in world.members}
 
     async def test_an_unknown_tournament_is_not_found(self, uow_factory: UnitOfWorkFactory) -> None:

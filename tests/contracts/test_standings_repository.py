@@ -74,6 +74,41 @@ class TestSnapshots:
             dict(row.zones) for row in tables[0].rows
         ]
 
+    async def test_tables_and_rows_that_change_places_replace_the_last_ones(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        # The groups swap indexes, every row swaps places, a table goes: what is read back is
+        # each time exactly the last snapshot saved (PostgreSQL writes it in one statement).
+        await seed_league(uow_factory)
+        rules = preset("fifa_world_cup")
+
+        def snapshot(groups: str, winner_first: bool, minutes: int) -> StandingsSnapshot:
+            teams = [
+                TeamEntry(f"scripted:{key}", key.upper(), groups[i // 2] if groups else None)
+                for i, key in enumerate("abcd"[: 2 * max(len(groups), 1)])
+            ]
+            home, away = (1, 0) if winner_first else (0, 1)
+            results = [
+                MatchResult(teams[i].id, teams[i + 1].id, home, away, T0)
+                for i in range(0, len(teams), 2)
+            ]
+            tables = compute_standings(rules, teams, results, {}, parse_zones(""))
+            if groups == "BA":
+                tables = tables[::-1]
+            return StandingsSnapshot(
+                "liga-test", "fifa_world_cup", T0 + timedelta(minutes=minutes), tables
+            )
+
+        for step, (groups, winner_first) in enumerate(
+            [("AB", True), ("BA", False), ("A", True), ("AB", False), ("", True)]
+        ):
+            expected = snapshot(groups, winner_first, step)
+            async with uow_factory() as uow:
+                await uow.standings.save(expected)
+                await uow.commit()
+            async with uow_factory() as uow:
+                assert await uow.standings.get("liga-test") == expected
+
     async def test_the_bracket_reads_back_equal(self, uow_factory: UnitOfWorkFactory) -> None:
         await seed_league(uow_factory)
         legs = [

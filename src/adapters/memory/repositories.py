@@ -32,6 +32,7 @@ from bestshot_domain.model import (
     Tournament,
     TournamentId,
 )
+from bestshot_domain.tables import table_matches
 
 TransactionGetter = Callable[[], Transaction]
 
@@ -287,17 +288,21 @@ class MemoryStandingsRepository(_Repository):
         teams = MemoryTeamRepository(self._transaction)
         members = tuple(await teams.members(tournament_id))
         matches = MemoryMatchRepository(self._transaction)
+        rounds = tuple(await MemoryRoundRepository(self._transaction).list(tournament_id))
+        results, knockout = table_matches(
+            rounds,
+            tuple(map(TableMatch.of, await matches.for_tournament(tournament_id))),
+            await MemoryDisciplineRepository(self._transaction).for_tournament(tournament_id),
+        )
         return StandingsInputs(
             tournament=tournament,
             members=members,
             teams=await teams.get_many([member.team for member in members]),
-            rounds=tuple(await MemoryRoundRepository(self._transaction).list(tournament_id)),
-            matches=tuple(map(TableMatch.of, await matches.for_tournament(tournament_id))),
+            rounds=rounds,
+            results=results,
+            knockout=knockout,
             adjustments=tuple(
                 await MemoryAdjustmentRepository(self._transaction).for_tournament(tournament_id)
-            ),
-            discipline=tuple(
-                await MemoryDisciplineRepository(self._transaction).for_tournament(tournament_id)
             ),
             revision=self._tx.revision(tournament_id),
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 
 from bestshot_domain.model import (
@@ -93,7 +95,7 @@ def match_from_row(row: asyncpg.Record) -> Match:
     )
 
 
-def table_match_from_row(row: asyncpg.Record) -> TableMatch:
+def table_match_from_row(row: asyncpg.Record | tuple[Any, ...]) -> TableMatch:
     """A row of TABLE_MATCH_COLUMNS, in that order."""
     key, round_slug, home, away, status, kickoff, home_score, away_score, ended, *shootout = row
     return TableMatch(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 
-from adapters.postgres.codec import TABLE_MATCH_COLUMNS, table_match_from_row, tournament_from_row
+from adapters.postgres.codec import table_match_from_row, tournament_from_row
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.pool import Executor
 from bestshot_domain.errors import NotFound
+from bestshot_domain.lifecycle import DECIDED
 from bestshot_domain.model import (
     Cards,
-    MatchDiscipline,
+    MatchStatus,
     Membership,
     PointAdjustment,
     Round,
@@ -19,6 +20,7 @@ from bestshot_domain.model import (
     Team,
     TournamentId,
 )
+from bestshot_domain.standings.inputs import MatchResult
 
 # The tournament and its small lists in one statement, each list a JSON array of arrays ordered
 # as its own repository method orders it; the matches follow in a second one, as rows of only
@@ -38,19 +40,32 @@ SELECT t.id, t.label, t.provider, t.reference, t.rules, t.timezone, t.zones, t.s
      FROM rounds r WHERE r.tournament_id = t.id)::text AS rounds,
     (SELECT coalesce(json_agg(json_build_array(a.team, a.points, a.reason)
                               ORDER BY a.team COLLATE "C", a.reason COLLATE "C"), '[]')
-     FROM point_adjustments a WHERE a.tournament_id = t.id)::text AS adjustments,
-    (SELECT coalesce(json_agg(json_build_array(d.match_key, d.team, d.yellow,
-                                               d.second_yellow_red, d.red, d.yellow_and_red)
-                              ORDER BY d.match_key COLLATE "C", d.team COLLATE "C"), '[]')
-     FROM match_discipline d JOIN matches dm ON dm.key = d.match_key
-     WHERE dm.tournament_id = t.id)::text AS discipline
+     FROM point_adjustments a WHERE a.tournament_id = t.id)::text AS adjustments
 FROM tournaments t WHERE t.id = $1
 """
 
-_TABLE_MATCHES = f"""
-SELECT {TABLE_MATCH_COLUMNS} FROM matches WHERE tournament_id = $1
-ORDER BY kickoff, key COLLATE "C"
-"""  # noqa: S608 - constant column names
+# The matches in the shapes the tables take (`tables.table_matches`, whose rule this follows),
+# in kickoff order, in one statement: each match of a knockout round flagged, with the columns
+# of TABLE_MATCH_COLUMNS; every other one that is not cancelled (it can count for a table) with
+# each side's cards. $2: cancelled, $3: the knockout kind.
+_MATCHES = """
+SELECT coalesce(r.kind = $3, false) AS knockout,
+    m.key, m.round_slug, m.home, m.away, m.status, m.kickoff, m.home_score, m.away_score,
+    m.ended, m.shootout_home, m.shootout_away,
+    hd.yellow, hd.second_yellow_red, hd.red, hd.yellow_and_red,
+    ad.yellow, ad.second_yellow_red, ad.red, ad.yellow_and_red
+FROM matches m
+LEFT JOIN rounds r ON r.tournament_id = m.tournament_id AND r.slug = m.round_slug
+LEFT JOIN match_discipline hd ON hd.match_key = m.key AND hd.team = m.home
+LEFT JOIN match_discipline ad ON ad.match_key = m.key AND ad.team = m.away
+WHERE m.tournament_id = $1 AND (m.status <> $2 OR r.kind = $3)
+ORDER BY m.kickoff, m.key COLLATE "C"
+"""
+_DECIDED = frozenset(status.value for status in DECIDED)
+
+
+def _cards(yellow: int | None, *others: int) -> Cards | None:
+    return None if yellow is None else Cards(yellow, *others)
 
 
 async def read_inputs(db: Executor, tournament_id: TournamentId) -> StandingsInputs:
@@ -59,7 +74,38 @@ async def read_inputs(db: Executor, tournament_id: TournamentId) -> StandingsInp
         row = await db.fetchrow(_INPUTS, tournament_id)
         if row is None:
             raise NotFound(f"tournament {tournament_id!r} not found")
-        matches = await db.fetch(_TABLE_MATCHES, tournament_id)
+        matches = await db.fetch(
+            _MATCHES, tournament_id, MatchStatus.CANCELLED.value, RoundKind.KNOCKOUT.value
+        )
+    results, knockout = [], []
+    for match in matches:
+        if match[0]:
+            knockout.append(table_match_from_row(tuple(match[1:12])))
+            continue
+        (
+            _,
+            _,
+            _,
+            home,
+            away,
+            status,
+            kickoff,
+            home_goals,
+            away_goals,
+            *_,
+        ) = match[:12]
+        decided = status in _DECIDED
+        results.append(
+            MatchResult(
+                home,
+                away,
+                home_goals if decided else None,
+                away_goals if decided else None,
+                kickoff,
+                _cards(*match[12:16]),
+                _cards(*match[16:20]),
+            )
+        )
     members = json.loads(row["members"])
     teams = (
         Team(provider, external_id, name, code)
@@ -74,14 +120,11 @@ async def read_inputs(db: Executor, tournament_id: TournamentId) -> StandingsInp
             Round(tournament_id, slug, label, order, RoundKind(kind), reference)
             for slug, label, order, kind, reference in json.loads(row["rounds"])
         ),
-        matches=tuple(table_match_from_row(match) for match in matches),
+        results=tuple(results),
+        knockout=tuple(knockout),
         adjustments=tuple(
             PointAdjustment(tournament_id, team, points, reason)
             for team, points, reason in json.loads(row["adjustments"])
-        ),
-        discipline=tuple(
-            MatchDiscipline(match, team, Cards(*cards))
-            for match, team, *cards in json.loads(row["discipline"])
         ),
         revision=row["standings_revision"],
     )

@@ -11,7 +11,7 @@ import functools
 import math
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from datetime import UTC, date, datetime, time, timedelta
 
 from attrs import frozen
@@ -208,7 +208,7 @@ class _Result:
     away: tuple[timedelta, ...]
 
 
-def _result(seed: int, fixture: _Fixture, strengths: list[tuple[float, float]]) -> _Result:
+def _result(seed: int, fixture: _Fixture, strengths: Sequence[tuple[float, float]]) -> _Result:
     rng = random.Random(f"demo:{seed}:{fixture.name}")  # noqa: S311 - a simulation
     home_attack, home_weakness = strengths[fixture.home]
     away_attack, away_weakness = strengths[fixture.away]
@@ -263,40 +263,71 @@ class _Simulated:
         )
 
 
+@functools.lru_cache(maxsize=256)
+def _fixtures(seed: int, anchor: date, first_kickoff: time) -> tuple[_Fixture, ...]:
+    """The season's fixtures in schedule order: a shuffle and the circle method, no results
+    (a fraction of a millisecond to draw, about 40 KB to keep)."""
+    return tuple(_schedule(DemoReference(seed, anchor, first_kickoff), anchor))
+
+
+@functools.lru_cache(maxsize=1024)
+def _season_strengths(seed: int) -> tuple[tuple[float, float], ...]:
+    return tuple(_strengths(seed))
+
+
+_TEAMS = tuple(SourceTeam(club_id, name, code) for club_id, name, code in CLUBS)
+_ROUNDS = {
+    matchday: RoundInfo(
+        f"matchday-{matchday}", f"Matchday {matchday}", RoundKind.LEAGUE, str(matchday)
+    )
+    for matchday in range(1, MATCHDAYS + 1)
+}
+
+
+def _simulated(seed: int, fixture: _Fixture, tag: str) -> _Simulated:
+    """One match with its final result: its own random draws only (seeded by the season's seed
+    and the fixture), so a round is simulated without the rest of the season."""
+    return _Simulated(
+        f"{tag}-{fixture.name}",
+        fixture,
+        _result(seed, fixture, _season_strengths(seed)),
+        _ROUNDS[fixture.matchday],
+        _TEAMS[fixture.home],
+        _TEAMS[fixture.away],
+    )
+
+
 @functools.lru_cache(maxsize=32)
 def _season(seed: int, anchor: date, first_kickoff: time, tag: str) -> tuple[_Simulated, ...]:
     """The season's fixtures and final results, in schedule order; ids tagged with `tag`.
 
-    They depend only on the seed and the anchor, so they are drawn once per season and kept (a
-    few hundred small values each): a round update then only asks where each match stands at
-    the clock's time, instead of replaying 380 matches' random draws.
+    They depend only on the seed and the anchor, so they are drawn once per season and kept;
+    a round update does not need them (`_round_at` simulates only the round's matches).
     """
-    reference = DemoReference(seed, anchor, first_kickoff)
-    strengths = _strengths(seed)
-    teams = [SourceTeam(club_id, name, code) for club_id, name, code in CLUBS]
-    rounds = {
-        matchday: RoundInfo(
-            f"matchday-{matchday}", f"Matchday {matchday}", RoundKind.LEAGUE, str(matchday)
-        )
-        for matchday in range(1, MATCHDAYS + 1)
-    }
     return tuple(
-        _Simulated(
-            f"{tag}-{fixture.name}",
-            fixture,
-            _result(seed, fixture, strengths),
-            rounds[fixture.matchday],
-            teams[fixture.home],
-            teams[fixture.away],
-        )
-        for fixture in _schedule(reference, anchor)
+        _simulated(seed, fixture, tag) for fixture in _fixtures(seed, anchor, first_kickoff)
     )
 
 
-def _season_at(reference: str, now: datetime) -> tuple[_Simulated, ...]:
+def _parts(reference: str, now: datetime) -> tuple[int, date, time, str]:
     ref = DemoReference.parse(reference)
     anchor = ref.day or now.astimezone(UTC).date()
-    return _season(ref.seed, anchor, ref.first_kickoff, reference_tag(str(ref)))
+    return ref.seed, anchor, ref.first_kickoff, reference_tag(str(ref))
+
+
+def _season_at(reference: str, now: datetime) -> tuple[_Simulated, ...]:
+    return _season(*_parts(reference, now))
+
+
+def _round_at(reference: str, now: datetime, round_slug: str, stored: Set[str]) -> list[_Simulated]:
+    """The season's matches of `round_slug` and those whose ids are in `stored`, in schedule
+    order, as `_season_at` has them, simulating only those."""
+    seed, anchor, first_kickoff, tag = _parts(reference, now)
+    return [
+        _simulated(seed, fixture, tag)
+        for fixture in _fixtures(seed, anchor, first_kickoff)
+        if _ROUNDS[fixture.matchday].slug == round_slug or f"{tag}-{fixture.name}" in stored
+    ]
 
 
 def simulate(
@@ -330,11 +361,9 @@ class DemoSource:
     ) -> Sequence[Observation]:
         now = self._clock.now()
         stored = {match.external_id for match in matches}
-        # Only the round's matches (and stored ones, wherever they are now) are looked at.
+        # Only the round's matches (and stored ones, wherever they are now) are simulated.
         wanted = (
-            match.at(now, self._window)
-            for match in _season_at(reference, now)
-            if match.round.slug == round_.slug or match.external_id in stored
+            match.at(now, self._window) for match in _round_at(reference, now, round_.slug, stored)
         )
         return round_observations(wanted, round_.slug, stored)
 

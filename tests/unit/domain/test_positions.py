@@ -16,7 +16,7 @@ from bestshot_domain.model import (
     make_key,
 )
 from bestshot_domain.positions import positions_by_round
-from bestshot_domain.tables import compute_snapshot
+from bestshot_domain.tables import compute_snapshot, table_matches
 from tests.builders import PROVIDER, T0, match, round_, team, tournament
 
 TEAMS = ["a", "b", "c", "d"]
@@ -31,7 +31,7 @@ def _inputs(
     zones: str = "1:champion,4:relegation",
     rules: str = "premier_league",
     knockout: bool = False,
-) -> StandingsInputs:
+) -> tuple[StandingsInputs, tuple[TableMatch, ...]]:
     t = tournament(zones=zones, rules=rules)
     groups = groups or dict.fromkeys(TEAMS)
     rounds = [round_(f"matchday-{n}", order=n) for n in (1, 2, 3)]
@@ -69,7 +69,9 @@ def _inputs(
         )
     teams = {make_key(PROVIDER, key): team(key) for key in TEAMS}
     members = tuple(Membership(t.id, make_key(PROVIDER, key), groups[key]) for key in sorted(TEAMS))
-    return StandingsInputs(t, members, teams, tuple(rounds), tuple(matches), (), (), 0)
+    results, legs = table_matches(rounds, matches, ())
+    inputs = StandingsInputs(t, members, teams, tuple(rounds), results, legs, (), 0)
+    return inputs, tuple(matches)
 
 
 SCORES = st.lists(
@@ -82,8 +84,8 @@ SCORES = st.lists(
 def test_each_round_ranks_every_team_once_and_the_last_is_the_table(
     scores: list[tuple[int, int] | None],
 ) -> None:
-    inputs = _inputs(scores)
-    (series,) = positions_by_round(inputs) or (None,)
+    inputs, matches = _inputs(scores)
+    (series,) = positions_by_round(inputs, matches) or (None,)
     if series is None:  # no result yet: nothing to draw
         assert all(score is None for score in scores)
         return
@@ -96,7 +98,7 @@ def test_each_round_ranks_every_team_once_and_the_last_is_the_table(
         members=inputs.members,
         teams=inputs.teams,
         rounds=inputs.rounds,
-        matches=inputs.matches,
+        matches=matches,
         adjustments=(),
         discipline=(),
         at=T0,
@@ -109,8 +111,8 @@ def test_each_round_ranks_every_team_once_and_the_last_is_the_table(
 
 def test_a_later_round_does_not_count_before_it_and_knockouts_never() -> None:
     # Round 1 only: a beat d 3-0 and c beat b 1-0; round 2's results come later.
-    inputs = _inputs([(3, 0), (0, 1), (2, 2), (0, 0), None, None], knockout=True)
-    (series,) = positions_by_round(inputs)
+    inputs, matches = _inputs([(3, 0), (0, 1), (2, 2), (0, 0), None, None], knockout=True)
+    (series,) = positions_by_round(inputs, matches)
     assert [r.slug for r in series.rounds] == ["matchday-1", "matchday-2"]
     paths = {path.team.split(":")[1]: path.positions for path in series.teams}
     assert paths["a"][0] == 1
@@ -120,13 +122,13 @@ def test_a_later_round_does_not_count_before_it_and_knockouts_never() -> None:
 
 def test_groups_have_their_own_series_and_the_thirds_ranking_none() -> None:
     groups: dict[str, str | None] = {"a": "A", "b": "B", "c": "B", "d": "A"}
-    inputs = _inputs(
+    inputs, matches = _inputs(
         [(1, 0), (2, 0), (0, 0), (0, 0), (0, 0), (0, 0)],
         groups=groups,
         zones="A:1:winner,B:1:winner",
         rules="uefa_euro",
     )
-    series = positions_by_round(inputs)
+    series = positions_by_round(inputs, matches)
     assert [s.group for s in series] == ["A", "B"]
     assert [len(s.teams) for s in series] == [2, 2]
     # Only matches within a group count: round 1 has one in each.

@@ -8,7 +8,13 @@ from datetime import datetime
 
 from attrs import frozen
 
-from bestshot_domain.model import MatchChange, PointAdjustment, Tournament, TournamentId
+from bestshot_domain.model import (
+    MatchChange,
+    PointAdjustment,
+    TableMatch,
+    Tournament,
+    TournamentId,
+)
 from bestshot_domain.ports import UnitOfWork, UnitOfWorkFactory
 from bestshot_domain.positions import PositionSeries, positions_by_round
 from bestshot_domain.tables import era_of
@@ -126,9 +132,10 @@ class Queries:
         """Every team's position after each round, from what the tables are computed from."""
         async with self._uow_factory() as uow:
             inputs = await uow.standings.inputs(tournament_id)
-        return PositionsView(
-            TournamentOut.model_validate(inputs.tournament), positions_by_round(inputs)
-        )
+            matches = [TableMatch.of(m) for m in await uow.matches.for_tournament(tournament_id)]
+            discipline = await uow.discipline.for_tournament(tournament_id)
+        series = positions_by_round(inputs, matches, discipline)
+        return PositionsView(TournamentOut.model_validate(inputs.tournament), series)
 
 
 async def _rounds(uow: UnitOfWork, tournament_id: TournamentId) -> RoundList:
