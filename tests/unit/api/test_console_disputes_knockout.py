@@ -184,7 +184,7 @@ async def test_the_bracket_shows_what_the_json_knockout_answers(settings: Settin
             assert f'<span class="name">{names[team]}</span>' in side
             assert f'<span class="goals">{goals}</span>' in side
             # The winner is marked in words, not only by its weight.
-            assert ("✓ through" in side) == (team == tie["winner"])
+            assert ("✓ winner" in side) == (team == tie["winner"])
     # How each tie was decided, in words.
     for decided_by, words in (("penalties", "on penalties"), ("score", "on the score")):
         count = sum(tie["decidedBy"] == decided_by for tie in ties)
@@ -222,8 +222,8 @@ async def test_an_open_tie_is_shown_open_and_no_champion_yet(
         assert f'data-team="{team}"' in shown_open
     assert "<strong>open</strong>, a leg still to be played" in shown_open
     assert '<span class="goals">' not in shown_open
-    assert "✓ through" not in shown_open
-    assert bracket.count("✓ through") == 7
+    assert "✓ winner" not in shown_open
+    assert bracket.count("✓ winner") == 7
     # Two legs: the aggregate in words.
     decided = [tie for tie in stage["ties"] if tie["status"] == "decided"]
     for tie in decided:
