@@ -149,9 +149,7 @@ def create_app(
     operations.extend(reads.operations(queries, cached_reads, API_PREFIX))
     operations.extend(events.operations(uow_factory, API_PREFIX))
     operations.extend(overrides.operations(use_cases, uow_factory, cache, API_PREFIX))
-    operations.extend(
-        verification.operations(use_cases, uow_factory, cached_reads, cache, API_PREFIX)
-    )
+    operations.extend(verification.operations(use_cases, queries, cached_reads, cache, API_PREFIX))
     operations.extend(webhooks.operations(webhook_store, settings.webhook_config().url_policy))
     if metrics is not None and settings.observability.metrics_enabled:
         token = settings.observability.metrics_token

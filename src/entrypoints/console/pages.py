@@ -2,7 +2,7 @@
 template.
 
 A page of a tournament is one entry of `TOURNAMENT_PAGES` (its tab), one handler and one
-template; the disputes page, when disputes exist, is one more of each.
+template.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ TOURNAMENT_PAGES: tuple[tuple[str, str], ...] = (
     ("standings", "Standings"),
     ("positions", "Positions over the season"),
     ("rounds", "Rounds"),
+    ("disputes", "Disputes"),
 )
 
 _HEADERS = {
@@ -92,6 +93,8 @@ class Console:
             iso=present.iso,
             criterion=present.criterion,
             zone_label=present.zone_label,
+            decided=present.decided,
+            answer=present.answer,
             form=present.form,
             describe=describe,
         )
@@ -107,6 +110,7 @@ class Console:
             (f"{tournament}/positions", self.positions),
             (f"{tournament}/rounds", self.rounds),
             (f"{tournament}/rounds/{{round}}", self.round),
+            (f"{tournament}/disputes", self.disputes),
             (f"{p}/schedules", self.schedules),
             (f"{p}/webhooks", self.webhooks),
         ]
@@ -162,6 +166,7 @@ class Console:
         adjusted: dict[str, list[tuple[int, str]]] = {}
         for adjustment in view.adjustments:
             adjusted.setdefault(adjustment.team, []).append((adjustment.points, adjustment.reason))
+        progress = view.knockout.progress  # each team's furthest round, or `champion`
         return self._render(
             "standings.html",
             {
@@ -172,6 +177,8 @@ class Console:
                 "names": names,
                 "adjustments": view.adjustments,
                 "adjusted": adjusted,
+                "knockout": view.knockout,
+                "champion": next((t for t, r in progress.items() if r == "champion"), None),
                 # Tables with a zone still open: their eliminations are news, not the final order.
                 "undecided": [
                     any(s == "open" for row in table.rows for s in row.zones.values())
@@ -220,6 +227,20 @@ class Console:
                 "previous": view.rounds.rounds[at - 1] if at > 0 else None,
                 "next": view.rounds.rounds[at + 1] if at + 1 < len(slugs) else None,
                 "refresh": LIVE_REFRESH_SECONDS if live else None,
+            },
+        )
+
+    async def disputes(self, request: Request) -> Response:
+        view = await self._queries.disputes_view(_slug(request, "tournament"))
+        return self._render(
+            "disputes.html",
+            {
+                "tab": "disputes",
+                "tournament": view.tournament,
+                "sections": (("Open", view.open), ("Closed", view.closed)),
+                "opened": len(view.open),
+                "matches": view.matches,
+                "rounds": view.rounds,
             },
         )
 

@@ -1,4 +1,5 @@
-"""How the console words and formats what the reads answer: zones, criteria, times, form."""
+"""How the console words and formats what the reads answer: zones, criteria, knockout ties,
+disputes' answers, times, form."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.standings import parse_zones
+from entrypoints.api.schemas.matches import ScoreOut
 
 # The engine's criteria (`StandingsRow.decided_by`) as a reader says them.
 _CRITERIA = {
@@ -23,6 +25,15 @@ _CRITERIA = {
     "fair_play": "fair play (cards)",
     "play_off": "a play-off, still to be played",
     "lots": "drawing lots, still to be done",
+}
+
+# How a knockout tie was decided (`TieOut.decided_by`), after "won ...".
+_DECIDED = {
+    "score": "on the score",
+    "aggregate": "on aggregate",
+    "away_goals": "on away goals",
+    "extra_time": "after extra time",
+    "penalties": "on penalties",
 }
 
 _RESULTS = {"W": ("won", "win"), "D": ("drew", "draw"), "L": ("lost", "loss")}
@@ -49,6 +60,22 @@ def criterion(decided_by: str | None) -> str:
     if decided_by is None:
         return ""
     return _CRITERIA.get(decided_by, decided_by.replace("_", " "))
+
+
+def decided(decided_by: str | None) -> str:
+    if decided_by is None:
+        return ""
+    return _DECIDED.get(decided_by, decided_by.replace("_", " "))
+
+
+def answer(status: str, score: ScoreOut | None, shootout: ScoreOut | None) -> str:
+    """A provider's answer in a dispute: `finished 2-1 (4-3 on penalties)`, with en dashes."""
+    words = str(status)
+    if score is not None:
+        words += f" {score.home}\u2013{score.away}"
+    if shootout is not None:
+        words += f" ({shootout.home}\u2013{shootout.away} on penalties)"
+    return words
 
 
 def form(letters: str) -> list[tuple[str, str, str]]:

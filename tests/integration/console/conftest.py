@@ -20,8 +20,10 @@ from playwright.sync_api import BrowserContext, sync_playwright
 from adapters.local_scheduler import LocalScheduler
 from adapters.postgres.admin import drop_database
 from bestshot_domain.events import EventType
+from bestshot_domain.model import MatchStatus, Score
 from bestshot_domain.ports import PlannedSchedule
-from entrypoints.bootstrap import bootstrap
+from bestshot_domain.verification import Answer, Dispute, DisputeKind, dispute_id
+from entrypoints.bootstrap import Service, bootstrap
 from entrypoints.demo_seed import DEMO_TOURNAMENT, seed_demo_if_empty
 from entrypoints.settings import Settings, load_settings
 from tests.conftest import PostgresServerForTests
@@ -46,13 +48,40 @@ HOOK_QUERY_SECRET = "hook-query-secret-0123456789"
 HOOK_SIGNING_SECRET = "whsec_c2lnbmluZy1zZWNyZXQtMDEyMzQ1Njc4OWFi"
 ADJUSTED_TEAM = "demo:t03"
 ADJUSTMENT_REASON = "administration (console test)"
+DISPUTED_ROUND = "matchday-19"
+
+
+async def _open_dispute(service: Service) -> None:
+    """A dispute as verification opens it, on the round's first match: its stored final against
+    a provider's other one."""
+    async with service.uow_factory() as uow:
+        match = (await uow.matches.for_round(DEMO_TOURNAMENT, DISPUTED_ROUND))[0]
+        opened_at = service.clock.now()
+        await uow.verification.save_disputes(
+            [
+                Dispute(
+                    dispute_id(DEMO_TOURNAMENT, match.key, opened_at),
+                    DEMO_TOURNAMENT,
+                    DISPUTED_ROUND,
+                    match.key,
+                    DisputeKind.DISAGREEMENT,
+                    (
+                        Answer.of("stored", match.state),
+                        Answer("fallback", MatchStatus.FINISHED, Score(0, 3)),
+                    ),
+                    opened_at,
+                )
+            ]
+        )
+        await uow.commit()
 
 
 async def _arrange(settings: Settings) -> None:
     """The demo league, today's plan, a failed schedule with a follow-up, a point adjustment,
-    and a webhook subscription whose deliveries fail."""
+    an open dispute, and a webhook subscription whose deliveries fail."""
     async with bootstrap(settings) as service:
         await seed_demo_if_empty(service)
+        await _open_dispute(service)
         await service.use_cases.create_daily_schedules(None, False)
         webhooks = service.webhooks
         subscription = await webhooks.create(

@@ -16,6 +16,7 @@ from tests.integration.api.live import LiveApi
 from tests.integration.console.conftest import (
     ADJUSTED_TEAM,
     ADJUSTMENT_REASON,
+    DISPUTED_ROUND,
     FAILED_ERROR_SECRET,
     FAILED_SCHEDULE,
     HOOK_QUERY_SECRET,
@@ -131,6 +132,32 @@ def test_round_shows_scores_both_time_zones_and_each_match_history(
         history = first.locator("table.changes tbody tr")
         assert history.count() >= 1
         assert "imported" in history.first.inner_text()
+
+
+def test_disputes_show_the_open_one_first_with_both_answers(
+    console: LiveApi, browser: BrowserContext
+) -> None:
+    with opened(browser, console.url + TOURNAMENT + "/standings", "disputes-link") as page:
+        page.get_by_role("link", name="Disputes").click()
+        page.wait_for_url(console.url + TOURNAMENT + "/disputes")
+    with opened(browser, console.url + TOURNAMENT + "/disputes", "disputes") as page:
+        assert page.locator("p.failed-count").inner_text() == "1 open dispute."
+        row = page.locator('table[data-disputes="open"] tbody tr')
+        assert row.count() == 1
+        assert row.get_attribute("class") == "failed"
+        text = row.inner_text()
+        assert "disagreement" in text
+        assert "fallback: finished 0\u20133" in text
+        assert "stored: finished" in text
+        assert "✗ open" in text
+        # The round links to its page; the match is named by its teams.
+        link = row.locator("td a")
+        assert link.get_attribute("href") == f"{TOURNAMENT}/rounds/{DISPUTED_ROUND}"
+        assert " \u2013 " in row.locator("th").inner_text()
+        # Standing out: the open row's background is not the page's.
+        background = row.evaluate("row => getComputedStyle(row).backgroundColor")
+        assert background != page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert page.locator('table[data-disputes="closed"]').count() == 0
 
 
 def test_schedules_single_out_the_failed_and_show_no_secret(

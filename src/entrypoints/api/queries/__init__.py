@@ -5,6 +5,7 @@ with the API's own models, so a page shows exactly what the JSON says; the conso
 query of its own (README, "The console").
 """
 
+from entrypoints.api.queries.disputes import DisputedMatch, DisputesView
 from entrypoints.api.queries.operations import (
     DeliveryLine,
     ScheduleLine,
@@ -25,6 +26,8 @@ from entrypoints.api.queries.tournaments import (
 
 __all__ = [
     "DeliveryLine",
+    "DisputedMatch",
+    "DisputesView",
     "PositionsView",
     "Queries",
     "RoundView",

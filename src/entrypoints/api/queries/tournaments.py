@@ -11,6 +11,7 @@ from attrs import frozen
 from bestshot_domain.model import (
     MatchChange,
     PointAdjustment,
+    StandingsSnapshot,
     TableMatch,
     Tournament,
     TournamentId,
@@ -18,10 +19,12 @@ from bestshot_domain.model import (
 from bestshot_domain.ports import UnitOfWork, UnitOfWorkFactory
 from bestshot_domain.positions import PositionSeries, positions_by_round
 from bestshot_domain.tables import era_of
+from entrypoints.api.queries.disputes import DisputesView, dispute_list, disputes_view
 from entrypoints.api.schemas.knockout import KnockoutOut, bracket_keys, knockout_out
 from entrypoints.api.schemas.matches import RoundMatches, match_out
 from entrypoints.api.schemas.standings import StandingsOut, standings_out
 from entrypoints.api.schemas.tournaments import RoundList, RoundOut, TournamentList, TournamentOut
+from entrypoints.api.schemas.verification import DisputeList
 
 
 @frozen
@@ -36,6 +39,7 @@ class StandingsView:
     tournament: TournamentOut
     standings: StandingsOut
     adjustments: tuple[PointAdjustment, ...]
+    knockout: KnockoutOut  # as `knockout` answers it, from the same snapshot
 
 
 @frozen
@@ -84,8 +88,18 @@ class Queries:
         async with self._uow_factory() as uow:
             tournament = await uow.tournaments.get(tournament_id)
             snapshot = await uow.standings.get(tournament_id)
-            teams = dict(await uow.teams.get_many(bracket_keys(snapshot)))
-        return knockout_out(tournament, snapshot, teams)
+            return await _knockout(uow, tournament, snapshot)
+
+    async def disputes(self, tournament_id: TournamentId) -> DisputeList:
+        """The tournament's disputes, open and closed, newest first."""
+        async with self._uow_factory() as uow:
+            _, listed = await dispute_list(uow, tournament_id)
+        return listed
+
+    async def disputes_view(self, tournament_id: TournamentId) -> DisputesView:
+        """The disputes as `disputes` answers them, with their matches' teams and rounds."""
+        async with self._uow_factory() as uow:
+            return await disputes_view(uow, tournament_id)
 
     async def overview(self) -> tuple[TournamentLine, ...]:
         """Every tournament with its era and when its tables were last computed."""
@@ -103,11 +117,19 @@ class Queries:
         return tuple(lines)
 
     async def standings_view(self, tournament_id: TournamentId) -> StandingsView:
-        """The tables as `standings` answers them, with the point adjustments behind them."""
+        """The tables as `standings` answers them, with the point adjustments behind them and
+        the bracket as `knockout` answers it."""
         async with self._uow_factory() as uow:
-            tournament, standings = await _standings(uow, tournament_id)
+            tournament = await uow.tournaments.get(tournament_id)
+            snapshot = await uow.standings.get(tournament_id)
             adjustments = await uow.adjustments.for_tournament(tournament_id)
-        return StandingsView(TournamentOut.model_validate(tournament), standings, (*adjustments,))
+            knockout = await _knockout(uow, tournament, snapshot)
+        return StandingsView(
+            TournamentOut.model_validate(tournament),
+            standings_out(tournament, snapshot),
+            (*adjustments,),
+            knockout,
+        )
 
     async def round_view(self, tournament_id: TournamentId, round_slug: str) -> RoundView:
         """The round as `round_matches` answers it, with the tournament's rounds and each
@@ -158,6 +180,14 @@ async def _round_matches(
         round=RoundOut.model_validate(round_),
         matches=[match_out(match, teams, overrides.get(match.key)) for match in matches],
     )
+
+
+async def _knockout(
+    uow: UnitOfWork, tournament: Tournament, snapshot: StandingsSnapshot | None
+) -> KnockoutOut:
+    keys = bracket_keys(snapshot)
+    teams = dict(await uow.teams.get_many(keys)) if keys else {}
+    return knockout_out(tournament, snapshot, teams)
 
 
 async def _standings(

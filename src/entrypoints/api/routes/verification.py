@@ -9,12 +9,11 @@ import re
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bestshot_domain import disputes
-from bestshot_domain.ports import UnitOfWorkFactory
 from bestshot_routes import DATA_PROVIDER
 from entrypoints.api import inputs
 from entrypoints.api.caching import CachedReads, ReadCache
 from entrypoints.api.operations import Operation, Reply, Security, replies
+from entrypoints.api.queries import Queries
 from entrypoints.api.schemas.problems import FieldError
 from entrypoints.api.schemas.verification import (
     DISPUTE_ID_LENGTH,
@@ -60,7 +59,7 @@ def _dispute_id(request: Request) -> str:
 
 def operations(
     use_cases: UseCases,
-    uow_factory: UnitOfWorkFactory,
+    queries: Queries,
     reads: CachedReads,
     cache: ReadCache,
     prefix: str,
@@ -69,14 +68,7 @@ def operations(
 
     async def list_disputes(request: Request) -> Response:
         tournament_id = inputs.slug(request, "tournament")
-
-        async def build() -> DisputeList:
-            found = await disputes.list_disputes(tournament_id, uow_factory=uow_factory)
-            return DisputeList(
-                tournament=tournament_id, disputes=[DisputeOut.model_validate(d) for d in found]
-            )
-
-        return await reads.answer(request, tournament_id, build)
+        return await reads.answer(request, tournament_id, lambda: queries.disputes(tournament_id))
 
     async def close_dispute(request: Request) -> Response:
         tournament_id = inputs.slug(request, "tournament")
