@@ -67,10 +67,12 @@ lint: $(STAMP) ## ruff, formatting, mypy (strict on src/, nearly on tests/), imp
 COVERAGE_FLOORS := bestshot_domain=98 bestshot_routes=95 adapters=93.5 entrypoints=92.5
 
 # The browser tests drive Debian's chromium (Playwright's own browser download is not used):
-# installed with apt-get when missing (CI runs as root), left alone when it is there.
-CHROMIUM := /usr/bin/chromium
+# installed with apt-get when missing (CI runs as root), left alone when it is there. Another
+# Chromium build works too: `CHROMIUM=/usr/bin/google-chrome make test` (GitHub's runners).
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
 
-browser: ## install Debian's chromium for the browser tests, unless /usr/bin/chromium exists
+browser: ## install Debian's chromium for the browser tests, unless CHROMIUM (default /usr/bin/chromium) exists
 	@if [ -x $(CHROMIUM) ]; then echo "chromium: $(CHROMIUM)"; else \
 		apt-get update && apt-get install -y --no-install-recommends chromium; fi
 

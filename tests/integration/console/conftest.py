@@ -8,6 +8,7 @@ One browser for the session, one fresh profile; screenshots go to build/screensh
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -29,7 +30,8 @@ from entrypoints.settings import Settings, load_settings
 from tests.conftest import PostgresServerForTests
 from tests.integration.api.live import LiveApi
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium by default; the Makefile's CHROMIUM names another build (GitHub's Chrome).
+CHROMIUM = Path(os.environ.get("CHROMIUM") or "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "build" / "screenshots"
 # Chromium as the tests run it: headless, no sandbox (CI runs as root), nothing reaching out.
 CHROMIUM_ARGS = [
