@@ -35,10 +35,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 LATENCY_ROUNDS = 150
 THROUGHPUT_REQUESTS = 1500
@@ -48,6 +49,8 @@ ROUND = "matchday-19"  # before the demo's current matchday: ten finished matche
 TARGET_PAIR_RATIO = 6.0
 TARGET_STANDINGS_RATIO = 5.0
 TARGET_THROUGHPUT_RATIO = 0.5
+
+T = TypeVar("T")
 
 
 # The server side.
@@ -354,33 +357,45 @@ def _report(measured: Measured) -> bool:
     return met
 
 
-def run() -> bool:
+def on_bench_server(
+    measure: Callable[[int, subprocess.Popen[bytes], str], Coroutine[Any, Any, T]],
+    *,
+    prefix: str,
+    env: Mapping[str, str] | None = None,
+) -> T:
+    """`measure(port, process, token)` against this module's server (`--serve`) on a fresh
+    embedded PostgreSQL, with `env` added to its environment; the server stopped after."""
     from adapters.postgres.admin import ensure_database  # noqa: PLC0415
     from adapters.postgres.embedded import EmbeddedPostgres  # noqa: PLC0415
     from entrypoints.settings import DEMO_INTERNAL_SERVICE_TOKEN  # noqa: PLC0415
 
     with (
-        tempfile.TemporaryDirectory(prefix="bestshot-bench-api-") as folder,
+        tempfile.TemporaryDirectory(prefix=prefix) as folder,
         EmbeddedPostgres(Path(folder) / "pgdata", cleanup="delete") as server,
     ):
         asyncio.run(ensure_database(server.url("postgres"), "bench"))
         port = _free_port()
-        env = {
+        environment = {
             **os.environ,
             "NODE_ENV": "demo",
             "DATABASE_URL": server.url("bench"),
             "INTERNAL_SERVICE_TOKEN": DEMO_INTERNAL_SERVICE_TOKEN,
             "LOG_LEVEL": "WARNING",
             "SENTRY_DSN": "",
+            **(env or {}),
         }
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "bench.api", "--serve", str(port)], env=env
+            [sys.executable, "-m", "bench.api", "--serve", str(port)], env=environment
         )
         try:
-            return _report(asyncio.run(_measure(port, process, DEMO_INTERNAL_SERVICE_TOKEN)))
+            return asyncio.run(measure(port, process, DEMO_INTERNAL_SERVICE_TOKEN))
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+def run() -> bool:
+    return _report(on_bench_server(_measure, prefix="bestshot-bench-api-"))
 
 
 if __name__ == "__main__":

@@ -10,16 +10,12 @@ noise hits both alike. Target: the page's p50 at most 2x the endpoint's.
 
 from __future__ import annotations
 
-import asyncio
-import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from bench.api import TOURNAMENT, Connection, _free_port, _percentile, _wait_until_up
+from bench.api import TOURNAMENT, Connection, _percentile, _wait_until_up, on_bench_server
 
 SAMPLES = 300
 TARGET_RATIO = 2.0
@@ -70,33 +66,9 @@ def _report(samples: dict[str, list[float]]) -> bool:
 
 
 def run() -> bool:
-    from adapters.postgres.admin import ensure_database  # noqa: PLC0415
-    from adapters.postgres.embedded import EmbeddedPostgres  # noqa: PLC0415
-    from entrypoints.settings import DEMO_INTERNAL_SERVICE_TOKEN  # noqa: PLC0415
-
-    with (
-        tempfile.TemporaryDirectory(prefix="bestshot-bench-console-") as folder,
-        EmbeddedPostgres(Path(folder) / "pgdata", cleanup="delete") as server,
-    ):
-        asyncio.run(ensure_database(server.url("postgres"), "bench"))
-        port = _free_port()
-        env = {
-            **os.environ,
-            "NODE_ENV": "demo",
-            "DATABASE_URL": server.url("bench"),
-            "INTERNAL_SERVICE_TOKEN": DEMO_INTERNAL_SERVICE_TOKEN,
-            "READ_CACHE_SECONDS": "0",
-            "LOG_LEVEL": "WARNING",
-            "SENTRY_DSN": "",
-        }
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "bench.api", "--serve", str(port)], env=env
-        )
-        try:
-            return _report(asyncio.run(_measure(port, process, DEMO_INTERNAL_SERVICE_TOKEN)))
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    # The read cache off, so that every request of either kind reads the database.
+    env = {"READ_CACHE_SECONDS": "0"}
+    return _report(on_bench_server(_measure, prefix="bestshot-bench-console-", env=env))
 
 
 if __name__ == "__main__":
