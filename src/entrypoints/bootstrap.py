@@ -161,7 +161,10 @@ async def _scheduler(
         # Storage was handed in (tests on in-memory adapters): no table to keep schedules in.
         return MemoryScheduler()
     return LocalScheduler(
-        pool, settings.service.api_domain, flexible_window=settings.scheduling.flexible_window
+        pool,
+        settings.service.api_domain,
+        flexible_window=settings.scheduling.flexible_window,
+        acquire_timeout=settings.database.acquire_timeout,  # the API's bounded wait
     )
 
 
