@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from types import FrameType
@@ -76,3 +77,14 @@ def test_a_parent_gone_before_the_kernel_was_asked_is_noticed_at_once(
     orphans.exit_with_parent(os.getppid() + 1_000_000, signal.SIGUSR1)
     assert asked == [signal.SIGUSR1]
     assert _wait(usr1)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_linux_agrees_to_signal_on_the_parents_death() -> None:
+    # 0 asks for no signal at all, the default: the test process is left as it started.
+    assert orphans._death_signal(0)
+
+
+def test_elsewhere_the_kernel_is_not_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert not orphans._death_signal(signal.SIGTERM)
