@@ -11,8 +11,9 @@ own processes; the client's threads share this one.
 Targets: no 5xx but 503 with `Retry-After` (the API's answer when no database connection is
 free within `BESTSHOT_DB_ACQUIRE_TIMEOUT`), and every pair eventually succeeds through the
 caller (which comes back after `Retry-After`, within its deadline). Reported: pairs per second
-against the same burst of `GET /ready` pairs (one `SELECT 1` each, asked again after a 503 as
-the caller would: the check takes a pool connection too) in the same run, how many answers were
+against the same burst of `GET /ready` pairs (one `SELECT 1` each on a pool connection; a
+pool busy for the check's short wait answers 200 `busy`, a 503 is asked again as the caller
+would) in the same run, how many answers were
 503 and the attempts a pair needed.
 """
 
@@ -157,7 +158,7 @@ def _measure(origin: str, tournaments: list[str], token: str) -> bool:
     ready_answers: list[tuple[int, bool]] = []
 
     def ready(client: StdlibClient) -> int:
-        # A busy pool fails the check too (503, Retry-After): asked again as the caller would.
+        # A busy pool is 200 `busy`; a 503 with Retry-After is asked again as the caller would.
         for attempt in range(1, 30):
             reply = client.request("GET", f"{origin}/ready", timeout=120)
             retry_after = reply.header("Retry-After")

@@ -24,6 +24,7 @@ from adapters.local_scheduler import LocalScheduler, LocalWorker, caller_fire
 from adapters.memory import MemoryScheduler, MemoryWebhookStore
 from adapters.metrics import PrometheusMetrics
 from adapters.postgres.errors import storage_errors
+from adapters.postgres.pool import bounded_connection
 from adapters.sources.providers import PROVIDERS, build_source
 from adapters.sources.shared import SharedRoundFetches
 from adapters.system_clock import SystemClock
@@ -128,10 +129,18 @@ class Service:
         )
 
 
-def pool_ready_check(pool: asyncpg.Pool, timeout: float = 2.0) -> ReadyCheck:
+# A load balancer's health check gives up after a few seconds: /ready answers within one,
+# however long BESTSHOT_DB_ACQUIRE_TIMEOUT lets requests wait.
+READY_WAIT_MAX = 1.0
+
+
+def pool_ready_check(pool: asyncpg.Pool, wait: float = READY_WAIT_MAX) -> ReadyCheck:
+    """`SELECT 1` on a connection of the pool, waited for `wait` s at most: StorageBusy when
+    none came free (/ready then says `busy`), StorageUnavailable when the database fails."""
+
     async def database_answers() -> None:
         with storage_errors():
-            async with pool.acquire(timeout=timeout) as connection:
+            async with bounded_connection(pool, wait) as connection:
                 await connection.fetchval("SELECT 1")
 
     return database_answers
@@ -161,7 +170,10 @@ async def _scheduler(
         # Storage was handed in (tests on in-memory adapters): no table to keep schedules in.
         return MemoryScheduler()
     return LocalScheduler(
-        pool, settings.service.api_domain, flexible_window=settings.scheduling.flexible_window
+        pool,
+        settings.service.api_domain,
+        flexible_window=settings.scheduling.flexible_window,
+        acquire_timeout=settings.database.acquire_timeout,  # the API's bounded wait
     )
 
 
@@ -205,7 +217,7 @@ async def bootstrap(
             scheduler = await _scheduler(settings, stack, pool)
         if ready_check is None:
             ready_check = (
-                pool_ready_check(pool)
+                pool_ready_check(pool, min(settings.database.acquire_timeout, READY_WAIT_MAX))
                 if pool is not None
                 else unit_of_work_ready_check(uow_factory)
             )

@@ -4,8 +4,11 @@ uvicorn waits forever for a request's headers (it times out only an idle connect
 client that sends half a request would hold its connection for good. `HeaderDeadline` wraps
 uvicorn's HTTP protocol and closes a connection whose head is late; the app, wrapped by
 `heads_received`, tells it when a head arrived and when the answer is done.
-Bodies are timed by `entrypoints.api.middleware.BodyDeadlineMiddleware`; connections are
-capped by uvicorn's `limit_concurrency`. Settings: README, "Configuration".
+Bodies are timed by `entrypoints.api.middleware.BodyDeadlineMiddleware`. Connections are capped
+here too rather than by uvicorn's `limit_concurrency`, whose refusal is a bare text 503: a request
+on one connection too many is answered as every busy answer is, a problem+json 503 with
+`Retry-After` (and the connection closed, to give the place back). Settings: README,
+"Configuration".
 """
 
 from __future__ import annotations
@@ -14,9 +17,15 @@ import asyncio
 from contextvars import ContextVar
 from typing import Any, ClassVar
 
-from attrs import frozen
+from attrs import define, frozen
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from entrypoints.api.middleware import RequestContextMiddleware
+from entrypoints.api.problems import ApiProblem, problem_response
+
+OVERLOAD_RETRY_AFTER = "1"  # connections free up as answers finish: a second is usually enough
 
 
 @frozen
@@ -25,6 +34,15 @@ class ConnectionLimits:
 
     header_timeout: float = 10.0
     max_connections: int = 500
+
+
+@define
+class _Load:
+    """What one server has open: connections, and requests still being answered (one may
+    outlive its connection), counted by the protocol instances that share it."""
+
+    connections: int = 0
+    requests: int = 0
 
 
 # The connection whose bytes are being parsed. uvicorn starts each request's task while
@@ -44,6 +62,8 @@ class HeaderDeadline(asyncio.Protocol):
     to the end of the next request's head. `header_deadline(seconds)` makes the class."""
 
     timeout: ClassVar[float] = 10.0
+    max_connections: ClassVar[int | None] = None  # None: no cap
+    load: ClassVar[_Load] = _Load()  # one per class that `header_deadline` makes
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._inner = H11Protocol(*args, **kwargs)
@@ -55,6 +75,7 @@ class HeaderDeadline(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)  # noqa: S101 - a stream server's
         self._transport = transport
+        self.load.connections += 1
         self._arm()
         self._inner.connection_made(transport)
 
@@ -71,6 +92,7 @@ class HeaderDeadline(asyncio.Protocol):
         self._inner.eof_received()  # None: the transport closes its end, as uvicorn's does
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self.load.connections -= 1
         self._disarm()
         self._inner.connection_lost(exc)
 
@@ -82,13 +104,21 @@ class HeaderDeadline(asyncio.Protocol):
 
     def request_started(self) -> None:
         self._requests += 1
+        self.load.requests += 1
         self._partial = False
         self._disarm()
 
     def request_finished(self) -> None:
         self._requests -= 1
+        self.load.requests -= 1
         if self._requests == 0:
             self._arm()
+
+    def overloaded(self) -> bool:
+        """Whether the server has more connections, or requests under way, than it serves at
+        once (this connection and its request counted)."""
+        limit = self.max_connections
+        return limit is not None and max(self.load.connections, self.load.requests) > limit
 
     def _arm(self) -> None:
         self._disarm()
@@ -112,13 +142,34 @@ class HeaderDeadline(asyncio.Protocol):
         transport.close()
 
 
-def header_deadline(seconds: float) -> type[HeaderDeadline]:
-    """The protocol class to hand uvicorn (`Config(http=...)`), with this deadline."""
-    return type("HeaderDeadline", (HeaderDeadline,), {"timeout": seconds})
+def header_deadline(seconds: float, max_connections: int | None = None) -> type[HeaderDeadline]:
+    """The protocol class to hand uvicorn (`Config(http=...)`), with this deadline and this cap
+    on connections (enforced by `heads_received`; None: no cap), counting its own connections."""
+    return type(
+        "HeaderDeadline",
+        (HeaderDeadline,),
+        {"timeout": seconds, "max_connections": max_connections, "load": _Load()},
+    )
+
+
+async def _overloaded(scope: Scope, receive: Receive, send: Send) -> None:
+    problem = ApiProblem(
+        503,
+        "the server is answering as many connections as it serves at once; try again in a second",
+        kind="overloaded",
+        title="Busy",
+        headers={"Retry-After": OVERLOAD_RETRY_AFTER, "Connection": "close"},
+    )
+    await problem_response(problem, Request(scope))(scope, receive, send)
+
+
+# The refusal gets a request id and an access log line, as every other answer does.
+_REFUSE: ASGIApp = RequestContextMiddleware(_overloaded)
 
 
 def heads_received(app: ASGIApp) -> ASGIApp:
-    """`app`, telling the connection's `HeaderDeadline` when a request starts and ends."""
+    """`app`, telling the connection's `HeaderDeadline` when a request starts and ends, and
+    refusing the request (503, see the module) when the server is over its connection cap."""
 
     async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
         connection = _CONNECTION.get()
@@ -127,7 +178,7 @@ def heads_received(app: ASGIApp) -> ASGIApp:
             return
         connection.request_started()
         try:
-            await app(scope, receive, send)
+            await (_REFUSE if connection.overloaded() else app)(scope, receive, send)
         finally:
             connection.request_finished()
 

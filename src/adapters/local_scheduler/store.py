@@ -10,14 +10,17 @@ from __future__ import annotations
 import builtins
 import enum
 from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from uuid import UUID
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 from attrs import frozen
 
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.outbox import append_events
+from adapters.postgres.pool import PoolConfig, bounded_connection
 from bestshot_domain.emitting import schedule_failed
 from bestshot_domain.errors import InvalidInput, NotFound
 from bestshot_domain.ports import EnsureOutcome, PlannedSchedule, Survey
@@ -170,7 +173,9 @@ def _plan_args(schedule: PlannedSchedule, origin: Origin, window: timedelta) -> 
 class LocalScheduler:
     """The `Scheduler` port over the `local_schedules` table (migration 0002); the targets it
     keeps point at `api_base_url`. A schedule's first attempt comes a fixed while after its time,
-    within `flexible_window` (`scheduling.spread`), so that a burst of rounds is spread."""
+    within `flexible_window` (`scheduling.spread`), so that a burst of rounds is spread. Each
+    statement waits `acquire_timeout` at most for a connection (StorageBusy past it), the API's
+    wait: a pool taken for good must not hang the worker."""
 
     def __init__(
         self,
@@ -178,9 +183,11 @@ class LocalScheduler:
         api_base_url: str,
         *,
         flexible_window: timedelta = timedelta(0),
+        acquire_timeout: float = PoolConfig().acquire_timeout,
     ) -> None:
         self._pool = pool
         self._window = flexible_window
+        self._acquire_timeout = acquire_timeout
         try:
             self._origin = Origin.parse(api_base_url)
         except ValueError as error:
@@ -215,9 +222,10 @@ class LocalScheduler:
             RETURNING (xmax = 0) AS inserted
         """
         with storage_errors():
-            inserted = await self._pool.fetchval(
-                query, *_plan_args(schedule, self._origin, self._window)
-            )
+            async with self._connection() as connection:
+                inserted = await connection.fetchval(
+                    query, *_plan_args(schedule, self._origin, self._window)
+                )
         if inserted is None:
             return EnsureOutcome.UNCHANGED
         return EnsureOutcome.CREATED if inserted else EnsureOutcome.UPDATED
@@ -226,7 +234,8 @@ class LocalScheduler:
         """The schedules still to fire (pending or running) aimed at this API, by firing time
         then name (as EventBridge lists only those whose target is this API's)."""
         with storage_errors():
-            rows = await self._pool.fetch(_SELECT_PENDING)
+            async with self._connection() as connection:
+                rows = await connection.fetch(_SELECT_PENDING)
         return self._ours(rows)
 
     async def survey(
@@ -234,7 +243,8 @@ class LocalScheduler:
     ) -> Survey:
         """Only the pending rows firing in [start, end), through their index."""
         with storage_errors():
-            rows = await self._pool.fetch(_SELECT_FIRING_BETWEEN, start, end)
+            async with self._connection() as connection:
+                rows = await connection.fetch(_SELECT_FIRING_BETWEEN, start, end)
         pending = self._ours(rows)
         return Survey(
             names=frozenset(s.name for s in pending),
@@ -251,11 +261,15 @@ class LocalScheduler:
         pruned = 0
         while True:
             with storage_errors():
-                status = await self._pool.execute(_PRUNE, before, batch)
+                async with self._connection() as connection:
+                    status = await connection.execute(_PRUNE, before, batch)
             count = int(status.split()[-1])
             pruned += count
             if count < batch:
                 return pruned
+
+    def _connection(self) -> AbstractAsyncContextManager[PoolConnectionProxy[asyncpg.Record]]:
+        return bounded_connection(self._pool, self._acquire_timeout)
 
     def _target(self, schedule: PlannedSchedule) -> Target:
         return self._origin.target(schedule.tournament_id, schedule.round_slug, schedule.target_env)
@@ -263,12 +277,16 @@ class LocalScheduler:
     async def records(self) -> Sequence[LocalSchedule]:
         """Every schedule kept, fired and failed ones included, by firing time then name."""
         with storage_errors():
-            rows = await self._pool.fetch(_SELECT_ALL)
+            async with self._connection() as connection:
+                rows = await connection.fetch(_SELECT_ALL)
         return [_record(row) for row in rows]
 
     async def delete(self, name: str) -> None:
         with storage_errors():
-            status = await self._pool.execute("DELETE FROM local_schedules WHERE name = $1", name)
+            async with self._connection() as connection:
+                status = await connection.execute(
+                    "DELETE FROM local_schedules WHERE name = $1", name
+                )
         if status == "DELETE 0":
             raise NotFound(f"no schedule named {name!r}")
 
@@ -292,7 +310,8 @@ class LocalScheduler:
         """
         await self._fail(_FAIL_ABANDONED, max_attempts, lease_now)
         with storage_errors():
-            rows = await self._pool.fetch(_CLAIM, now, limit, lease, max_attempts, lease_now)
+            async with self._connection() as connection:
+                rows = await connection.fetch(_CLAIM, now, limit, lease, max_attempts, lease_now)
         return sorted(
             (_record(row) for row in rows), key=lambda r: (r.next_attempt_at, r.schedule.name)
         )
@@ -311,13 +330,16 @@ class LocalScheduler:
 
     async def _finish(self, query: str, claimed: LocalSchedule, *args: object) -> bool:
         with storage_errors():
-            status = await self._pool.execute(query, claimed.schedule.name, claimed.claim, *args)
+            async with self._connection() as connection:
+                status = await connection.execute(
+                    query, claimed.schedule.name, claimed.claim, *args
+                )
         return status == "UPDATE 1"
 
     async def _fail(self, query: str, *args: object) -> bool:
         """Fail schedules for good, with a `schedule.failed` event each in the same transaction."""
         with storage_errors():
-            async with self._pool.acquire() as connection, connection.transaction():
+            async with self._connection() as connection, connection.transaction():
                 rows = await connection.fetch(query, *args)
                 events = [
                     schedule_failed(

@@ -135,7 +135,11 @@ class LocalWorker:
             message = str(error) or type(error).__name__
             return await self._failed(record, message, retryable=False)
         now = self._clock.now()
-        if not await self._scheduler.mark_done(record, now):
+        try:
+            recorded = await self._scheduler.mark_done(record, now)
+        except BestshotError as error:
+            return _unrecorded(record, error)
+        if not recorded:
             return FireOutcome(name, None)
         follow_up = report.follow_up
         logger.info(
@@ -153,7 +157,11 @@ class LocalWorker:
         retry_at = None
         if retryable and record.attempts < self._config.max_attempts:
             retry_at = now + self._config.backoff(record.attempts)
-        if not await self._scheduler.mark_failed(record, error, retry_at):
+        try:
+            recorded = await self._scheduler.mark_failed(record, error, retry_at)
+        except BestshotError as failure:
+            return _unrecorded(record, failure)
+        if not recorded:
             return FireOutcome(record.schedule.name, None, error)
         state = ScheduleState.PENDING if retry_at else ScheduleState.FAILED
         logger.warning(
@@ -164,3 +172,17 @@ class LocalWorker:
             f"next attempt at {retry_at.isoformat()}" if retry_at else "giving up",
         )
         return FireOutcome(record.schedule.name, state, error)
+
+
+def _unrecorded(record: LocalSchedule, error: BestshotError) -> FireOutcome:
+    """A firing whose outcome could not be written (no connection came free in time, the
+    database went away): the schedule keeps its claim until the lease runs out, then is claimed
+    and fired again, as after a worker that died; the rest of the batch goes on."""
+    logger.warning(
+        "local scheduler: %s fired (attempt %d) but its outcome could not be recorded: %s; "
+        "left to its lease",
+        record.schedule.name,
+        record.attempts,
+        error,
+    )
+    return FireOutcome(record.schedule.name, None, str(error))

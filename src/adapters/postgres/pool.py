@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 from attrs import field, frozen
 
 from adapters.postgres.errors import dsn_errors, storage_errors
-from bestshot_domain.errors import InvalidInput
+from bestshot_domain.errors import InvalidInput, StorageBusy
 from bestshot_domain.validators import non_negative, positive
 
 
@@ -73,3 +76,22 @@ async def create_pool(dsn: str, config: PoolConfig | None = None) -> asyncpg.Poo
             timeout=config.connect_timeout,
             server_settings=config.server_settings(),
         )
+
+
+@asynccontextmanager
+async def bounded_connection(
+    pool: asyncpg.Pool, wait: float
+) -> AsyncIterator[PoolConnectionProxy[asyncpg.Record]]:
+    """A connection of `pool`, waited for `wait` seconds at most (`PoolConfig.acquire_timeout`,
+    the API's wait): StorageBusy when none came free in time, rather than a wait without end;
+    StorageUnavailable when the database cannot be reached. Given back on leaving."""
+    with storage_errors():
+        try:
+            connection = await pool.acquire(timeout=wait)
+        except TimeoutError as error:
+            # asyncpg's wait for a free connection ran out: busy, not down.
+            raise StorageBusy(f"no database connection was free within {wait:g} s") from error
+    try:
+        yield connection
+    finally:
+        await pool.release(connection)

@@ -1,5 +1,5 @@
-"""Pure ASGI middleware: a request id and one JSON log line per request; a body size limit and
-a body deadline."""
+"""Pure ASGI middleware: a request id, one JSON log line and a Retry-After on any 503 per
+request; a body size limit and a body deadline."""
 
 from __future__ import annotations
 
@@ -23,9 +23,14 @@ _ACCEPTED_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 access_logger = logging.getLogger("bestshot.access")
 
+# A 503 is a "come back later" that callers wait on (README, "Bursts, workers and pool sizes");
+# one that a route or a library sent without saying when is given the outage's wait.
+DEFAULT_RETRY_AFTER = "5"
+
 
 class RequestContextMiddleware:
-    """Gives each request an id (returned as `X-Request-ID`) and logs it once it is answered."""
+    """Gives each request an id (returned as `X-Request-ID`) and logs it once it is answered;
+    sees that every 503 carries a `Retry-After`."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -46,7 +51,10 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 started_response = True
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+                headers = MutableHeaders(scope=message)
+                headers[REQUEST_ID_HEADER] = request_id
+                if status == 503 and "retry-after" not in headers:
+                    headers["Retry-After"] = DEFAULT_RETRY_AFTER
             await send(message)
 
         try:

@@ -48,6 +48,12 @@ class Operation:
     path_patterns: Mapping[str, tuple[str, int]] = field(factory=dict)
     include_in_schema: bool = True
 
+    def __attrs_post_init__(self) -> None:
+        if self.cached and self.query is not None:
+            # The read cache keys a body by its path alone (`entrypoints.api.caching`): two
+            # queries of one path would get each other's answer.
+            raise ValueError(f"{self.operation_id}: a cached read takes no query parameters")
+
 
 def replies(ok: tuple[int, Reply], *problems: tuple[int, str]) -> dict[int, Reply]:
     """A reply table: the success, then each problem status with when it happens."""

@@ -53,10 +53,10 @@ def uvicorn_config(
         heads_received(app),
         host=host,
         port=port,
-        http=header_deadline(limits.header_timeout),
+        # The cap on connections is the protocol's (and its refusal a problem with Retry-After),
+        # not uvicorn's `limit_concurrency`, whose 503 says neither.
+        http=header_deadline(limits.header_timeout, limits.max_connections),
         ws="none",  # no route speaks WebSocket; an upgrade would leave the header deadline
-        # uvicorn counts the connection asking too: one more lets exactly max_connections in.
-        limit_concurrency=limits.max_connections + 1,
         log_config=None,  # our JSON logging, configured before
         access_log=False,  # our middleware logs each request with its id
         lifespan="off",  # the composition root owns what lives as long as the server

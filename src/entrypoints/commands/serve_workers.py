@@ -10,8 +10,10 @@ so no schedule fires twice and no subscription is delivered by two processes at 
 
 Each process is in a process group of its own: a Ctrl-C in the terminal reaches the parent
 only, which stops them with SIGTERM (each answers what is in flight, then closes its pool) and
-then leaves the embedded PostgreSQL. If one of them exits, the others are stopped too and the
-command exits with a non-zero status; a supervisor (systemd, the orchestrator) restarts it.
+then leaves the embedded PostgreSQL. A parent killed outright cannot: each process then gets
+SIGTERM on its own (`entrypoints.orphans`), so none outlives it holding the port and a pool.
+If one of them exits, the others are stopped too and the command exits with a non-zero
+status; a supervisor (systemd, the orchestrator) restarts it.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from entrypoints.database import database_url
 from entrypoints.demo_seed import seed_demo_if_empty
 from entrypoints.logs import configure_logging
 from entrypoints.observability import init_sentry
+from entrypoints.orphans import exit_with_parent
 from entrypoints.settings import Settings
 
 logger = logging.getLogger("bestshot.serve")
@@ -146,6 +149,7 @@ async def _supervise(
             process = spawn.Process(
                 target=_process_main,
                 args=(serve, settings, sock, host, worker),
+                kwargs={"parent": os.getpid()},
                 name="bestshot-serve",
                 daemon=False,
             )
@@ -184,13 +188,21 @@ def _stop_all(processes: list[BaseProcess]) -> None:
 
 
 def _process_main(
-    serve: ServeOne, settings: Settings, sock: socket.socket, host: str, worker: bool
+    serve: ServeOne,
+    settings: Settings,
+    sock: socket.socket,
+    host: str,
+    worker: bool,
+    *,
+    parent: int,
 ) -> None:
     """One server process (spawned): the single-process `serve` on the shared socket."""
     port = sock.getsockname()[1]
     # Stopped by the parent only: a terminal's Ctrl-C goes to the parent's group, not here.
     os.setpgrp()
     configure_logging(settings.observability.log_level, settings.secret_values())
+    # ... or by its death: a parent killed outright (SIGKILL, the OOM killer) stops nothing.
+    exit_with_parent(parent)
     init_sentry(settings)
     try:
         asyncio.run(serve(settings, host, port, worker=worker, migrate=False, sockets=[sock]))

@@ -44,7 +44,8 @@ class ServiceSettings(Concern):
         default=500,
         ge=1,
         le=100_000,
-        description="Connections served at once; a request on one more is answered 503.",
+        description="Connections served at once; a request on one more is answered 503 with "
+        "Retry-After.",
     )
     public_cache_max_age: int = Field(
         default=15, ge=0, le=86_400, description="Cache-Control max-age of the public reads."

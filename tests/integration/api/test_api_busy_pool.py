@@ -178,3 +178,62 @@ def test_no_free_connection_is_a_503_with_retry_after_and_the_caller_comes_back(
     assert recording.statuses[-2:] == [200, 200]
     assert summary.round.status == 200  # type: ignore[attr-defined]
     assert summary.round.attempts >= 2  # type: ignore[attr-defined]
+
+
+def test_ready_stays_ready_while_every_connection_is_taken(
+    one_connection_api: tuple[LiveApi, str],
+) -> None:
+    """A burst is no outage: the load balancer must not take the instance out for it. /ready
+    answers 200 `busy` after the short wait, and `ready` once a connection is free again."""
+    api, url = one_connection_api
+    internal: Mapping[str, str] = {"X-Internal-Token": LIVE_INTERNAL_TOKEN}
+    blocker = Blocker(url)
+    blocker.lock()
+    holding: list[httpx.Response] = []
+    holder = threading.Thread(
+        target=lambda: holding.append(
+            httpx.patch(api.url + STANDINGS, headers=internal, timeout=60)
+        )
+    )
+    try:
+        holder.start()
+        blocker.wait_for_a_waiter()
+        busy = httpx.get(api.url + "/ready", timeout=30)
+        assert holder.is_alive()  # answered while the connection was still taken
+    finally:
+        blocker.release()
+    holder.join(60)
+
+    assert busy.status_code == 200, busy.text
+    assert busy.json() == {"status": "busy"}
+    assert holding[0].status_code == 200
+    ready = httpx.get(api.url + "/ready", timeout=30)
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ready"}
+
+
+def test_ready_is_a_503_when_the_database_does_not_answer(
+    postgres_server: PostgresServerForTests,
+) -> None:
+    """Not ready, for real: the database is gone (its connections terminated, its database
+    dropped), not merely busy."""
+    name = asyncio.run(postgres_server.new_database())
+    settings = load_settings(
+        {
+            "NODE_ENV": "demo",
+            "DATABASE_URL": postgres_server.url(name),
+            "JWT_SECRET": LIVE_JWT_SECRET,
+            "BESTSHOT_DB_POOL_MIN": "1",
+            "BESTSHOT_DB_POOL_MAX": "1",
+        }
+    )
+    try:
+        with LiveApi(settings) as api:
+            assert httpx.get(api.url + "/ready", timeout=30).json() == {"status": "ready"}
+            asyncio.run(drop_database(postgres_server.admin_url, name))
+            gone = httpx.get(api.url + "/ready", timeout=30)
+    finally:
+        asyncio.run(drop_database(postgres_server.admin_url, name))
+    assert gone.status_code == 503
+    assert gone.headers["retry-after"] == "5"
+    assert gone.json()["type"] == "urn:bestshot:problem:not-ready"

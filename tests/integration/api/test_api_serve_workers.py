@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -225,3 +226,114 @@ async def _tournaments(url: str) -> list[str]:
         return [row["id"] for row in await connection.fetch("SELECT id FROM tournaments")]
     finally:
         await connection.close()
+
+
+def _gone(pid: int) -> bool:
+    """Whether the process has exited: no such process, or a zombie nobody reaped yet (an
+    orphan's new parent may be an init that does not reap)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False  # no /proc to tell a zombie by: alive, as far as can be told
+    return stat.rpartition(")")[2].split()[0] == "Z"
+
+
+def _refused(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return False
+    except OSError:
+        return True
+
+
+async def _connections_of(url: str) -> int:
+    connection = await asyncpg.connect(url)
+    try:
+        count: int = await connection.fetchval(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return count
+    finally:
+        await connection.close()
+
+
+def test_the_processes_exit_when_their_parent_is_killed(
+    postgres_server: PostgresServerForTests, tmp_path: Path
+) -> None:
+    """SIGKILL leaves the parent no time to stop its processes: each notices on its own and
+    stops, giving back the port and its database connections."""
+    name = asyncio.run(postgres_server.new_database())
+    url = postgres_server.url(name)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "NODE_ENV": "demo",
+        "DATABASE_URL": url,
+        "INTERNAL_SERVICE_TOKEN": TOKEN,
+        "LOG_LEVEL": "INFO",
+        "SENTRY_DSN": "",
+    }
+    log = tmp_path / "stderr.log"
+    workers: set[int] = set()
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and entry point
+            [
+                sys.executable,
+                "-m",
+                "entrypoints.cli",
+                "serve",
+                "--workers",
+                "2",
+                "--port",
+                str(port),
+                "--no-worker",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers) < 2:
+            assert process.poll() is None, log.read_text()[-3000:]
+            assert time.monotonic() < deadline, "the two processes did not start in 120 s"
+            workers = {
+                int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", log.read_text())
+            }
+            time.sleep(0.2)
+        _wait_until_ready(process, f"http://127.0.0.1:{port}")
+        assert process.pid not in workers
+
+        process.kill()
+        process.wait(timeout=30)
+
+        deadline = time.monotonic() + 60
+        while not all(_gone(pid) for pid in workers):
+            assert time.monotonic() < deadline, (
+                f"still running 60 s after their parent was killed: "
+                f"{sorted(pid for pid in workers if not _gone(pid))}"
+            )
+            time.sleep(0.2)
+        assert _refused(port)  # nobody holds the port any more
+        deadline = time.monotonic() + 60
+        while (held := asyncio.run(_connections_of(url))) > 0:
+            assert time.monotonic() < deadline, f"{held} database connection(s) still held"
+            time.sleep(0.2)
+        stopped = [
+            json.loads(line)["message"]
+            for line in log.read_text().splitlines()
+            if line.startswith("{")
+        ]
+        assert stopped.count("stopped") == 2  # each stopped as on SIGTERM: pool closed first
+    finally:
+        if process.poll() is None:
+            process.kill()
+        for pid in workers:
+            if not _gone(pid):
+                os.kill(pid, signal.SIGKILL)
+        asyncio.run(drop_database(postgres_server.admin_url, name))

@@ -111,9 +111,13 @@ def _parse(received: bytes) -> tuple[int, dict[str, str], bytes]:
 
 
 def _get_health(address: tuple[str, int]) -> int:
+    return _health_answer(address)[0]
+
+
+def _health_answer(address: tuple[str, int]) -> tuple[int, dict[str, str], bytes]:
     with _connect(address) as sock:
         sock.sendall(b"GET /health HTTP/1.1\r\nHost: api\r\nConnection: close\r\n\r\n")
-        return _parse(_until_closed(sock))[0]
+        return _parse(_until_closed(sock))
 
 
 # The head of a request.
@@ -254,13 +258,22 @@ def test_connections_beyond_the_limit_are_answered_503(database_url: str) -> Non
         assert _get_health(address) == 200  # two connections: within the limit
         idle.enter_context(_connect(address)).sendall(b"GET /health HTTP/1.1\r\n")
         # The third: refused once the server has taken the second in (it may not have yet).
-        statuses = []
+        answers = []
         for _ in range(50):
-            statuses.append(_get_health(address))
-            if statuses[-1] == 503:
+            answers.append(_health_answer(address))
+            if answers[-1][0] == 503:
                 break
             time.sleep(0.1)
-        assert statuses[-1] == 503, statuses
+        status, headers, body = answers[-1]
+        assert status == 503, [answer[0] for answer in answers]
+        # Refused as every other busy answer is: when to come back, and a problem saying why.
+        assert headers["retry-after"] == "1"
+        assert headers["content-type"] == "application/problem+json"
+        assert headers["connection"] == "close"
+        assert "x-request-id" in headers
+        problem = json.loads(body)
+        assert problem["type"] == "urn:bestshot:problem:overloaded"
+        assert problem["status"] == 503
         idle.close()
         for _ in range(50):
             if _get_health(address) == 200:

@@ -7,9 +7,14 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import BaseModel
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
 
 from adapters.memory import MemoryStore, MemoryUnitOfWorkFactory, SettableClock
 from entrypoints.api.caching import ReadCache
+from entrypoints.api.operations import Operation, Reply, replies
 from entrypoints.settings import ConfigurationError, Settings, load_settings
 from tests.unit.api.conftest import DEMO_ID, client_of
 
@@ -103,3 +108,56 @@ def test_invalidation_drops_the_tournament_and_the_lists() -> None:
 def test_the_cache_may_not_outlive_what_clients_are_told(settings: Settings) -> None:
     with pytest.raises(ConfigurationError, match="READ_CACHE_SECONDS"):
         load_settings({"READ_CACHE_SECONDS": "30", "PUBLIC_CACHE_MAX_AGE": "10"})
+
+
+# The cache keys a read by its path alone: no cached read may depend on a query (issue 17).
+
+
+class _Query(BaseModel):
+    limit: int = 10
+
+
+async def _nothing(request: Request) -> Response:
+    return Response()
+
+
+def test_a_cached_read_with_query_parameters_is_refused() -> None:
+    with pytest.raises(ValueError, match="a cached read takes no query parameters"):
+        Operation(
+            "GET",
+            "/pages",
+            _nothing,
+            operation_id="listPages",
+            summary="Pages",
+            tag="reads",
+            replies=replies((200, Reply("The page."))),
+            cached=True,
+            query=_Query,
+        )
+
+
+def test_no_cached_read_of_the_api_takes_a_query_parameter(app: Starlette) -> None:
+    document = app.state.openapi_document()
+    cached, with_query = set(), set()
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            if "304" in operation["responses"]:
+                cached.add((method, path))
+            if any(p["in"] == "query" for p in operation.get("parameters", [])):
+                with_query.add((method, path))
+    assert ("get", "/api/v2/tournaments/{tournament}/standings") in cached
+    assert ("get", "/api/v2/events") in with_query  # the cursor-paginated feed: never cached
+    assert not cached & with_query
+
+
+async def test_a_query_string_on_a_cached_read_changes_nothing(
+    client: httpx.AsyncClient, uow_factory: CountingFactory, demo_league: str
+) -> None:
+    """Cached reads take no parameters, so any query is ignored alike and served the one body
+    (keying by it would only let junk queries crowd the cache)."""
+    first = await client.get(TABLE + "?foo=1")
+    opened = uow_factory.opened
+    second = await client.get(TABLE + "?foo=2")
+    assert uow_factory.opened == opened
+    assert second.content == first.content
+    assert (await client.get(TABLE)).content == first.content

@@ -331,3 +331,37 @@ async def test_every_problem_the_app_sends_is_the_documented_problem(
 def test_a_problem_body_outside_the_documented_statuses_cannot_be_built() -> None:
     with pytest.raises(ValidationError):
         problem_body(ApiProblem(200, "all is well"))
+
+
+async def test_every_503_says_when_to_come_back(settings: Settings) -> None:
+    """A 503 is a "come back later": one raised without a Retry-After (Starlette's own
+    HTTPException, a plain answer) gets one, so that callers never come back blindly."""
+
+    async def http_503(request: Request) -> Response:
+        raise HTTPException(503)
+
+    async def plain_503(request: Request) -> Response:
+        return Response(status_code=503)
+
+    async def busy_503(request: Request) -> Response:
+        raise ApiProblem(503, "busy", headers={"Retry-After": "1"})
+
+    operations = tuple(
+        Operation(
+            "GET",
+            f"/{name}",
+            endpoint,
+            operation_id=name,
+            summary=name,
+            tag="test",
+            replies={200: Reply("never")},
+        )
+        for name, endpoint in (("http", http_503), ("plain", plain_503), ("busy", busy_503))
+    )
+    async with client_of(settings, extra_operations=operations) as client:
+        raised, plain, busy = [await client.get(f"/{name}") for name in ("http", "plain", "busy")]
+    problem(raised, 503)
+    assert raised.headers["retry-after"] == "5"
+    assert plain.status_code == 503
+    assert plain.headers["retry-after"] == "5"
+    assert busy.headers.get_list("retry-after") == ["1"]  # what a route said is kept, once

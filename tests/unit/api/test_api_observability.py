@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bestshot_domain.errors import StorageUnavailable
+from bestshot_domain.errors import StorageBusy, StorageUnavailable
 from bestshot_routes.redaction import RedactRecords
 from entrypoints.logs import JsonFormatter, configure_logging, request_id_var
 from entrypoints.settings import Settings
@@ -135,6 +135,16 @@ async def test_ready_answers_when_the_check_passes(client: httpx.AsyncClient) ->
     response = await client.get("/ready")
     assert response.status_code == 200
     assert response.json() == {"status": "ready"}
+
+
+async def test_ready_is_ready_but_busy_when_no_connection_came_free(settings: Any) -> None:
+    async def every_connection_taken() -> None:
+        raise StorageBusy("no database connection was free within 1 s")
+
+    async with client_of(settings, ready_check=every_connection_taken) as client:
+        response = await client.get("/ready")
+    assert response.status_code == 200
+    assert response.json() == {"status": "busy"}
 
 
 async def test_ready_is_a_503_problem_when_the_check_fails(settings: Any, uow_factory: Any) -> None:

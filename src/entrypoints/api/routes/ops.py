@@ -9,18 +9,20 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bestshot_domain.errors import BestshotError
+from bestshot_domain.errors import BestshotError, StorageBusy
 from entrypoints.api.operations import Operation, Reply, replies
 from entrypoints.api.problems import ApiProblem
 from entrypoints.api.schemas.ops import Health, Ready
 
 ReadyCheck = Callable[[], Awaitable[None]]
-"""Raises when the service cannot serve (typically: the database does not answer)."""
+"""Raises when the service cannot serve (typically: the database does not answer); StorageBusy
+when no connection came free within its short wait, which still counts as ready."""
 
 
 def operations(ready_check: ReadyCheck, document: Callable[[], dict[str, Any]]) -> list[Operation]:
     health_body = Health().model_dump_json().encode()
     ready_body = Ready().model_dump_json().encode()
+    busy_body = Ready(status="busy").model_dump_json().encode()
     openapi_body: bytes | None = None
 
     async def health(request: Request) -> Response:
@@ -29,6 +31,11 @@ def operations(ready_check: ReadyCheck, document: Callable[[], dict[str, Any]]) 
     async def ready(request: Request) -> Response:
         try:
             await ready_check()
+        except StorageBusy:
+            # A burst took every connection: a load balancer that took the instance out for it
+            # would only push the burst onto the others (README, "Bursts, workers and pool
+            # sizes"). An outage fails the connections' requests, which gives them back.
+            return Response(busy_body, media_type="application/json")
         except (BestshotError, OSError, TimeoutError) as error:
             raise ApiProblem(
                 503,
@@ -62,7 +69,7 @@ def operations(ready_check: ReadyCheck, document: Callable[[], dict[str, Any]]) 
             summary="The database answers",
             tag="operations",
             replies=replies(
-                (200, Reply("Ready to serve.", Ready)),
+                (200, Reply("Ready to serve (`busy`: under a burst, still serving).", Ready)),
                 (503, "The database does not answer."),
             ),
         ),

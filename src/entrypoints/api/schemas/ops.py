@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from entrypoints.api.schemas.common import ApiModel
 
 
@@ -12,4 +14,10 @@ class Health(ApiModel):
 
 
 class Ready(ApiModel):
-    status: Literal["ready"] = "ready"
+    status: Literal["ready", "busy"] = Field(
+        default="ready",
+        description="`ready`: the database answered. `busy`: every database connection of this "
+        "process stayed in use for the short wait (a burst, not an outage): the process still "
+        "serves, and a request that finds no connection free in time is answered 503 with "
+        "Retry-After.",
+    )
