@@ -12,9 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
-
-from attrs import frozen
+from typing import Any, NamedTuple
 
 Goals = tuple[int, int]
 
@@ -38,8 +36,7 @@ def is_knockout_round(name: str | None) -> bool:
     return name is not None and _KNOCKOUT.search(name) is not None
 
 
-@frozen
-class KnockoutMatch:
+class KnockoutMatch(NamedTuple):
     """One knockout match: the score after 90 minutes, after extra time when there was some
     (including the 90 minutes), and the shoot-out apart. No score: still to be played. A match
     known to have gone to extra time may lack its score after 90 minutes (`full_time` None), as
@@ -58,8 +55,7 @@ class KnockoutMatch:
         return self.extra_time or self.full_time
 
 
-@frozen
-class Tie:
+class Tie(NamedTuple):
     round: str
     teams: tuple[str, str]
     legs: int
@@ -90,8 +86,7 @@ class Tie:
         )
 
 
-@frozen
-class KnockoutRound:
+class KnockoutRound(NamedTuple):
     name: str
     ties: tuple[Tie, ...]
 

@@ -18,9 +18,8 @@ from __future__ import annotations
 import enum
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
-
-from attrs import frozen
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple, Self
 
 from bestshot_domain.errors import InvalidInput
 
@@ -31,18 +30,28 @@ class ZoneStatus(enum.StrEnum):
     OPEN = "open"
 
 
-@frozen
-class Zone:
-    """Positions `first` to `last` (1-based, inclusive) of a table, or of one group's table."""
-
+class _Zone(NamedTuple):
     name: str
     first: int
     last: int
     group: str | None = None
 
-    def __attrs_post_init__(self) -> None:
-        if not 1 <= self.first <= self.last:
-            raise InvalidInput(f"zone {self.name!r}: positions must satisfy 1 <= first <= last")
+
+class Zone(_Zone):
+    """Positions `first` to `last` (1-based, inclusive) of a table, or of one group's table."""
+
+    # A subclass, since a NamedTuple's own body cannot check its values in `__new__`.
+    __slots__ = ()
+
+    def __new__(cls, name: str, first: int, last: int, group: str | None = None) -> Zone:
+        if not 1 <= first <= last:
+            raise InvalidInput(f"zone {name!r}: positions must satisfy 1 <= first <= last")
+        return super().__new__(cls, name, first, last, group)
+
+    @classmethod
+    def _make(cls, iterable: Iterable[Any]) -> Self:  # type: ignore[override]
+        # `_replace` builds through `_make`: a changed value is checked as a new one is.
+        return cls(*iterable)
 
     def __contains__(self, position: object) -> bool:
         return isinstance(position, int) and self.first <= position <= self.last
