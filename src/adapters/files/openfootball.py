@@ -3,8 +3,6 @@ openfootball source: `parse_openfootball` turns a file into plain values, `stand
 the engine's teams and matches. The shapes and fields read are in docs/sources.md (openfootball).
 """
 
-from __future__ import annotations
-
 import enum
 import re
 from collections.abc import Mapping, Sequence

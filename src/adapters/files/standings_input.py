@@ -1,7 +1,5 @@
 """What a results file gives the standings engine."""
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from bestshot_domain.standings import KnockoutMatch, MatchResult, TeamEntry

@@ -1,7 +1,5 @@
 """A side's cards in one match, for the fair-play criteria (re-exported by `model`)."""
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 
@@ -13,7 +11,7 @@ class Cards(NamedTuple):
     red: int = 0  # a direct red
     yellow_and_red: int = 0  # a yellow, then a direct red
 
-    def __add__(self, other: Cards) -> Cards:  # type: ignore[override]
+    def __add__(self, other: "Cards") -> "Cards":  # type: ignore[override]
         return Cards(
             self.yellow + other.yellow,
             self.second_yellow_red + other.second_yellow_red,

@@ -6,8 +6,6 @@ of a set of fixtures is read from its earliest match date and the competition's 
 calendar-year competition such as the Brasileirao plays `2023`). The data is in `presets.py`.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Mapping
 from datetime import date

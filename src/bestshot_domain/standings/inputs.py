@@ -1,7 +1,5 @@
 """What the engine is given: the teams of a tournament and its matches, played or still to play."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, NamedTuple, Self
@@ -58,7 +56,7 @@ class MatchResult(_MatchResult):
         home_cards: Cards | None = None,
         away_cards: Cards | None = None,
         group: str | None = None,
-    ) -> MatchResult:
+    ) -> "MatchResult":
         home_goals, away_goals = _goals(home_goals), _goals(away_goals)
         if (home_goals is None) != (away_goals is None):
             raise ValueError("a match has both scores or neither")

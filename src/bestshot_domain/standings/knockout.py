@@ -7,8 +7,6 @@ aggregate, more goals away: only in eras that used the rule, extra-time goals in
 domain. A tie with a leg still to play is open: no winner yet.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -73,7 +71,7 @@ class Tie(NamedTuple):
         }
 
     @classmethod
-    def from_dict(cls, round_name: str, data: Mapping[str, Any]) -> Tie:
+    def from_dict(cls, round_name: str, data: Mapping[str, Any]) -> "Tie":
         home, away = data["teams"]
         aggregate = data["aggregate"]
         return cls(
@@ -94,7 +92,7 @@ class KnockoutRound(NamedTuple):
         return {"round": self.name, "ties": [tie.to_dict() for tie in self.ties]}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> KnockoutRound:
+    def from_dict(cls, data: Mapping[str, Any]) -> "KnockoutRound":
         name = data["round"]
         return cls(name, tuple(Tie.from_dict(name, tie) for tie in data["ties"]))
 

@@ -14,8 +14,6 @@ been separated. When the criteria run out, the rows stay level and are marked ti
 names what the competition does then (a play-off, drawing of lots, a coefficient).
 """
 
-from __future__ import annotations
-
 import enum
 from collections.abc import Iterable
 from typing import Any, NamedTuple, Self
@@ -146,7 +144,7 @@ class Rules(_Rules):
         draw: int = 1,
         loss: int = 0,
         restart: bool = False,
-    ) -> Rules:
+    ) -> "Rules":
         win, draw, loss = _points(win), _points(draw), _points(loss)
         if not win > draw >= loss:
             raise InvalidInput(f"points must be win > draw >= loss, got {win},{draw},{loss}")

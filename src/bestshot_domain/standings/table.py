@@ -1,7 +1,5 @@
 """The engine's output: ordered rows per table, plainly serializable for the API and storage."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -75,7 +73,7 @@ class StandingsRow(NamedTuple):
         return data
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> StandingsRow:
+    def from_dict(cls, data: Mapping[str, Any]) -> "StandingsRow":
         return cls(
             position=data["position"],
             team=data["team"],
@@ -116,7 +114,7 @@ class Table(NamedTuple):
         return data
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Table:
+    def from_dict(cls, data: Mapping[str, Any]) -> "Table":
         rows = tuple(StandingsRow.from_dict(row) for row in data["rows"])
         return cls(data["group"], rows, data.get("qualifying"))
 

@@ -14,8 +14,6 @@ run of two or more goes on to the next criterion, except:
 When the criteria run out, the rows are left level, marked tied, and ordered by name.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import NamedTuple
 

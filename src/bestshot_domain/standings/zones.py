@@ -13,8 +13,6 @@ final and every status is decided, except for rows the rules left tied across a 
 their play-off or lots are still to come, so they stay `open`.
 """
 
-from __future__ import annotations
-
 import enum
 import re
 from bisect import bisect_left
@@ -43,7 +41,7 @@ class Zone(_Zone):
     # A subclass, since a NamedTuple's own body cannot check its values in `__new__`.
     __slots__ = ()
 
-    def __new__(cls, name: str, first: int, last: int, group: str | None = None) -> Zone:
+    def __new__(cls, name: str, first: int, last: int, group: str | None = None) -> "Zone":
         if not 1 <= first <= last:
             raise InvalidInput(f"zone {name!r}: positions must satisfy 1 <= first <= last")
         return super().__new__(cls, name, first, last, group)
