@@ -39,13 +39,14 @@ class Season(NamedTuple):
         return self.start >= other.start if isinstance(other, Season) else NotImplemented
 
 
-_SEASON = re.compile(r"^(?P<start>\d{4})(?:[-/](?P<end>\d{2}|\d{4}))?$")
+# Compiled by `re` at its first use (and kept): `bestshot table` starts without compiling it.
+_SEASON = r"^(?P<start>\d{4})(?:[-/](?P<end>\d{2}|\d{4}))?$"
 
 
 def parse_season(text: str, *, split: bool) -> Season:
     """`1995-96`, `1995/96`, `1995-1996` or `1995` for a split season; `2023` for a calendar
     year. InvalidInput for anything else."""
-    found = _SEASON.fullmatch(text.strip())
+    found = re.fullmatch(_SEASON, text.strip())
     if found is None:
         raise InvalidInput(f"expected a season such as 1995-96 or 2023, got {text!r}")
     start = int(found["start"])

@@ -14,24 +14,25 @@ from typing import Any, NamedTuple
 
 Goals = tuple[int, int]
 
+# Patterns, compiled by `re` at their first use (and kept): a league's table needs none of them,
+# and `bestshot table` starts without compiling them.
 # Round names of a bracket, as openfootball and the providers write them; group-stage rounds
 # ("Matchday 3", "Group stage") are none of these.
-_KNOCKOUT = re.compile(
-    r"round of \d+|last \d+|1/\d+|eighth|quarter|semi|final|third|3rd|play-?offs?\b|knockout",
-    re.IGNORECASE,
+_KNOCKOUT = (
+    r"(?i)round of \d+|last \d+|1/\d+|eighth|quarter|semi|final|third|3rd|play-?offs?\b|knockout"
 )
-_THIRD_PLACE = re.compile(r"third|3rd", re.IGNORECASE)
+_THIRD_PLACE = r"(?i)third|3rd"
 # The bracket's last round by its name: "Final", "Grand final", "Final (replay)"; not a
 # "Semi-final", "Quarter finals", "1/8 final" or "Final round" of a group stage.
-_FINAL = re.compile(r"(?<![-/\w])finals?\b(?!\s*(?:round|stage|group|tournament))", re.IGNORECASE)
-_BEFORE_FINAL = re.compile(r"semi|quarter|eighth|round of|last \d|1/\d", re.IGNORECASE)
+_FINAL = r"(?i)(?<![-/\w])finals?\b(?!\s*(?:round|stage|group|tournament))"
+_BEFORE_FINAL = r"(?i)semi|quarter|eighth|round of|last \d|1/\d"
 
 GROUP = "group"
 CHAMPION = "champion"
 
 
 def is_knockout_round(name: str | None) -> bool:
-    return name is not None and _KNOCKOUT.search(name) is not None
+    return name is not None and re.search(_KNOCKOUT, name) is not None
 
 
 class KnockoutMatch(NamedTuple):
@@ -180,10 +181,10 @@ def _tie(round_name: str, legs: list[KnockoutMatch], away_goals: bool) -> Tie:
 def progress(rounds: Sequence[KnockoutRound], teams: Sequence[str] = ()) -> dict[str, str]:
     """Each team's furthest round, named as in the input, or `champion`; `group` for `teams`
     that played no knockout match. A match for third place is no further round."""
-    bracket = [stage for stage in rounds if not _THIRD_PLACE.search(stage.name)]
+    bracket = [stage for stage in rounds if not re.search(_THIRD_PLACE, stage.name)]
     reached: dict[str, str] = dict.fromkeys(teams, GROUP)
     for stage in rounds:
-        if _THIRD_PLACE.search(stage.name):
+        if re.search(_THIRD_PLACE, stage.name):
             for tie in stage.ties:
                 for team in tie.teams:
                     reached.setdefault(team, stage.name)
@@ -214,9 +215,9 @@ def _champion(bracket: Sequence[KnockoutRound]) -> str | None:
 
 def _is_final(bracket: Sequence[KnockoutRound]) -> bool:
     last = bracket[-1]
-    if _BEFORE_FINAL.search(last.name):
+    if re.search(_BEFORE_FINAL, last.name):
         return False
-    if _FINAL.search(last.name):
+    if re.search(_FINAL, last.name):
         return True
     if len(bracket) < 2 or len(bracket[-2].ties) != 2:
         return False

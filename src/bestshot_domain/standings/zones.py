@@ -62,9 +62,8 @@ class Zone(_Zone):
         return f"{self.group}:{span}:{self.name}" if self.group else f"{span}:{self.name}"
 
 
-_ITEM = re.compile(
-    r"^(?:(?P<group>[^:]+):)?(?P<first>\d+)(?:-(?P<last>\d+))?:(?P<name>[A-Za-z_][\w-]*)$"
-)
+# Compiled by `re` at its first use (and kept): `bestshot table` without --zones never compiles it.
+_ITEM = r"^(?:(?P<group>[^:]+):)?(?P<first>\d+)(?:-(?P<last>\d+))?:(?P<name>[A-Za-z_][\w-]*)$"
 
 
 def parse_zones(spec: str) -> tuple[Zone, ...]:
@@ -79,7 +78,7 @@ def parse_zones(spec: str) -> tuple[Zone, ...]:
         item = raw.strip()
         if not item:
             continue
-        match = _ITEM.fullmatch(item)
+        match = re.fullmatch(_ITEM, item)
         if match is None:
             raise InvalidInput(
                 f"malformed zone {item!r}: expected FIRST[-LAST]:NAME or GROUP:FIRST[-LAST]:NAME,"
