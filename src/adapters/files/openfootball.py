@@ -3,15 +3,11 @@ openfootball source: `parse_openfootball` turns a file into plain values, `stand
 the engine's teams and matches. The shapes and fields read are in docs/sources.md (openfootball).
 """
 
-from __future__ import annotations
-
 import enum
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any
-
-from attrs import frozen
+from typing import Any, NamedTuple
 
 from adapters.files.standings_input import StandingsInput
 from bestshot_domain.errors import SourceFormatError
@@ -38,14 +34,12 @@ class Status(enum.StrEnum):
 _STATUS_SPELLINGS = {"canceled": Status.CANCELLED}
 
 
-@frozen
-class OpenfootballTeam:
+class OpenfootballTeam(NamedTuple):
     name: str
     code: str | None = None
 
 
-@frozen
-class OpenfootballMatch:
+class OpenfootballMatch(NamedTuple):
     team1: OpenfootballTeam
     team2: OpenfootballTeam
     round: str | None = None
@@ -65,8 +59,7 @@ class OpenfootballMatch:
         return self.extra_time or self.full_time
 
 
-@frozen
-class OpenfootballFile:
+class OpenfootballFile(NamedTuple):
     name: str
     matches: tuple[OpenfootballMatch, ...]
 

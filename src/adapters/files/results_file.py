@@ -3,11 +3,32 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import os
+from typing import TYPE_CHECKING
 
 from adapters.files import openfootball
 from adapters.files.standings_input import StandingsInput
 from bestshot_domain.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def _as_pathlib_writes_it(path: str | Path) -> str:
+    """The path as `str(Path(path))` (`./a//b.json` is `a/b.json`): the file opened and the name
+    in messages. pathlib (and the URL and IP address modules it imports) is imported only for a
+    path that needs it: `bestshot table` starts without it (issue 12, part 6)."""
+    text = os.fspath(path)
+    if text and os.path.normpath(text) == text:
+        return text  # nothing pathlib would change: no `.` part, doubled or trailing slash
+    from pathlib import Path  # noqa: PLC0415
+
+    return str(Path(text))
+
+
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as file:  # as `Path.read_bytes` does
+        return file.read()
 
 
 def read_results_file(path: str | Path) -> StandingsInput:
@@ -16,9 +37,9 @@ def read_results_file(path: str | Path) -> StandingsInput:
     A missing or unreadable file, or one of neither format, raises InvalidInput; a file of a
     known format with wrong content raises SourceFormatError naming where.
     """
-    path = Path(path)
+    path = _as_pathlib_writes_it(path)
     try:
-        raw = path.read_bytes()
+        raw = _read_bytes(path)
     except FileNotFoundError:
         raise InvalidInput(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -34,14 +55,16 @@ def read_results_file(path: str | Path) -> StandingsInput:
             raise InvalidInput(
                 f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
             ) from None
-        parsed = openfootball.parse_openfootball(data, str(path))
-        return openfootball.standings_input(parsed, str(path))
+        parsed = openfootball.parse_openfootball(data, path)
+        return openfootball.standings_input(parsed, path)
     # Imported for a CSV only: `bestshot table` on a JSON file starts without it.
+    from pathlib import PurePath  # noqa: PLC0415
+
     from adapters.files import football_data_csv  # noqa: PLC0415
 
     if football_data_csv.looks_like_football_data_csv(text):
-        matches = football_data_csv.parse_football_data_csv(text, str(path))
-        return football_data_csv.standings_input(matches, path.stem)
+        matches = football_data_csv.parse_football_data_csv(text, path)
+        return football_data_csv.standings_input(matches, PurePath(path).stem)
     raise InvalidInput(
         f"{path}: unknown format (expected openfootball JSON or a football-data.co.uk CSV)"
     )
@@ -57,9 +80,9 @@ def _decode(raw: bytes) -> str:
 
 def read_divisions(path: str | Path) -> dict[str, list[str]]:
     """A divisions file: `{"East": ["Atlanta United", ...], "West": [...]}`."""
-    path = Path(path)
+    path = _as_pathlib_writes_it(path)
     try:
-        data = json.loads(_decode(path.read_bytes()).lstrip("\ufeff"))
+        data = json.loads(_decode(_read_bytes(path)).lstrip("\ufeff"))
     except FileNotFoundError:
         raise InvalidInput(f"{path}: no such file") from None
     except OSError as error:

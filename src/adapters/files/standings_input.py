@@ -1,14 +1,11 @@
 """What a results file gives the standings engine."""
 
-from __future__ import annotations
-
-from attrs import frozen
+from typing import NamedTuple
 
 from bestshot_domain.standings import KnockoutMatch, MatchResult, TeamEntry
 
 
-@frozen
-class StandingsInput:
+class StandingsInput(NamedTuple):
     """A competition's teams (with their groups, if any), its table matches, played or not, and
     its knockout matches."""
 

@@ -1,12 +1,9 @@
 """A side's cards in one match, for the fair-play criteria (re-exported by `model`)."""
 
-from __future__ import annotations
-
-from attrs import frozen
+from typing import NamedTuple
 
 
-@frozen
-class Cards:
+class Cards(NamedTuple):
     """One side's discipline in one match: one category per player per match."""
 
     yellow: int = 0
@@ -14,7 +11,7 @@ class Cards:
     red: int = 0  # a direct red
     yellow_and_red: int = 0  # a yellow, then a direct red
 
-    def __add__(self, other: Cards) -> Cards:
+    def __add__(self, other: "Cards") -> "Cards":  # type: ignore[override]
         return Cards(
             self.yellow + other.yellow,
             self.second_yellow_red + other.second_yellow_red,

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from attrs import evolve
-
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.standings.eras import Competition, Era, ThirdPlaceRule
 from bestshot_domain.standings.leagues import LEAGUES
@@ -52,7 +50,7 @@ POINTS = Overall(Stat.POINTS)
 
 
 def _named(rules: Rules, name: str) -> Rules:
-    return evolve(rules, name=name)
+    return rules._replace(name=name)
 
 
 _COMPETITIONS = (

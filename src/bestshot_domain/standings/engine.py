@@ -7,8 +7,6 @@ from datetime import UTC, datetime
 from operator import attrgetter
 from types import MappingProxyType
 
-from attrs import evolve
-
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.standings.inputs import MatchResult, TeamEntry
 from bestshot_domain.standings.rules import Rules, Unresolved
@@ -152,8 +150,8 @@ def compute_divisions(
     for zone in zones:
         if zone.group is not None and zone.group not in divisions:
             raise InvalidInput(f"zone {zone} names no division (divisions: {', '.join(divisions)})")
-    league = [evolve(entry, group=None) for entry in teams]
-    ordered = _in_kickoff_order([evolve(match, group=None) for match in matches])
+    league = [entry._replace(group=None) for entry in teams]
+    ordered = _in_kickoff_order([match._replace(group=None) for match in matches])
     overall = [zone for zone in zones if zone.group is None]
     tables = [
         _table(

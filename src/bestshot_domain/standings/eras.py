@@ -6,36 +6,47 @@ of a set of fixtures is read from its earliest match date and the competition's 
 calendar-year competition such as the Brasileirao plays `2023`). The data is in `presets.py`.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Mapping
 from datetime import date
-
-from attrs import field, frozen
+from types import MappingProxyType
+from typing import NamedTuple
 
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.standings.rules import Criterion, Rules, Unresolved
 
 
-@frozen(order=True)
-class Season:
+class Season(NamedTuple):
     """A season by the year it starts; `split` seasons span two years (`1995-96`)."""
 
     start: int
-    split: bool = field(default=True, order=False)
+    split: bool = True
 
     def __str__(self) -> str:
         return f"{self.start}-{(self.start + 1) % 100:02d}" if self.split else str(self.start)
 
+    # Seasons are ordered by their start alone.
+    def __lt__(self, other: tuple[object, ...]) -> bool:
+        return self.start < other.start if isinstance(other, Season) else NotImplemented
 
-_SEASON = re.compile(r"^(?P<start>\d{4})(?:[-/](?P<end>\d{2}|\d{4}))?$")
+    def __le__(self, other: tuple[object, ...]) -> bool:
+        return self.start <= other.start if isinstance(other, Season) else NotImplemented
+
+    def __gt__(self, other: tuple[object, ...]) -> bool:
+        return self.start > other.start if isinstance(other, Season) else NotImplemented
+
+    def __ge__(self, other: tuple[object, ...]) -> bool:
+        return self.start >= other.start if isinstance(other, Season) else NotImplemented
+
+
+# Compiled by `re` at its first use (and kept): `bestshot table` starts without compiling it.
+_SEASON = r"^(?P<start>\d{4})(?:[-/](?P<end>\d{2}|\d{4}))?$"
 
 
 def parse_season(text: str, *, split: bool) -> Season:
     """`1995-96`, `1995/96`, `1995-1996` or `1995` for a split season; `2023` for a calendar
     year. InvalidInput for anything else."""
-    found = _SEASON.fullmatch(text.strip())
+    found = re.fullmatch(_SEASON, text.strip())
     if found is None:
         raise InvalidInput(f"expected a season such as 1995-96 or 2023, got {text!r}")
     start = int(found["start"])
@@ -49,8 +60,7 @@ def parse_season(text: str, *, split: bool) -> Season:
     return Season(start, split)
 
 
-@frozen
-class ThirdPlaceRule:
+class ThirdPlaceRule(NamedTuple):
     """A ranking of the teams placed third across groups, `qualifying` of them going through.
 
     `criteria` are whole-table figures only (the teams have not met). `slots` maps the sorted
@@ -63,11 +73,14 @@ class ThirdPlaceRule:
     criteria: tuple[Criterion, ...]
     unresolved: Unresolved
     opponents: tuple[str, ...] = ()
-    slots: Mapping[str, str] = field(factory=dict, hash=False)
+    slots: Mapping[str, str] = MappingProxyType({})
+
+    def __hash__(self) -> int:
+        # A mapping has no hash: `slots` is left out.
+        return hash((self.qualifying, self.criteria, self.unresolved, self.opponents))
 
 
-@frozen
-class Era:
+class Era(NamedTuple):
     """One regulation of a competition, valid from the season starting in `since`.
 
     `away_goals`: two-legged knockout ties level on aggregate go to the side with more away
@@ -82,8 +95,7 @@ class Era:
     thirds: ThirdPlaceRule | None = None
 
 
-@frozen
-class Competition:
+class Competition(NamedTuple):
     """A competition's eras, oldest first, and the day its seasons start (month, day)."""
 
     name: str

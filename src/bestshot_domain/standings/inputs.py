@@ -1,16 +1,13 @@
 """What the engine is given: the teams of a tournament and its matches, played or still to play."""
 
-from __future__ import annotations
-
+from collections.abc import Iterable
 from datetime import datetime
-
-from attrs import field, frozen
+from typing import Any, NamedTuple, Self
 
 from bestshot_domain.standings.cards import Cards
 
 
-@frozen
-class TeamEntry:
+class TeamEntry(NamedTuple):
     """A team in a table. `id` is what matches refer to; rules that run out order by `name`."""
 
     id: str
@@ -26,8 +23,18 @@ def _goals(value: int | None) -> int | None:
     return value
 
 
-@frozen
-class MatchResult:
+class _MatchResult(NamedTuple):
+    home: str
+    away: str
+    home_goals: int | None
+    away_goals: int | None
+    kickoff: datetime | None = None
+    home_cards: Cards | None = None
+    away_cards: Cards | None = None
+    group: str | None = None
+
+
+class MatchResult(_MatchResult):
     """One match as a table sees it.
 
     The goals are the score that counts for the table: after extra time when there was some,
@@ -36,18 +43,31 @@ class MatchResult:
     the fair-play criteria.
     """
 
-    home: str
-    away: str
-    home_goals: int | None = field(converter=_goals)
-    away_goals: int | None = field(converter=_goals)
-    kickoff: datetime | None = None
-    home_cards: Cards | None = None
-    away_cards: Cards | None = None
-    group: str | None = None
+    # A subclass, since a NamedTuple's own body cannot check its values in `__new__`.
+    __slots__ = ()
 
-    def __attrs_post_init__(self) -> None:
-        if (self.home_goals is None) != (self.away_goals is None):
+    def __new__(  # noqa: PLR0917 - positional fields, as before
+        cls,
+        home: str,
+        away: str,
+        home_goals: int | None,
+        away_goals: int | None,
+        kickoff: datetime | None = None,
+        home_cards: Cards | None = None,
+        away_cards: Cards | None = None,
+        group: str | None = None,
+    ) -> "MatchResult":
+        home_goals, away_goals = _goals(home_goals), _goals(away_goals)
+        if (home_goals is None) != (away_goals is None):
             raise ValueError("a match has both scores or neither")
+        return super().__new__(
+            cls, home, away, home_goals, away_goals, kickoff, home_cards, away_cards, group
+        )
+
+    @classmethod
+    def _make(cls, iterable: Iterable[Any]) -> Self:  # type: ignore[override]
+        # `_replace` builds through `_make`: a changed value is checked as a new one is.
+        return cls(*iterable)
 
     @property
     def played(self) -> bool:

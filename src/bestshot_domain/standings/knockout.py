@@ -7,39 +7,35 @@ aggregate, more goals away: only in eras that used the rule, extra-time goals in
 domain. A tie with a leg still to play is open: no winner yet.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
-
-from attrs import frozen
+from typing import Any, NamedTuple
 
 Goals = tuple[int, int]
 
+# Patterns, compiled by `re` at their first use (and kept): a league's table needs none of them,
+# and `bestshot table` starts without compiling them.
 # Round names of a bracket, as openfootball and the providers write them; group-stage rounds
 # ("Matchday 3", "Group stage") are none of these.
-_KNOCKOUT = re.compile(
-    r"round of \d+|last \d+|1/\d+|eighth|quarter|semi|final|third|3rd|play-?offs?\b|knockout",
-    re.IGNORECASE,
+_KNOCKOUT = (
+    r"(?i)round of \d+|last \d+|1/\d+|eighth|quarter|semi|final|third|3rd|play-?offs?\b|knockout"
 )
-_THIRD_PLACE = re.compile(r"third|3rd", re.IGNORECASE)
+_THIRD_PLACE = r"(?i)third|3rd"
 # The bracket's last round by its name: "Final", "Grand final", "Final (replay)"; not a
 # "Semi-final", "Quarter finals", "1/8 final" or "Final round" of a group stage.
-_FINAL = re.compile(r"(?<![-/\w])finals?\b(?!\s*(?:round|stage|group|tournament))", re.IGNORECASE)
-_BEFORE_FINAL = re.compile(r"semi|quarter|eighth|round of|last \d|1/\d", re.IGNORECASE)
+_FINAL = r"(?i)(?<![-/\w])finals?\b(?!\s*(?:round|stage|group|tournament))"
+_BEFORE_FINAL = r"(?i)semi|quarter|eighth|round of|last \d|1/\d"
 
 GROUP = "group"
 CHAMPION = "champion"
 
 
 def is_knockout_round(name: str | None) -> bool:
-    return name is not None and _KNOCKOUT.search(name) is not None
+    return name is not None and re.search(_KNOCKOUT, name) is not None
 
 
-@frozen
-class KnockoutMatch:
+class KnockoutMatch(NamedTuple):
     """One knockout match: the score after 90 minutes, after extra time when there was some
     (including the 90 minutes), and the shoot-out apart. No score: still to be played. A match
     known to have gone to extra time may lack its score after 90 minutes (`full_time` None), as
@@ -58,8 +54,7 @@ class KnockoutMatch:
         return self.extra_time or self.full_time
 
 
-@frozen
-class Tie:
+class Tie(NamedTuple):
     round: str
     teams: tuple[str, str]
     legs: int
@@ -77,7 +72,7 @@ class Tie:
         }
 
     @classmethod
-    def from_dict(cls, round_name: str, data: Mapping[str, Any]) -> Tie:
+    def from_dict(cls, round_name: str, data: Mapping[str, Any]) -> "Tie":
         home, away = data["teams"]
         aggregate = data["aggregate"]
         return cls(
@@ -90,8 +85,7 @@ class Tie:
         )
 
 
-@frozen
-class KnockoutRound:
+class KnockoutRound(NamedTuple):
     name: str
     ties: tuple[Tie, ...]
 
@@ -99,7 +93,7 @@ class KnockoutRound:
         return {"round": self.name, "ties": [tie.to_dict() for tie in self.ties]}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> KnockoutRound:
+    def from_dict(cls, data: Mapping[str, Any]) -> "KnockoutRound":
         name = data["round"]
         return cls(name, tuple(Tie.from_dict(name, tie) for tie in data["ties"]))
 
@@ -187,10 +181,10 @@ def _tie(round_name: str, legs: list[KnockoutMatch], away_goals: bool) -> Tie:
 def progress(rounds: Sequence[KnockoutRound], teams: Sequence[str] = ()) -> dict[str, str]:
     """Each team's furthest round, named as in the input, or `champion`; `group` for `teams`
     that played no knockout match. A match for third place is no further round."""
-    bracket = [stage for stage in rounds if not _THIRD_PLACE.search(stage.name)]
+    bracket = [stage for stage in rounds if not re.search(_THIRD_PLACE, stage.name)]
     reached: dict[str, str] = dict.fromkeys(teams, GROUP)
     for stage in rounds:
-        if _THIRD_PLACE.search(stage.name):
+        if re.search(_THIRD_PLACE, stage.name):
             for tie in stage.ties:
                 for team in tie.teams:
                     reached.setdefault(team, stage.name)
@@ -221,9 +215,9 @@ def _champion(bracket: Sequence[KnockoutRound]) -> str | None:
 
 def _is_final(bracket: Sequence[KnockoutRound]) -> bool:
     last = bracket[-1]
-    if _BEFORE_FINAL.search(last.name):
+    if re.search(_BEFORE_FINAL, last.name):
         return False
-    if _FINAL.search(last.name):
+    if re.search(_FINAL, last.name):
         return True
     if len(bracket) < 2 or len(bracket[-2].ties) != 2:
         return False

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from attrs import evolve
-
 from bestshot_domain.standings.eras import Competition, Era
 from bestshot_domain.standings.presets import (
     AWAY_GOALS,
@@ -32,7 +30,7 @@ from bestshot_domain.standings.rules import (
 
 
 def _two_points(rules: Rules, name: str) -> Rules:
-    return evolve(rules, name=name, win=2, draw=1, loss=0)
+    return rules._replace(name=name, win=2, draw=1, loss=0)
 
 
 LEAGUES = (

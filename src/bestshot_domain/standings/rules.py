@@ -14,11 +14,9 @@ been separated. When the criteria run out, the rows stay level and are marked ti
 names what the competition does then (a play-off, drawing of lots, a coefficient).
 """
 
-from __future__ import annotations
-
 import enum
-
-from attrs import evolve, field, frozen
+from collections.abc import Iterable
+from typing import Any, NamedTuple, Self
 
 from bestshot_domain.errors import InvalidInput
 
@@ -58,8 +56,7 @@ class Unresolved(enum.StrEnum):
     QUALIFYING_RANKING = "qualifying_ranking"
 
 
-@frozen
-class Overall:
+class Overall(NamedTuple):
     stat: Stat
 
     @property
@@ -67,8 +64,7 @@ class Overall:
         return (str(self.stat),)
 
 
-@frozen
-class Discipline:
+class Discipline(NamedTuple):
     """Penalty points from one side's cards over the table; fewer is better.
 
     The weights are per player per match, in the categories of `bestshot_domain.model.Cards`.
@@ -85,8 +81,7 @@ class Discipline:
         return (self.name,)
 
 
-@frozen
-class HeadToHead:
+class HeadToHead(NamedTuple):
     """A mini-league over the teams level on everything before it.
 
     `reapply`: teams still level on every figure, when fewer than the whole set, get a new
@@ -105,8 +100,7 @@ class HeadToHead:
         return tuple(str(stat) for stat in self.stats)
 
 
-@frozen
-class PlayOffForTitleOrRelegation:
+class PlayOffForTitleOrRelegation(NamedTuple):
     """Exactly two teams level on points for first place or across the top of a relegation
     zone, once the table has no fixture left, go to a play-off instead of the criteria (Serie A).
 
@@ -127,21 +121,39 @@ def _points(value: int) -> int:
     return value
 
 
-@frozen
-class Rules:
+class _Rules(NamedTuple):
     name: str
     criteria: tuple[Criterion, ...]
     unresolved: Unresolved
-    win: int = field(default=3, converter=_points)
-    draw: int = field(default=1, converter=_points)
-    loss: int = field(default=0, converter=_points)
+    win: int = 3
+    draw: int = 1
+    loss: int = 0
     restart: bool = False
 
-    def __attrs_post_init__(self) -> None:
-        if not self.win > self.draw >= self.loss:
-            raise InvalidInput(
-                f"points must be win > draw >= loss, got {self.win},{self.draw},{self.loss}"
-            )
+
+class Rules(_Rules):
+    # A subclass, since a NamedTuple's own body cannot check its values in `__new__`.
+    __slots__ = ()
+
+    def __new__(  # noqa: PLR0917 - positional fields, as before
+        cls,
+        name: str,
+        criteria: tuple[Criterion, ...],
+        unresolved: Unresolved,
+        win: int = 3,
+        draw: int = 1,
+        loss: int = 0,
+        restart: bool = False,
+    ) -> "Rules":
+        win, draw, loss = _points(win), _points(draw), _points(loss)
+        if not win > draw >= loss:
+            raise InvalidInput(f"points must be win > draw >= loss, got {win},{draw},{loss}")
+        return super().__new__(cls, name, criteria, unresolved, win, draw, loss, restart)
+
+    @classmethod
+    def _make(cls, iterable: Iterable[Any]) -> Self:  # type: ignore[override]
+        # `_replace` builds through `_make`: a changed value is checked as a new one is.
+        return cls(*iterable)
 
     @property
     def uses_discipline(self) -> bool:
@@ -150,4 +162,4 @@ class Rules:
 
 def with_points(rules: Rules, win: int, draw: int, loss: int) -> Rules:
     """The same rules with other points per result (2-1-0 for seasons before 1981 in England)."""
-    return evolve(rules, win=win, draw=draw, loss=loss)
+    return rules._replace(win=win, draw=draw, loss=loss)

@@ -1,12 +1,8 @@
 """The engine's output: ordered rows per table, plainly serializable for the API and storage."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
-
-from attrs import field, frozen
+from typing import Any, NamedTuple
 
 from bestshot_domain.standings.zones import ZoneStatus
 
@@ -18,8 +14,7 @@ def frozen_zones(value: Mapping[str, ZoneStatus]) -> Mapping[str, ZoneStatus]:
     return MappingProxyType({name: ZoneStatus(status) for name, status in value.items()})
 
 
-@frozen
-class StandingsRow:
+class StandingsRow(NamedTuple):
     """One team's line.
 
     `decided_by` names the criterion that placed this row above the next one ("points",
@@ -45,10 +40,13 @@ class StandingsRow:
     tied: bool = False
     zone: str | None = None
     # Read-only (see `frozen_zones`); left out of the hash, since a mapping has none.
-    zones: Mapping[str, ZoneStatus] = field(default=_NO_ZONES, hash=False)
+    zones: Mapping[str, ZoneStatus] = _NO_ZONES
     # In a ranking across groups: the row's own group, and the group winner it meets next.
     from_group: str | None = None
     slot: str | None = None
+
+    def __hash__(self) -> int:
+        return hash((*self[:_ZONES_AT], *self[_ZONES_AT + 1 :]))
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -75,7 +73,7 @@ class StandingsRow:
         return data
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> StandingsRow:
+    def from_dict(cls, data: Mapping[str, Any]) -> "StandingsRow":
         return cls(
             position=data["position"],
             team=data["team"],
@@ -98,8 +96,10 @@ class StandingsRow:
         )
 
 
-@frozen
-class Table:
+_ZONES_AT = StandingsRow._fields.index("zones")
+
+
+class Table(NamedTuple):
     """One group's table (or the league's, with `group` None), rows in position order."""
 
     group: str | None
@@ -114,7 +114,7 @@ class Table:
         return data
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Table:
+    def from_dict(cls, data: Mapping[str, Any]) -> "Table":
         rows = tuple(StandingsRow.from_dict(row) for row in data["rows"])
         return cls(data["group"], rows, data.get("qualifying"))
 

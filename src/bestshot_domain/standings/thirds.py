@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from attrs import evolve
-
 from bestshot_domain.standings.cards import Cards
 from bestshot_domain.standings.eras import ThirdPlaceRule
 from bestshot_domain.standings.inputs import MatchResult
@@ -74,8 +72,7 @@ def third_placed(
         if position and figures[ordered[position - 1][1].team] == figures[row.team]:
             tied = True
         rows.append(
-            evolve(
-                row,
+            row._replace(
                 position=position + 1,
                 decided_by=decided_by,
                 tied=tied,
@@ -88,7 +85,7 @@ def third_placed(
     if rules is not None:
         statuses = third_statuses(rule, tables, matches, rules, rows)
         rows = [
-            evolve(row, zones={QUALIFIED: statuses[row.team]}) if row.team in statuses else row
+            row._replace(zones={QUALIFIED: statuses[row.team]}) if row.team in statuses else row
             for row in rows
         ]
     return Table(THIRDS, tuple(rows), rule.qualifying)

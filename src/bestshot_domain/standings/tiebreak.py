@@ -14,11 +14,8 @@ run of two or more goes on to the next criterion, except:
 When the criteria run out, the rows are left level, marked tied, and ordered by name.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
-
-from attrs import frozen
+from typing import NamedTuple
 
 from bestshot_domain.standings.rules import (
     Discipline,
@@ -37,8 +34,7 @@ _OPPONENTS = frozenset(
 )
 
 
-@frozen
-class _OverallBlock:
+class _OverallBlock(NamedTuple):
     """Consecutive whole-table criteria, compared as one tuple: the same order as one by one."""
 
     stats: tuple[Stat, ...]
@@ -67,8 +63,7 @@ def _steps(rules: Rules) -> tuple[_Step, ...]:
     return tuple(steps)
 
 
-@frozen
-class Ranking:
+class Ranking(NamedTuple):
     """Team indices in table order; `separators[i]` is why team i is above team i+1."""
 
     order: tuple[int, ...]

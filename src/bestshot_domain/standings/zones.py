@@ -13,14 +13,11 @@ final and every status is decided, except for rows the rules left tied across a 
 their play-off or lots are still to come, so they stay `open`.
 """
 
-from __future__ import annotations
-
 import enum
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
-
-from attrs import frozen
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple, Self
 
 from bestshot_domain.errors import InvalidInput
 
@@ -31,18 +28,28 @@ class ZoneStatus(enum.StrEnum):
     OPEN = "open"
 
 
-@frozen
-class Zone:
-    """Positions `first` to `last` (1-based, inclusive) of a table, or of one group's table."""
-
+class _Zone(NamedTuple):
     name: str
     first: int
     last: int
     group: str | None = None
 
-    def __attrs_post_init__(self) -> None:
-        if not 1 <= self.first <= self.last:
-            raise InvalidInput(f"zone {self.name!r}: positions must satisfy 1 <= first <= last")
+
+class Zone(_Zone):
+    """Positions `first` to `last` (1-based, inclusive) of a table, or of one group's table."""
+
+    # A subclass, since a NamedTuple's own body cannot check its values in `__new__`.
+    __slots__ = ()
+
+    def __new__(cls, name: str, first: int, last: int, group: str | None = None) -> "Zone":
+        if not 1 <= first <= last:
+            raise InvalidInput(f"zone {name!r}: positions must satisfy 1 <= first <= last")
+        return super().__new__(cls, name, first, last, group)
+
+    @classmethod
+    def _make(cls, iterable: Iterable[Any]) -> Self:  # type: ignore[override]
+        # `_replace` builds through `_make`: a changed value is checked as a new one is.
+        return cls(*iterable)
 
     def __contains__(self, position: object) -> bool:
         return isinstance(position, int) and self.first <= position <= self.last
@@ -55,9 +62,8 @@ class Zone:
         return f"{self.group}:{span}:{self.name}" if self.group else f"{span}:{self.name}"
 
 
-_ITEM = re.compile(
-    r"^(?:(?P<group>[^:]+):)?(?P<first>\d+)(?:-(?P<last>\d+))?:(?P<name>[A-Za-z_][\w-]*)$"
-)
+# Compiled by `re` at its first use (and kept): `bestshot table` without --zones never compiles it.
+_ITEM = r"^(?:(?P<group>[^:]+):)?(?P<first>\d+)(?:-(?P<last>\d+))?:(?P<name>[A-Za-z_][\w-]*)$"
 
 
 def parse_zones(spec: str) -> tuple[Zone, ...]:
@@ -72,7 +78,7 @@ def parse_zones(spec: str) -> tuple[Zone, ...]:
         item = raw.strip()
         if not item:
             continue
-        match = _ITEM.fullmatch(item)
+        match = re.fullmatch(_ITEM, item)
         if match is None:
             raise InvalidInput(
                 f"malformed zone {item!r}: expected FIRST[-LAST]:NAME or GROUP:FIRST[-LAST]:NAME,"

@@ -6,8 +6,6 @@ handler. The top-level parser lists every command from `COMMANDS` alone, so `bes
 never imports the server, the database driver or AWS (issue 12, part 6).
 """
 
-from __future__ import annotations
-
 import argparse
 import importlib
 from collections.abc import Callable, Collection
@@ -17,6 +15,9 @@ from typing import Any, NamedTuple
 Register = Callable[["argparse._SubParsersAction[Any]"], None]
 
 
+# Annotations evaluated (no `from __future__ import annotations`): typing would compile each
+# string annotation of a NamedTuple, and the first compile() of a process costs about a
+# millisecond of `bestshot table`'s start-up.
 class Command(NamedTuple):
     name: str
     module: str
@@ -68,7 +69,7 @@ HELP = {command.name: command.help for command in COMMANDS}
 
 
 def register_commands(
-    subparsers: argparse._SubParsersAction[Any], full: Collection[str] | None = None
+    subparsers: "argparse._SubParsersAction[Any]", full: Collection[str] | None = None
 ) -> None:
     """Add every command, in `COMMANDS`' order: those named in `full` (all when None) by their
     module's `register`, the others as a bare entry with their help line, never parsed."""

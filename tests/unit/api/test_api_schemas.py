@@ -293,6 +293,9 @@ rows = st.builds(
     tied=st.booleans(),
     zone=st.none() | st.text(min_size=1),
     zones=zone_statuses.map(frozen_zones),
+    # A row of a table of its own (builds() would fill a NamedTuple's defaulted fields too).
+    from_group=st.none(),
+    slot=st.none(),
 )
 
 

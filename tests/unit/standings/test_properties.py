@@ -6,7 +6,6 @@ import itertools
 import random
 from datetime import timedelta
 
-from attrs import evolve
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -221,7 +220,7 @@ def test_the_thirds_ranking_has_one_team_per_group_in_any_order(
         name = f"Group {'ABCDEF'[number]}"
         ids = {entry.id: f"{name}/{entry.id}" for entry in members}
         teams += [TeamEntry(ids[e.id], f"{e.name}{number}", name) for e in members]
-        matches += [evolve(m, home=ids[m.home], away=ids[m.away], group=name) for m in played]
+        matches += [m._replace(home=ids[m.home], away=ids[m.away], group=name) for m in played]
 
     def ranking(teams: list[TeamEntry], matches: list[MatchResult]) -> Table:
         assert era.thirds is not None
