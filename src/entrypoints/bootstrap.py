@@ -21,13 +21,15 @@ from starlette.applications import Starlette
 
 from adapters.extras import needs_extra
 from adapters.local_scheduler import LocalScheduler, LocalWorker, caller_fire
-from adapters.memory import MemoryScheduler, MemoryWebhookStore
+from adapters.memory import MemoryPlanRunStore, MemoryScheduler, MemoryWebhookStore
 from adapters.metrics import PrometheusMetrics
 from adapters.postgres.errors import storage_errors
+from adapters.postgres.plan_runs import PostgresPlanRunStore
 from adapters.sources.providers import PROVIDERS, build_source
 from adapters.sources.shared import SharedRoundFetches
 from adapters.system_clock import SystemClock
 from adapters.webhooks import PostgresWebhookStore, WebhookDispatcher
+from bestshot_domain.plan_runs import PlanRunStore
 from bestshot_domain.ports import Clock, ResultSource, Scheduler, UnitOfWorkFactory
 from bestshot_domain.subscriptions import WebhookStore
 from entrypoints.api import create_app
@@ -68,6 +70,8 @@ class Service:
     local_scheduler: LocalScheduler | None = None
     # What the use cases, the worker and the dispatcher count, served at /metrics.
     metrics: PrometheusMetrics = field(factory=PrometheusMetrics)
+    # The plans answered with 202: in the database, so that every server process answers them.
+    plan_runs: PlanRunStore = field(factory=MemoryPlanRunStore)
 
     def worker(self, *, poll_interval: timedelta | None = None) -> LocalWorker | None:
         """The local scheduler's worker, firing through the caller; None for other schedulers."""
@@ -116,6 +120,7 @@ class Service:
             extra_operations=extra_operations,
             metrics=self.metrics,
             pages=self.console().routes(),
+            plan_runs=self.plan_runs,
         )
 
     def console(self) -> Console:
@@ -176,6 +181,7 @@ async def bootstrap(
     ready_check: ReadyCheck | None = None,
     webhooks: WebhookStore | None = None,
     metrics: PrometheusMetrics | None = None,
+    plan_runs: PlanRunStore | None = None,
     migrate: bool = True,
 ) -> AsyncIterator[Service]:
     """Wire the service; every argument left out gets its production choice."""
@@ -214,6 +220,8 @@ async def bootstrap(
             webhooks = (
                 PostgresWebhookStore(pool) if pool is not None else MemoryWebhookStore(uow_factory)
             )
+        if plan_runs is None:
+            plan_runs = PostgresPlanRunStore(pool) if pool is not None else MemoryPlanRunStore()
         use_cases = bind_use_cases(
             uow_factory=uow_factory,
             sources=sources,
@@ -238,6 +246,7 @@ async def bootstrap(
             # The one place that knows which scheduler was chosen.
             local_scheduler=scheduler if isinstance(scheduler, LocalScheduler) else None,
             metrics=metrics,
+            plan_runs=plan_runs,
         )
 
 
