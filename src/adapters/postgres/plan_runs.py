@@ -90,7 +90,8 @@ class PostgresPlanRunStore:
                     now,
                 )
                 row = await connection.fetchrow(
-                    f"SELECT {_COLUMNS} FROM plan_runs WHERE day = $1 AND state = 'pending'", day
+                    f"SELECT {_COLUMNS} FROM plan_runs WHERE day = $1 AND state = 'pending'",  # noqa: S608 - constant columns
+                    day,
                 )
                 if row is not None:
                     return _run(row), False
@@ -98,7 +99,7 @@ class PostgresPlanRunStore:
                     f"""
                     INSERT INTO plan_runs (id, day, state, started_at, beat_at)
                     VALUES ($1, $2, 'pending', $3, $3) RETURNING {_COLUMNS}
-                    """,
+                    """,  # noqa: S608 - constant columns
                     run_id,
                     day,
                     now,
@@ -158,7 +159,8 @@ class PostgresPlanRunStore:
     async def get(self, run_id: str, stale_before: datetime) -> PlanRun | None:
         with storage_errors():
             row = await self._pool.fetchrow(
-                f"SELECT {_COLUMNS} FROM plan_runs WHERE id = $1", run_id
+                f"SELECT {_COLUMNS} FROM plan_runs WHERE id = $1",  # noqa: S608 - constant columns
+                run_id,
             )
         return None if row is None else _run(row).seen(stale_before)
 
