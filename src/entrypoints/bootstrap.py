@@ -13,11 +13,10 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 from attrs import field, frozen
-from starlette.applications import Starlette
 
 from adapters.extras import needs_extra
 from adapters.local_scheduler import LocalScheduler, LocalWorker, caller_fire
@@ -32,9 +31,6 @@ from adapters.webhooks import PostgresWebhookStore, WebhookDispatcher
 from bestshot_domain.plan_runs import PlanRunStore
 from bestshot_domain.ports import Clock, ResultSource, Scheduler, UnitOfWorkFactory
 from bestshot_domain.subscriptions import WebhookStore
-from entrypoints.api import create_app
-from entrypoints.api.auth import Authenticator
-from entrypoints.api.operations import Operation
 from entrypoints.api.queries import (
     Queries,
     ScheduleReader,
@@ -43,10 +39,18 @@ from entrypoints.api.queries import (
     planned_schedules,
 )
 from entrypoints.api.schemas.events import event_body
-from entrypoints.console import Console
 from entrypoints.database import open_database
 from entrypoints.settings import SchedulerKind, Settings, load_settings
 from entrypoints.use_cases import UseCases, bind_use_cases
+
+if TYPE_CHECKING:
+    # The app and the console are imported by `Service.app()`: the commands that do not serve
+    # (`bestshot worker`, `schedules`, `dispatcher`) load no Starlette.
+    from starlette.applications import Starlette
+
+    from entrypoints.api.auth import Authenticator
+    from entrypoints.api.operations import Operation
+    from entrypoints.console import Console
 
 logger = logging.getLogger("bestshot.bootstrap")
 
@@ -109,6 +113,8 @@ class Service:
         extra_operations: tuple[Operation, ...] = (),
         authenticator: Authenticator | None = None,
     ) -> Starlette:
+        from entrypoints.api.app import create_app  # noqa: PLC0415 - Starlette, only to serve
+
         return create_app(
             settings=self.settings,
             uow_factory=self.uow_factory,
@@ -125,6 +131,8 @@ class Service:
 
     def console(self) -> Console:
         """The console's pages, over the same read path as the API's public reads."""
+        from entrypoints.console import Console  # noqa: PLC0415 - Starlette, only to serve
+
         return Console(
             Queries(self.uow_factory),
             clock=self.clock,
