@@ -152,6 +152,7 @@ def operations(
                 _FORBIDDEN,
                 (404, "No such plan (unknown, or older than the retention)."),
                 _BAD_INPUT,
+                (503, "The database is unavailable."),
             ),
         ),
     ]
