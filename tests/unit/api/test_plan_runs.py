@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -192,3 +193,41 @@ async def test_runs_older_than_the_retention_are_pruned_never_a_recent_one(
     await runs.plan(DAY + timedelta(days=2))
     assert await runs.get(old.id) is None
     assert await runs.get(recent.id) is not None
+
+
+class FlakyStore(MemoryPlanRunStore):
+    """The database away while a plan runs: beats and the end go unrecorded."""
+
+    away = False
+
+    async def beat(self, *args: Any, **kwargs: Any) -> bool:
+        if self.away:
+            raise StorageUnavailable("the database is away")
+        return await super().beat(*args, **kwargs)
+
+    async def finish(self, *args: Any, **kwargs: Any) -> None:
+        if self.away:
+            raise StorageUnavailable("the database is away")
+        await super().finish(*args, **kwargs)
+
+
+async def test_a_plan_outlives_a_database_away_and_is_then_reported_interrupted(
+    wall: WallClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = FlakyStore()
+    planner = Planner()
+    runs = PlanRuns(planner, store, budget=0.01, now=wall, heartbeat=timedelta(milliseconds=5))
+    run, task = await runs.plan(DAY)
+    assert task is not None
+    store.away = True
+    await asyncio.sleep(0.05)  # a few beats fail
+    planner.gate.set()
+    assert await task == ()  # the plan itself is done: the POST that waited gets its answer
+    assert "could not record the progress" in caplog.text
+    assert "could not record how plan" in caplog.text
+    # Unrecorded, it stopped beating: once stale, every process reports it interrupted.
+    store.away = False
+    wall.now += STALE_AFTER + timedelta(seconds=1)
+    seen = await runs.get(run.id)
+    assert seen is not None
+    assert seen.state is PlanRunState.INTERRUPTED
