@@ -8,6 +8,8 @@ providers' declarations, which the settings validate, come with their HTTP clien
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from entrypoints import commands
@@ -61,3 +63,18 @@ def test_the_probe_sees_what_a_command_loads() -> None:
     assert _loaded(result, HEAVY) == sorted(
         ("asyncpg", "httpx", "prometheus_client", "starlette", "uvicorn")
     )
+
+
+@pytest.mark.parametrize(
+    ("package", "name"),
+    [
+        ("adapters.postgres", "create_pool"),
+        ("adapters.local_scheduler", "LocalWorker"),
+        ("entrypoints.api", "create_app"),
+    ],
+)
+def test_a_lazy_package_gives_its_names_and_refuses_others(package: str, name: str) -> None:
+    module = importlib.import_module(package)
+    assert callable(getattr(module, name))
+    with pytest.raises(AttributeError, match="no_such_name"):
+        module.no_such_name  # noqa: B018 - the attribute access is the test
