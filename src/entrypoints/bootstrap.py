@@ -13,27 +13,25 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 from attrs import field, frozen
-from starlette.applications import Starlette
 
 from adapters.extras import needs_extra
 from adapters.local_scheduler import LocalScheduler, LocalWorker, caller_fire
-from adapters.memory import MemoryScheduler, MemoryWebhookStore
+from adapters.memory import MemoryPlanRunStore, MemoryScheduler, MemoryWebhookStore
 from adapters.metrics import PrometheusMetrics
 from adapters.postgres.errors import storage_errors
+from adapters.postgres.plan_runs import PostgresPlanRunStore
 from adapters.postgres.pool import bounded_connection
 from adapters.sources.providers import PROVIDERS, build_source
 from adapters.sources.shared import SharedRoundFetches
 from adapters.system_clock import SystemClock
 from adapters.webhooks import PostgresWebhookStore, WebhookDispatcher
+from bestshot_domain.plan_runs import PlanRunStore
 from bestshot_domain.ports import Clock, ResultSource, Scheduler, UnitOfWorkFactory
 from bestshot_domain.subscriptions import WebhookStore
-from entrypoints.api import create_app
-from entrypoints.api.auth import Authenticator
-from entrypoints.api.operations import Operation
 from entrypoints.api.queries import (
     Queries,
     ScheduleReader,
@@ -42,10 +40,18 @@ from entrypoints.api.queries import (
     planned_schedules,
 )
 from entrypoints.api.schemas.events import event_body
-from entrypoints.console import Console
 from entrypoints.database import open_database
 from entrypoints.settings import SchedulerKind, Settings, load_settings
 from entrypoints.use_cases import UseCases, bind_use_cases
+
+if TYPE_CHECKING:
+    # The app and the console are imported by `Service.app()`: the commands that do not serve
+    # (`bestshot worker`, `schedules`, `dispatcher`) load no Starlette.
+    from starlette.applications import Starlette
+
+    from entrypoints.api.auth import Authenticator
+    from entrypoints.api.operations import Operation
+    from entrypoints.console import Console
 
 logger = logging.getLogger("bestshot.bootstrap")
 
@@ -69,6 +75,8 @@ class Service:
     local_scheduler: LocalScheduler | None = None
     # What the use cases, the worker and the dispatcher count, served at /metrics.
     metrics: PrometheusMetrics = field(factory=PrometheusMetrics)
+    # The plans answered with 202: in the database, so that every server process answers them.
+    plan_runs: PlanRunStore = field(factory=MemoryPlanRunStore)
 
     def worker(self, *, poll_interval: timedelta | None = None) -> LocalWorker | None:
         """The local scheduler's worker, firing through the caller; None for other schedulers."""
@@ -106,6 +114,8 @@ class Service:
         extra_operations: tuple[Operation, ...] = (),
         authenticator: Authenticator | None = None,
     ) -> Starlette:
+        from entrypoints.api.app import create_app  # noqa: PLC0415 - Starlette, only to serve
+
         return create_app(
             settings=self.settings,
             uow_factory=self.uow_factory,
@@ -117,10 +127,13 @@ class Service:
             extra_operations=extra_operations,
             metrics=self.metrics,
             pages=self.console().routes(),
+            plan_runs=self.plan_runs,
         )
 
     def console(self) -> Console:
         """The console's pages, over the same read path as the API's public reads."""
+        from entrypoints.console import Console  # noqa: PLC0415 - Starlette, only to serve
+
         return Console(
             Queries(self.uow_factory),
             clock=self.clock,
@@ -188,6 +201,7 @@ async def bootstrap(
     ready_check: ReadyCheck | None = None,
     webhooks: WebhookStore | None = None,
     metrics: PrometheusMetrics | None = None,
+    plan_runs: PlanRunStore | None = None,
     migrate: bool = True,
 ) -> AsyncIterator[Service]:
     """Wire the service; every argument left out gets its production choice."""
@@ -226,6 +240,8 @@ async def bootstrap(
             webhooks = (
                 PostgresWebhookStore(pool) if pool is not None else MemoryWebhookStore(uow_factory)
             )
+        if plan_runs is None:
+            plan_runs = PostgresPlanRunStore(pool) if pool is not None else MemoryPlanRunStore()
         use_cases = bind_use_cases(
             uow_factory=uow_factory,
             sources=sources,
@@ -250,6 +266,7 @@ async def bootstrap(
             # The one place that knows which scheduler was chosen.
             local_scheduler=scheduler if isinstance(scheduler, LocalScheduler) else None,
             metrics=metrics,
+            plan_runs=plan_runs,
         )
 
 

@@ -11,9 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import sentry_sdk
-from sentry_sdk.integrations.starlette import StarletteIntegration
-
 from bestshot_routes.redaction import ordered_secrets, redact
 from entrypoints.settings import Settings
 
@@ -37,6 +34,11 @@ def init_sentry(settings: Settings) -> bool:
     dsn = settings.observability.sentry_dsn
     if dsn is None or not dsn.get_secret_value():
         return False
+    # Imported only now: without SENTRY_DSN, a command loads neither the SDK nor, through its
+    # integration, Starlette.
+    import sentry_sdk  # noqa: PLC0415
+    from sentry_sdk.integrations.starlette import StarletteIntegration  # noqa: PLC0415
+
     secrets = settings.secret_values()
     sentry_sdk.init(
         dsn=dsn.get_secret_value(),

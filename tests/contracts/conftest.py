@@ -23,15 +23,18 @@ import pytest
 from adapters.accelerated_clock import AcceleratedClock
 from adapters.local_scheduler import LocalScheduler
 from adapters.memory import (
+    MemoryPlanRunStore,
     MemoryScheduler,
     MemoryUnitOfWorkFactory,
     MemoryWebhookStore,
     ScriptedSource,
     SettableClock,
 )
+from adapters.postgres.plan_runs import PostgresPlanRunStore
 from adapters.sources.shared import SharedRoundFetches
 from adapters.system_clock import SystemClock
 from adapters.webhooks import PostgresWebhookStore
+from bestshot_domain.plan_runs import PlanRunStore
 from bestshot_domain.ports import Clock, Scheduler, UnitOfWorkFactory
 from bestshot_domain.subscriptions import WebhookStore
 from tests.builders import T0, TEST_API, league_fixtures
@@ -69,6 +72,10 @@ WEBHOOK_STORES: list[Choice] = [
     pytest.param("postgres_webhooks", marks=pytest.mark.integration),
 ]
 WebhooksCase = tuple[WebhookStore, UnitOfWorkFactory]
+PLAN_RUN_STORES: list[Choice] = [
+    "memory_plan_runs",
+    pytest.param("postgres_plan_runs", marks=pytest.mark.integration),
+]
 
 
 # The in-memory adapters.
@@ -94,6 +101,16 @@ def postgres_webhooks(
     postgres_pool: asyncpg.Pool, postgres_uow_factory: UnitOfWorkFactory
 ) -> WebhooksCase:
     return PostgresWebhookStore(postgres_pool), postgres_uow_factory
+
+
+@pytest.fixture
+def memory_plan_runs() -> MemoryPlanRunStore:
+    return MemoryPlanRunStore()
+
+
+@pytest.fixture
+def postgres_plan_runs(postgres_pool: asyncpg.Pool) -> PostgresPlanRunStore:
+    return PostgresPlanRunStore(postgres_pool)
 
 
 @pytest.fixture
@@ -166,4 +183,10 @@ async def source_case(request: pytest.FixtureRequest) -> AsyncIterator[SourceCas
 @pytest.fixture(params=WEBHOOK_STORES)
 def webhooks(request: pytest.FixtureRequest) -> WebhooksCase:
     chosen: WebhooksCase = request.getfixturevalue(request.param)
+    return chosen
+
+
+@pytest.fixture(params=PLAN_RUN_STORES)
+def plan_runs(request: pytest.FixtureRequest) -> PlanRunStore:
+    chosen: PlanRunStore = request.getfixturevalue(request.param)
     return chosen

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from adapters.memory.clock import SettableClock
+from adapters.memory.plan_runs import MemoryPlanRunStore
 from adapters.memory.scheduler import MemoryScheduler
 from adapters.memory.source import ScriptedSource
 from adapters.memory.store import MemoryStore
@@ -15,6 +16,7 @@ from adapters.memory.unit_of_work import MemoryUnitOfWork, MemoryUnitOfWorkFacto
 from adapters.memory.webhooks import MemoryWebhookStore
 
 if TYPE_CHECKING:
+    from bestshot_domain.plan_runs import PlanRunStore
     from bestshot_domain.ports import (
         Clock,
         ResultSource,
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from bestshot_domain.subscriptions import WebhookStore
 
 __all__ = [
+    "MemoryPlanRunStore",
     "MemoryScheduler",
     "MemoryStore",
     "MemoryUnitOfWork",
@@ -37,11 +40,12 @@ if TYPE_CHECKING:  # mypy proves each one implements its port
 
     def _ports(
         store: MemoryStore,
-    ) -> tuple[UnitOfWorkFactory, Scheduler, ResultSource, Clock, WebhookStore]:
+    ) -> tuple[UnitOfWorkFactory, Scheduler, ResultSource, Clock, WebhookStore, PlanRunStore]:
         return (
             MemoryUnitOfWorkFactory(store),
             MemoryScheduler(),
             ScriptedSource(),
             SettableClock(datetime.now(UTC)),
             MemoryWebhookStore(MemoryUnitOfWorkFactory(store)),
+            MemoryPlanRunStore(),
         )

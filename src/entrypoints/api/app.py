@@ -5,8 +5,9 @@ same app over other adapters."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from datetime import timedelta
 from importlib.metadata import version
 from typing import Any, Protocol
 
@@ -17,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from adapters.metrics import PrometheusMetrics
+from bestshot_domain.plan_runs import PlanRunStore
 from bestshot_domain.ports import Clock, UnitOfWorkFactory
 from bestshot_domain.subscriptions import WebhookStore
 from bestshot_routes import API_PREFIX
@@ -105,6 +107,22 @@ def _routes(operations: Sequence[Operation], authenticator: Authenticator) -> li
     return routes
 
 
+def _closing_plans(plans: PlanRuns, lifespan: Lifespan | None) -> Lifespan:
+    """`lifespan`, with the plans under way stopped and recorded as interrupted before what it
+    opened (the pool they are recorded through) closes."""
+
+    @asynccontextmanager
+    async def closing(app: Starlette) -> AsyncIterator[Any]:
+        async with AsyncExitStack() as stack:
+            state = None if lifespan is None else await stack.enter_async_context(lifespan(app))
+            try:
+                yield state
+            finally:
+                await plans.aclose()
+
+    return closing
+
+
 def create_app(
     *,
     settings: Settings,
@@ -118,12 +136,14 @@ def create_app(
     lifespan: Lifespan | None = None,
     metrics: PrometheusMetrics | None = None,
     pages: Sequence[BaseRoute] = (),
+    plan_runs: PlanRunStore | None = None,
 ) -> Starlette:
     """The API over wired use cases. The clock decides "today" for the scheduler endpoint;
     `extra_operations` adds routes (the benchmark's baselines); `lifespan` opens and closes what
     the composition root owns, when the server rather than the caller should; `metrics`, when
     given and METRICS_ENABLED, is served at /metrics; `pages` are routes outside the API's
-    document (the console's)."""
+    document (the console's); `plan_runs` keeps the plans answered with 202 (None: in memory,
+    this process's only)."""
     authenticator = authenticator or Authenticator(settings)
     operations: list[Operation] = []
 
@@ -139,7 +159,10 @@ def create_app(
     operations.extend(ops.operations(ready_check, document))
     cache = ReadCache(settings.service.read_cache_seconds)
     plans = PlanRuns(
-        use_cases.create_daily_schedules, budget=settings.scheduling.plan_budget_seconds
+        use_cases.create_daily_schedules,
+        plan_runs,
+        budget=settings.scheduling.plan_budget_seconds,
+        retention=timedelta(days=settings.scheduling.plan_retention_days),
     )
     operations.extend(
         data_provider.operations(use_cases, clock, cache, ScheduleView.of(settings), plans)
@@ -165,8 +188,8 @@ def create_app(
             Middleware(BodyDeadlineMiddleware, seconds=settings.service.request_body_timeout),
         ],
         exception_handlers=dict(EXCEPTION_HANDLERS),
-        lifespan=lifespan,
+        lifespan=_closing_plans(plans, lifespan),
     )
     app.state.openapi_document = document  # the document without a request (tests, tools)
-    app.state.plans = plans  # plans under way, for whoever shuts the app down
+    app.state.plans = plans  # plans under way: a server without lifespan stops them itself
     return app

@@ -1,109 +1,183 @@
 """Plans of a day that may outlive their request: the API waits up to its budget for a plan,
 then answers 202 and lets it go on in this process; `GET .../scheduler/plans/{plan}` reports it.
 
-Kept in memory, the last few per process: a status URL answers from the process that accepted the
-plan, and a restart forgets it (planning again is idempotent). README, "Operations".
+The runs are kept in a `PlanRunStore` (the database), so that every server process answers a
+status URL and a restart keeps it. The process running a plan beats every `HEARTBEAT` seconds;
+a pending run with no beat for `STALE_AFTER` is reported `interrupted` (its process died), and a
+new request for that day starts it again (planning is idempotent). On shutdown (`aclose`) the
+runs under way are stopped and marked interrupted. README, "Operations".
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
-from collections import OrderedDict
-from datetime import date
-from typing import Literal
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 
-from attrs import define, field
+from attrs import evolve
 
+from adapters.memory import MemoryPlanRunStore
 from bestshot_domain.errors import BestshotError
+from bestshot_domain.plan_runs import SHUTDOWN_ERROR, PlanRun, PlanRunState, PlanRunStore
 from bestshot_domain.planning import PlanProgress, ScheduleResult
 from entrypoints.use_cases import PlanDay
 
 logger = logging.getLogger("bestshot.api")
 
-PlanState = Literal["pending", "done", "failed"]
 PLAN_ID_PATTERN = "^[0-9a-f]{32}$"
+HEARTBEAT = timedelta(seconds=5)
+STALE_AFTER = timedelta(seconds=60)  # twelve beats missed: the process is gone, not slow
+POLL_SECONDS = 0.25  # how often a request joined to another process's plan looks again
+INTERNAL_ERROR = "an internal error"
+
+Results = tuple[ScheduleResult, ...]
 
 
-@define
-class PlanRun:
-    id: str
-    day: date
-    task: asyncio.Task[tuple[ScheduleResult, ...]]
-    progress: PlanProgress = field(factory=PlanProgress)
-
-    @property
-    def state(self) -> PlanState:
-        if not self.task.done():
-            return "pending"
-        return "failed" if self.task.cancelled() or self.task.exception() else "done"
-
-    @property
-    def results(self) -> tuple[ScheduleResult, ...] | None:
-        return self.task.result() if self.state == "done" else None
-
-    @property
-    def error(self) -> str | None:
-        if self.state != "failed":
-            return None
-        if self.task.cancelled():
-            return "the plan was stopped (the service shut down)"
-        failure = self.task.exception()
-        # A domain error says what went wrong in words fit for an operator; anything else is a
-        # defect, logged with its trace, and not shown.
-        return str(failure) if isinstance(failure, BestshotError) else "an internal error"
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class PlanRuns:
-    """Starts plans, or joins the one of the same day still under way."""
+    """Starts plans, or joins the one of the same day still under way (in any process)."""
 
-    def __init__(self, plan: PlanDay, *, budget: float, keep: int = 32) -> None:
+    def __init__(
+        self,
+        plan: PlanDay,
+        store: PlanRunStore | None = None,
+        *,
+        budget: float,
+        retention: timedelta = timedelta(days=7),
+        now: Callable[[], datetime] = _utc_now,
+        heartbeat: timedelta = HEARTBEAT,
+        stale_after: timedelta = STALE_AFTER,
+    ) -> None:
         self._plan = plan
+        self._store: PlanRunStore = store if store is not None else MemoryPlanRunStore()
         self._budget = budget
-        self._keep = keep
-        self._runs: OrderedDict[str, PlanRun] = OrderedDict()
+        self._retention = retention
+        self._now = now  # wall time, whatever clock the service plans with (the demo's runs fast)
+        self._heartbeat = heartbeat
+        self._stale_after = stale_after
+        self._tasks: dict[str, asyncio.Task[Results]] = {}
+        self._progress: dict[str, PlanProgress] = {}
 
-    async def plan(self, day: date) -> PlanRun:
-        """The day's plan, started now unless one is under way, once it is done or the budget
-        is spent (it goes on then)."""
-        run = next((r for r in self._runs.values() if r.day == day and r.state == "pending"), None)
-        if run is None:
-            run = self._start(day)
-        await asyncio.wait({run.task}, timeout=self._budget)
+    async def plan(self, day: date) -> tuple[PlanRun, asyncio.Task[Results] | None]:
+        """The day's run, started now unless one is under way, once it is done or the budget
+        is spent (it goes on then); with its task when this process runs it."""
+        now = self._now()
+        await self._store.prune(now - self._retention)
+        run, new = await self._store.begin(uuid.uuid4().hex, day, now, now - self._stale_after)
+        task = self._start(run) if new else self._tasks.get(run.id)
+        if task is not None:
+            await asyncio.wait({task}, timeout=self._budget)
+        else:
+            await self._wait_elsewhere(run.id)
+        return await self.get(run.id) or run, task
+
+    async def get(self, plan_id: str) -> PlanRun | None:
+        run = await self._store.get(plan_id, self._now() - self._stale_after)
+        progress = self._progress.get(plan_id)
+        if run is not None and run.state is PlanRunState.PENDING and progress is not None:
+            # Ours and under way: how far it got now, not at its last beat.
+            run = evolve(
+                run,
+                planned_tournaments=progress.planned_tournaments(),
+                pending_tournaments=progress.pending_tournaments(),
+            )
         return run
 
-    def get(self, plan_id: str) -> PlanRun | None:
-        return self._runs.get(plan_id)
-
     async def aclose(self) -> None:
-        """Stop the plans still under way (the service is shutting down)."""
-        pending = [run.task for run in self._runs.values() if not run.task.done()]
+        """Stop the plans under way in this process (the service is shutting down); each is
+        recorded as interrupted before this returns."""
+        pending = [task for task in self._tasks.values() if not task.done()]
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
 
-    def _start(self, day: date) -> PlanRun:
+    async def _wait_elsewhere(self, plan_id: str) -> None:
+        # Another process runs it: its record tells when it ends.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self._budget):
+                while True:
+                    run = await self.get(plan_id)
+                    if run is None or run.state is not PlanRunState.PENDING:
+                        return
+                    await asyncio.sleep(POLL_SECONDS)
+
+    def _start(self, run: PlanRun) -> asyncio.Task[Results]:
         progress = PlanProgress()
+        task = asyncio.get_running_loop().create_task(self._run(run, progress))
+        self._tasks[run.id] = task
+        self._progress[run.id] = progress
+        task.add_done_callback(lambda _: self._finished(run.id, task))
+        return task
 
-        async def plan() -> tuple[ScheduleResult, ...]:
-            return await self._plan(day, False, progress)
+    async def _run(self, run: PlanRun, progress: PlanProgress) -> Results:
+        beating = asyncio.create_task(self._beat(run.id, progress))
+        try:
+            results = await self._plan(run.day, False, progress)
+        except asyncio.CancelledError:
+            await self._record(run.id, progress, PlanRunState.INTERRUPTED, error=SHUTDOWN_ERROR)
+            raise
+        except BestshotError as error:
+            # A domain error says what went wrong in words fit for an operator.
+            await self._record(run.id, progress, PlanRunState.FAILED, error=str(error))
+            raise
+        except Exception:
+            # Anything else is a defect, logged with its trace (by `_finished`), and not shown.
+            await self._record(run.id, progress, PlanRunState.FAILED, error=INTERNAL_ERROR)
+            raise
+        finally:
+            beating.cancel()
+            await asyncio.gather(beating, return_exceptions=True)
+        await self._record(run.id, progress, PlanRunState.DONE, results=results)
+        return results
 
-        task = asyncio.get_running_loop().create_task(plan())
-        run = PlanRun(uuid.uuid4().hex, day, task, progress)
-        task.add_done_callback(lambda _: self._finished(run))
-        self._runs[run.id] = run
-        self._forget_old()
-        return run
+    async def _beat(self, plan_id: str, progress: PlanProgress) -> None:
+        while True:
+            await asyncio.sleep(self._heartbeat.total_seconds())
+            try:
+                await self._store.beat(
+                    plan_id,
+                    self._now(),
+                    progress.planned_tournaments(),
+                    progress.pending_tournaments(),
+                )
+            except BestshotError:
+                # The database is away for a moment: the next beat tries again.
+                logger.warning("could not record the progress of plan %s", plan_id)
 
-    def _finished(self, run: PlanRun) -> None:
-        if run.state == "failed" and not run.task.cancelled():
-            failure = run.task.exception()  # retrieved, so asyncio does not warn of it
-            if not isinstance(failure, BestshotError):
-                logger.error("planning %s failed", run.day, exc_info=failure)
+    async def _record(
+        self,
+        plan_id: str,
+        progress: PlanProgress,
+        state: PlanRunState,
+        *,
+        results: Results | None = None,
+        error: str | None = None,
+    ) -> None:
+        try:
+            await self._store.finish(
+                plan_id,
+                self._now(),
+                state,
+                results=results,
+                error=error,
+                planned=progress.planned_tournaments(),
+                pending=progress.pending_tournaments(),
+            )
+        except BestshotError:
+            # Unrecorded, the run stops beating and is reported interrupted after STALE_AFTER.
+            logger.warning("could not record how plan %s ended", plan_id, exc_info=True)
 
-    def _forget_old(self) -> None:
-        # The oldest finished ones go first; plans under way are never forgotten.
-        finished = [plan_id for plan_id, run in self._runs.items() if run.task.done()]
-        for plan_id in finished[: max(0, len(self._runs) - self._keep)]:
-            del self._runs[plan_id]
+    def _finished(self, plan_id: str, task: asyncio.Task[Results]) -> None:
+        self._tasks.pop(plan_id, None)
+        self._progress.pop(plan_id, None)
+        if task.cancelled():
+            return
+        failure = task.exception()  # retrieved, so asyncio does not warn of it
+        if failure is not None and not isinstance(failure, BestshotError):
+            logger.error("planning failed", exc_info=failure)

@@ -157,6 +157,9 @@ async def serve(
         try:
             await serve_app(app, host, port, settings.service, sockets=sockets)
         finally:
+            # uvicorn runs no lifespan here: the plans under way are stopped and recorded as
+            # interrupted now, while the pool they are recorded through is open.
+            await app.state.plans.aclose()
             stop.set()
             if firing is not None:
                 await firing

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from adapters.sources.config import SourcesConfig
-from adapters.webhooks import DispatcherConfig
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.scheduling import SchedulingPolicy
 from entrypoints.settings.auth import (
@@ -36,6 +35,9 @@ from entrypoints.settings.scheduling import SchedulerKind, SchedulingSettings
 from entrypoints.settings.service import DEMO_API_DOMAIN, NodeEnv, ServiceSettings
 from entrypoints.settings.webhooks import WebhooksSettings
 from entrypoints.settings.worker import WorkerSettings
+
+if TYPE_CHECKING:
+    from adapters.webhooks import DispatcherConfig
 
 __all__ = [
     "DEMO_API_DOMAIN",

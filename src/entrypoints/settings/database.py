@@ -8,7 +8,7 @@ import attrs
 from attrs import frozen
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from adapters.postgres.pool import PoolConfig
+from adapters.postgres.config import PoolConfig
 from entrypoints.settings.concern import Concern
 
 _POOL = PoolConfig()

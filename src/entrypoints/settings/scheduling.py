@@ -79,6 +79,13 @@ class SchedulingSettings(Concern):
         validation_alias="SCHEDULE_PLAN_BUDGET_SECONDS",
         description="A plan not done in this time goes on in the background (202).",
     )
+    plan_retention_days: int = Field(
+        default=7,
+        ge=1,
+        le=3650,
+        validation_alias="SCHEDULE_PLAN_RETENTION_DAYS",
+        description="Plans answered with 202 are kept this long after they end.",
+    )
     flexible_window_minutes: int = Field(
         default=10,
         ge=0,

@@ -4,11 +4,16 @@ take, and how long a failing receiver is retried (see README.md, "Events and web
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from adapters.webhooks import DispatcherConfig, UrlPolicy
 from entrypoints.settings.concern import Concern
+
+if TYPE_CHECKING:
+    # The dispatcher's module imports httpx and the store's asyncpg: a command that only reads
+    # settings loads neither (they are imported when a configuration is built).
+    from adapters.webhooks import DispatcherConfig, UrlPolicy
 
 
 class WebhooksSettings(Concern):
@@ -45,6 +50,8 @@ class WebhooksSettings(Concern):
     def config(self, *, production: bool, poll_seconds: float | None = None) -> DispatcherConfig:
         """The dispatcher's configuration. In production a webhook URL is https and public; in
         demo, http and loopback are allowed for a receiver on this machine."""
+        from adapters.webhooks import DispatcherConfig  # noqa: PLC0415 - httpx, only now
+
         return DispatcherConfig(
             poll_seconds=poll_seconds or self.poll_seconds,
             deadline_seconds=self.deadline_seconds,
@@ -55,4 +62,6 @@ class WebhooksSettings(Concern):
 
 
 def url_policy(*, production: bool) -> UrlPolicy:
+    from adapters.webhooks import UrlPolicy  # noqa: PLC0415 - see above
+
     return UrlPolicy(allow_loopback=not production, require_https=production)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pydantic import Field
 
 from adapters.caller import CallerConfig
-from adapters.local_scheduler import WorkerConfig
+from adapters.local_scheduler.config import WorkerConfig
 from entrypoints.settings.concern import Concern
 
 

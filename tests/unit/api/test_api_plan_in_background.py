@@ -172,3 +172,21 @@ async def test_the_document_declares_the_202_and_the_status(client: httpx.AsyncC
     assert accepted["content"]["application/json"]["schema"]["$ref"].endswith("/PlanOut")
     status = document["paths"][SCHEDULER + "/plans/{plan}"]["get"]
     assert set(status["responses"]) >= {"200", "401", "403", "404", "422"}
+
+
+async def test_the_apps_shutdown_stops_a_plan_under_way_and_says_so(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    two_leagues: None,
+    internal: dict[str, str],
+) -> None:
+    """A server that runs the app's lifespan (uvicorn's default) stops the plans under way when
+    it shuts down; `bestshot serve`, which runs none, calls the same `aclose` itself."""
+    async with app.router.lifespan_context(app):
+        response = await client.post(SCHEDULER, headers=internal)
+        assert response.status_code == 202
+    stopped = await _status(client, response.json()["statusUrl"], internal)
+    assert stopped["status"] == "interrupted"
+    assert "shut down" in stopped["error"]
+    assert stopped["plannedTournaments"] == ["demo-league"]
+    assert stopped["pendingTournaments"] == [OTHER]

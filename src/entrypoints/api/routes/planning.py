@@ -10,12 +10,13 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bestshot_domain.plan_runs import PlanRun, PlanRunState
 from bestshot_domain.planning import ScheduleResult
 from bestshot_domain.ports import Clock
 from bestshot_routes import SCHEDULER_ROUTE
 from entrypoints.api import inputs
 from entrypoints.api.operations import Operation, Reply, Security, replies
-from entrypoints.api.plans import PLAN_ID_PATTERN, PlanRun, PlanRuns
+from entrypoints.api.plans import PLAN_ID_PATTERN, PlanRuns
 from entrypoints.api.problems import ApiProblem
 from entrypoints.api.schemas.problems import FieldError
 from entrypoints.api.schemas.schedules import (
@@ -55,16 +56,16 @@ def operations(
             for result in results
         ]
 
-    def plan_out(run: PlanRun, request: Request) -> PlanOut:
+    def plan_out(run: PlanRun) -> PlanOut:
         results = run.results
         return PlanOut(
             id=run.id,
             day=run.day,
-            status=run.state,
+            status=run.state.value,
             # Relative to the URL asked, so that it holds behind a proxy that rewrites the host.
             status_url=PLAN_ROUTE.replace("{plan}", run.id),
-            planned_tournaments=list(run.progress.planned_tournaments()),
-            pending_tournaments=list(run.progress.pending_tournaments()),
+            planned_tournaments=list(run.planned_tournaments),
+            pending_tournaments=list(run.pending_tournaments),
             schedules=None if results is None else shown(results),
             error=run.error,
         )
@@ -75,11 +76,14 @@ def operations(
         if query.dry_run:
             results = await use_cases.create_daily_schedules(day, True)
         else:
-            run = await runs.plan(day)
-            if not run.task.done():
-                body = plan_out(run, request)
+            run, task = await runs.plan(day)
+            if task is not None and task.done():
+                results = task.result()  # a failure is answered as the error it is
+            elif run.state is PlanRunState.DONE and run.results is not None:
+                results = run.results  # another process's plan, done meanwhile
+            else:
+                body = plan_out(run)
                 return _json(body, 202, {"Location": body.status_url})
-            results = run.task.result()  # a failure is answered as the error it is
         return _json(SchedulesOut(day=day, dry_run=query.dry_run, schedules=shown(results)))
 
     async def plan_status(request: Request) -> Response:
@@ -88,15 +92,16 @@ def operations(
             raise inputs.invalid(
                 [FieldError(field="path.plan", message="must be a plan's id: 32 hex digits")]
             )
-        run = runs.get(plan_id)
+        run = await runs.get(plan_id)
         if run is None:
-            raise ApiProblem(404, f"no plan {plan_id} in this process (finished long ago?)")
-        return _json(plan_out(run, request))
+            raise ApiProblem(404, f"no plan {plan_id} (unknown, or finished long ago)")
+        return _json(plan_out(run))
 
     accepted = Reply(
         "The plan did not finish within the request's budget (SCHEDULE_PLAN_BUDGET_SECONDS) "
         "and goes on: `Location` (`statusUrl`) tells how it ends; `plannedTournaments` are done "
-        "already, `pendingTournaments` not yet.",
+        "already, `pendingTournaments` not yet. Also the answer when this request joined another "
+        "server process's plan of the day that ended without finishing (`status` says how).",
         PlanOut,
     )
     return [
@@ -133,9 +138,10 @@ def operations(
             plan_status,
             operation_id="getSchedulePlan",
             summary="How a day's plan answered with 202 goes",
-            description="Pending, done (with each schedule) or failed (with why), and which "
-            "tournaments are planned so far. A plan is kept by the process that accepted it: "
-            "while it runs, and among the last 32 finished.",
+            description="Pending, done (with each schedule), failed or interrupted (with why), "
+            "and which tournaments are planned so far. Plans are kept in the database, so any "
+            "server process answers, for SCHEDULE_PLAN_RETENTION_DAYS after they end; one "
+            "whose process stopped answering is reported interrupted.",
             tag="data provider",
             security=Security.ADMIN_OR_INTERNAL,
             path_params=(("plan", "The plan's id, from the 202 answer."),),
@@ -144,8 +150,9 @@ def operations(
                 (200, Reply("The plan.", PlanOut)),
                 _UNAUTHENTICATED,
                 _FORBIDDEN,
-                (404, "No such plan in this process."),
+                (404, "No such plan (unknown, or older than the retention)."),
                 _BAD_INPUT,
+                (503, "The database is unavailable."),
             ),
         ),
     ]

@@ -113,9 +113,10 @@ class PlanOut(ApiModel):
 
     id: str = Field(description="The plan's id, as in `statusUrl`.")
     day: dt.date
-    status: Literal["pending", "done", "failed"] = Field(
-        description="Still under way, done (`schedules` says what was done), or failed "
-        "(`error` says why; planning the day again picks up where it stopped)."
+    status: Literal["pending", "done", "failed", "interrupted"] = Field(
+        description="Still under way, done (`schedules` says what was done), failed, or "
+        "interrupted by a shutdown or a server process that died (`error` says why; planning "
+        "the day again picks up where it stopped)."
     )
     status_url: str = Field(description="Where to ask again (this document's GET).")
     planned_tournaments: list[str] = Field(
