@@ -66,10 +66,8 @@ async def update_round(
     concurrent updates. (Cards, which only some providers report, are compared under the lock.)
     """
     async with uow_factory() as uow:
-        tournament = await uow.tournaments.get(tournament_id)
-        round_ = await uow.rounds.get(tournament_id, round_slug)
-        known = await uow.matches.for_round(tournament_id, round_slug)
-        overrides = await uow.overrides.for_round(tournament_id, round_slug)
+        read = await uow.rounds.read(tournament_id, round_slug)
+    tournament, round_, known, overrides = read.tournament, read.round, read.matches, read.overrides
     if verified.checks(tournament):  # a fallback, or finals to verify
         ports = verified.Ports(uow_factory, sources, clock, follow_ups, verify)
         return await verified.update_verified_round(tournament, round_, known, ports)
