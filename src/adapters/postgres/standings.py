@@ -8,8 +8,10 @@ team's points), plus a JSON `detail` for whatever else the engine puts in a row 
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
@@ -179,19 +181,30 @@ def _snapshot_from_row(
 ) -> StandingsSnapshot | None:
     if row["computed_at"] is None:  # no snapshot stored yet
         return None
-    bracket = json.loads(row["bracket"])
+    tables, knockout, progress = _decoded(row["tables"], row["bracket"])
     return StandingsSnapshot(
         tournament_id=tournament_id,
         rules=row["rules"],
         computed_at=row["computed_at"],
-        tables=tuple(
-            _table_from_json(group, detail, rows)
-            for group, detail, rows in json.loads(row["tables"])
-        ),
+        tables=tables,
         revision=row["revision"],
         engine=row["engine"],
-        knockout=tuple(_round_from_dict(stage) for stage in bracket["knockout"]),
-        progress=bracket["progress"],
+        knockout=knockout,
+        progress=progress,
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _decoded(
+    tables: str, bracket: str
+) -> tuple[tuple[Table, ...], tuple[KnockoutRound, ...], Mapping[str, str]]:
+    # Decoded once per stored text: tables still current are read again and again (each PATCH
+    # standings of an unchanged tournament answers them), and what is decoded is immutable.
+    stages = json.loads(bracket)
+    return (
+        tuple(_table_from_json(group, detail, rows) for group, detail, rows in json.loads(tables)),
+        tuple(_round_from_dict(stage) for stage in stages["knockout"]),
+        MappingProxyType(stages["progress"]),
     )
 
 
