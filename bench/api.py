@@ -13,7 +13,8 @@ The pair is measured in the steady state of a round already over: each PATCH rou
 ten results already stored (what every follow-up check of a finished round finds), and each
 PATCH standings finds nothing its tables are computed from changed since they were stored (the
 tournament's standings revision is still the one they were computed at), so it answers with
-the stored tables, under the tournament's lock, without computing or writing them. For
+the stored tables (what one statement reads of the revision with them proves current: no lock
+is needed to answer them), without computing or writing them. For
 information, the pair is also measured with the round reopened (its matches set back to
 scheduled, untimed) before each sample, so that every PATCH round writes ten results and their
 change records, and every PATCH standings computes the tables again from the season's 380

@@ -37,6 +37,7 @@ from bestshot_domain.model import (
     Tournament,
     TournamentId,
 )
+from bestshot_domain.round_reads import RoundRead
 from bestshot_domain.verification import VerificationRepository
 
 # Repositories. Reads of something that must exist raise NotFound; writes are upserts keyed by
@@ -107,6 +108,11 @@ class RoundRepository(Protocol):
 
     async def list(self, tournament_id: TournamentId) -> Sequence[Round]:
         """The tournament's rounds ordered by `order`, then slug."""
+        ...
+
+    async def read(self, tournament_id: TournamentId, slug: str) -> RoundRead:
+        """The tournament, the round, its matches and their overrides in as few round trips as
+        the technology allows; NotFound as `tournaments.get`, then `get`, would raise it."""
         ...
 
     async def save_many(self, rounds: Sequence[Round]) -> None:

@@ -39,7 +39,7 @@ from bestshot_domain.recompute import current_tables
 from bestshot_domain.round_update import RoundUpdate, reconcile
 from bestshot_domain.scheduling import zone
 from bestshot_domain.standings import parse_zones
-from bestshot_domain.tables import import_season
+from bestshot_domain.tables import engine_fingerprint, import_season
 from bestshot_domain.text import slugify
 from bestshot_domain.verification import VerifyPolicy
 
@@ -66,10 +66,8 @@ async def update_round(
     concurrent updates. (Cards, which only some providers report, are compared under the lock.)
     """
     async with uow_factory() as uow:
-        tournament = await uow.tournaments.get(tournament_id)
-        round_ = await uow.rounds.get(tournament_id, round_slug)
-        known = await uow.matches.for_round(tournament_id, round_slug)
-        overrides = await uow.overrides.for_round(tournament_id, round_slug)
+        read = await uow.rounds.read(tournament_id, round_slug)
+    tournament, round_, known, overrides = read.tournament, read.round, read.matches, read.overrides
     if verified.checks(tournament):  # a fallback, or finals to verify
         ports = verified.Ports(uow_factory, sources, clock, follow_ups, verify)
         return await verified.update_verified_round(tournament, round_, known, ports)
@@ -127,6 +125,11 @@ async def update_standings(
     tournament.
     """
     async with uow_factory() as uow:
+        # Tables still current are the answer as of one statement's read of the revision with
+        # them (as valid an order as any between concurrent writes): no transaction, no lock.
+        stored = (await uow.standings.status(tournament_id)).reusable(engine_fingerprint())
+        if stored is not None:
+            return stored
         # Under the lock, no round update lands between reading the results (or the revision)
         # and storing (or answering with) the tables computed from them.
         await uow.tournaments.lock(tournament_id)

@@ -32,6 +32,7 @@ from bestshot_domain.model import (
     Tournament,
     TournamentId,
 )
+from bestshot_domain.round_reads import RoundRead
 from bestshot_domain.tables import table_matches
 
 TransactionGetter = Callable[[], Transaction]
@@ -155,6 +156,14 @@ class MemoryRoundRepository(_Repository):
         if found is None:
             raise NotFound(f"no round {slug!r} in tournament {tournament_id!r}")
         return found
+
+    async def read(self, tournament_id: TournamentId, slug: str) -> RoundRead:
+        tournament = self._require_tournament(tournament_id)
+        round_ = await self.get(tournament_id, slug)
+        matches = await MemoryMatchRepository(self._transaction).for_round(tournament_id, slug)
+        found = ((key, self._tx.overrides.get(key)) for key in sorted(m.key for m in matches))
+        overrides = {key: override for key, override in found if override is not None}
+        return RoundRead(tournament, round_, matches, overrides)
 
     async def list(self, tournament_id: TournamentId) -> Sequence[Round]:
         await _io()

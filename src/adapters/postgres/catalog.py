@@ -10,9 +10,11 @@ from collections.abc import Mapping, Sequence
 
 from adapters.postgres.codec import round_from_row, team_from_row, tournament_from_row
 from adapters.postgres.errors import storage_errors
+from adapters.postgres.round_reads import read_round
 from adapters.postgres.session import Session
 from bestshot_domain.errors import InvalidInput, NotFound
 from bestshot_domain.model import Membership, Round, Team, TeamKey, Tournament, TournamentId
+from bestshot_domain.round_reads import RoundRead
 
 _TOURNAMENT_COLUMNS = (
     "id, label, provider, reference, rules, timezone, zones, season, fallback_provider,"
@@ -206,6 +208,9 @@ class PostgresRoundRepository:
         if row is None:
             raise NotFound(f"round {slug!r} of tournament {tournament_id!r} not found")
         return round_from_row(row)
+
+    async def read(self, tournament_id: TournamentId, slug: str) -> RoundRead:
+        return await read_round(self._db, tournament_id, slug)
 
     async def list(self, tournament_id: TournamentId) -> Sequence[Round]:
         with storage_errors():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 
@@ -24,7 +24,13 @@ from bestshot_domain.model import (
 )
 
 
-def tournament_from_row(row: asyncpg.Record) -> Tournament:
+class Row(Protocol):
+    """A row's columns by name: an `asyncpg.Record`, or a part of one (a joined table's)."""
+
+    def __getitem__(self, name: str, /) -> Any: ...
+
+
+def tournament_from_row(row: Row) -> Tournament:
     return Tournament(
         id=row["id"],
         label=row["label"],
@@ -50,7 +56,7 @@ def team_from_row(row: asyncpg.Record) -> Team:
     )
 
 
-def round_from_row(row: asyncpg.Record) -> Round:
+def round_from_row(row: Row) -> Round:
     return Round(
         tournament_id=row["tournament_id"],
         slug=row["slug"],
@@ -143,7 +149,7 @@ def state_columns(state: MatchState | None) -> tuple[object, ...]:
     )
 
 
-def state_from_columns(row: asyncpg.Record, prefix: str) -> MatchState | None:
+def state_from_columns(row: Row, prefix: str) -> MatchState | None:
     status = row[f"{prefix}status"]
     if status is None:
         return None

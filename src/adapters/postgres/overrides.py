@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import asyncpg
-
-from adapters.postgres.codec import STATE_FIELDS, state_columns, state_from_columns
+from adapters.postgres.codec import STATE_FIELDS, Row, state_columns, state_from_columns
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.session import Session
 from bestshot_domain.model import MatchKey, Override, TournamentId
@@ -32,7 +30,7 @@ ON CONFLICT (match_key) DO UPDATE SET
 _SELECT = f"SELECT {', '.join(f'o.{c}' for c in _COLUMNS.split(', '))} FROM match_overrides o"  # noqa: S608
 
 
-def _from_row(row: asyncpg.Record) -> Override:
+def _from_row(row: Row) -> Override:
     state = state_from_columns(row, "")
     if state is None:  # pragma: no cover - NOT NULL in the schema
         raise ValueError("a stored override without its state")

@@ -8,8 +8,10 @@ team's points), plus a JSON `detail` for whatever else the engine puts in a row 
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
@@ -53,11 +55,29 @@ WITH snapshot AS (
 DELETE FROM standings_tables WHERE tournament_id = $1
 """
 
+# Which write stored the snapshot (the server, the database, the transaction, with the revision
+# and time it was computed at), with the revision and rules now: while the same write is stored
+# (`save` writes the tables with their snapshot's row), the snapshot this process last read of it
+# (`_LAST_READ`) is what is stored, and the tables are not read again.
+_WRITTEN_BY = "concat_ws(' ', pg_postmaster_start_time(), current_database(), s.xmin) AS written_by"
+_HEAD = f"""
+SELECT t.standings_revision AS current_revision, t.rules AS current_rules,
+    {_WRITTEN_BY}, s.revision, s.computed_at
+FROM tournaments t LEFT JOIN standings_snapshots s ON s.tournament_id = t.id
+WHERE t.id = $1
+"""  # noqa: S608 - constant
+_LAST_READ: dict[TournamentId, tuple[tuple[object, ...], StandingsSnapshot]] = {}
+
+
+def _written(row: asyncpg.Record) -> tuple[object, ...]:
+    return (row["written_by"], row["revision"], row["computed_at"])
+
+
 # The tournament's revision and rules with its stored snapshot, in one statement: the tables as
 # one JSON array of [group, detail, rows], each row an object of its columns and its detail.
-_STATUS = """
+_STATUS = f"""
 SELECT t.standings_revision AS current_revision, t.rules AS current_rules,
-    s.rules, s.computed_at, s.revision, s.engine, s.bracket::text AS bracket,
+    s.rules, s.computed_at, s.revision, s.engine, s.bracket::text AS bracket, {_WRITTEN_BY},
     (SELECT coalesce(json_agg(json_build_array(
             st.group_name, st.detail,
             (SELECT coalesce(json_agg(json_build_object(
@@ -72,7 +92,7 @@ SELECT t.standings_revision AS current_revision, t.rules AS current_rules,
      FROM standings_tables st WHERE st.tournament_id = s.tournament_id)::text AS tables
 FROM tournaments t LEFT JOIN standings_snapshots s ON s.tournament_id = t.id
 WHERE t.id = $1
-"""
+"""  # noqa: S608 - constant
 
 # The rows' foreign key to their table is checked at the end of the statement, when the tables
 # inserted beside them are there.
@@ -161,14 +181,23 @@ class PostgresStandingsRepository:
 
     async def status(self, tournament_id: TournamentId) -> StandingsStatus:
         with storage_errors():
-            row = await self._db.fetchrow(_STATUS, tournament_id)
-        if row is None:
+            head = await self._db.fetchrow(_HEAD, tournament_id)
+        if head is None:
             raise NotFound(f"tournament {tournament_id!r} not found")
-        return StandingsStatus(
-            row["current_revision"],
-            row["current_rules"],
-            _snapshot_from_row(tournament_id, row),
-        )
+        known = _LAST_READ.get(tournament_id)
+        if head["computed_at"] is None:  # no snapshot stored yet
+            snapshot = None
+        elif known is not None and known[0] == _written(head):
+            snapshot = known[1]
+        else:
+            with storage_errors():
+                row = await self._db.fetchrow(_STATUS, tournament_id)
+            if row is None:  # pragma: no cover - deleted between the two statements
+                raise NotFound(f"tournament {tournament_id!r} not found")
+            head, snapshot = row, _snapshot_from_row(tournament_id, row)
+            if snapshot is not None:
+                _LAST_READ[tournament_id] = (_written(row), snapshot)
+        return StandingsStatus(head["current_revision"], head["current_rules"], snapshot)
 
     async def inputs(self, tournament_id: TournamentId) -> StandingsInputs:
         return await read_inputs(self._db, tournament_id)
@@ -179,19 +208,30 @@ def _snapshot_from_row(
 ) -> StandingsSnapshot | None:
     if row["computed_at"] is None:  # no snapshot stored yet
         return None
-    bracket = json.loads(row["bracket"])
+    tables, knockout, progress = _decoded(row["tables"], row["bracket"])
     return StandingsSnapshot(
         tournament_id=tournament_id,
         rules=row["rules"],
         computed_at=row["computed_at"],
-        tables=tuple(
-            _table_from_json(group, detail, rows)
-            for group, detail, rows in json.loads(row["tables"])
-        ),
+        tables=tables,
         revision=row["revision"],
         engine=row["engine"],
-        knockout=tuple(_round_from_dict(stage) for stage in bracket["knockout"]),
-        progress=bracket["progress"],
+        knockout=knockout,
+        progress=progress,
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _decoded(
+    tables: str, bracket: str
+) -> tuple[tuple[Table, ...], tuple[KnockoutRound, ...], Mapping[str, str]]:
+    # Decoded once per stored text: tables still current are read again and again (each PATCH
+    # standings of an unchanged tournament answers them), and what is decoded is immutable.
+    stages = json.loads(bracket)
+    return (
+        tuple(_table_from_json(group, detail, rows) for group, detail, rows in json.loads(tables)),
+        tuple(_round_from_dict(stage) for stage in stages["knockout"]),
+        MappingProxyType(stages["progress"]),
     )
 
 

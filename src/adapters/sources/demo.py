@@ -284,6 +284,7 @@ _ROUNDS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # a round is asked for again and again while it is played
 def _simulated(seed: int, fixture: _Fixture, tag: str) -> _Simulated:
     """One match with its final result: its own random draws only (seeded by the season's seed
     and the fixture), so a round is simulated without the rest of the season."""
@@ -309,25 +310,43 @@ def _season(seed: int, anchor: date, first_kickoff: time, tag: str) -> tuple[_Si
     )
 
 
-def _parts(reference: str, now: datetime) -> tuple[int, date, time, str]:
+@functools.lru_cache(maxsize=256)
+def _parsed(reference: str) -> tuple[DemoReference, str]:
+    # Every round update parses its tournament's reference: once per reference is enough.
     ref = DemoReference.parse(reference)
+    return ref, reference_tag(str(ref))
+
+
+def _parts(reference: str, now: datetime) -> tuple[int, date, time, str]:
+    ref, tag = _parsed(reference)
     anchor = ref.day or now.astimezone(UTC).date()
-    return ref.seed, anchor, ref.first_kickoff, reference_tag(str(ref))
+    return ref.seed, anchor, ref.first_kickoff, tag
 
 
 def _season_at(reference: str, now: datetime) -> tuple[_Simulated, ...]:
     return _season(*_parts(reference, now))
 
 
+@functools.lru_cache(maxsize=32)
+def _index(seed: int, anchor: date, first_kickoff: time, tag: str) -> dict[str, list[int]]:
+    """Where each round's fixtures, and each id's, are in the schedule."""
+    index: dict[str, list[int]] = {}
+    for at, fixture in enumerate(_fixtures(seed, anchor, first_kickoff)):
+        index.setdefault(_ROUNDS[fixture.matchday].slug, []).append(at)
+        index[f"{tag}-{fixture.name}"] = [at]
+    return index
+
+
 def _round_at(reference: str, now: datetime, round_slug: str, stored: Set[str]) -> list[_Simulated]:
     """The season's matches of `round_slug` and those whose ids are in `stored`, in schedule
     order, as `_season_at` has them, simulating only those."""
     seed, anchor, first_kickoff, tag = _parts(reference, now)
-    return [
-        _simulated(seed, fixture, tag)
-        for fixture in _fixtures(seed, anchor, first_kickoff)
-        if _ROUNDS[fixture.matchday].slug == round_slug or f"{tag}-{fixture.name}" in stored
-    ]
+    index, fixtures = (
+        _index(seed, anchor, first_kickoff, tag),
+        _fixtures(seed, anchor, first_kickoff),
+    )
+    wanted = {at for key in (round_slug, *stored) for at in index.get(key, ())}
+    return [_simulated(seed, fixtures[at], tag) for at in sorted(wanted)]
 
 
 def simulate(

@@ -6,7 +6,7 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bestshot_domain.model import Fallback
+from bestshot_domain.model import Fallback, StandingsSnapshot
 from bestshot_domain.ports import Clock
 from bestshot_routes import DATA_PROVIDER, ROUND_ROUTE, STANDINGS_ROUTE
 from entrypoints.api import inputs
@@ -33,12 +33,13 @@ _PROVIDER_SLOW = (504, "The provider did not answer within the fetch's deadline.
 _STORAGE_DOWN = (503, "The database is unavailable.")
 
 
+# Answers of writes: never to be cached by anything between the caller and us.
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
 def _json(model: BaseModel) -> Response:
-    # Answers of writes: never to be cached by anything between the caller and us.
     return Response(
-        model.model_dump_json(by_alias=True),
-        media_type="application/json",
-        headers={"Cache-Control": "no-store"},
+        model.model_dump_json(by_alias=True), media_type="application/json", headers=_NO_STORE
     )
 
 
@@ -60,11 +61,19 @@ def operations(
             cache.invalidate(tournament_id)
         return _json(RoundUpdateOut.model_validate(update))
 
+    # Each tournament's last answer, with the tables it is of: most PATCH standings answer the
+    # stored tables unchanged, whose JSON is then not made again (a comparison is cheaper).
+    last_tables: dict[str, tuple[StandingsSnapshot, str]] = {}
+
     async def update_standings(request: Request) -> Response:
         tournament_id = inputs.slug(request, "tournament")
         snapshot = await use_cases.update_standings(tournament_id)
         cache.invalidate(tournament_id)
-        return _json(StandingsOut.model_validate(snapshot))
+        last = last_tables.get(tournament_id)
+        if last is None or last[0] != snapshot:
+            body = StandingsOut.model_validate(snapshot).model_dump_json(by_alias=True)
+            last = last_tables[tournament_id] = (snapshot, body)
+        return Response(last[1], media_type="application/json", headers=_NO_STORE)
 
     async def import_tournament(request: Request) -> Response:
         body = await inputs.body(request, import_body)
