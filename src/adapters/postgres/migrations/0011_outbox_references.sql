@@ -119,3 +119,14 @@ DROP INDEX match_changes_by_tournament;
 CREATE INDEX match_changes_by_tournament ON match_changes (tournament_id);
 DROP INDEX match_changes_by_match_newest;
 CREATE INDEX match_changes_by_match ON match_changes (match_key);
+
+-- 3. A tournament's tables are updated in place (adapters.postgres.standings): a row is known by
+-- its team, and its new version stays on its page (HOT, in the room the fillfactor leaves) while
+-- no indexed column changes. Replacing every row at every update left a dead row per team and
+-- update until a VACUUM: ten times the live rows in a season measured without one. The row's
+-- place (`row_index`) is no longer a key, as it changes whenever teams swap places.
+ALTER TABLE standings_rows
+    DROP CONSTRAINT standings_rows_pkey,
+    DROP CONSTRAINT standings_row_team_once,
+    ADD CONSTRAINT standings_rows_pkey PRIMARY KEY (tournament_id, table_index, team),
+    SET (fillfactor = 50);
