@@ -21,14 +21,21 @@ from starlette.applications import Starlette
 
 from adapters.extras import needs_extra
 from adapters.local_scheduler import LocalScheduler, LocalWorker, caller_fire
-from adapters.memory import MemoryScheduler, MemoryWebhookStore
+from adapters.memory import (
+    MemoryObservationPruner,
+    MemoryScheduler,
+    MemoryUnitOfWorkFactory,
+    MemoryWebhookStore,
+)
 from adapters.metrics import PrometheusMetrics
 from adapters.postgres.errors import storage_errors
+from adapters.postgres.retention import PostgresObservationPruner
 from adapters.sources.providers import PROVIDERS, build_source
 from adapters.sources.shared import SharedRoundFetches
 from adapters.system_clock import SystemClock
 from adapters.webhooks import PostgresWebhookStore, WebhookDispatcher
 from bestshot_domain.ports import Clock, ResultSource, Scheduler, UnitOfWorkFactory
+from bestshot_domain.retention import ObservationPruner
 from bestshot_domain.subscriptions import WebhookStore
 from entrypoints.api import create_app
 from entrypoints.api.auth import Authenticator
@@ -165,6 +172,16 @@ async def _scheduler(
     )
 
 
+def _pruner(pool: asyncpg.Pool | None, uow_factory: UnitOfWorkFactory) -> ObservationPruner | None:
+    """The history's retention over the storage chosen (none for a unit of work handed in
+    that is neither)."""
+    if pool is not None:
+        return PostgresObservationPruner(pool)
+    if isinstance(uow_factory, MemoryUnitOfWorkFactory):
+        return MemoryObservationPruner(uow_factory.store)
+    return None
+
+
 @asynccontextmanager
 async def bootstrap(
     settings: Settings | None = None,
@@ -224,6 +241,8 @@ async def bootstrap(
             fetch_deadline=settings.providers.http_deadline_seconds,
             plan_concurrency=settings.scheduling.plan_concurrency,
             metrics=metrics,
+            pruner=_pruner(pool, uow_factory),
+            observation_retention=settings.database.observation_retention(),
         )
         yield Service(
             settings=settings,

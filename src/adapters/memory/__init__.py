@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from adapters.memory.clock import SettableClock
+from adapters.memory.retention import MemoryObservationPruner
 from adapters.memory.scheduler import MemoryScheduler
 from adapters.memory.source import ScriptedSource
 from adapters.memory.store import MemoryStore
@@ -21,9 +22,11 @@ if TYPE_CHECKING:
         Scheduler,
         UnitOfWorkFactory,
     )
+    from bestshot_domain.retention import ObservationPruner
     from bestshot_domain.subscriptions import WebhookStore
 
 __all__ = [
+    "MemoryObservationPruner",
     "MemoryScheduler",
     "MemoryStore",
     "MemoryUnitOfWork",
@@ -37,11 +40,12 @@ if TYPE_CHECKING:  # mypy proves each one implements its port
 
     def _ports(
         store: MemoryStore,
-    ) -> tuple[UnitOfWorkFactory, Scheduler, ResultSource, Clock, WebhookStore]:
+    ) -> tuple[UnitOfWorkFactory, Scheduler, ResultSource, Clock, WebhookStore, ObservationPruner]:
         return (
             MemoryUnitOfWorkFactory(store),
             MemoryScheduler(),
             ScriptedSource(),
             SettableClock(datetime.now(UTC)),
             MemoryWebhookStore(MemoryUnitOfWorkFactory(store)),
+            MemoryObservationPruner(store),
         )

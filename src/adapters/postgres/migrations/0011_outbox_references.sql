@@ -130,3 +130,8 @@ ALTER TABLE standings_rows
     DROP CONSTRAINT standings_row_team_once,
     ADD CONSTRAINT standings_rows_pkey PRIMARY KEY (tournament_id, table_index, team),
     SET (fillfactor = 50);
+
+-- 4. Observations (a provider's word on an overridden match, never applied) older than
+-- HISTORY_OBSERVATION_RETENTION_DAYS are pruned (adapters.postgres.retention): found here, in
+-- an index that holds them alone.
+CREATE INDEX match_changes_observations ON match_changes (recorded_at) WHERE kind = 'observation';
