@@ -23,16 +23,19 @@ import pytest
 from adapters.accelerated_clock import AcceleratedClock
 from adapters.local_scheduler import LocalScheduler
 from adapters.memory import (
+    MemoryObservationPruner,
     MemoryScheduler,
     MemoryUnitOfWorkFactory,
     MemoryWebhookStore,
     ScriptedSource,
     SettableClock,
 )
+from adapters.postgres.retention import PostgresObservationPruner
 from adapters.sources.shared import SharedRoundFetches
 from adapters.system_clock import SystemClock
 from adapters.webhooks import PostgresWebhookStore
 from bestshot_domain.ports import Clock, Scheduler, UnitOfWorkFactory
+from bestshot_domain.retention import ObservationPruner
 from bestshot_domain.subscriptions import WebhookStore
 from tests.builders import T0, TEST_API, league_fixtures
 from tests.contracts.provider_sources import (
@@ -69,6 +72,12 @@ WEBHOOK_STORES: list[Choice] = [
     pytest.param("postgres_webhooks", marks=pytest.mark.integration),
 ]
 WebhooksCase = tuple[WebhookStore, UnitOfWorkFactory]
+# The history's retention with the unit of work factory over the same storage.
+PRUNERS: list[Choice] = [
+    "memory_pruner",
+    pytest.param("postgres_pruner", marks=pytest.mark.integration),
+]
+PrunerCase = tuple[ObservationPruner, UnitOfWorkFactory]
 
 
 # The in-memory adapters.
@@ -94,6 +103,18 @@ def postgres_webhooks(
     postgres_pool: asyncpg.Pool, postgres_uow_factory: UnitOfWorkFactory
 ) -> WebhooksCase:
     return PostgresWebhookStore(postgres_pool), postgres_uow_factory
+
+
+@pytest.fixture
+def memory_pruner(memory_uow_factory: MemoryUnitOfWorkFactory) -> PrunerCase:
+    return MemoryObservationPruner(memory_uow_factory.store), memory_uow_factory
+
+
+@pytest.fixture
+def postgres_pruner(
+    postgres_pool: asyncpg.Pool, postgres_uow_factory: UnitOfWorkFactory
+) -> PrunerCase:
+    return PostgresObservationPruner(postgres_pool), postgres_uow_factory
 
 
 @pytest.fixture
@@ -166,4 +187,10 @@ async def source_case(request: pytest.FixtureRequest) -> AsyncIterator[SourceCas
 @pytest.fixture(params=WEBHOOK_STORES)
 def webhooks(request: pytest.FixtureRequest) -> WebhooksCase:
     chosen: WebhooksCase = request.getfixturevalue(request.param)
+    return chosen
+
+
+@pytest.fixture(params=PRUNERS)
+def pruner(request: pytest.FixtureRequest) -> PrunerCase:
+    chosen: PrunerCase = request.getfixturevalue(request.param)
     return chosen
