@@ -15,7 +15,7 @@ from adapters.postgres import create_pool, migrate_url, unit_of_work_factory
 from adapters.postgres.admin import drop_database
 from adapters.postgres.migrator import load_migrations
 from bestshot_domain.emitting import match_events
-from bestshot_domain.events import Event, EventType, NewEvent, ScheduleFailed
+from bestshot_domain.events import Event, EventType, MatchMoved, NewEvent, ScheduleFailed
 from bestshot_domain.model import ChangeKind, MatchChange, MatchStatus
 from tests.builders import T0, match, state
 from tests.conftest import TEST_POOL, PostgresServerForTests
@@ -59,13 +59,15 @@ async def test_0011_keeps_every_event_and_names_the_recorded_changes(url_at_0010
             await uow.changes.record_many([update, observed])
             await uow.commit()
         updated, finished_event = match_events([m1], [update])
+        moved = updated.payload
+        assert isinstance(moved, MatchMoved)
         events = [
             updated,  # named after the migration, as is the next one
             finished_event,
             # The same payload as an observation's: kept (observations may be pruned).
-            attrs.evolve(updated, payload=attrs.evolve(updated.payload, reason=observed.reason)),
+            attrs.evolve(updated, payload=attrs.evolve(moved, reason=observed.reason)),
             # A match event no recorded change says: kept.
-            attrs.evolve(updated, payload=attrs.evolve(updated.payload, reason="other")),
+            attrs.evolve(updated, payload=attrs.evolve(moved, reason="other")),
             NewEvent(EventType.SCHEDULE_FAILED, "liga-test", T0, ScheduleFailed("s", "r", 5)),
         ]
         async with pool.acquire() as connection:
