@@ -6,8 +6,10 @@ never misses an event that a slower transaction committed later with a lower id.
 held only from a use case's last write to its commit.
 
 A match event whose change is recorded (as the use cases record it, before its events) names
-that change instead of keeping a copy of it: its payload is rendered from the change record
-when read, equal to the one appended. Any other event keeps its payload as JSON.
+that change instead of keeping a copy of it: its payload and time are rendered from the change
+record when read, equal to the ones appended. Any other event keeps its payload as JSON (a
+large one, such as a whole table's `standings.changed`, is compressed by PostgreSQL: its keys
+repeated per team cost little).
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ def _same(columns: Sequence[str]) -> str:
 # ids in the order the events were appended.
 _INSERT = f"""
 INSERT INTO outbox_events (type, tournament_id, occurred_at, payload, change_id, home, away)
-SELECT e.type, e.tournament_id, e.occurred_at, CASE WHEN c.id IS NULL THEN e.payload END, c.id,
+SELECT e.type, e.tournament_id, CASE WHEN c.id IS NULL THEN e.occurred_at END,
+    CASE WHEN c.id IS NULL THEN e.payload END, c.id,
     CASE WHEN c.id IS NOT NULL THEN e.home END, CASE WHEN c.id IS NOT NULL THEN e.away END
 FROM unnest({", ".join(f"${i}::{kind}[]" for i, kind in enumerate(_GIVEN_TYPES, start=1))})
     WITH ORDINALITY AS e({", ".join(_GIVEN)}, n)
@@ -68,7 +71,8 @@ ORDER BY e.n
 
 # Events with what their payloads are rendered from, to be followed by a WHERE on `e`.
 SELECT_EVENTS = f"""
-SELECT e.id, e.type, e.tournament_id, e.occurred_at, e.payload::text AS payload, e.change_id,
+SELECT e.id, e.type, e.tournament_id, coalesce(e.occurred_at, c.recorded_at) AS occurred_at,
+    e.payload::text AS payload, e.change_id,
     e.home, e.away, c.match_key, c.round_slug, c.reason,
     {", ".join(f"c.{name}" for name in (*_BEFORE, *_AFTER))}
 FROM outbox_events e LEFT JOIN match_changes c ON c.id = e.change_id

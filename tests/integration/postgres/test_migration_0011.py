@@ -15,7 +15,15 @@ from adapters.postgres import create_pool, migrate_url, unit_of_work_factory
 from adapters.postgres.admin import drop_database
 from adapters.postgres.migrator import load_migrations
 from bestshot_domain.emitting import match_events
-from bestshot_domain.events import Event, EventType, MatchMoved, NewEvent, ScheduleFailed
+from bestshot_domain.events import (
+    Event,
+    EventType,
+    MatchMoved,
+    NewEvent,
+    ScheduleFailed,
+    StandingsChanged,
+    TeamMove,
+)
 from bestshot_domain.model import ChangeKind, MatchChange, MatchStatus
 from tests.builders import T0, match, state
 from tests.conftest import TEST_POOL, PostgresServerForTests
@@ -69,6 +77,12 @@ async def test_0011_keeps_every_event_and_names_the_recorded_changes(url_at_0010
             # A match event no recorded change says: kept.
             attrs.evolve(updated, payload=attrs.evolve(moved, reason="other")),
             NewEvent(EventType.SCHEDULE_FAILED, "liga-test", T0, ScheduleFailed("s", "r", 5)),
+            NewEvent(
+                EventType.STANDINGS_CHANGED,
+                "liga-test",
+                T0,
+                StandingsChanged((TeamMove("scripted:a", "Team a", None, 2, 1, 0, 3),)),
+            ),
         ]
         async with pool.acquire() as connection:
             await connection.execute(
@@ -127,6 +141,7 @@ async def test_0011_keeps_every_event_and_names_the_recorded_changes(url_at_0010
         assert [(row["change_id"], row["copy_gone"]) for row in named] == [
             (update_id, True),
             (update_id, True),
+            (None, False),
             (None, False),
             (None, False),
             (None, False),

@@ -4,8 +4,8 @@
 -- the change it describes, and most changes have two events: the change record already holds
 -- all of it (match, round, reason, time, the states before and after) except the teams. Such an
 -- event now names its change (`change_id`) and keeps the teams beside it (a later fixture change
--- may give the match others); its payload is rendered from the change when read
--- (adapters.postgres.outbox), equal to the one stored before. Any other event, and a match event
+-- may give the match others); its payload and time are rendered from the change when read
+-- (adapters.postgres.outbox), equal to the ones stored before. Any other event, and a match event
 -- with no change record equal to it, keeps its payload. Changes are never deleted except
 -- `observation` ones (the history retention), which no event names.
 --
@@ -20,14 +20,16 @@ ALTER SEQUENCE outbox_events_id_seq RENAME TO outbox_events_0010_id_seq;
 
 CREATE TABLE outbox_events (
     id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    occurred_at    timestamptz NOT NULL,
+    occurred_at    timestamptz,  -- the change's `recorded_at` when it names one
     change_id      bigint,
     type           text NOT NULL,
     tournament_id  text NOT NULL,
     home           text,
     away           text,
     payload        jsonb,
-    CONSTRAINT outbox_event_payload_or_change CHECK ((payload IS NULL) = (change_id IS NOT NULL)),
+    CONSTRAINT outbox_event_payload_or_change CHECK (
+        (payload IS NULL) = (change_id IS NOT NULL) AND (occurred_at IS NULL) = (payload IS NULL)
+    ),
     CONSTRAINT outbox_event_teams_with_change CHECK (
         (home IS NULL) = (change_id IS NULL) AND (away IS NULL) = (change_id IS NULL)
     )
@@ -55,7 +57,7 @@ $$;
 
 INSERT INTO outbox_events (id, occurred_at, change_id, type, tournament_id, home, away, payload)
 OVERRIDING SYSTEM VALUE
-SELECT o.id, o.occurred_at, c.id, o.type, o.tournament_id,
+SELECT o.id, CASE WHEN c.id IS NULL THEN o.occurred_at END, c.id, o.type, o.tournament_id,
     CASE WHEN c.id IS NOT NULL THEN o.payload->>'home' END,
     CASE WHEN c.id IS NOT NULL THEN o.payload->>'away' END,
     CASE WHEN c.id IS NULL THEN o.payload END
