@@ -109,7 +109,7 @@ ALTER TABLE matches DROP CONSTRAINT match_provider_external_id_unique;
 -- A tournament's matches are read by `tournament_id` (a season, sorted in memory: the order is
 -- by key COLLATE "C", which no index of the database's collation gives), a round's by
 -- `tournament_id, round_slug`: one index serves both, and without the sort columns its entries
--- share their keys (B-tree deduplication), a tenth of the bytes. The same holds for the day's
+-- share their keys (B-tree deduplication), a quarter of the bytes or less. The same holds for the day's
 -- matches by kickoff (many share one), a tournament's history (read by tournament) and a match's
 -- (read by match: a handful of changes, or a page of them, sorted in memory).
 DROP INDEX matches_by_tournament;
@@ -125,7 +125,7 @@ CREATE INDEX match_changes_by_match ON match_changes (match_key);
 -- 3. A tournament's tables are updated in place (adapters.postgres.standings): a row is known by
 -- its team, and its new version stays on its page (HOT, in the room the fillfactor leaves) while
 -- no indexed column changes. Replacing every row at every update left a dead row per team and
--- update until a VACUUM: ten times the live rows in a season measured without one. The row's
+-- update until a VACUUM: thirty times the live rows in bench/storage.py's seasons. The row's
 -- place (`row_index`) is no longer a key, as it changes whenever teams swap places.
 ALTER TABLE standings_rows
     DROP CONSTRAINT standings_rows_pkey,
