@@ -20,17 +20,25 @@ from attrs import field, frozen
 
 from adapters.extras import needs_extra
 from adapters.local_scheduler import LocalScheduler, LocalWorker, caller_fire
-from adapters.memory import MemoryPlanRunStore, MemoryScheduler, MemoryWebhookStore
+from adapters.memory import (
+    MemoryObservationPruner,
+    MemoryPlanRunStore,
+    MemoryScheduler,
+    MemoryUnitOfWorkFactory,
+    MemoryWebhookStore,
+)
 from adapters.metrics import PrometheusMetrics
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.plan_runs import PostgresPlanRunStore
 from adapters.postgres.pool import bounded_connection
+from adapters.postgres.retention import PostgresObservationPruner
 from adapters.sources.providers import PROVIDERS, build_source
 from adapters.sources.shared import SharedRoundFetches
 from adapters.system_clock import SystemClock
 from adapters.webhooks import PostgresWebhookStore, WebhookDispatcher
 from bestshot_domain.plan_runs import PlanRunStore
 from bestshot_domain.ports import Clock, ResultSource, Scheduler, UnitOfWorkFactory
+from bestshot_domain.retention import ObservationPruner
 from bestshot_domain.subscriptions import WebhookStore
 from entrypoints.api.queries import (
     Queries,
@@ -190,6 +198,16 @@ async def _scheduler(
     )
 
 
+def _pruner(pool: asyncpg.Pool | None, uow_factory: UnitOfWorkFactory) -> ObservationPruner | None:
+    """The history's retention over the storage chosen (none for a unit of work handed in
+    that is neither)."""
+    if pool is not None:
+        return PostgresObservationPruner(pool)
+    if isinstance(uow_factory, MemoryUnitOfWorkFactory):
+        return MemoryObservationPruner(uow_factory.store)
+    return None
+
+
 @asynccontextmanager
 async def bootstrap(
     settings: Settings | None = None,
@@ -252,6 +270,8 @@ async def bootstrap(
             fetch_deadline=settings.providers.http_deadline_seconds,
             plan_concurrency=settings.scheduling.plan_concurrency,
             metrics=metrics,
+            pruner=_pruner(pool, uow_factory),
+            observation_retention=settings.database.observation_retention(),
         )
         yield Service(
             settings=settings,

@@ -9,9 +9,10 @@ round update's outcome is reported: the use cases themselves count nothing.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager, nullcontext
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol
 
 from attrs import frozen
@@ -25,6 +26,7 @@ from adapters.metrics import (
 )
 from adapters.sources.deadline import Deadline, within
 from bestshot_domain import disputes, overrides, services
+from bestshot_domain.errors import BestshotError
 from bestshot_domain.follow_ups import FollowUps
 from bestshot_domain.importing import ImportSummary
 from bestshot_domain.model import (
@@ -41,10 +43,13 @@ from bestshot_domain.model import (
 from bestshot_domain.overrides import OverrideOutcome
 from bestshot_domain.planning import PlanProgress
 from bestshot_domain.ports import Clock, ResultSources, Scheduler, UnitOfWorkFactory
+from bestshot_domain.retention import ObservationPruner, prune_observations
 from bestshot_domain.round_update import RoundUpdate
 from bestshot_domain.scheduling import SchedulingPolicy
 from bestshot_domain.services import AdjustedStandings, ScheduleResult
 from bestshot_domain.verification import Dispute, VerifyPolicy
+
+logger = logging.getLogger("bestshot.retention")
 
 
 @frozen
@@ -113,6 +118,8 @@ def bind_use_cases(
     fetch_deadline: float | None = None,
     plan_concurrency: int = 1,
     metrics: Metrics = NO_METRICS,
+    pruner: ObservationPruner | None = None,
+    observation_retention: timedelta | None = None,
 ) -> UseCases:
     uow_factory = measured_unit_of_work(uow_factory, metrics)
     sources = {name: MeasuredSource(source, metrics) for name, source in sources.items()}
@@ -150,7 +157,7 @@ def bind_use_cases(
     async def create_daily_schedules(
         day: date | None, dry_run: bool, progress: PlanProgress | None = None
     ) -> tuple[ScheduleResult, ...]:
-        return await services.create_daily_schedules(
+        results = await services.create_daily_schedules(
             day,
             uow_factory=uow_factory,
             scheduler=scheduler,
@@ -160,6 +167,19 @@ def bind_use_cases(
             concurrency=plan_concurrency,
             progress=progress,
         )
+        if not dry_run and pruner is not None:
+            await prune_history(pruner)
+        return results
+
+    async def prune_history(pruner: ObservationPruner) -> None:
+        # The day's housekeeping, after its plan: a failure is logged, the plan stands.
+        try:
+            pruned = await prune_observations(pruner, keep=observation_retention, clock=clock)
+        except BestshotError as error:
+            logger.error("history retention: pruning observations failed: %s", error)
+            return
+        if pruned:
+            logger.info("history retention: pruned %d observation(s)", pruned)
 
     async def import_tournament(request: TournamentImport) -> ImportSummary:
         return await services.import_tournament(

@@ -23,6 +23,7 @@ import pytest
 from adapters.accelerated_clock import AcceleratedClock
 from adapters.local_scheduler import LocalScheduler
 from adapters.memory import (
+    MemoryObservationPruner,
     MemoryPlanRunStore,
     MemoryScheduler,
     MemoryUnitOfWorkFactory,
@@ -31,11 +32,13 @@ from adapters.memory import (
     SettableClock,
 )
 from adapters.postgres.plan_runs import PostgresPlanRunStore
+from adapters.postgres.retention import PostgresObservationPruner
 from adapters.sources.shared import SharedRoundFetches
 from adapters.system_clock import SystemClock
 from adapters.webhooks import PostgresWebhookStore
 from bestshot_domain.plan_runs import PlanRunStore
 from bestshot_domain.ports import Clock, Scheduler, UnitOfWorkFactory
+from bestshot_domain.retention import ObservationPruner
 from bestshot_domain.subscriptions import WebhookStore
 from tests.builders import T0, TEST_API, league_fixtures
 from tests.contracts.provider_sources import (
@@ -76,6 +79,12 @@ PLAN_RUN_STORES: list[Choice] = [
     "memory_plan_runs",
     pytest.param("postgres_plan_runs", marks=pytest.mark.integration),
 ]
+# The history's retention with the unit of work factory over the same storage.
+PRUNERS: list[Choice] = [
+    "memory_pruner",
+    pytest.param("postgres_pruner", marks=pytest.mark.integration),
+]
+PrunerCase = tuple[ObservationPruner, UnitOfWorkFactory]
 
 
 # The in-memory adapters.
@@ -111,6 +120,17 @@ def memory_plan_runs() -> MemoryPlanRunStore:
 @pytest.fixture
 def postgres_plan_runs(postgres_pool: asyncpg.Pool) -> PostgresPlanRunStore:
     return PostgresPlanRunStore(postgres_pool)
+
+
+def memory_pruner(memory_uow_factory: MemoryUnitOfWorkFactory) -> PrunerCase:
+    return MemoryObservationPruner(memory_uow_factory.store), memory_uow_factory
+
+
+@pytest.fixture
+def postgres_pruner(
+    postgres_pool: asyncpg.Pool, postgres_uow_factory: UnitOfWorkFactory
+) -> PrunerCase:
+    return PostgresObservationPruner(postgres_pool), postgres_uow_factory
 
 
 @pytest.fixture
@@ -189,4 +209,10 @@ def webhooks(request: pytest.FixtureRequest) -> WebhooksCase:
 @pytest.fixture(params=PLAN_RUN_STORES)
 def plan_runs(request: pytest.FixtureRequest) -> PlanRunStore:
     chosen: PlanRunStore = request.getfixturevalue(request.param)
+    return chosen
+
+
+@pytest.fixture(params=PRUNERS)
+def pruner(request: pytest.FixtureRequest) -> PrunerCase:
+    chosen: PrunerCase = request.getfixturevalue(request.param)
     return chosen

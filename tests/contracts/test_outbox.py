@@ -6,8 +6,10 @@ import asyncio
 import contextlib
 from datetime import timedelta
 
+import attrs
 import pytest
 
+from bestshot_domain.emitting import match_events
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.events import (
     DisputeNoted,
@@ -19,11 +21,12 @@ from bestshot_domain.events import (
     TeamMove,
     ZoneDecided,
 )
-from bestshot_domain.model import MatchStatus, Score
+from bestshot_domain.model import ChangeKind, MatchChange, MatchStatus, Score
 from bestshot_domain.ports import UnitOfWorkFactory
 from bestshot_domain.standings import ZoneStatus
 from bestshot_domain.verification import Answer, ClosedBy, DisputeKind
-from tests.builders import T0, state
+from tests.builders import T0, match, state
+from tests.contracts.seed import seed_league
 
 MOVED = MatchMoved(
     "scripted:m1",
@@ -152,3 +155,52 @@ async def test_ids_follow_commit_order_so_a_reader_never_skips_one(
     async with uow_factory() as uow:
         read = list(await uow.outbox.after(0))
     assert [e.tournament_id for e in read] == committed
+
+
+async def test_match_events_of_recorded_changes_read_back_as_appended(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """As the use cases append them, after their change: read back equal, with the teams the
+    match had then, whatever happens to the match afterwards."""
+    m1 = match("m1")
+    await seed_league(uow_factory, matches=[m1])
+    finished = MatchChange(
+        m1.key,
+        "liga-test",
+        "matchday-1",
+        ChangeKind.UPDATED,
+        state(),
+        state(MatchStatus.FINISHED, (2, 1)),
+        "scheduled -> finished 2-1",
+        T0 + timedelta(hours=2),
+    )
+    corrected = attrs.evolve(
+        finished,
+        kind=ChangeKind.CORRECTION,
+        before=finished.after,
+        after=state(MatchStatus.FINISHED, (2, 2)),
+        reason="corrected 2-1 -> 2-2",
+        recorded_at=T0 + timedelta(hours=3),
+    )
+    appended = match_events([m1], [finished])
+    async with uow_factory() as uow:
+        await uow.changes.record_many([finished])
+        await uow.outbox.append(appended)
+        await uow.commit()
+    moved = attrs.evolve(m1, home="scripted:c", away="scripted:d", version=1)
+    later = [
+        *match_events([moved], [corrected]),
+        NewEvent(EventType.MATCH_UPDATED, "liga-test", T0, MOVED),  # no change recorded
+    ]
+    async with uow_factory() as uow:
+        await uow.matches.save_many([moved])
+        await uow.changes.record_many([corrected])
+        await uow.outbox.append(later)
+        await uow.commit()
+    async with uow_factory() as uow:
+        read = list(await uow.outbox.after(0))
+    assert [e.type for e in appended] == [EventType.MATCH_UPDATED, EventType.MATCH_FINISHED]
+    assert [NewEvent(e.type, e.tournament_id, e.occurred_at, e.payload) for e in read] == [
+        *appended,
+        *later,
+    ]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from adapters.memory.clock import SettableClock
 from adapters.memory.plan_runs import MemoryPlanRunStore
+from adapters.memory.retention import MemoryObservationPruner
 from adapters.memory.scheduler import MemoryScheduler
 from adapters.memory.source import ScriptedSource
 from adapters.memory.store import MemoryStore
@@ -23,9 +24,11 @@ if TYPE_CHECKING:
         Scheduler,
         UnitOfWorkFactory,
     )
+    from bestshot_domain.retention import ObservationPruner
     from bestshot_domain.subscriptions import WebhookStore
 
 __all__ = [
+    "MemoryObservationPruner",
     "MemoryPlanRunStore",
     "MemoryScheduler",
     "MemoryStore",
@@ -40,7 +43,15 @@ if TYPE_CHECKING:  # mypy proves each one implements its port
 
     def _ports(
         store: MemoryStore,
-    ) -> tuple[UnitOfWorkFactory, Scheduler, ResultSource, Clock, WebhookStore, PlanRunStore]:
+    ) -> tuple[
+        UnitOfWorkFactory,
+        Scheduler,
+        ResultSource,
+        Clock,
+        WebhookStore,
+        PlanRunStore,
+        ObservationPruner,
+    ]:
         return (
             MemoryUnitOfWorkFactory(store),
             MemoryScheduler(),
@@ -48,4 +59,5 @@ if TYPE_CHECKING:  # mypy proves each one implements its port
             SettableClock(datetime.now(UTC)),
             MemoryWebhookStore(MemoryUnitOfWorkFactory(store)),
             MemoryPlanRunStore(),
+            MemoryObservationPruner(store),
         )

@@ -266,7 +266,7 @@ class MemoryChangeRepository(_Repository):
         # Ids are positions in the order recorded, as the identity column counts in PostgreSQL.
         found = [
             RecordedChange(number, change)
-            for number, change in enumerate(self._tx.changes(), start=1)
+            for number, change in self._tx.numbered_changes()
             if change.match == match and (before is None or number < before)
         ]
         return found[::-1][:limit]

@@ -114,8 +114,14 @@ class Transaction:
         for tournament_id in set(tournament_ids):
             self._raised[tournament_id] += 1
 
+    def numbered_changes(self) -> list[tuple[int, MatchChange]]:
+        """The changes with their ids (positions in the order recorded, from 1), pruned ones
+        left out."""
+        every = enumerate([*self.store.changes, *self.new_changes], start=1)
+        return [(number, change) for number, change in every if number not in self.store.pruned]
+
     def changes(self) -> list[MatchChange]:
-        return [*self.store.changes, *self.new_changes]
+        return [change for _, change in self.numbered_changes()]
 
     def write_match(self, match: Match) -> None:
         if match.key not in self._match_bases:

@@ -43,7 +43,7 @@ SELECT * FROM unnest(
     $8::text[], $9::timestamptz[], $10::int[], $11::int[], $12::text[], $13::int[], $14::int[],
     $15::timestamptz[], $16::int[]
 )
-ON CONFLICT ON CONSTRAINT match_provider_external_id_unique DO UPDATE SET
+ON CONFLICT (key) DO UPDATE SET
     version = CASE WHEN m.version = EXCLUDED.version - 1 THEN EXCLUDED.version
                    ELSE bestshot_version_conflict(m.key, m.version, EXCLUDED.version) END,
     tournament_id = EXCLUDED.tournament_id, round_slug = EXCLUDED.round_slug,

@@ -44,15 +44,12 @@ ROW_COLUMNS = (
 )
 
 
-_REPLACE_SNAPSHOT = """
-WITH snapshot AS (
-    INSERT INTO standings_snapshots (tournament_id, rules, computed_at, revision, engine, bracket)
-    VALUES ($1, $2, $3, $4, $5, $6::jsonb)
-    ON CONFLICT (tournament_id) DO UPDATE SET
-        rules = EXCLUDED.rules, computed_at = EXCLUDED.computed_at,
-        revision = EXCLUDED.revision, engine = EXCLUDED.engine, bracket = EXCLUDED.bracket
-)
-DELETE FROM standings_tables WHERE tournament_id = $1
+_UPSERT_SNAPSHOT = """
+INSERT INTO standings_snapshots (tournament_id, rules, computed_at, revision, engine, bracket)
+VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+ON CONFLICT (tournament_id) DO UPDATE SET
+    rules = EXCLUDED.rules, computed_at = EXCLUDED.computed_at,
+    revision = EXCLUDED.revision, engine = EXCLUDED.engine, bracket = EXCLUDED.bracket
 """
 
 # Which write stored the snapshot (the server, the database, the transaction, with the revision
@@ -94,22 +91,53 @@ FROM tournaments t LEFT JOIN standings_snapshots s ON s.tournament_id = t.id
 WHERE t.id = $1
 """  # noqa: S608 - constant
 
-# The rows' foreign key to their table is checked at the end of the statement, when the tables
-# inserted beside them are there.
-_INSERT_TABLES = """
-WITH new_tables AS (
-    INSERT INTO standings_tables (tournament_id, table_index, group_name, detail)
-    SELECT $1, i - 1, g, d::jsonb
-    FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(g, d, i)
-)
-INSERT INTO standings_rows (
-    tournament_id, table_index, row_index, position, team, played, won, drawn, lost, goals_for,
-    goals_against, goal_difference, points, detail)
+_ROW_VALUES = """
 SELECT $1, t, r, p, team, pl, w, d, l, gf, ga, gd, pts, detail::jsonb
 FROM unnest($4::int[], $5::int[], $6::int[], $7::text[], $8::int[], $9::int[], $10::int[],
             $11::int[], $12::int[], $13::int[], $14::int[], $15::int[], $16::text[])
     AS u(t, r, p, team, pl, w, d, l, gf, ga, gd, pts, detail)
 """
+_STORED = ("row_index", *(c for c in ROW_COLUMNS if c != "team"), "detail")
+_ROWS_IN_VALUES_ORDER = "tournament_id, table_index, row_index, " + ", ".join(
+    (*ROW_COLUMNS, "detail")
+)
+
+# New tables (other groups than the stored ones): the old ones go with their rows (ON DELETE
+# CASCADE, at the end of its own statement), then the new ones come with theirs. The rows'
+# foreign key to their table is checked at the end of the statement, when the tables inserted
+# beside them are there.
+_INSERT_TABLES = f"""
+WITH new_tables AS (
+    INSERT INTO standings_tables (tournament_id, table_index, group_name, detail)
+    SELECT $1, i - 1, g, d::jsonb
+    FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(g, d, i)
+)
+INSERT INTO standings_rows ({_ROWS_IN_VALUES_ORDER})
+{_ROW_VALUES}
+"""  # noqa: S608 - constant column names; the values travel as parameters
+
+# The same groups as the stored tables (the usual update): each row is updated in place, and
+# only when it changed, so that its new version can stay on its page (a HOT update, in the room
+# the table's fillfactor leaves, migration 0011) rather than a deleted row and an inserted one
+# per team and update, which only a VACUUM reclaims.
+_UPDATE_TABLES = f"""
+WITH tables AS (
+    UPDATE standings_tables s SET detail = n.d::jsonb
+    FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS n(g, d, i)
+    WHERE s.tournament_id = $1 AND s.table_index = n.i - 1
+        AND s.group_name IS NOT DISTINCT FROM n.g AND s.detail <> n.d::jsonb
+), gone AS (
+    DELETE FROM standings_rows s
+    WHERE s.tournament_id = $1
+        AND (s.table_index, s.team) NOT IN (SELECT * FROM unnest($4::int[], $7::text[]))
+)
+INSERT INTO standings_rows AS s ({_ROWS_IN_VALUES_ORDER})
+{_ROW_VALUES}
+ON CONFLICT (tournament_id, table_index, team) DO UPDATE SET
+    {", ".join(f"{c} = EXCLUDED.{c}" for c in _STORED)}
+WHERE ({", ".join(f"s.{c}" for c in _STORED)})
+    IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in _STORED)})
+"""  # noqa: S608 - constant column names; the values travel as parameters
 
 
 def _json(value: Mapping[str, Any]) -> str:
@@ -147,12 +175,10 @@ class PostgresStandingsRepository:
             for row_index, row in enumerate(table_rows)
         ]
         columns = [list(column) for column in zip(*rows, strict=True)] or [[]] * 13
+        groups = [group for group, _, _ in tables]
         async with self._session.write() as db:
-            # The old tables go, with their rows (ON DELETE CASCADE), in the statement that
-            # stores the snapshot; the new tables come with their rows in a second one. (Not in
-            # one: the cascade runs at the end of its statement, after an insert beside it.)
             await db.execute(
-                _REPLACE_SNAPSHOT,
+                _UPSERT_SNAPSHOT,
                 tid,
                 snapshot.rules,
                 snapshot.computed_at,
@@ -165,11 +191,19 @@ class PostgresStandingsRepository:
                     }
                 ),
             )
+            stored = await db.fetch(
+                "SELECT group_name FROM standings_tables WHERE tournament_id = $1"
+                " ORDER BY table_index",
+                tid,
+            )
+            same_tables = [row["group_name"] for row in stored] == groups
+            if not same_tables:
+                await db.execute("DELETE FROM standings_tables WHERE tournament_id = $1", tid)
             if tables:
                 await db.execute(
-                    _INSERT_TABLES,
+                    _UPDATE_TABLES if same_tables else _INSERT_TABLES,
                     tid,
-                    [group for group, _, _ in tables],
+                    groups,
                     [detail for _, detail, _ in tables],
                     *columns,
                 )

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import asyncpg
 
 from adapters.postgres.errors import storage_errors
-from adapters.postgres.outbox import event_from_row
+from adapters.postgres.outbox import SELECT_EVENTS, event_from_row
 from bestshot_domain.errors import NotFound
 from bestshot_domain.events import Event, EventType
 from bestshot_domain.subscriptions import Delivery, Subscription, SubscriptionState
@@ -154,10 +154,7 @@ class PostgresWebhookStore:
         at: where the cursor may move when none of them is wanted."""
         with storage_errors():
             rows = await self._pool.fetch(
-                """
-                SELECT id, type, tournament_id, occurred_at, payload::text AS payload
-                FROM outbox_events WHERE id > $1 ORDER BY id LIMIT $2
-                """,
+                f"{SELECT_EVENTS} WHERE e.id > $1 ORDER BY e.id LIMIT $2",
                 subscription.cursor,
                 limit,
             )

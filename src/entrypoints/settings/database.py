@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import attrs
@@ -61,6 +62,15 @@ class DatabaseSettings(Concern):
     connect_timeout: float = Field(
         default=_POOL.connect_timeout, gt=0, validation_alias="BESTSHOT_DB_CONNECT_TIMEOUT"
     )
+    observation_retention_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=36500,
+        validation_alias="HISTORY_OBSERVATION_RETENTION_DAYS",
+        description="Observations (a provider's word on an overridden match, not applied) are "
+        "pruned from the change history after this many days, at each day's planning. Unset: "
+        "kept for ever, as every other change record is.",
+    )
 
     @field_validator("url", "migration_url")
     @classmethod
@@ -91,6 +101,11 @@ class DatabaseSettings(Concern):
                 connect_timeout=self.connect_timeout,
             ),
         )
+
+    def observation_retention(self) -> timedelta | None:
+        """How long observations stay in the history; None: for ever."""
+        days = self.observation_retention_days
+        return None if days is None else timedelta(days=days)
 
     def migration_config(self, url: str | None = None) -> DatabaseConfig:
         """Where `bestshot db migrate` connects: `url`, else MIGRATION_DATABASE_URL, else as
