@@ -1,8 +1,9 @@
-"""What a tournament's tables are computed from, read from PostgreSQL in two statements."""
+"""What a tournament's tables are computed from, read from PostgreSQL in one statement."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from adapters.postgres.codec import table_match_from_row, tournament_from_row
 from adapters.postgres.errors import storage_errors
@@ -22,10 +23,18 @@ from bestshot_domain.model import (
 )
 from bestshot_domain.standings.inputs import MatchResult
 
-# The tournament and its small lists in one statement, each list a JSON array of arrays ordered
-# as its own repository method orders it; the matches follow in a second one, as rows of only
-# the columns a table needs. The revision is read in the first: inputs read after it are at least
-# as new, so that a snapshot is never stamped with a revision its inputs are older than.
+# The tournament with its small lists and its matches, in one statement. Each small list is a
+# JSON array of arrays ordered as its own repository method orders it. The matches come in the
+# shapes the tables take (`tables.table_matches`, whose rule this follows), each an array of
+# anonymous records (tuples to asyncpg) in kickoff order: the results that can count (of no
+# knockout round, not cancelled), only with what the engine takes (the score only once decided)
+# and each side's cards; and the knockout rounds' matches, with TABLE_MATCH_COLUMNS.
+# The knockout rounds are found once (`k`), not joined to every match: on a fresh database, before
+# its statistics, that join was planned as a loop over the season's matches and cost more than
+# the rest of the statement.
+# The revision is read in the same statement as the inputs: a snapshot is never stamped with a
+# revision its inputs are older than.
+# $2: cancelled, $3: the decided statuses, $4: the knockout kind.
 _INPUTS = """
 SELECT t.id, t.label, t.provider, t.reference, t.rules, t.timezone, t.zones, t.season,
     t.fallback_provider, t.fallback_reference, t.verify, t.standings_revision,
@@ -40,72 +49,57 @@ SELECT t.id, t.label, t.provider, t.reference, t.rules, t.timezone, t.zones, t.s
      FROM rounds r WHERE r.tournament_id = t.id)::text AS rounds,
     (SELECT coalesce(json_agg(json_build_array(a.team, a.points, a.reason)
                               ORDER BY a.team COLLATE "C", a.reason COLLATE "C"), '[]')
-     FROM point_adjustments a WHERE a.tournament_id = t.id)::text AS adjustments
-FROM tournaments t WHERE t.id = $1
+     FROM point_adjustments a WHERE a.tournament_id = t.id)::text AS adjustments,
+    (SELECT array_agg(ROW(
+                m.home, m.away,
+                CASE WHEN m.status = ANY ($3::text[]) THEN m.home_score END,
+                CASE WHEN m.status = ANY ($3::text[]) THEN m.away_score END,
+                m.kickoff,
+                hd.yellow, hd.second_yellow_red, hd.red, hd.yellow_and_red,
+                ad.yellow, ad.second_yellow_red, ad.red, ad.yellow_and_red)
+                      ORDER BY m.kickoff, m.key COLLATE "C")
+     FROM matches m
+     LEFT JOIN match_discipline hd ON hd.match_key = m.key AND hd.team = m.home
+     LEFT JOIN match_discipline ad ON ad.match_key = m.key AND ad.team = m.away
+     WHERE m.tournament_id = t.id AND m.status <> $2
+         AND NOT (m.round_slug = ANY (k.slugs))) AS results,
+    (SELECT array_agg(ROW(
+                m.key, m.round_slug, m.home, m.away, m.status, m.kickoff, m.home_score,
+                m.away_score, m.ended, m.shootout_home, m.shootout_away)
+                      ORDER BY m.kickoff, m.key COLLATE "C")
+     FROM matches m
+     WHERE m.tournament_id = t.id AND m.round_slug = ANY (k.slugs)) AS knockout
+FROM tournaments t,
+    LATERAL (SELECT coalesce(array_agg(r.slug), '{}') AS slugs
+             FROM rounds r WHERE r.tournament_id = t.id AND r.kind = $4) k
+WHERE t.id = $1
 """
-
-# The matches in the shapes the tables take (`tables.table_matches`, whose rule this follows),
-# in kickoff order, in one statement: each match of a knockout round flagged, with the columns
-# of TABLE_MATCH_COLUMNS; every other one that is not cancelled (it can count for a table) with
-# each side's cards. $2: cancelled, $3: the knockout kind.
-_MATCHES = """
-SELECT coalesce(r.kind = $3, false) AS knockout,
-    m.key, m.round_slug, m.home, m.away, m.status, m.kickoff, m.home_score, m.away_score,
-    m.ended, m.shootout_home, m.shootout_away,
-    hd.yellow, hd.second_yellow_red, hd.red, hd.yellow_and_red,
-    ad.yellow, ad.second_yellow_red, ad.red, ad.yellow_and_red
-FROM matches m
-LEFT JOIN rounds r ON r.tournament_id = m.tournament_id AND r.slug = m.round_slug
-LEFT JOIN match_discipline hd ON hd.match_key = m.key AND hd.team = m.home
-LEFT JOIN match_discipline ad ON ad.match_key = m.key AND ad.team = m.away
-WHERE m.tournament_id = $1 AND (m.status <> $2 OR r.kind = $3)
-ORDER BY m.kickoff, m.key COLLATE "C"
-"""
-_DECIDED = frozenset(status.value for status in DECIDED)
+_DECIDED = sorted(status.value for status in DECIDED)
 
 
 def _cards(yellow: int | None, *others: int) -> Cards | None:
     return None if yellow is None else Cards(yellow, *others)
 
 
+def _result(record: tuple[Any, ...]) -> MatchResult:
+    home, away, home_goals, away_goals, kickoff, *cards = record
+    return MatchResult(
+        home, away, home_goals, away_goals, kickoff, _cards(*cards[:4]), _cards(*cards[4:])
+    )
+
+
 async def read_inputs(db: Executor, tournament_id: TournamentId) -> StandingsInputs:
     """`StandingsRepository.inputs` over one connection."""
     with storage_errors():
-        row = await db.fetchrow(_INPUTS, tournament_id)
-        if row is None:
-            raise NotFound(f"tournament {tournament_id!r} not found")
-        matches = await db.fetch(
-            _MATCHES, tournament_id, MatchStatus.CANCELLED.value, RoundKind.KNOCKOUT.value
+        row = await db.fetchrow(
+            _INPUTS,
+            tournament_id,
+            MatchStatus.CANCELLED.value,
+            _DECIDED,
+            RoundKind.KNOCKOUT.value,
         )
-    results, knockout = [], []
-    for match in matches:
-        if match[0]:
-            knockout.append(table_match_from_row(tuple(match[1:12])))
-            continue
-        (
-            _,
-            _,
-            _,
-            home,
-            away,
-            status,
-            kickoff,
-            home_goals,
-            away_goals,
-            *_,
-        ) = match[:12]
-        decided = status in _DECIDED
-        results.append(
-            MatchResult(
-                home,
-                away,
-                home_goals if decided else None,
-                away_goals if decided else None,
-                kickoff,
-                _cards(*match[12:16]),
-                _cards(*match[16:20]),
-            )
-        )
+    if row is None:
+        raise NotFound(f"tournament {tournament_id!r} not found")
     members = json.loads(row["members"])
     teams = (
         Team(provider, external_id, name, code)
@@ -120,8 +114,8 @@ async def read_inputs(db: Executor, tournament_id: TournamentId) -> StandingsInp
             Round(tournament_id, slug, label, order, RoundKind(kind), reference)
             for slug, label, order, kind, reference in json.loads(row["rounds"])
         ),
-        results=tuple(results),
-        knockout=tuple(knockout),
+        results=tuple(map(_result, row["results"] or ())),
+        knockout=tuple(map(table_match_from_row, row["knockout"] or ())),
         adjustments=tuple(
             PointAdjustment(tournament_id, team, points, reason)
             for team, points, reason in json.loads(row["adjustments"])
