@@ -33,6 +33,7 @@ async def current_tables(
         adjustments=inputs.adjustments,
         at=at,
         revision=inputs.revision,
+        previous=status.snapshot,
     )
     await uow.standings.save(snapshot)
     await uow.outbox.append(standings_events(status.snapshot, snapshot))

@@ -142,6 +142,9 @@ class PostgresStandingsRepository:
                     {
                         "knockout": [stage.to_dict() for stage in snapshot.knockout],
                         "progress": dict(snapshot.progress),
+                        # Kept with the bracket, in the snapshot's one JSON column: no
+                        # migration for a map that only the next computation reads.
+                        "digests": dict(snapshot.digests),
                     }
                 ),
             )
@@ -192,6 +195,7 @@ def _snapshot_from_row(
         engine=row["engine"],
         knockout=tuple(_round_from_dict(stage) for stage in bracket["knockout"]),
         progress=bracket["progress"],
+        digests=bracket.get("digests", {}),  # none in snapshots stored before they were kept
     )
 
 
