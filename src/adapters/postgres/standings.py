@@ -16,7 +16,12 @@ import asyncpg
 
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.session import Session
-from adapters.postgres.standings_inputs import read_inputs
+from adapters.postgres.standings_inputs import (
+    INPUT_ARGUMENTS,
+    INPUT_COLUMNS,
+    inputs_from_row,
+    read_inputs,
+)
 from bestshot_domain.errors import InvalidInput, NotFound
 from bestshot_domain.model import (
     StandingsInputs,
@@ -55,9 +60,9 @@ DELETE FROM standings_tables WHERE tournament_id = $1
 
 # The tournament's revision and rules with its stored snapshot, in one statement: the tables as
 # one JSON array of [group, detail, rows], each row an object of its columns and its detail.
-_STATUS = """
+_STATUS_COLUMNS = """
 SELECT t.standings_revision AS current_revision, t.rules AS current_rules,
-    s.rules, s.computed_at, s.revision, s.engine, s.bracket::text AS bracket,
+    s.rules AS snapshot_rules, s.computed_at, s.revision, s.engine, s.bracket::text AS bracket,
     (SELECT coalesce(json_agg(json_build_array(
             st.group_name, st.detail,
             (SELECT coalesce(json_agg(json_build_object(
@@ -70,9 +75,28 @@ SELECT t.standings_revision AS current_revision, t.rules AS current_rules,
              WHERE r.tournament_id = st.tournament_id AND r.table_index = st.table_index))
             ORDER BY st.table_index), '[]')
      FROM standings_tables st WHERE st.tournament_id = s.tournament_id)::text AS tables
-FROM tournaments t LEFT JOIN standings_snapshots s ON s.tournament_id = t.id
-WHERE t.id = $1
 """
+_STATUS = (
+    _STATUS_COLUMNS
+    + " FROM tournaments t LEFT JOIN standings_snapshots s ON s.tournament_id = t.id"
+    + " WHERE t.id = $1"
+)
+# The status, and the inputs (`i`, no row) only when the stored snapshot cannot be reused
+# (`StandingsStatus.reusable`; $5: the engine): one round trip for a standings update either way.
+# (OFFSET 0 keeps the test inside the subquery, where it is made before any input is read; pulled
+# up into the join, it would be made after.)
+_CURRENT = (
+    _STATUS_COLUMNS
+    + """, i.*
+FROM tournaments t LEFT JOIN standings_snapshots s ON s.tournament_id = t.id
+LEFT JOIN LATERAL (SELECT """
+    + INPUT_COLUMNS
+    + """
+    WHERE s.engine IS NULL OR s.engine = '' OR s.engine <> $5
+        OR s.revision <> t.standings_revision OR s.rules <> t.rules
+    OFFSET 0) i ON true
+WHERE t.id = $1"""
+)
 
 # The rows' foreign key to their table is checked at the end of the statement, when the tables
 # inserted beside them are there.
@@ -176,6 +200,24 @@ class PostgresStandingsRepository:
     async def inputs(self, tournament_id: TournamentId) -> StandingsInputs:
         return await read_inputs(self._db, tournament_id)
 
+    async def current(
+        self, tournament_id: TournamentId, engine: str
+    ) -> tuple[StandingsStatus, StandingsInputs | None]:
+        with storage_errors():
+            row = await self._db.fetchrow(_CURRENT, tournament_id, *INPUT_ARGUMENTS, engine)
+        if row is None:
+            raise NotFound(f"tournament {tournament_id!r} not found")
+        status = StandingsStatus(
+            row["current_revision"],
+            row["current_rules"],
+            _snapshot_from_row(tournament_id, row),
+        )
+        if status.reusable(engine) is not None:
+            return status, None
+        if row["id"] is None:  # the statement's test and `reusable` disagree: read them apart
+            return status, await self.inputs(tournament_id)
+        return status, inputs_from_row(tournament_id, row, status.revision)
+
 
 def _snapshot_from_row(
     tournament_id: TournamentId, row: asyncpg.Record
@@ -185,7 +227,7 @@ def _snapshot_from_row(
     bracket = json.loads(row["bracket"])
     return StandingsSnapshot(
         tournament_id=tournament_id,
-        rules=row["rules"],
+        rules=row["snapshot_rules"],
         computed_at=row["computed_at"],
         tables=tuple(
             _table_from_json(group, detail, rows)
