@@ -17,7 +17,6 @@ import asyncpg
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.session import Session
 from adapters.postgres.standings_inputs import (
-    INPUT_ARGUMENTS,
     INPUT_COLUMNS,
     inputs_from_row,
     read_inputs,
@@ -82,7 +81,8 @@ _STATUS = (
     + " WHERE t.id = $1"
 )
 # The status, and the inputs (`i`, no row) only when the stored snapshot cannot be reused
-# (`StandingsStatus.reusable`; $5: the engine): one round trip for a standings update either way.
+# (`StandingsStatus.reusable`; $2: the engine): what a standings update reads first, the matches
+# following only when the tables are computed.
 # (OFFSET 0 keeps the test inside the subquery, where it is made before any input is read; pulled
 # up into the join, it would be made after.)
 _CURRENT = (
@@ -92,7 +92,7 @@ FROM tournaments t LEFT JOIN standings_snapshots s ON s.tournament_id = t.id
 LEFT JOIN LATERAL (SELECT """
     + INPUT_COLUMNS
     + """
-    WHERE s.engine IS NULL OR s.engine = '' OR s.engine <> $5
+    WHERE s.engine IS NULL OR s.engine = '' OR s.engine <> $2
         OR s.revision <> t.standings_revision OR s.rules <> t.rules
     OFFSET 0) i ON true
 WHERE t.id = $1"""
@@ -204,7 +204,7 @@ class PostgresStandingsRepository:
         self, tournament_id: TournamentId, engine: str
     ) -> tuple[StandingsStatus, StandingsInputs | None]:
         with storage_errors():
-            row = await self._db.fetchrow(_CURRENT, tournament_id, *INPUT_ARGUMENTS, engine)
+            row = await self._db.fetchrow(_CURRENT, tournament_id, engine)
         if row is None:
             raise NotFound(f"tournament {tournament_id!r} not found")
         status = StandingsStatus(
@@ -216,7 +216,7 @@ class PostgresStandingsRepository:
             return status, None
         if row["id"] is None:  # the statement's test and `reusable` disagree: read them apart
             return status, await self.inputs(tournament_id)
-        return status, inputs_from_row(tournament_id, row, status.revision)
+        return status, await inputs_from_row(self._db, tournament_id, row, status.revision)
 
 
 def _snapshot_from_row(

@@ -1,11 +1,9 @@
-"""What a tournament's tables are computed from, read from PostgreSQL in one statement (alone, or
-with the tournament's standings status: `standings.PostgresStandingsRepository.current`)."""
+"""What a tournament's tables are computed from, read from PostgreSQL in two statements (the first
+one alone, or with the standings status: `standings.PostgresStandingsRepository.current`)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any
 
 import asyncpg
 
@@ -27,16 +25,9 @@ from bestshot_domain.model import (
 )
 from bestshot_domain.standings.inputs import MatchResult
 
-# The tournament's columns and its inputs over `tournaments t` ($1 its id). Each small list is a
-# JSON array of arrays ordered as its own repository method orders it. The matches come in the
-# shapes the tables take (`tables.table_matches`, whose rule this follows), each an array of
-# anonymous records (tuples to asyncpg) in kickoff order: the results that can count (of no
-# knockout round, not cancelled), with only what the engine takes (the score only once decided);
-# the cards of the tournament's matches apart (most tournaments have none: no lookup per match);
-# and the knockout rounds' matches, with TABLE_MATCH_COLUMNS. The knockout rounds are found
-# once, not joined to every match: on a fresh database, before its statistics, that join was
-# planned as a loop over the season's matches and cost more than the rest of the statement.
-# $2: cancelled, $3: the decided statuses, $4: the knockout kind.
+# The tournament's columns and its small lists over `tournaments t` ($1 its id), each list a
+# JSON array of arrays ordered as its own repository method orders it; the matches follow in a
+# second statement (`_MATCHES`).
 INPUT_COLUMNS = """
     t.id, t.label, t.provider, t.reference, t.rules, t.timezone, t.zones, t.season,
     t.fallback_provider, t.fallback_reference, t.verify,
@@ -51,53 +42,75 @@ INPUT_COLUMNS = """
      FROM rounds r WHERE r.tournament_id = t.id)::text AS rounds,
     (SELECT coalesce(json_agg(json_build_array(a.team, a.points, a.reason)
                               ORDER BY a.team COLLATE "C", a.reason COLLATE "C"), '[]')
-     FROM point_adjustments a WHERE a.tournament_id = t.id)::text AS adjustments,
-    (SELECT array_agg(ROW(
-                m.key, m.home, m.away,
-                CASE WHEN m.status = ANY ($3::text[]) THEN m.home_score END,
-                CASE WHEN m.status = ANY ($3::text[]) THEN m.away_score END,
-                m.kickoff)
-                      ORDER BY m.kickoff, m.key COLLATE "C")
-     FROM matches m
-     WHERE m.tournament_id = t.id AND m.status <> $2
-         AND NOT (m.round_slug = ANY (ARRAY(
-             SELECT r.slug FROM rounds r WHERE r.tournament_id = $1 AND r.kind = $4)))) AS results,
-    (SELECT array_agg(ROW(d.match_key, d.team, d.yellow, d.second_yellow_red, d.red,
-                          d.yellow_and_red))
-     FROM match_discipline d
-     WHERE d.match_key IN (SELECT m.key FROM matches m WHERE m.tournament_id = t.id)) AS cards,
-    (SELECT array_agg(ROW(
-                m.key, m.round_slug, m.home, m.away, m.status, m.kickoff, m.home_score,
-                m.away_score, m.ended, m.shootout_home, m.shootout_away)
-                      ORDER BY m.kickoff, m.key COLLATE "C")
-     FROM matches m
-     WHERE m.tournament_id = t.id AND m.round_slug = ANY (ARRAY(
-         SELECT r.slug FROM rounds r WHERE r.tournament_id = $1 AND r.kind = $4))) AS knockout
+     FROM point_adjustments a WHERE a.tournament_id = t.id)::text AS adjustments
 """
-# The revision is read in the same statement as the inputs: a snapshot is never stamped with a
-# revision its inputs are older than.
+# The revision is read before the matches: inputs read after it are at least as new, so that a
+# snapshot is never stamped with a revision its inputs are older than.
 _INPUTS = (
     "SELECT t.standings_revision, "  # noqa: S608 - constants only
     + INPUT_COLUMNS
     + " FROM tournaments t WHERE t.id = $1"
 )
-DECIDED_VALUES = sorted(status.value for status in DECIDED)
-INPUT_ARGUMENTS = (MatchStatus.CANCELLED.value, DECIDED_VALUES, RoundKind.KNOCKOUT.value)
+
+# The matches in the shapes the tables take (`tables.table_matches`, whose rule this follows), in
+# kickoff order: each match of a knockout round flagged, with the columns of TABLE_MATCH_COLUMNS;
+# every other one that is not cancelled (it can count for a table) with each side's cards. The
+# knockout rounds are found once (`k`), not joined to every match: on a fresh database, before its
+# statistics, that join was planned as a loop over the season and cost more than the rest. (Rows,
+# not arrays of records: PostgreSQL spends about twice as long sending those.)
+# $2: cancelled, $3: the knockout kind.
+_MATCHES = """
+SELECT m.round_slug = ANY (k.slugs) AS knockout,
+    m.key, m.round_slug, m.home, m.away, m.status, m.kickoff, m.home_score, m.away_score,
+    m.ended, m.shootout_home, m.shootout_away,
+    hd.yellow, hd.second_yellow_red, hd.red, hd.yellow_and_red,
+    ad.yellow, ad.second_yellow_red, ad.red, ad.yellow_and_red
+FROM (SELECT ARRAY(SELECT r.slug FROM rounds r WHERE r.tournament_id = $1 AND r.kind = $3)
+          AS slugs) k,
+    matches m
+LEFT JOIN match_discipline hd ON hd.match_key = m.key AND hd.team = m.home
+LEFT JOIN match_discipline ad ON ad.match_key = m.key AND ad.team = m.away
+WHERE m.tournament_id = $1 AND (m.status <> $2 OR m.round_slug = ANY (k.slugs))
+ORDER BY m.kickoff, m.key COLLATE "C"
+"""
+_DECIDED = frozenset(status.value for status in DECIDED)
 
 
 async def read_inputs(db: Executor, tournament_id: TournamentId) -> StandingsInputs:
     """`StandingsRepository.inputs` over one connection."""
     with storage_errors():
-        row = await db.fetchrow(_INPUTS, tournament_id, *INPUT_ARGUMENTS)
+        row = await db.fetchrow(_INPUTS, tournament_id)
     if row is None:
         raise NotFound(f"tournament {tournament_id!r} not found")
-    return inputs_from_row(tournament_id, row, row["standings_revision"])
+    return await inputs_from_row(db, tournament_id, row, row["standings_revision"])
 
 
-def inputs_from_row(
-    tournament_id: TournamentId, row: asyncpg.Record, revision: int
+async def inputs_from_row(
+    db: Executor, tournament_id: TournamentId, row: asyncpg.Record, revision: int
 ) -> StandingsInputs:
-    """The inputs in a row of INPUT_COLUMNS, read at `revision`."""
+    """The inputs in a row of INPUT_COLUMNS, read at `revision`, with the tournament's matches
+    read now."""
+    with storage_errors():
+        matches = await db.fetch(
+            _MATCHES, tournament_id, MatchStatus.CANCELLED.value, RoundKind.KNOCKOUT.value
+        )
+    results, knockout = [], []
+    for match in matches:
+        if match[0]:
+            knockout.append(table_match_from_row(tuple(match[1:12])))
+            continue
+        decided = match[5] in _DECIDED
+        results.append(
+            MatchResult(
+                match[3],
+                match[4],
+                match[7] if decided else None,
+                match[8] if decided else None,
+                match[6],
+                _cards(*match[12:16]),
+                _cards(*match[16:20]),
+            )
+        )
     members = json.loads(row["members"])
     teams = (
         Team(provider, external_id, name, code)
@@ -112,8 +125,8 @@ def inputs_from_row(
             Round(tournament_id, slug, label, order, RoundKind(kind), reference)
             for slug, label, order, kind, reference in json.loads(row["rounds"])
         ),
-        results=_results(row["results"] or (), row["cards"] or ()),
-        knockout=tuple(map(table_match_from_row, row["knockout"] or ())),
+        results=tuple(results),
+        knockout=tuple(knockout),
         adjustments=tuple(
             PointAdjustment(tournament_id, team, points, reason)
             for team, points, reason in json.loads(row["adjustments"])
@@ -122,21 +135,5 @@ def inputs_from_row(
     )
 
 
-def _results(
-    results: Sequence[tuple[Any, ...]], discipline: Sequence[tuple[Any, ...]]
-) -> tuple[MatchResult, ...]:
-    if not discipline:
-        return tuple(MatchResult(*result[1:]) for result in results)
-    cards = {(match, team): Cards(*counts) for match, team, *counts in discipline}
-    return tuple(
-        MatchResult(
-            home,
-            away,
-            home_goals,
-            away_goals,
-            kickoff,
-            cards.get((key, home)),
-            cards.get((key, away)),
-        )
-        for key, home, away, home_goals, away_goals, kickoff in results
-    )
+def _cards(yellow: int | None, *others: int) -> Cards | None:
+    return None if yellow is None else Cards(yellow, *others)
