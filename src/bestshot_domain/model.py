@@ -341,6 +341,9 @@ class StandingsSnapshot:
     # or `group`); empty for a tournament without knockout rounds.
     knockout: tuple[KnockoutRound, ...] = ()
     progress: Mapping[TeamKey, str] = field(factory=dict, converter=_read_only, hash=False)
+    # What each group's table was computed from, digested (`tables.snapshot_of` recomputes only
+    # the groups whose digest changed); empty without groups.
+    digests: Mapping[str, str] = field(factory=dict, converter=_read_only, hash=False)
 
 
 @frozen

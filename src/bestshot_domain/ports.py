@@ -231,6 +231,13 @@ class StandingsRepository(Protocol):
         would give in this unit of work. NotFound for an unknown tournament."""
         ...
 
+    async def current(
+        self, tournament_id: TournamentId, engine: str
+    ) -> tuple[StandingsStatus, StandingsInputs | None]:
+        """`status`, with `inputs` when its snapshot is not `reusable(engine)` (else None), in
+        one read where the technology allows: what a standings update reads first."""
+        ...
+
 
 class AdjustmentRepository(Protocol):
     """Point adjustments; each write that changes one raises its tournament's standings

@@ -17,12 +17,14 @@ async def current_tables(
     """The tournament's tables as of what is stored now, and whether they had to be computed
     (and were stored, to be committed by the caller) rather than read. Call it under the
     tournament's lock."""
-    status = await uow.standings.status(tournament_id)
+    # One read of where the tables stand and, unless the stored ones are current, of everything
+    # they are computed from, with the revision it is at.
+    status, inputs = await uow.standings.current(tournament_id, engine_fingerprint())
     stored = status.reusable(engine_fingerprint())
     if stored is not None:
         return stored, False
-    # One read of everything the tables are computed from, with the revision it is at.
-    inputs = await uow.standings.inputs(tournament_id)
+    if inputs is None:  # not for a repository that keeps its contract
+        inputs = await uow.standings.inputs(tournament_id)
     snapshot = snapshot_of(
         inputs.tournament,
         members=inputs.members,
@@ -33,6 +35,7 @@ async def current_tables(
         adjustments=inputs.adjustments,
         at=at,
         revision=inputs.revision,
+        previous=status.snapshot,
     )
     await uow.standings.save(snapshot)
     await uow.outbox.append(standings_events(status.snapshot, snapshot))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -29,7 +30,9 @@ from bestshot_domain.standings import (
     Era,
     KnockoutMatch,
     MatchResult,
+    Table,
     TeamEntry,
+    Zone,
     competition,
     compute_standings,
     knockout,
@@ -138,6 +141,7 @@ def snapshot_of(
     adjustments: Sequence[PointAdjustment],
     at: datetime,
     revision: int,
+    previous: StandingsSnapshot | None = None,
 ) -> StandingsSnapshot:
     """Every table of `tournament` as of `at`, with the rules of its season's era and its zones
     (and the third-placed teams' ranking where the era has one), stamped with the
@@ -148,7 +152,9 @@ def snapshot_of(
     which zones are still open; cancelled ones do not exist for the table. Knockout rounds never
     count, nor do matches of teams outside the tournament's membership or across two groups
     (`results` and the knockout `legs` as `table_matches` makes them). Adjustments are summed
-    per member team.
+    per member team. A group's table is taken from `previous` (the last stored tables) when
+    what it is computed from is what that one was computed from: the same answer as computing it
+    again, for the cost of a digest.
     """
     era = era_of(tournament)
     zones = parse_zones(tournament.zones)
@@ -172,7 +178,15 @@ def snapshot_of(
     for adjustment in adjustments:
         if adjustment.team in group_of:
             points[adjustment.team] += adjustment.points
-    tables = compute_standings(era.rules, entries, counted, dict(points), zones)
+    tables, digests = _tables(
+        tournament,
+        era,
+        entries=entries,
+        counted=counted,
+        points=dict(points),
+        zones=zones,
+        previous=previous,
+    )
     grouped = [table for table in tables if table.group is not None]
     if era.thirds is not None and len(grouped) > 1:
         thirds = third_placed(era.thirds, grouped, counted, rules=era.rules)
@@ -188,7 +202,88 @@ def snapshot_of(
         engine_fingerprint(),
         bracket,
         reached,
+        digests,
     )
+
+
+def _tables(
+    tournament: Tournament,
+    era: Era,
+    *,
+    entries: Sequence[TeamEntry],
+    counted: Sequence[MatchResult],
+    points: Mapping[TeamKey, int],
+    zones: Sequence[Zone],
+    previous: StandingsSnapshot | None,
+) -> tuple[tuple[Table, ...], dict[str, str]]:
+    """`compute_standings`, each group's table taken from `previous` where the digest of its
+    inputs is the one `previous` was computed from; the digests of the tables made now (none
+    without groups). What a group's table is computed from: its teams, its matches, their
+    teams' adjustments, the zones, the rules, their season and the engine (`_digest`); with
+    the same groups as before, a zone valid then is valid now."""
+    groups = sorted({entry.group for entry in entries}, key=lambda group: group or "")
+    if len(groups) < 2 or None in groups:
+        return compute_standings(era.rules, entries, counted, points, zones), {}
+    group_of = {entry.id: entry.group for entry in entries}
+    teams: defaultdict[str, list[TeamEntry]] = defaultdict(list)
+    matches: defaultdict[str, list[MatchResult]] = defaultdict(list)
+    for entry in entries:
+        teams[str(entry.group)].append(entry)
+    for result in counted:
+        matches[str(group_of[result.home])].append(result)
+    digests = {
+        group: _digest(tournament, group, teams[group], matches[group], points)
+        for group in map(str, groups)
+    }
+    kept = _kept(previous, digests)
+    if not kept:
+        return compute_standings(era.rules, entries, counted, points, zones), digests
+    changed = [group for group in digests if group not in kept]
+    fresh = iter(
+        compute_standings(
+            era.rules,
+            [entry for group in changed for entry in teams[group]],
+            [result for group in changed for result in matches[group]],
+            {team: add for team, add in points.items() if group_of[team] in changed},
+            [zone for zone in zones if zone.group is None or zone.group in changed],
+        )
+        if changed
+        else ()
+    )
+    return tuple(kept[group] if group in kept else next(fresh) for group in digests), digests
+
+
+def _kept(previous: StandingsSnapshot | None, digests: Mapping[str, str]) -> dict[str, Table]:
+    """The group tables of `previous` still current: none unless it had the same groups."""
+    if previous is None or previous.digests.keys() != digests.keys():
+        return {}
+    stored = previous.tables[: len(digests)]  # the groups' tables come first, in group order
+    if [table.group for table in stored] != list(digests):
+        return {}
+    return {
+        table.group: table
+        for table in stored
+        if table.group is not None and previous.digests[table.group] == digests[table.group]
+    }
+
+
+def _digest(
+    tournament: Tournament,
+    group: str,
+    teams: Sequence[TeamEntry],
+    matches: Sequence[MatchResult],
+    points: Mapping[TeamKey, int],
+) -> str:
+    inputs = (
+        engine_fingerprint(),
+        tournament.rules,
+        tournament.season,
+        tournament.zones,
+        group,
+        [(entry.id, entry.name, points.get(entry.id, 0)) for entry in teams],
+        matches,  # in the order given: the engine's order of matches with the same kickoff
+    )
+    return hashlib.blake2b(repr(inputs).encode(), digest_size=16).hexdigest()
 
 
 def knockout_matches(rounds: Sequence[Round], matches: Sequence[TableMatch]) -> list[KnockoutMatch]:

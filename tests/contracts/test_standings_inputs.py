@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from attrs import frozen
+from attrs import evolve, frozen
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +21,7 @@ from bestshot_domain.model import (
     Round,
     RoundKind,
     StandingsInputs,
+    StandingsSnapshot,
     TableMatch,
     Team,
     Tournament,
@@ -177,6 +178,11 @@ class TestStandingsInputs:
             await store(uow, world)
             inputs = await uow.standings.inputs("liga-test")
             assert inputs == await piece_by_piece(uow, "liga-test")
+            # With no tables stored yet, the standings update's first read has them too.
+            assert await uow.standings.current("liga-test", "engine") == (
+                await uow.standings.status("liga-test"),
+                inputs,
+            )
         assert inputs.tournament == world.tournament
         assert set(inputs.members) == set(world.members)
         knockout = {r.slug for r in world.rounds if r.kind is RoundKind.KNOCKOUT}
@@ -204,6 +210,33 @@ class TestStandingsInputs:
         async with uow_factory() as uow:
             with pytest.raises(NotFound):
                 await uow.standings.inputs("nowhere")
+            with pytest.raises(NotFound):
+                await uow.standings.current("nowhere", "engine")
+
+    async def test_current_reads_the_inputs_only_for_tables_that_are_not_current(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        await seed_league(uow_factory, matches=[match("m1", status=MatchStatus.SCHEDULED)])
+        async with uow_factory() as uow:
+            revision = (await uow.standings.status("liga-test")).revision
+            stored = StandingsSnapshot("liga-test", "premier_league", T0, (), revision, "engine")
+            await uow.standings.save(stored)
+            await uow.commit()
+        async with uow_factory() as uow:
+            status = await uow.standings.status("liga-test")
+            inputs = await uow.standings.inputs("liga-test")
+            assert status.snapshot == stored
+            assert await uow.standings.current("liga-test", "engine") == (status, None)
+            # Another engine, other rules, a newer revision: the tables are computed again.
+            assert await uow.standings.current("liga-test", "other engine") == (status, inputs)
+            liga = await uow.tournaments.get("liga-test")
+            await uow.tournaments.save(evolve(liga, rules="la_liga"))
+            assert (await uow.standings.current("liga-test", "engine"))[1] is not None
+            await uow.rollback()
+            await uow.matches.save_many([match("m2", status=MatchStatus.SCHEDULED)])
+            status, newer = await uow.standings.current("liga-test", "engine")
+            assert status.revision > revision
+            assert newer == await uow.standings.inputs("liga-test")
 
 
 async def _ensure_neighbour(uow_factory: UnitOfWorkFactory) -> None:

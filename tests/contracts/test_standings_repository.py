@@ -62,7 +62,9 @@ class TestSnapshots:
         tables = compute_standings(
             preset("fifa_world_cup"), teams, results, {"scripted:d": -1}, parse_zones("1:first")
         )
-        snapshot = StandingsSnapshot("liga-test", "fifa_world_cup", T0, tables)
+        # The digests of what each group's table was computed from come back with them.
+        digests = {"AB": "2f", "A": "1e", "B": "0d"}
+        snapshot = StandingsSnapshot("liga-test", "fifa_world_cup", T0, tables, digests=digests)
         async with uow_factory() as uow:
             await uow.standings.save(snapshot)
             await uow.commit()
@@ -70,6 +72,7 @@ class TestSnapshots:
             stored = await uow.standings.get("liga-test")
         assert stored == snapshot
         assert stored is not None
+        assert dict(stored.digests) == digests
         assert [dict(row.zones) for row in stored.tables[0].rows] == [
             dict(row.zones) for row in tables[0].rows
         ]

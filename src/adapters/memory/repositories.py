@@ -291,6 +291,14 @@ class MemoryStandingsRepository(_Repository):
             self._tx.standings.get(tournament_id),
         )
 
+    async def current(
+        self, tournament_id: TournamentId, engine: str
+    ) -> tuple[StandingsStatus, StandingsInputs | None]:
+        status = await self.status(tournament_id)
+        if status.reusable(engine) is not None:
+            return status, None
+        return status, await self.inputs(tournament_id)
+
     async def inputs(self, tournament_id: TournamentId) -> StandingsInputs:
         # The same reads the ports offer one by one, over the same transaction.
         tournament = self._require_tournament(tournament_id)

@@ -131,6 +131,11 @@ class _CountedStandings:
     async def inputs(self, tournament_id: TournamentId) -> StandingsInputs:
         return await self._standings.inputs(tournament_id)
 
+    async def current(
+        self, tournament_id: TournamentId, engine: str
+    ) -> tuple[StandingsStatus, StandingsInputs | None]:
+        return await self._standings.current(tournament_id, engine)
+
 
 class _MeasuredUnitOfWork:
     def __init__(self, inner: UnitOfWork, metrics: Metrics) -> None:

@@ -18,7 +18,11 @@ import asyncpg
 
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.session import Session
-from adapters.postgres.standings_inputs import read_inputs
+from adapters.postgres.standings_inputs import (
+    INPUT_COLUMNS,
+    inputs_from_row,
+    read_inputs,
+)
 from bestshot_domain.errors import InvalidInput, NotFound
 from bestshot_domain.model import (
     StandingsInputs,
@@ -72,9 +76,10 @@ def _written(row: asyncpg.Record) -> tuple[object, ...]:
 
 # The tournament's revision and rules with its stored snapshot, in one statement: the tables as
 # one JSON array of [group, detail, rows], each row an object of its columns and its detail.
-_STATUS = f"""
+_STATUS_COLUMNS = f"""
 SELECT t.standings_revision AS current_revision, t.rules AS current_rules,
-    s.rules, s.computed_at, s.revision, s.engine, s.bracket::text AS bracket, {_WRITTEN_BY},
+    s.rules AS snapshot_rules, s.computed_at, s.revision, s.engine, s.bracket::text AS bracket,
+    {_WRITTEN_BY},
     (SELECT coalesce(json_agg(json_build_array(
             st.group_name, st.detail,
             (SELECT coalesce(json_agg(json_build_object(
@@ -87,9 +92,29 @@ SELECT t.standings_revision AS current_revision, t.rules AS current_rules,
              WHERE r.tournament_id = st.tournament_id AND r.table_index = st.table_index))
             ORDER BY st.table_index), '[]')
      FROM standings_tables st WHERE st.tournament_id = s.tournament_id)::text AS tables
-FROM tournaments t LEFT JOIN standings_snapshots s ON s.tournament_id = t.id
-WHERE t.id = $1
 """  # noqa: S608 - constant
+_STATUS = (
+    _STATUS_COLUMNS
+    + " FROM tournaments t LEFT JOIN standings_snapshots s ON s.tournament_id = t.id"
+    + " WHERE t.id = $1"
+)
+# The status, and the inputs (`i`, no row) only when the stored snapshot cannot be reused
+# (`StandingsStatus.reusable`; $2: the engine): what a standings update reads first, the matches
+# following only when the tables are computed.
+# (OFFSET 0 keeps the test inside the subquery, where it is made before any input is read; pulled
+# up into the join, it would be made after.)
+_CURRENT = (
+    _STATUS_COLUMNS
+    + """, i.*
+FROM tournaments t LEFT JOIN standings_snapshots s ON s.tournament_id = t.id
+LEFT JOIN LATERAL (SELECT """
+    + INPUT_COLUMNS
+    + """
+    WHERE s.engine IS NULL OR s.engine = '' OR s.engine <> $2
+        OR s.revision <> t.standings_revision OR s.rules <> t.rules
+    OFFSET 0) i ON true
+WHERE t.id = $1"""
+)
 
 _ROW_VALUES = """
 SELECT $1, t, r, p, team, pl, w, d, l, gf, ga, gd, pts, detail::jsonb
@@ -188,6 +213,9 @@ class PostgresStandingsRepository:
                     {
                         "knockout": [stage.to_dict() for stage in snapshot.knockout],
                         "progress": dict(snapshot.progress),
+                        # Kept with the bracket, in the snapshot's one JSON column: no
+                        # migration for a map that only the next computation reads.
+                        "digests": dict(snapshot.digests),
                     }
                 ),
             )
@@ -236,29 +264,48 @@ class PostgresStandingsRepository:
     async def inputs(self, tournament_id: TournamentId) -> StandingsInputs:
         return await read_inputs(self._db, tournament_id)
 
+    async def current(
+        self, tournament_id: TournamentId, engine: str
+    ) -> tuple[StandingsStatus, StandingsInputs | None]:
+        with storage_errors():
+            row = await self._db.fetchrow(_CURRENT, tournament_id, engine)
+        if row is None:
+            raise NotFound(f"tournament {tournament_id!r} not found")
+        status = StandingsStatus(
+            row["current_revision"],
+            row["current_rules"],
+            _snapshot_from_row(tournament_id, row),
+        )
+        if status.reusable(engine) is not None:
+            return status, None
+        if row["id"] is None:  # the statement's test and `reusable` disagree: read them apart
+            return status, await self.inputs(tournament_id)
+        return status, await inputs_from_row(self._db, tournament_id, row, status.revision)
+
 
 def _snapshot_from_row(
     tournament_id: TournamentId, row: asyncpg.Record
 ) -> StandingsSnapshot | None:
     if row["computed_at"] is None:  # no snapshot stored yet
         return None
-    tables, knockout, progress = _decoded(row["tables"], row["bracket"])
+    tables, knockout, progress, digests = _decoded(row["tables"], row["bracket"])
     return StandingsSnapshot(
         tournament_id=tournament_id,
-        rules=row["rules"],
+        rules=row["snapshot_rules"],
         computed_at=row["computed_at"],
         tables=tables,
         revision=row["revision"],
         engine=row["engine"],
         knockout=knockout,
         progress=progress,
+        digests=digests,
     )
 
 
 @functools.lru_cache(maxsize=64)
 def _decoded(
     tables: str, bracket: str
-) -> tuple[tuple[Table, ...], tuple[KnockoutRound, ...], Mapping[str, str]]:
+) -> tuple[tuple[Table, ...], tuple[KnockoutRound, ...], Mapping[str, str], Mapping[str, str]]:
     # Decoded once per stored text: tables still current are read again and again (each PATCH
     # standings of an unchanged tournament answers them), and what is decoded is immutable.
     stages = json.loads(bracket)
@@ -266,6 +313,8 @@ def _decoded(
         tuple(_table_from_json(group, detail, rows) for group, detail, rows in json.loads(tables)),
         tuple(_round_from_dict(stage) for stage in stages["knockout"]),
         MappingProxyType(stages["progress"]),
+        # None in snapshots stored before they were kept.
+        MappingProxyType(stages.get("digests", {})),
     )
 
 

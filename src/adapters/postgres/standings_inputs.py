@@ -1,8 +1,11 @@
-"""What a tournament's tables are computed from, read from PostgreSQL in two statements."""
+"""What a tournament's tables are computed from, read from PostgreSQL in two statements (the first
+one alone, or with the standings status: `standings.PostgresStandingsRepository.current`)."""
 
 from __future__ import annotations
 
 import json
+
+import asyncpg
 
 from adapters.postgres.codec import table_match_from_row, tournament_from_row
 from adapters.postgres.errors import storage_errors
@@ -22,13 +25,12 @@ from bestshot_domain.model import (
 )
 from bestshot_domain.standings.inputs import MatchResult
 
-# The tournament and its small lists in one statement, each list a JSON array of arrays ordered
-# as its own repository method orders it; the matches follow in a second one, as rows of only
-# the columns a table needs. The revision is read in the first: inputs read after it are at least
-# as new, so that a snapshot is never stamped with a revision its inputs are older than.
-_INPUTS = """
-SELECT t.id, t.label, t.provider, t.reference, t.rules, t.timezone, t.zones, t.season,
-    t.fallback_provider, t.fallback_reference, t.verify, t.standings_revision,
+# The tournament's columns and its small lists over `tournaments t` ($1 its id), each list a
+# JSON array of arrays ordered as its own repository method orders it; the matches follow in a
+# second statement (`_MATCHES`).
+INPUT_COLUMNS = """
+    t.id, t.label, t.provider, t.reference, t.rules, t.timezone, t.zones, t.season,
+    t.fallback_provider, t.fallback_reference, t.verify,
     (SELECT coalesce(json_agg(json_build_array(m.team, m.group_name, tm.provider, tm.external_id,
                                                tm.name, tm.code)
                               ORDER BY m.group_name COLLATE "C" NULLS LAST, m.team COLLATE "C"),
@@ -41,39 +43,54 @@ SELECT t.id, t.label, t.provider, t.reference, t.rules, t.timezone, t.zones, t.s
     (SELECT coalesce(json_agg(json_build_array(a.team, a.points, a.reason)
                               ORDER BY a.team COLLATE "C", a.reason COLLATE "C"), '[]')
      FROM point_adjustments a WHERE a.tournament_id = t.id)::text AS adjustments
-FROM tournaments t WHERE t.id = $1
 """
+# The revision is read before the matches: inputs read after it are at least as new, so that a
+# snapshot is never stamped with a revision its inputs are older than.
+_INPUTS = (
+    "SELECT t.standings_revision, "  # noqa: S608 - constants only
+    + INPUT_COLUMNS
+    + " FROM tournaments t WHERE t.id = $1"
+)
 
-# The matches in the shapes the tables take (`tables.table_matches`, whose rule this follows),
-# in kickoff order, in one statement: each match of a knockout round flagged, with the columns
-# of TABLE_MATCH_COLUMNS; every other one that is not cancelled (it can count for a table) with
-# each side's cards. $2: cancelled, $3: the knockout kind.
+# The matches in the shapes the tables take (`tables.table_matches`, whose rule this follows), in
+# kickoff order: each match of a knockout round flagged, with the columns of TABLE_MATCH_COLUMNS;
+# every other one that is not cancelled (it can count for a table) with each side's cards. The
+# knockout rounds are found once (`k`), not joined to every match: on a fresh database, before its
+# statistics, that join was planned as a loop over the season and cost more than the rest. (Rows,
+# not arrays of records: PostgreSQL spends about twice as long sending those.)
+# $2: cancelled, $3: the knockout kind.
 _MATCHES = """
-SELECT coalesce(r.kind = $3, false) AS knockout,
+SELECT m.round_slug = ANY (k.slugs) AS knockout,
     m.key, m.round_slug, m.home, m.away, m.status, m.kickoff, m.home_score, m.away_score,
     m.ended, m.shootout_home, m.shootout_away,
     hd.yellow, hd.second_yellow_red, hd.red, hd.yellow_and_red,
     ad.yellow, ad.second_yellow_red, ad.red, ad.yellow_and_red
-FROM matches m
-LEFT JOIN rounds r ON r.tournament_id = m.tournament_id AND r.slug = m.round_slug
+FROM (SELECT ARRAY(SELECT r.slug FROM rounds r WHERE r.tournament_id = $1 AND r.kind = $3)
+          AS slugs) k,
+    matches m
 LEFT JOIN match_discipline hd ON hd.match_key = m.key AND hd.team = m.home
 LEFT JOIN match_discipline ad ON ad.match_key = m.key AND ad.team = m.away
-WHERE m.tournament_id = $1 AND (m.status <> $2 OR r.kind = $3)
+WHERE m.tournament_id = $1 AND (m.status <> $2 OR m.round_slug = ANY (k.slugs))
 ORDER BY m.kickoff, m.key COLLATE "C"
 """
 _DECIDED = frozenset(status.value for status in DECIDED)
-
-
-def _cards(yellow: int | None, *others: int) -> Cards | None:
-    return None if yellow is None else Cards(yellow, *others)
 
 
 async def read_inputs(db: Executor, tournament_id: TournamentId) -> StandingsInputs:
     """`StandingsRepository.inputs` over one connection."""
     with storage_errors():
         row = await db.fetchrow(_INPUTS, tournament_id)
-        if row is None:
-            raise NotFound(f"tournament {tournament_id!r} not found")
+    if row is None:
+        raise NotFound(f"tournament {tournament_id!r} not found")
+    return await inputs_from_row(db, tournament_id, row, row["standings_revision"])
+
+
+async def inputs_from_row(
+    db: Executor, tournament_id: TournamentId, row: asyncpg.Record, revision: int
+) -> StandingsInputs:
+    """The inputs in a row of INPUT_COLUMNS, read at `revision`, with the tournament's matches
+    read now."""
+    with storage_errors():
         matches = await db.fetch(
             _MATCHES, tournament_id, MatchStatus.CANCELLED.value, RoundKind.KNOCKOUT.value
         )
@@ -82,26 +99,14 @@ async def read_inputs(db: Executor, tournament_id: TournamentId) -> StandingsInp
         if match[0]:
             knockout.append(table_match_from_row(tuple(match[1:12])))
             continue
-        (
-            _,
-            _,
-            _,
-            home,
-            away,
-            status,
-            kickoff,
-            home_goals,
-            away_goals,
-            *_,
-        ) = match[:12]
-        decided = status in _DECIDED
+        decided = match[5] in _DECIDED
         results.append(
             MatchResult(
-                home,
-                away,
-                home_goals if decided else None,
-                away_goals if decided else None,
-                kickoff,
+                match[3],
+                match[4],
+                match[7] if decided else None,
+                match[8] if decided else None,
+                match[6],
                 _cards(*match[12:16]),
                 _cards(*match[16:20]),
             )
@@ -126,5 +131,9 @@ async def read_inputs(db: Executor, tournament_id: TournamentId) -> StandingsInp
             PointAdjustment(tournament_id, team, points, reason)
             for team, points, reason in json.loads(row["adjustments"])
         ),
-        revision=row["standings_revision"],
+        revision=revision,
     )
+
+
+def _cards(yellow: int | None, *others: int) -> Cards | None:
+    return None if yellow is None else Cards(yellow, *others)

@@ -214,3 +214,23 @@ async def test_a_round_update_racing_a_standings_update_is_never_missed(imported
     await asyncio.gather(world.update_round("matchday-1"), world.update_standings())
     (table,) = (await world.update_standings()).tables
     assert (table.rows[0].team, table.rows[0].points) == ("scripted:t1", 3)
+
+
+async def test_tables_not_current_are_computed_when_the_first_read_brought_no_inputs(
+    imported: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A repository whose `current` reads only the status: the inputs are read on their own.
+    from adapters.memory.repositories import MemoryStandingsRepository  # noqa: PLC0415
+
+    async def status_only(
+        self: MemoryStandingsRepository, tournament_id: str, engine: str
+    ) -> tuple[Any, None]:
+        return await self.status(tournament_id), None
+
+    monkeypatch.setattr(MemoryStandingsRepository, "current", status_only)
+    world = imported
+    world.source.report("liga", observation(FIRST, score=(2, 0)))
+    await world.update_round("matchday-1")
+    snapshot = await world.update_standings()
+    assert sum(row.played for row in snapshot.tables[0].rows) == 2
+    assert await stored(world) == snapshot
