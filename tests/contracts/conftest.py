@@ -122,6 +122,7 @@ def postgres_plan_runs(postgres_pool: asyncpg.Pool) -> PostgresPlanRunStore:
     return PostgresPlanRunStore(postgres_pool)
 
 
+@pytest.fixture
 def memory_pruner(memory_uow_factory: MemoryUnitOfWorkFactory) -> PrunerCase:
     return MemoryObservationPruner(memory_uow_factory.store), memory_uow_factory
 
