@@ -76,8 +76,14 @@ browser: ## install Debian's chromium for the browser tests, unless CHROMIUM (de
 	@if [ -x $(CHROMIUM) ]; then echo "chromium: $(CHROMIUM)"; else \
 		apt-get update && apt-get install -y --no-install-recommends chromium; fi
 
-test: $(STAMP) browser lint ## lint, then the whole suite in a random order, with branch coverage floors
-	$(BIN)/pytest --cov --cov-report=term
+# The suite's processes (pytest-xdist): one per core by default; `make test TEST_WORKERS=0` runs
+# it in this one process, `TEST_WORKERS=4` in four. Each process has its own embedded PostgreSQL
+# (tests/conftest.py) and runs whole files (loadfile), so a module's fixtures start once.
+TEST_WORKERS ?= auto
+XDIST = -n $(TEST_WORKERS) --dist loadfile
+
+test: $(STAMP) browser lint ## lint, then the whole suite in a random order on every core, with branch coverage floors
+	$(BIN)/pytest $(XDIST) --cov --cov-report=term
 	@for floor in $(COVERAGE_FLOORS); do \
 		package=$${floor%%=*}; minimum=$${floor##*=}; \
 		total=$$($(BIN)/coverage report --include="src/$$package/*" --format=total --fail-under=0); \
@@ -87,7 +93,7 @@ test: $(STAMP) browser lint ## lint, then the whole suite in a random order, wit
 	done
 
 unit: $(STAMP) ## every test that needs no server (unit tests and the in-memory contracts)
-	$(BIN)/pytest -m "not integration"
+	$(BIN)/pytest $(XDIST) -m "not integration"
 
 format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix src tests bench infra

@@ -22,6 +22,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -77,8 +78,28 @@ INTEGRATION = Path(__file__).parent / "integration"
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
+        _id_from_name(item)
         if item.path.is_relative_to(INTEGRATION):
             item.add_marker(pytest.mark.integration)
+    ids = Counter(item.nodeid for item in items)
+    if shared := sorted(nodeid for nodeid, count in ids.items() if count > 1):
+        # pytest-xdist keys tests by id: all but one of each would silently not run.
+        raise pytest.UsageError(f"tests share an id: {shared}")
+
+
+def _id_from_name(item: pytest.Item) -> None:
+    """The id of a test its plugin named `test[...]` without a parametrization, as its name.
+
+    pytest 9 makes a function's id from its `originalname` and parametrization only; schemathesis
+    names each operation's test `test[GET /path]` but gives them all the bare `originalname`, so
+    every operation would share one id (and xdist would run only one of them).
+    """
+    if not isinstance(item, pytest.Function) or item.nodeid.endswith(f"::{item.name}"):
+        return
+    prefix = f"{item.originalname}["
+    if item.parent is None or not (item.name.startswith(prefix) and item.name.endswith("]")):
+        return
+    item._id = item.parent.id.child(item.originalname).with_params(item.name[len(prefix) : -1])
 
 
 @frozen

@@ -12,13 +12,14 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, sync_playwright
 
 from adapters.local_scheduler import LocalScheduler
+from adapters.memory import SettableClock
 from adapters.postgres.admin import drop_database
 from bestshot_domain.events import EventType
 from bestshot_domain.model import MatchStatus, Score
@@ -78,10 +79,10 @@ async def _open_dispute(service: Service) -> None:
         await uow.commit()
 
 
-async def _arrange(settings: Settings) -> None:
+async def _arrange(settings: Settings, clock: SettableClock) -> None:
     """The demo league, today's plan, a failed schedule with a follow-up, a point adjustment,
     an open dispute, and a webhook subscription whose deliveries fail."""
-    async with bootstrap(settings) as service:
+    async with bootstrap(settings, clock=clock) as service:
         await seed_demo_if_empty(service)
         await _open_dispute(service)
         await service.use_cases.create_daily_schedules(None, False)
@@ -145,9 +146,13 @@ def console(postgres_server: PostgresServerForTests) -> Iterator[LiveApi]:
             "INTERNAL_SERVICE_TOKEN": "console-test-internal-token-0123456789",
         }
     )
+    # Today's morning: the demo's current matchday kicks off later in the day, so none of it has
+    # been played yet, whatever the hour the tests run at (in the evening, on the wall clock,
+    # its first matches would be under way).
+    clock = SettableClock(datetime.combine(datetime.now(UTC).date(), time(9, 50), tzinfo=UTC))
     try:
-        asyncio.run(_arrange(settings))
-        with LiveApi(settings) as api:
+        asyncio.run(_arrange(settings, clock))
+        with LiveApi(settings, clock=clock) as api:
             yield api
     finally:
         asyncio.run(drop_database(postgres_server.admin_url, name))
