@@ -256,7 +256,9 @@ async def bootstrap(
         if webhooks is None:
             # Beside the outbox it reads: the database's, or the in-memory one handed in.
             webhooks = (
-                PostgresWebhookStore(pool) if pool is not None else MemoryWebhookStore(uow_factory)
+                PostgresWebhookStore(pool, acquire_timeout=settings.database.acquire_timeout)
+                if pool is not None
+                else MemoryWebhookStore(uow_factory)
             )
         if plan_runs is None:
             plan_runs = PostgresPlanRunStore(pool) if pool is not None else MemoryPlanRunStore()

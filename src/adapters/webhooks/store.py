@@ -3,19 +3,23 @@
 Dispatchers claim subscriptions with `FOR UPDATE SKIP LOCKED`, a lease and a claim id, as the
 local scheduler claims schedules: several share the work, one subscription is delivered by one
 dispatcher at a time (which keeps its events in order), and a dispatcher that dies leaves a
-lease that runs out, so another delivers the same event again.
+lease that runs out, so another delivers the same event again. Each statement waits
+`acquire_timeout` at most for a connection (StorageBusy past it), as the API's do.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.outbox import SELECT_EVENTS, event_from_row
+from adapters.postgres.pool import PoolConfig, bounded_connection
 from bestshot_domain.errors import NotFound
 from bestshot_domain.events import Event, EventType
 from bestshot_domain.subscriptions import Delivery, Subscription, SubscriptionState
@@ -41,8 +45,15 @@ def _subscription(row: asyncpg.Record) -> Subscription:
 
 
 class PostgresWebhookStore:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, *, acquire_timeout: float = PoolConfig().acquire_timeout
+    ) -> None:
         self._pool = pool
+        self._acquire_timeout = acquire_timeout
+
+    def _connection(self) -> AbstractAsyncContextManager[PoolConnectionProxy[asyncpg.Record]]:
+        # Bounded: a pool taken for good must not hang the dispatcher or a request.
+        return bounded_connection(self._pool, self._acquire_timeout)
 
     async def create(
         self,
@@ -52,112 +63,120 @@ class PostgresWebhookStore:
         secret: str,
     ) -> Subscription:
         """A new subscription, starting after the last event now in the outbox."""
-        with storage_errors():
-            row = await self._pool.fetchrow(
-                f"""
-                INSERT INTO webhook_subscriptions (id, url, event_types, tournament_id, secret,
-                    cursor)
-                VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(max(id), 0) FROM outbox_events))
-                RETURNING {_COLUMNS}
-                """,  # noqa: S608 - constant columns
-                uuid.uuid4(),
-                url,
-                [str(kind) for kind in event_types],
-                tournament_id,
-                secret,
-            )
+        async with self._connection() as connection:
+            with storage_errors():
+                row = await connection.fetchrow(
+                    f"""
+                    INSERT INTO webhook_subscriptions (id, url, event_types, tournament_id, secret,
+                        cursor)
+                    VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(max(id), 0) FROM outbox_events))
+                    RETURNING {_COLUMNS}
+                    """,  # noqa: S608 - constant columns
+                    uuid.uuid4(),
+                    url,
+                    [str(kind) for kind in event_types],
+                    tournament_id,
+                    secret,
+                )
         assert row is not None  # noqa: S101 - INSERT ... RETURNING always returns the row
         return _subscription(row)
 
     async def list(self) -> Sequence[Subscription]:
-        with storage_errors():
-            rows = await self._pool.fetch(
-                f"SELECT {_COLUMNS} FROM webhook_subscriptions ORDER BY created_at, id"  # noqa: S608
-            )
+        async with self._connection() as connection:
+            with storage_errors():
+                rows = await connection.fetch(
+                    f"SELECT {_COLUMNS} FROM webhook_subscriptions ORDER BY created_at, id"  # noqa: S608
+                )
         return [_subscription(row) for row in rows]
 
     async def get(self, subscription_id: uuid.UUID) -> Subscription:
-        with storage_errors():
-            row = await self._pool.fetchrow(
-                f"SELECT {_COLUMNS} FROM webhook_subscriptions WHERE id = $1",  # noqa: S608
-                subscription_id,
-            )
+        async with self._connection() as connection:
+            with storage_errors():
+                row = await connection.fetchrow(
+                    f"SELECT {_COLUMNS} FROM webhook_subscriptions WHERE id = $1",  # noqa: S608
+                    subscription_id,
+                )
         if row is None:
             raise NotFound(f"no webhook {subscription_id}")
         return _subscription(row)
 
     async def delete(self, subscription_id: uuid.UUID) -> None:
-        with storage_errors():
-            status = await self._pool.execute(
-                "DELETE FROM webhook_subscriptions WHERE id = $1", subscription_id
-            )
+        async with self._connection() as connection:
+            with storage_errors():
+                status = await connection.execute(
+                    "DELETE FROM webhook_subscriptions WHERE id = $1", subscription_id
+                )
         if status == "DELETE 0":
             raise NotFound(f"no webhook {subscription_id}")
 
     async def replay(self, subscription_id: uuid.UUID, after: int) -> None:
         """Deliver again every wanted event after `after`, and make the subscription active."""
-        with storage_errors():
-            status = await self._pool.execute(
-                """
-                UPDATE webhook_subscriptions SET cursor = $2, state = 'active', attempts = 0,
-                    failing_since = NULL, next_attempt_at = now(), updated_at = now()
-                WHERE id = $1
-                """,
-                subscription_id,
-                after,
-            )
+        async with self._connection() as connection:
+            with storage_errors():
+                status = await connection.execute(
+                    """
+                    UPDATE webhook_subscriptions SET cursor = $2, state = 'active', attempts = 0,
+                        failing_since = NULL, next_attempt_at = now(), updated_at = now()
+                    WHERE id = $1
+                    """,
+                    subscription_id,
+                    after,
+                )
         if status == "UPDATE 0":
             raise NotFound(f"no webhook {subscription_id}")
 
     async def deliveries(self, subscription_id: uuid.UUID, limit: int = 100) -> Sequence[Delivery]:
         """The latest deliveries, newest first."""
         await self.get(subscription_id)
-        with storage_errors():
-            rows = await self._pool.fetch(
-                """
-                SELECT event_id, attempt, status, latency_ms, error, delivered_at
-                FROM webhook_deliveries WHERE subscription_id = $1 ORDER BY id DESC LIMIT $2
-                """,
-                subscription_id,
-                limit,
-            )
+        async with self._connection() as connection:
+            with storage_errors():
+                rows = await connection.fetch(
+                    """
+                    SELECT event_id, attempt, status, latency_ms, error, delivered_at
+                    FROM webhook_deliveries WHERE subscription_id = $1 ORDER BY id DESC LIMIT $2
+                    """,
+                    subscription_id,
+                    limit,
+                )
         return [Delivery(*row.values()) for row in rows]
 
     # The dispatcher's side.
 
     async def claim(self, limit: int, lease: timedelta) -> Sequence[Subscription]:
         """Active subscriptions that are due and have events after their cursor, leased."""
-        with storage_errors():
-            rows = await self._pool.fetch(
-                f"""
-                WITH due AS (
-                    SELECT s.id FROM webhook_subscriptions s
-                    WHERE s.state = 'active' AND s.next_attempt_at <= now()
-                      AND (s.lease_until IS NULL OR s.lease_until <= now())
-                      AND EXISTS (SELECT 1 FROM outbox_events e WHERE e.id > s.cursor)
-                    ORDER BY s.next_attempt_at, s.id
-                    LIMIT $1
-                    FOR UPDATE SKIP LOCKED
+        async with self._connection() as connection:
+            with storage_errors():
+                rows = await connection.fetch(
+                    f"""
+                    WITH due AS (
+                        SELECT s.id FROM webhook_subscriptions s
+                        WHERE s.state = 'active' AND s.next_attempt_at <= now()
+                          AND (s.lease_until IS NULL OR s.lease_until <= now())
+                          AND EXISTS (SELECT 1 FROM outbox_events e WHERE e.id > s.cursor)
+                        ORDER BY s.next_attempt_at, s.id
+                        LIMIT $1
+                        FOR UPDATE SKIP LOCKED
+                    )
+                    UPDATE webhook_subscriptions AS s
+                    SET lease_until = now() + $2::interval, claim = gen_random_uuid()
+                    FROM due WHERE s.id = due.id
+                    RETURNING {", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(","))}
+                    """,  # noqa: S608 - constant columns
+                    limit,
+                    lease,
                 )
-                UPDATE webhook_subscriptions AS s
-                SET lease_until = now() + $2::interval, claim = gen_random_uuid()
-                FROM due WHERE s.id = due.id
-                RETURNING {", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(","))}
-                """,  # noqa: S608 - constant columns
-                limit,
-                lease,
-            )
         return [_subscription(row) for row in rows]
 
     async def pending(self, subscription: Subscription, limit: int) -> tuple[Sequence[Event], int]:
         """The wanted events after the cursor (at most `limit`), and the last outbox id looked
         at: where the cursor may move when none of them is wanted."""
-        with storage_errors():
-            rows = await self._pool.fetch(
-                f"{SELECT_EVENTS} WHERE e.id > $1 ORDER BY e.id LIMIT $2",
-                subscription.cursor,
-                limit,
-            )
+        async with self._connection() as connection:
+            with storage_errors():
+                rows = await connection.fetch(
+                    f"{SELECT_EVENTS} WHERE e.id > $1 ORDER BY e.id LIMIT $2",
+                    subscription.cursor,
+                    limit,
+                )
         wanted = [event for event in map(event_from_row, rows) if subscription.wants(event)]
         return wanted, (rows[-1]["id"] if rows else subscription.cursor)
 
@@ -171,19 +190,20 @@ class PostgresWebhookStore:
         latency_ms: int,
         error: str | None,
     ) -> None:
-        with storage_errors():
-            await self._pool.execute(
-                """
-                INSERT INTO webhook_deliveries (subscription_id, event_id, attempt, status,
-                    latency_ms, error) VALUES ($1, $2, $3, $4, $5, $6)
-                """,
-                subscription.id,
-                event_id,
-                attempt,
-                status,
-                latency_ms,
-                error,
-            )
+        async with self._connection() as connection:
+            with storage_errors():
+                await connection.execute(
+                    """
+                    INSERT INTO webhook_deliveries (subscription_id, event_id, attempt, status,
+                        latency_ms, error) VALUES ($1, $2, $3, $4, $5, $6)
+                    """,
+                    subscription.id,
+                    event_id,
+                    attempt,
+                    status,
+                    latency_ms,
+                    error,
+                )
 
     async def advance(self, subscription: Subscription, cursor: int) -> bool:
         """Delivered up to `cursor` (the lease is kept); False when the claim was lost."""
@@ -216,14 +236,15 @@ class PostgresWebhookStore:
         self, subscription: Subscription, assignments: str, *args: object, release: bool = True
     ) -> bool:
         lease = ", lease_until = NULL, claim = NULL" if release else ""
-        with storage_errors():
-            status = await self._pool.execute(
-                f"""
-                UPDATE webhook_subscriptions SET {assignments}{lease}, updated_at = now()
-                WHERE id = $1 AND claim = $2
-                """,  # noqa: S608 - the assignments are constants of this module
-                subscription.id,
-                subscription.claim,
-                *args,
-            )
+        async with self._connection() as connection:
+            with storage_errors():
+                status = await connection.execute(
+                    f"""
+                    UPDATE webhook_subscriptions SET {assignments}{lease}, updated_at = now()
+                    WHERE id = $1 AND claim = $2
+                    """,  # noqa: S608 - the assignments are constants of this module
+                    subscription.id,
+                    subscription.claim,
+                    *args,
+                )
         return status == "UPDATE 1"

@@ -237,3 +237,37 @@ def test_ready_is_a_503_when_the_database_does_not_answer(
     assert gone.status_code == 503
     assert gone.headers["retry-after"] == "5"
     assert gone.json()["type"] == "urn:bestshot:problem:not-ready"
+
+
+def test_the_webhook_routes_answer_503_with_retry_after_while_every_connection_is_taken(
+    one_connection_api: tuple[LiveApi, str],
+) -> None:
+    """The webhook store waits as the other routes do: bounded, then `storage-busy`."""
+    api, url = one_connection_api
+    assert api.service is not None
+    admin = {"Authorization": f"Bearer {mint_admin_token(api.service.settings)}"}
+    internal: Mapping[str, str] = {"X-Internal-Token": LIVE_INTERNAL_TOKEN}
+    blocker = Blocker(url)
+    blocker.lock()
+    holding: list[httpx.Response] = []
+    holder = threading.Thread(
+        target=lambda: holding.append(
+            httpx.patch(api.url + STANDINGS, headers=internal, timeout=60)
+        )
+    )
+    try:
+        holder.start()
+        blocker.wait_for_a_waiter()
+        busy = httpx.get(f"{api.url}{DATA}/webhooks", headers=admin, timeout=30)
+        assert holder.is_alive()  # answered while the connection was still taken
+    finally:
+        blocker.release()
+    holder.join(60)
+
+    assert busy.status_code == 503, busy.text
+    assert busy.headers["retry-after"] == "1"
+    assert busy.json()["type"] == "urn:bestshot:problem:storage-busy"
+    assert holding[0].status_code == 200
+    listed = httpx.get(f"{api.url}{DATA}/webhooks", headers=admin, timeout=30)
+    assert listed.status_code == 200
+    assert listed.json() == {"webhooks": []}
