@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
+import attrs
 import pytest
 
 from adapters.postgres import PoolConfig, create_pool
@@ -144,3 +145,42 @@ async def test_the_dispatcher_logs_a_busy_pool_and_delivers_on_a_later_tick(
     assert subscription.cursor == receiver.received[0][1]["id"]
     (delivery,) = await store.deliveries(subscription.id)
     assert delivery.status == receiver.answer
+
+
+async def test_a_delivery_that_cannot_be_recorded_is_delivered_again_after_the_lease(
+    store: PostgresWebhookStore, one_connection: asyncpg.Pool, receiver: Receiver
+) -> None:
+    """Delivered, then no connection to record it or move the cursor: the pass fails, the
+    subscription stays leased, and once the lease runs out the same event goes again with the
+    same `webhook-id` (the receiver deduplicates): at least once, nothing lost."""
+    receiver.secret = new_secret()
+    await store.create(receiver.url, list(EventType), None, receiver.secret)
+    await _event(one_connection)
+    config = attrs.evolve(CONFIG, lease=timedelta(milliseconds=300))
+    dispatcher = WebhookDispatcher(store, event_body, config=config)
+    try:
+        receiver.hold.clear()
+        passing = asyncio.create_task(dispatcher.run_once())
+        assert await asyncio.to_thread(receiver.arrived.wait, BOUND)
+        held = await one_connection.acquire()  # taken while the receiver answers
+        try:
+            receiver.hold.set()
+            with pytest.raises(StorageBusy):
+                await asyncio.wait_for(passing, timeout=BOUND)
+        finally:
+            await one_connection.release(held)
+        (left,) = await store.list()
+        assert left.cursor == 0
+        assert await store.deliveries(left.id) == []
+        async with asyncio.timeout(BOUND):
+            while len(receiver.received) < 2:
+                await dispatcher.run_once()
+                await asyncio.sleep(0.05)
+    finally:
+        receiver.hold.set()
+        await dispatcher.aclose()
+    first, again = receiver.received
+    assert first == again  # the same event, the same webhook-id
+    (subscription,) = await store.list()
+    assert subscription.cursor == first[1]["id"]
+    assert [d.event_id for d in await store.deliveries(subscription.id)] == [first[1]["id"]]
