@@ -184,5 +184,16 @@ async def postgres_pool(postgres_url: str) -> AsyncIterator[asyncpg.Pool]:
 
 
 @pytest.fixture
+async def one_connection(postgres_url: str) -> AsyncIterator[asyncpg.Pool]:
+    """A pool of a single connection: a test holding it exhausts the pool (the busy-pool tests
+    of the local scheduler and the webhook store)."""
+    pool = await create_pool(postgres_url, PoolConfig(min_size=1, max_size=1))
+    try:
+        yield pool
+    finally:
+        await pool.close()
+
+
+@pytest.fixture
 def postgres_uow_factory(postgres_pool: asyncpg.Pool) -> UnitOfWorkFactory:
     return unit_of_work_factory(postgres_pool, TEST_POOL)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -26,7 +26,6 @@ from adapters.local_scheduler import (
     WorkerConfig,
 )
 from adapters.memory import SettableClock
-from adapters.postgres import PoolConfig, create_pool
 from bestshot_domain.errors import StorageBusy
 from tests.builders import FIRE, TEST_API, planned
 
@@ -36,16 +35,6 @@ BOUND = 30.0
 ACQUIRE = 0.2  # the bounded wait under test
 LEASE_START = datetime(2031, 5, 17, 21, 0, tzinfo=UTC)
 CONFIG = WorkerConfig(poll_interval=timedelta(milliseconds=20), lease=timedelta(minutes=10))
-
-
-@pytest.fixture
-async def one_connection(postgres_url: str) -> AsyncIterator[asyncpg.Pool]:
-    """A pool of a single connection: holding it exhausts the pool."""
-    pool = await create_pool(postgres_url, PoolConfig(min_size=1, max_size=1))
-    try:
-        yield pool
-    finally:
-        await pool.close()
 
 
 @pytest.fixture

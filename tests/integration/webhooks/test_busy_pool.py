@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import attrs
 import pytest
 
-from adapters.postgres import PoolConfig, create_pool
 from adapters.postgres.outbox import append_events
 from adapters.webhooks import DispatcherConfig, PostgresWebhookStore, UrlPolicy, WebhookDispatcher
 from adapters.webhooks.signing import new_secret
@@ -38,16 +37,6 @@ CONFIG = DispatcherConfig(
     url_policy=UrlPolicy(allow_loopback=True, require_https=False),  # demo
     deadline_seconds=5,
 )
-
-
-@pytest.fixture
-async def one_connection(postgres_url: str) -> AsyncIterator[asyncpg.Pool]:
-    """A pool of a single connection: holding it exhausts the pool."""
-    pool = await create_pool(postgres_url, PoolConfig(min_size=1, max_size=1))
-    try:
-        yield pool
-    finally:
-        await pool.close()
 
 
 @pytest.fixture
