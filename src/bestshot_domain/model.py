@@ -348,10 +348,10 @@ class TableMatch:
 class StandingsInputs:
     """Everything a tournament's tables are computed from, as stored: the tournament (its rules
     and zones), its members and their teams, its rounds, its matches in the shapes the tables
-    take (`tables.table_matches`: the results that can count, with their cards, and the knockout
-    rounds' matches, each in kickoff order) and point adjustments, each ordered as its own
-    repository lists it (in tuples, so that two reads compare equal whatever adapter made
-    them)."""
+    take (`tables.table_matches`: the results that can count, with their cards where the rules
+    count them, and the knockout rounds' matches, each in kickoff order) and point adjustments,
+    each ordered as its own repository lists it (in tuples, so that two reads compare equal
+    whatever adapter made them)."""
 
     tournament: Tournament
     members: tuple[Membership, ...]

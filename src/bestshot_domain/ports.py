@@ -217,6 +217,14 @@ class StandingsRepository(Protocol):
         NotFound for an unknown tournament."""
         ...
 
+    async def save_if_current(self, snapshot: StandingsSnapshot, seen: StandingsStatus) -> bool:
+        """`save`, unless what the tables are computed from changed since `seen` was read (the
+        tournament's revision is no longer `seen.revision`) or other tables were stored since
+        (not `seen.snapshot`, by its `computed_at`): then nothing is written, and False. Takes
+        the tournament's lock as `TournamentRepository.lock` does, until the unit of work ends,
+        so that nothing changes the revision before the tables are committed."""
+        ...
+
     async def get(self, tournament_id: TournamentId) -> StandingsSnapshot | None:
         """The last stored tables, or None when none were computed yet."""
         ...

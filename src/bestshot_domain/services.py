@@ -35,11 +35,11 @@ from bestshot_domain.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from bestshot_domain.recompute import current_tables
+from bestshot_domain.recompute import current_tables, fresh_tables
 from bestshot_domain.round_update import RoundUpdate, reconcile
 from bestshot_domain.scheduling import zone
 from bestshot_domain.standings import parse_zones
-from bestshot_domain.tables import engine_fingerprint, import_season
+from bestshot_domain.tables import import_season
 from bestshot_domain.text import slugify
 from bestshot_domain.verification import VerifyPolicy
 
@@ -127,13 +127,9 @@ async def update_standings(
     async with uow_factory() as uow:
         # Tables still current are the answer as of one statement's read of the revision with
         # them (as valid an order as any between concurrent writes): no transaction, no lock.
-        stored = (await uow.standings.status(tournament_id)).reusable(engine_fingerprint())
-        if stored is not None:
-            return stored
-        # Under the lock, no round update lands between reading the results (or the revision)
-        # and storing (or answering with) the tables computed from them.
-        await uow.tournaments.lock(tournament_id)
-        snapshot, computed = await current_tables(uow, tournament_id, clock.now())
+        # Else they are computed from that same read, outside any lock, and stored only if
+        # nothing changed since (`fresh_tables`).
+        snapshot, computed = await fresh_tables(uow, tournament_id, clock.now())
         if computed:
             await uow.commit()
     return snapshot

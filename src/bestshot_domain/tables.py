@@ -97,7 +97,7 @@ def compute_snapshot(
 ) -> StandingsSnapshot:
     """Every table of `tournament` as of `at`: `snapshot_of` over the matches split by
     `table_matches`."""
-    results, legs = table_matches(rounds, matches, discipline)
+    results, legs = table_matches(tournament, rounds, matches, discipline)
     return snapshot_of(
         tournament,
         members=members,
@@ -112,16 +112,22 @@ def compute_snapshot(
 
 
 def table_matches(
-    rounds: Sequence[Round], matches: Sequence[TableMatch], discipline: Sequence[MatchDiscipline]
+    tournament: Tournament,
+    rounds: Sequence[Round],
+    matches: Sequence[TableMatch],
+    discipline: Sequence[MatchDiscipline],
 ) -> tuple[tuple[MatchResult, ...], tuple[TableMatch, ...]]:
     """The matches in the shapes the tables take, in the given order: those that can count for
-    a table (of no knockout round, not cancelled) as the engine's results, each side with its
-    cards and a score only once decided; and the matches of the knockout rounds.
+    a table (of no knockout round, not cancelled) as the engine's results, each side with a
+    score only once decided, and with its cards when the rules of the tournament's season count
+    them (`Era.counts_cards`); and the matches of the knockout rounds.
     (`StandingsRepository.inputs` reads them in these shapes; this is the rule it follows.)"""
     knockout_rounds = {r.slug for r in rounds if r.kind is RoundKind.KNOCKOUT}
-    cards: dict[tuple[MatchKey, TeamKey], Cards] = {
-        (record.match, record.team): record.cards for record in discipline
-    }
+    cards: dict[tuple[MatchKey, TeamKey], Cards] = (
+        {(record.match, record.team): record.cards for record in discipline}
+        if era_of(tournament).counts_cards
+        else {}
+    )
     results = tuple(
         _result(match, cards)
         for match in matches

@@ -28,7 +28,7 @@ from bestshot_domain.model import (
     TournamentId,
 )
 from bestshot_domain.ports import UnitOfWork, UnitOfWorkFactory
-from bestshot_domain.tables import table_matches
+from bestshot_domain.tables import era_of, table_matches
 from tests.builders import T0, match, team, tournament
 from tests.contracts.seed import seed_league
 
@@ -144,13 +144,15 @@ async def store(uow: UnitOfWork, world: World) -> None:
 async def piece_by_piece(uow: UnitOfWork, tournament_id: TournamentId) -> StandingsInputs:
     members = tuple(await uow.teams.members(tournament_id))
     rounds = tuple(await uow.rounds.list(tournament_id))
+    tournament = await uow.tournaments.get(tournament_id)
     results, knockout = table_matches(
+        tournament,
         rounds,
         tuple(map(TableMatch.of, await uow.matches.for_tournament(tournament_id))),
         await uow.discipline.for_tournament(tournament_id),
     )
     return StandingsInputs(
-        tournament=await uow.tournaments.get(tournament_id),
+        tournament=tournament,
         members=members,
         teams=await uow.teams.get_many([member.team for member in members]),
         rounds=rounds,
@@ -195,7 +197,9 @@ class TestStandingsInputs:
             TableMatch.of(m) for m in world.matches if m.round_slug in knockout
         }
         assert set(inputs.adjustments) == set(world.adjustments)
-        carded = {(d.match, d.team) for d in world.discipline}
+        # Cards come with the results only where the rules of the season count them.
+        counted = era_of(world.tournament).counts_cards
+        carded = {(d.match, d.team) for d in world.discipline} if counted else set()
         assert sum(
             (r.home_cards is not None) + (r.away_cards is not None) for r in inputs.results
         ) == sum(

@@ -273,10 +273,28 @@ class MemoryChangeRepository(_Repository):
 
 
 class MemoryStandingsRepository(_Repository):
+    def __init__(
+        self, transaction: TransactionGetter, lock: Callable[[TournamentId], Awaitable[None]]
+    ) -> None:
+        super().__init__(transaction)
+        self._lock = lock
+
     async def save(self, snapshot: StandingsSnapshot) -> None:
         await _io()
         self._require_tournament(snapshot.tournament_id)
         self._tx.standings.put(snapshot.tournament_id, snapshot)
+
+    async def save_if_current(self, snapshot: StandingsSnapshot, seen: StandingsStatus) -> bool:
+        self._require_tournament(snapshot.tournament_id)
+        await self._lock(snapshot.tournament_id)
+        now = await self.status(snapshot.tournament_id)
+        stored = None if now.snapshot is None else now.snapshot.computed_at
+        if now.revision != seen.revision or stored != (
+            None if seen.snapshot is None else seen.snapshot.computed_at
+        ):
+            return False
+        await self.save(snapshot)
+        return True
 
     async def get(self, tournament_id: TournamentId) -> StandingsSnapshot | None:
         await _io()
@@ -307,6 +325,7 @@ class MemoryStandingsRepository(_Repository):
         matches = MemoryMatchRepository(self._transaction)
         rounds = tuple(await MemoryRoundRepository(self._transaction).list(tournament_id))
         results, knockout = table_matches(
+            tournament,
             rounds,
             tuple(map(TableMatch.of, await matches.for_tournament(tournament_id))),
             await MemoryDisciplineRepository(self._transaction).for_tournament(tournament_id),

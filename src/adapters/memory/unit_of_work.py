@@ -49,7 +49,7 @@ class MemoryUnitOfWork:
         self.rounds: RoundRepository = MemoryRoundRepository(self._current)
         self.matches: MatchRepository = MemoryMatchRepository(self._current)
         self.changes: ChangeRepository = MemoryChangeRepository(self._current)
-        self.standings: StandingsRepository = MemoryStandingsRepository(self._current)
+        self.standings: StandingsRepository = MemoryStandingsRepository(self._current, self._lock)
         self.adjustments: AdjustmentRepository = MemoryAdjustmentRepository(self._current)
         self.discipline: DisciplineRepository = MemoryDisciplineRepository(self._current)
         self.overrides: OverrideRepository = MemoryOverrideRepository(self._current)

@@ -122,6 +122,11 @@ class _CountedStandings:
         await self._standings.save(snapshot)
         self.saved += 1
 
+    async def save_if_current(self, snapshot: StandingsSnapshot, seen: StandingsStatus) -> bool:
+        saved = await self._standings.save_if_current(snapshot, seen)
+        self.saved += saved
+        return saved
+
     async def get(self, tournament_id: TournamentId) -> StandingsSnapshot | None:
         return await self._standings.get(tournament_id)
 

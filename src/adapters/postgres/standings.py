@@ -48,19 +48,12 @@ ROW_COLUMNS = (
 )
 
 
-_UPSERT_SNAPSHOT = """
-INSERT INTO standings_snapshots (tournament_id, rules, computed_at, revision, engine, bracket)
-VALUES ($1, $2, $3, $4, $5, $6::jsonb)
-ON CONFLICT (tournament_id) DO UPDATE SET
-    rules = EXCLUDED.rules, computed_at = EXCLUDED.computed_at,
-    revision = EXCLUDED.revision, engine = EXCLUDED.engine, bracket = EXCLUDED.bracket
-"""
-
 # Which write stored the snapshot (the server, the database, the transaction, with the revision
 # and time it was computed at), with the revision and rules now: while the same write is stored
 # (`save` writes the tables with their snapshot's row), the snapshot this process last read of it
 # (`_LAST_READ`) is what is stored, and the tables are not read again.
-_WRITTEN_BY = "concat_ws(' ', pg_postmaster_start_time(), current_database(), s.xmin) AS written_by"
+_WRITTEN = "concat_ws(' ', pg_postmaster_start_time(), current_database(), s.xmin)"
+_WRITTEN_BY = f"{_WRITTEN} AS written_by"
 _HEAD = f"""
 SELECT t.standings_revision AS current_revision, t.rules AS current_rules,
     {_WRITTEN_BY}, s.revision, s.computed_at
@@ -74,37 +67,51 @@ def _written(row: asyncpg.Record) -> tuple[object, ...]:
     return (row["written_by"], row["revision"], row["computed_at"])
 
 
-# The tournament's revision and rules with its stored snapshot, in one statement: the tables as
-# one JSON array of [group, detail, rows], each row an object of its columns and its detail.
-_STATUS_COLUMNS = f"""
+# The stored tables as one JSON array of [group, detail, rows], each row an object of its
+# columns and its detail.
+_TABLES = """
+(SELECT coalesce(json_agg(json_build_array(
+        st.group_name, st.detail,
+        (SELECT coalesce(json_agg(json_build_object(
+                'position', r.position, 'team', r.team, 'played', r.played,
+                'won', r.won, 'drawn', r.drawn, 'lost', r.lost,
+                'goals_for', r.goals_for, 'goals_against', r.goals_against,
+                'goal_difference', r.goal_difference, 'points', r.points,
+                'detail', r.detail) ORDER BY r.row_index), '[]')
+         FROM standings_rows r
+         WHERE r.tournament_id = st.tournament_id AND r.table_index = st.table_index))
+        ORDER BY st.table_index), '[]')
+ FROM standings_tables st WHERE st.tournament_id = s.tournament_id)::text"""
+
+
+def _status_columns(unless_written_by: str | None = None) -> str:
+    """The tournament's revision and rules with its stored snapshot, in one statement; the
+    tables and the bracket left NULL when the snapshot's write is `unless_written_by` (a
+    parameter: the one this process has, `_LAST_READ`)."""
+    tables, bracket = _TABLES, "s.bracket::text"
+    if unless_written_by is not None:
+        tables = f"CASE WHEN {_WRITTEN} = {unless_written_by} THEN NULL ELSE {tables} END"
+        bracket = f"CASE WHEN {_WRITTEN} = {unless_written_by} THEN NULL ELSE {bracket} END"
+    return f"""
 SELECT t.standings_revision AS current_revision, t.rules AS current_rules,
-    s.rules AS snapshot_rules, s.computed_at, s.revision, s.engine, s.bracket::text AS bracket,
-    {_WRITTEN_BY},
-    (SELECT coalesce(json_agg(json_build_array(
-            st.group_name, st.detail,
-            (SELECT coalesce(json_agg(json_build_object(
-                    'position', r.position, 'team', r.team, 'played', r.played,
-                    'won', r.won, 'drawn', r.drawn, 'lost', r.lost,
-                    'goals_for', r.goals_for, 'goals_against', r.goals_against,
-                    'goal_difference', r.goal_difference, 'points', r.points,
-                    'detail', r.detail) ORDER BY r.row_index), '[]')
-             FROM standings_rows r
-             WHERE r.tournament_id = st.tournament_id AND r.table_index = st.table_index))
-            ORDER BY st.table_index), '[]')
-     FROM standings_tables st WHERE st.tournament_id = s.tournament_id)::text AS tables
-"""  # noqa: S608 - constant
+    s.rules AS snapshot_rules, s.computed_at, s.revision, s.engine, {bracket} AS bracket,
+    {_WRITTEN_BY}, {tables} AS tables
+"""
+
+
 _STATUS = (
-    _STATUS_COLUMNS
+    _status_columns()
     + " FROM tournaments t LEFT JOIN standings_snapshots s ON s.tournament_id = t.id"
     + " WHERE t.id = $1"
 )
 # The status, and the inputs (`i`, no row) only when the stored snapshot cannot be reused
 # (`StandingsStatus.reusable`; $2: the engine): what a standings update reads first, the matches
-# following only when the tables are computed.
+# following only when the tables are computed. The stored tables are read only when they are
+# not the ones this process last read or wrote ($3: which write that was, `_LAST_READ`).
 # (OFFSET 0 keeps the test inside the subquery, where it is made before any input is read; pulled
 # up into the join, it would be made after.)
 _CURRENT = (
-    _STATUS_COLUMNS
+    _status_columns("$3")
     + """, i.*
 FROM tournaments t LEFT JOIN standings_snapshots s ON s.tournament_id = t.id
 LEFT JOIN LATERAL (SELECT """
@@ -141,28 +148,74 @@ INSERT INTO standings_rows ({_ROWS_IN_VALUES_ORDER})
 {_ROW_VALUES}
 """  # noqa: S608 - constant column names; the values travel as parameters
 
-# The same groups as the stored tables (the usual update): each row is updated in place, and
-# only when it changed, so that its new version can stay on its page (a HOT update, in the room
-# the table's fillfactor leaves, migration 0011) rather than a deleted row and an inserted one
-# per team and update, which only a VACUUM reclaims.
-_UPDATE_TABLES = f"""
-WITH tables AS (
+# A save in one statement: the snapshot's row (and which write stored it, for `_LAST_READ`),
+# and, when the stored tables are of the same groups ($2, compared in the statement: `same`),
+# their tables and rows. Each row is updated in place, and only when it changed, so that its
+# new version can stay on its page (a HOT update, in the room the table's fillfactor leaves,
+# migration 0011) rather than a deleted row and an inserted one per team and update, which only
+# a VACUUM reclaims. With other groups, nothing of the tables is written here: `save` replaces
+# them (_INSERT_TABLES). $17-$21: the snapshot's columns.
+_UPSERT_SNAPSHOT = f"""
+snapshot AS (
+    INSERT INTO standings_snapshots AS s
+        (tournament_id, rules, computed_at, revision, engine, bracket)
+    {{source}}
+    ON CONFLICT (tournament_id) DO UPDATE SET
+        rules = EXCLUDED.rules, computed_at = EXCLUDED.computed_at,
+        revision = EXCLUDED.revision, engine = EXCLUDED.engine, bracket = EXCLUDED.bracket
+    {{only}}
+    RETURNING {_WRITTEN_BY}
+)"""
+_TABLES_AND_ROWS = f"""
+same AS (
+    SELECT coalesce(array_agg(group_name ORDER BY table_index), '{{}}') = $2::text[] AS groups
+    FROM standings_tables WHERE tournament_id = $1
+), tables AS (
     UPDATE standings_tables s SET detail = n.d::jsonb
-    FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS n(g, d, i)
-    WHERE s.tournament_id = $1 AND s.table_index = n.i - 1
+    FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS n(g, d, i), same
+    WHERE same.groups AND EXISTS (SELECT FROM snapshot)
+        AND s.tournament_id = $1 AND s.table_index = n.i - 1
         AND s.group_name IS NOT DISTINCT FROM n.g AND s.detail <> n.d::jsonb
 ), gone AS (
     DELETE FROM standings_rows s
-    WHERE s.tournament_id = $1
+    WHERE (SELECT groups FROM same) AND EXISTS (SELECT FROM snapshot) AND s.tournament_id = $1
         AND (s.table_index, s.team) NOT IN (SELECT * FROM unnest($4::int[], $7::text[]))
+), rows AS (
+    INSERT INTO standings_rows AS s ({_ROWS_IN_VALUES_ORDER})
+    {_ROW_VALUES}
+    WHERE (SELECT groups FROM same) AND EXISTS (SELECT FROM snapshot)
+    ON CONFLICT (tournament_id, table_index, team) DO UPDATE SET
+        {", ".join(f"{c} = EXCLUDED.{c}" for c in _STORED)}
+    WHERE ({", ".join(f"s.{c}" for c in _STORED)})
+        IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in _STORED)})
 )
-INSERT INTO standings_rows AS s ({_ROWS_IN_VALUES_ORDER})
-{_ROW_VALUES}
-ON CONFLICT (tournament_id, table_index, team) DO UPDATE SET
-    {", ".join(f"{c} = EXCLUDED.{c}" for c in _STORED)}
-WHERE ({", ".join(f"s.{c}" for c in _STORED)})
-    IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in _STORED)})
+SELECT (SELECT written_by FROM snapshot), (SELECT groups FROM same)
 """  # noqa: S608 - constant column names; the values travel as parameters
+_SAVE = (
+    "WITH "
+    + _UPSERT_SNAPSHOT.format(source="VALUES ($1, $17, $18, $19, $20, $21::jsonb)", only="")
+    + ","
+    + _TABLES_AND_ROWS
+)
+# `save_if_current`: the same, only while the tournament's revision is still the one seen ($22)
+# and the stored snapshot the one seen ($23: its computed_at, NULL for none); the tournament's
+# row locked first (as `PostgresTournamentRepository.lock` locks it), so that no write raises
+# the revision before this transaction ends. Under READ COMMITTED the lock waits for a writer
+# holding it and then tests the row as that writer left it; the snapshot's test is made on the
+# stored row itself (ON CONFLICT's WHERE), as it is when the upsert comes to it. Neither holds:
+# no snapshot row comes back, and nothing else is written (`EXISTS (SELECT FROM snapshot)`).
+_SAVE_IF_CURRENT = (
+    """WITH locked AS (
+    SELECT t.id FROM tournaments t WHERE t.id = $1 AND t.standings_revision = $22
+    FOR NO KEY UPDATE
+),"""  # noqa: S608 - constants
+    + _UPSERT_SNAPSHOT.format(
+        source="SELECT $1, $17, $18, $19, $20, $21::jsonb FROM locked",
+        only="WHERE s.computed_at IS NOT DISTINCT FROM $23",
+    )
+    + ","
+    + _TABLES_AND_ROWS
+)
 
 
 def _json(value: Mapping[str, Any]) -> str:
@@ -192,6 +245,12 @@ class PostgresStandingsRepository:
         self._db = session.db
 
     async def save(self, snapshot: StandingsSnapshot) -> None:
+        await self._save(snapshot, None)
+
+    async def save_if_current(self, snapshot: StandingsSnapshot, seen: StandingsStatus) -> bool:
+        return await self._save(snapshot, seen)
+
+    async def _save(self, snapshot: StandingsSnapshot, seen: StandingsStatus | None) -> bool:
         tid = snapshot.tournament_id
         tables = [split_table(i, table.to_dict()) for i, table in enumerate(snapshot.tables)]
         rows = [
@@ -201,40 +260,46 @@ class PostgresStandingsRepository:
         ]
         columns = [list(column) for column in zip(*rows, strict=True)] or [[]] * 13
         groups = [group for group, _, _ in tables]
+        details = [detail for _, detail, _ in tables]
+        bracket = _json(
+            {
+                "knockout": [stage.to_dict() for stage in snapshot.knockout],
+                "progress": dict(snapshot.progress),
+                # Kept with the bracket, in the snapshot's one JSON column: no migration for a
+                # map that only the next computation reads.
+                "digests": dict(snapshot.digests),
+            }
+        )
+        arguments = [
+            tid,
+            groups,
+            details,
+            *columns,
+            snapshot.rules,
+            snapshot.computed_at,
+            snapshot.revision,
+            snapshot.engine,
+            bracket,
+        ]
+        if seen is not None:
+            stored = seen.snapshot
+            arguments += [seen.revision, None if stored is None else stored.computed_at]
         async with self._session.write() as db:
-            await db.execute(
-                _UPSERT_SNAPSHOT,
-                tid,
-                snapshot.rules,
-                snapshot.computed_at,
-                snapshot.revision,
-                snapshot.engine,
-                _json(
-                    {
-                        "knockout": [stage.to_dict() for stage in snapshot.knockout],
-                        "progress": dict(snapshot.progress),
-                        # Kept with the bracket, in the snapshot's one JSON column: no
-                        # migration for a map that only the next computation reads.
-                        "digests": dict(snapshot.digests),
-                    }
-                ),
+            # One row, always: a SELECT of two subqueries.
+            [(written_by, same_tables)] = await db.fetch(
+                _SAVE if seen is None else _SAVE_IF_CURRENT, *arguments
             )
-            stored = await db.fetch(
-                "SELECT group_name FROM standings_tables WHERE tournament_id = $1"
-                " ORDER BY table_index",
-                tid,
-            )
-            same_tables = [row["group_name"] for row in stored] == groups
+            if written_by is None:  # `save_if_current` only: not current any more
+                return False
             if not same_tables:
                 await db.execute("DELETE FROM standings_tables WHERE tournament_id = $1", tid)
-            if tables:
-                await db.execute(
-                    _UPDATE_TABLES if same_tables else _INSERT_TABLES,
-                    tid,
-                    groups,
-                    [detail for _, detail, _ in tables],
-                    *columns,
-                )
+                if tables:
+                    await db.execute(_INSERT_TABLES, tid, groups, details, *columns)
+        # What a read of this write would give, known without reading it. Should the write
+        # be rolled back, its transaction's id is never a stored row's: the entry matches
+        # nothing.
+        _LAST_READ[tid] = ((written_by, snapshot.revision, snapshot.computed_at), snapshot)
+        return True
 
     async def get(self, tournament_id: TournamentId) -> StandingsSnapshot | None:
         with storage_errors():
@@ -267,20 +332,37 @@ class PostgresStandingsRepository:
     async def current(
         self, tournament_id: TournamentId, engine: str
     ) -> tuple[StandingsStatus, StandingsInputs | None]:
+        known = _LAST_READ.get(tournament_id)
         with storage_errors():
-            row = await self._db.fetchrow(_CURRENT, tournament_id, engine)
+            row = await self._db.fetchrow(
+                _CURRENT, tournament_id, engine, None if known is None else known[0][0]
+            )
         if row is None:
             raise NotFound(f"tournament {tournament_id!r} not found")
-        status = StandingsStatus(
-            row["current_revision"],
-            row["current_rules"],
-            _snapshot_from_row(tournament_id, row),
-        )
+        if row["computed_at"] is None:  # no snapshot stored yet
+            snapshot = None
+        elif row["tables"] is None:  # the one this process has (`_CURRENT`)
+            if known is None or known[0] != _written(row):  # pragma: no cover - by its $3
+                return await self._apart(tournament_id, engine)
+            snapshot = known[1]
+        else:
+            snapshot = _snapshot_from_row(tournament_id, row)
+            if snapshot is not None:
+                _LAST_READ[tournament_id] = (_written(row), snapshot)
+        status = StandingsStatus(row["current_revision"], row["current_rules"], snapshot)
         if status.reusable(engine) is not None:
             return status, None
         if row["id"] is None:  # the statement's test and `reusable` disagree: read them apart
-            return status, await self.inputs(tournament_id)
+            return await self._apart(tournament_id, engine)
         return status, await inputs_from_row(self._db, tournament_id, row, status.revision)
+
+    async def _apart(
+        self, tournament_id: TournamentId, engine: str
+    ) -> tuple[StandingsStatus, StandingsInputs | None]:
+        status = await self.status(tournament_id)
+        if status.reusable(engine) is not None:
+            return status, None
+        return status, await self.inputs(tournament_id)
 
 
 def _snapshot_from_row(

@@ -4,6 +4,7 @@ one alone, or with the standings status: `standings.PostgresStandingsRepository.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
@@ -24,6 +25,7 @@ from bestshot_domain.model import (
     TournamentId,
 )
 from bestshot_domain.standings.inputs import MatchResult
+from bestshot_domain.tables import era_of
 
 # The tournament's columns and its small lists over `tournaments t` ($1 its id), each list a
 # JSON array of arrays ordered as its own repository method orders it; the matches follow in a
@@ -54,25 +56,35 @@ _INPUTS = (
 
 # The matches in the shapes the tables take (`tables.table_matches`, whose rule this follows), in
 # kickoff order: each match of a knockout round flagged, with the columns of TABLE_MATCH_COLUMNS;
-# every other one that is not cancelled (it can count for a table) with each side's cards. The
-# knockout rounds are found once (`k`), not joined to every match: on a fresh database, before its
-# statistics, that join was planned as a loop over the season and cost more than the rest. (Rows,
-# not arrays of records: PostgreSQL spends about twice as long sending those.)
-# $2: cancelled, $3: the knockout kind.
+# every other one that is not cancelled (it can count for a table), with each side's cards only
+# where the rules count them (`_WITH_CARDS`): most leagues' do not, and the two joins cost a
+# third of the statement. The kickoff travels as microseconds since the epoch: asyncpg's
+# timestamptz decoding was another third, and a season has only a few dozen distinct kickoffs
+# (`_Kickoffs`). The knockout rounds are found once (`k`), not joined to every match: on a fresh
+# database, before its statistics, that join was planned as a loop over the season and cost more
+# than the rest. (Rows, not arrays of records: PostgreSQL spends about twice as long sending
+# those.) $2: cancelled, $3: the knockout kind.
 _MATCHES = """
 SELECT m.round_slug = ANY (k.slugs) AS knockout,
-    m.key, m.round_slug, m.home, m.away, m.status, m.kickoff, m.home_score, m.away_score,
-    m.ended, m.shootout_home, m.shootout_away,
-    hd.yellow, hd.second_yellow_red, hd.red, hd.yellow_and_red,
-    ad.yellow, ad.second_yellow_red, ad.red, ad.yellow_and_red
+    m.key, m.round_slug, m.home, m.away, m.status,
+    (extract(epoch FROM m.kickoff) * 1000000)::bigint AS kickoff,
+    m.home_score, m.away_score, m.ended, m.shootout_home, m.shootout_away{cards}
 FROM (SELECT ARRAY(SELECT r.slug FROM rounds r WHERE r.tournament_id = $1 AND r.kind = $3)
           AS slugs) k,
-    matches m
-LEFT JOIN match_discipline hd ON hd.match_key = m.key AND hd.team = m.home
-LEFT JOIN match_discipline ad ON ad.match_key = m.key AND ad.team = m.away
+    matches m{joins}
 WHERE m.tournament_id = $1 AND (m.status <> $2 OR m.round_slug = ANY (k.slugs))
 ORDER BY m.kickoff, m.key COLLATE "C"
 """
+_WITHOUT_CARDS = _MATCHES.format(cards="", joins="")
+_WITH_CARDS = _MATCHES.format(
+    cards=""",
+    hd.yellow, hd.second_yellow_red, hd.red, hd.yellow_and_red,
+    ad.yellow, ad.second_yellow_red, ad.red, ad.yellow_and_red""",
+    joins="""
+LEFT JOIN match_discipline hd ON hd.match_key = m.key AND hd.team = m.home
+LEFT JOIN match_discipline ad ON ad.match_key = m.key AND ad.team = m.away""",
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DECIDED = frozenset(status.value for status in DECIDED)
 
 
@@ -90,25 +102,34 @@ async def inputs_from_row(
 ) -> StandingsInputs:
     """The inputs in a row of INPUT_COLUMNS, read at `revision`, with the tournament's matches
     read now."""
+    tournament = tournament_from_row(row)
+    counts_cards = era_of(tournament).counts_cards
     with storage_errors():
         matches = await db.fetch(
-            _MATCHES, tournament_id, MatchStatus.CANCELLED.value, RoundKind.KNOCKOUT.value
+            _WITH_CARDS if counts_cards else _WITHOUT_CARDS,
+            tournament_id,
+            MatchStatus.CANCELLED.value,
+            RoundKind.KNOCKOUT.value,
         )
+    kickoffs = _Kickoffs()
     results, knockout = [], []
     for match in matches:
+        kickoff = kickoffs[match[6]]
         if match[0]:
-            knockout.append(table_match_from_row(tuple(match[1:12])))
+            knockout.append(table_match_from_row((*match[1:6], kickoff, *match[7:12])))
             continue
         decided = match[5] in _DECIDED
+        # The schema's checks make these a valid result (scores whole and non-negative):
+        # `checked` skips checking them again, 380 times a season.
         results.append(
-            MatchResult(
+            MatchResult.checked(
                 match[3],
                 match[4],
                 match[7] if decided else None,
                 match[8] if decided else None,
-                match[6],
-                _cards(*match[12:16]),
-                _cards(*match[16:20]),
+                kickoff,
+                _cards(*match[12:16]) if counts_cards else None,
+                _cards(*match[16:20]) if counts_cards else None,
             )
         )
     members = json.loads(row["members"])
@@ -118,7 +139,7 @@ async def inputs_from_row(
         if provider is not None  # as get_many: a key with no team is left out
     )
     return StandingsInputs(
-        tournament=tournament_from_row(row),
+        tournament=tournament,
         members=tuple(Membership(tournament_id, team, group) for team, group, *_ in members),
         teams={team.key: team for team in teams},
         rounds=tuple(
@@ -137,3 +158,12 @@ async def inputs_from_row(
 
 def _cards(yellow: int | None, *others: int) -> Cards | None:
     return None if yellow is None else Cards(yellow, *others)
+
+
+class _Kickoffs(dict[int | None, datetime | None]):
+    """Kickoffs by microseconds since the epoch, each made once per read."""
+
+    def __missing__(self, micros: int | None) -> datetime | None:
+        kickoff = None if micros is None else _EPOCH + timedelta(microseconds=micros)
+        self[micros] = kickoff
+        return kickoff

@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from bestshot_domain.errors import InvalidInput
-from bestshot_domain.standings.rules import Criterion, Rules, Unresolved
+from bestshot_domain.standings.rules import Criterion, Discipline, Rules, Unresolved
 
 
 class Season(NamedTuple):
@@ -93,6 +93,14 @@ class Era(NamedTuple):
     regulation: str
     away_goals: bool = False
     thirds: ThirdPlaceRule | None = None
+
+    @property
+    def counts_cards(self) -> bool:
+        """Whether cards can decide anything in its tables: a fair-play criterion among its
+        rules' or its third-placed teams' criteria. Without one, tables are the same with the
+        matches' cards or without them, so those need not be read."""
+        thirds = self.thirds.criteria if self.thirds is not None else ()
+        return any(isinstance(c, Discipline) for c in (*self.rules.criteria, *thirds))
 
 
 class Competition(NamedTuple):

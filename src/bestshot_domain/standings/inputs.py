@@ -65,6 +65,25 @@ class MatchResult(_MatchResult):
         )
 
     @classmethod
+    def checked(  # noqa: PLR0917 - the fields, in order
+        cls,
+        home: str,
+        away: str,
+        home_goals: int | None,
+        away_goals: int | None,
+        kickoff: datetime | None = None,
+        home_cards: Cards | None = None,
+        away_cards: Cards | None = None,
+        group: str | None = None,
+    ) -> "MatchResult":
+        """A result whose values a store's own checks already guarantee (goals whole and
+        non-negative, both or neither): made without checking them again. A season's matches
+        are read for every table update; anything else makes results with `MatchResult(...)`."""
+        return tuple.__new__(
+            cls, (home, away, home_goals, away_goals, kickoff, home_cards, away_cards, group)
+        )
+
+    @classmethod
     def _make(cls, iterable: Iterable[Any]) -> Self:  # type: ignore[override]
         # `_replace` builds through `_make`: a changed value is checked as a new one is.
         return cls(*iterable)

@@ -42,7 +42,7 @@ def _compute(
     names: dict[str, str],
     previous: StandingsSnapshot | None,
 ) -> StandingsSnapshot:
-    results, legs = table_matches(ROUNDS, [TableMatch.of(m) for m in matches], ())
+    results, legs = table_matches(tournament, ROUNDS, [TableMatch.of(m) for m in matches], ())
     return snapshot_of(
         tournament,
         members=[Membership("liga-test", f"scripted:{key}", g) for key, g in groups.items()],

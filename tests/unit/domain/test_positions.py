@@ -69,7 +69,7 @@ def _inputs(
         )
     teams = {make_key(PROVIDER, key): team(key) for key in TEAMS}
     members = tuple(Membership(t.id, make_key(PROVIDER, key), groups[key]) for key in sorted(TEAMS))
-    results, legs = table_matches(rounds, matches, ())
+    results, legs = table_matches(t, rounds, matches, ())
     inputs = StandingsInputs(t, members, teams, tuple(rounds), results, legs, (), 0)
     return inputs, tuple(matches)
 
