@@ -103,9 +103,15 @@ def _event_columns(event: NewEvent) -> tuple[object, ...]:
     )
 
 
-async def append_events(db: Executor, events: Sequence[NewEvent]) -> None:
-    """Insert events on a connection inside a transaction (the caller's)."""
-    await db.execute("SELECT pg_advisory_xact_lock($1)", OUTBOX_LOCK_KEY)
+# The lock of the module's docstring; sent with the write's savepoint, in one round trip.
+LOCK_OUTBOX = f"SELECT pg_advisory_xact_lock({OUTBOX_LOCK_KEY})"
+
+
+async def append_events(db: Executor, events: Sequence[NewEvent], *, locked: bool = False) -> None:
+    """Insert events on a connection inside a transaction (the caller's), taking the outbox's
+    lock unless `locked` (LOCK_OUTBOX run already in this transaction)."""
+    if not locked:
+        await db.execute(LOCK_OUTBOX)
     rows = [_event_columns(event) for event in events]
     await db.execute(_INSERT, *(list(column) for column in zip(*rows, strict=True)))
 
@@ -117,8 +123,8 @@ class PostgresOutbox:
     async def append(self, events: Sequence[NewEvent]) -> None:
         if not events:
             return
-        async with self._session.write() as db:
-            await append_events(db, events)
+        async with self._session.write(first=LOCK_OUTBOX) as db:
+            await append_events(db, events, locked=True)
 
     async def after(
         self, event_id: int, *, tournament_id: TournamentId | None = None, limit: int = 100

@@ -48,8 +48,10 @@ class Session:
             await self.db.execute(statement)
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[Executor]:
-        """`async with session.write() as db:` - the statements of one write, all or none."""
+    async def write(self, first: str = "") -> AsyncIterator[Executor]:
+        """`async with session.write() as db:` - the statements of one write, all or none.
+        `first`: a constant statement without parameters to run first (a lock), sent in the
+        same round trip as the savepoint."""
         if not self.in_transaction:
             start = f"{BEGIN}; "
         elif self._savepoint:
@@ -58,7 +60,7 @@ class Session:
             start = ""
         self.in_transaction = True
         with storage_errors():
-            await self.db.execute(f"{start}SAVEPOINT {_SAVEPOINT}")
+            await self.db.execute(f"{start}SAVEPOINT {_SAVEPOINT}{'; ' if first else ''}{first}")
         self._savepoint = True
         try:
             with storage_errors():
