@@ -234,3 +234,54 @@ def test_the_thirds_ranking_has_one_team_per_group_in_any_order(
     shuffler.shuffle(teams)
     shuffler.shuffle(matches)
     assert ranking(teams, matches) == table
+
+
+def without_cards(matches: list[MatchResult]) -> list[MatchResult]:
+    return [m._replace(home_cards=None, away_cards=None) for m in matches]
+
+
+@given(ERAS, leagues())
+def test_an_era_that_does_not_count_cards_gives_the_same_tables_without_them(
+    era: Era, league: tuple[list[TeamEntry], list[MatchResult]]
+) -> None:
+    # What lets the stored inputs leave the cards out for such an era (`Era.counts_cards`).
+    teams, matches = league
+    if not era.counts_cards:
+        assert compute_standings(era.rules, teams, matches) == compute_standings(
+            era.rules, teams, without_cards(matches)
+        )
+
+
+@settings(max_examples=40)
+@given(
+    st.sampled_from([era for era in THIRDS_ERAS if not era.counts_cards] or THIRDS_ERAS),
+    st.lists(leagues(min_teams=3, max_teams=4), min_size=6, max_size=6),
+)
+def test_a_thirds_ranking_that_does_not_count_cards_is_the_same_without_them(
+    era: Era, groups: list[tuple[list[TeamEntry], list[MatchResult]]]
+) -> None:
+    assert era.thirds is not None
+    teams: list[TeamEntry] = []
+    matches: list[MatchResult] = []
+    for number, (members, played) in enumerate(groups):
+        name = f"Group {'ABCDEF'[number]}"
+        teams += [TeamEntry(f"{name}/{e.id}", f"{e.name}{number}", name) for e in members]
+        matches += [
+            m._replace(home=f"{name}/{m.home}", away=f"{name}/{m.away}", group=name) for m in played
+        ]
+
+    def ranking(matches: list[MatchResult]) -> Table:
+        assert era.thirds is not None
+        return third_placed(era.thirds, compute_standings(era.rules, teams, matches), matches)
+
+    if not era.counts_cards:
+        assert ranking(matches) == ranking(without_cards(matches))
+
+
+def test_cards_are_counted_where_fair_play_breaks_ties() -> None:
+    # The other side of the two properties above. Japan went through in 2018 on fair play,
+    # ahead of Senegal; the Premier League has no such criterion.
+    eras = {era.name: era for competition in COMPETITIONS.values() for era in competition.eras}
+    assert eras["fifa_world_cup_2018"].counts_cards
+    assert eras["uefa_euro_2016"].counts_cards  # its thirds' ranking too
+    assert not eras["premier_league_1992"].counts_cards
