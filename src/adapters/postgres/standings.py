@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
-import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +23,8 @@ from adapters.postgres.standings_inputs import (
     inputs_from_row,
     read_inputs,
 )
-from bestshot_domain.errors import InvalidInput, NotFound
+from adapters.postgres.standings_saves import WRITTEN, WRITTEN_BY, store
+from bestshot_domain.errors import NotFound
 from bestshot_domain.model import (
     StandingsInputs,
     StandingsSnapshot,
@@ -35,29 +35,14 @@ from bestshot_domain.model import (
 if TYPE_CHECKING:
     from bestshot_domain.standings import KnockoutRound, Table
 
-ROW_COLUMNS = (
-    "position",
-    "team",
-    "played",
-    "won",
-    "drawn",
-    "lost",
-    "goals_for",
-    "goals_against",
-    "goal_difference",
-    "points",
-)
-
 
 # Which write stored the snapshot (the server, the database, the transaction, with the revision
 # and time it was computed at), with the revision and rules now: while the same write is stored
 # (`save` writes the tables with their snapshot's row), the snapshot this process last read of it
 # (`_LAST_READ`) is what is stored, and the tables are not read again.
-_WRITTEN = "concat_ws(' ', pg_postmaster_start_time(), current_database(), s.xmin)"
-_WRITTEN_BY = f"{_WRITTEN} AS written_by"
 _HEAD = f"""
 SELECT t.standings_revision AS current_revision, t.rules AS current_rules,
-    {_WRITTEN_BY}, s.revision, s.computed_at
+    {WRITTEN_BY}, s.revision, s.computed_at
 FROM tournaments t LEFT JOIN standings_snapshots s ON s.tournament_id = t.id
 WHERE t.id = $1
 """  # noqa: S608 - constant
@@ -91,12 +76,12 @@ def _status_columns(unless_written_by: str | None = None) -> str:
     parameter: the one this process has, `_LAST_READ`)."""
     tables, bracket = _TABLES, "s.bracket::text"
     if unless_written_by is not None:
-        tables = f"CASE WHEN {_WRITTEN} = {unless_written_by} THEN NULL ELSE {tables} END"
-        bracket = f"CASE WHEN {_WRITTEN} = {unless_written_by} THEN NULL ELSE {bracket} END"
+        tables = f"CASE WHEN {WRITTEN} = {unless_written_by} THEN NULL ELSE {tables} END"
+        bracket = f"CASE WHEN {WRITTEN} = {unless_written_by} THEN NULL ELSE {bracket} END"
     return f"""
 SELECT t.standings_revision AS current_revision, t.rules AS current_rules,
     s.rules AS snapshot_rules, s.computed_at, s.revision, s.engine, {bracket} AS bracket,
-    {_WRITTEN_BY}, {tables} AS tables
+    {WRITTEN_BY}, {tables} AS tables
 """
 
 
@@ -124,123 +109,6 @@ LEFT JOIN LATERAL (SELECT """
 WHERE t.id = $1"""
 )
 
-_ROW_VALUES = """
-SELECT $1, t, r, p, team, pl, w, d, l, gf, ga, gd, pts, detail::jsonb
-FROM unnest($4::int[], $5::int[], $6::int[], $7::text[], $8::int[], $9::int[], $10::int[],
-            $11::int[], $12::int[], $13::int[], $14::int[], $15::int[], $16::text[])
-    AS u(t, r, p, team, pl, w, d, l, gf, ga, gd, pts, detail)
-"""
-_STORED = ("row_index", *(c for c in ROW_COLUMNS if c != "team"), "detail")
-_ROWS_IN_VALUES_ORDER = "tournament_id, table_index, row_index, " + ", ".join(
-    (*ROW_COLUMNS, "detail")
-)
-
-# New tables (other groups than the stored ones): the old ones go with their rows (ON DELETE
-# CASCADE, at the end of its own statement), then the new ones come with theirs. The rows'
-# foreign key to their table is checked at the end of the statement, when the tables inserted
-# beside them are there.
-_INSERT_TABLES = f"""
-WITH new_tables AS (
-    INSERT INTO standings_tables (tournament_id, table_index, group_name, detail)
-    SELECT $1, i - 1, g, d::jsonb
-    FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(g, d, i)
-)
-INSERT INTO standings_rows ({_ROWS_IN_VALUES_ORDER})
-{_ROW_VALUES}
-"""  # noqa: S608 - constant column names; the values travel as parameters
-
-# A save in one statement: the snapshot's row (and which write stored it, for `_LAST_READ`),
-# and, when the stored tables are of the same groups ($2, compared in the statement: `same`),
-# their tables and rows. Each row is updated in place, and only when it changed, so that its
-# new version can stay on its page (a HOT update, in the room the table's fillfactor leaves,
-# migration 0011) rather than a deleted row and an inserted one per team and update, which only
-# a VACUUM reclaims. With other groups, nothing of the tables is written here: `save` replaces
-# them (_INSERT_TABLES). $17-$21: the snapshot's columns.
-_UPSERT_SNAPSHOT = f"""
-snapshot AS (
-    INSERT INTO standings_snapshots AS s
-        (tournament_id, rules, computed_at, revision, engine, bracket)
-    {{source}}
-    ON CONFLICT (tournament_id) DO UPDATE SET
-        rules = EXCLUDED.rules, computed_at = EXCLUDED.computed_at,
-        revision = EXCLUDED.revision, engine = EXCLUDED.engine, bracket = EXCLUDED.bracket
-    {{only}}
-    RETURNING {_WRITTEN_BY}
-)"""
-_TABLES_AND_ROWS = f"""
-same AS (
-    SELECT coalesce(array_agg(group_name ORDER BY table_index), '{{}}') = $2::text[] AS groups
-    FROM standings_tables WHERE tournament_id = $1
-), tables AS (
-    UPDATE standings_tables s SET detail = n.d::jsonb
-    FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS n(g, d, i), same
-    WHERE same.groups AND EXISTS (SELECT FROM snapshot)
-        AND s.tournament_id = $1 AND s.table_index = n.i - 1
-        AND s.group_name IS NOT DISTINCT FROM n.g AND s.detail <> n.d::jsonb
-), gone AS (
-    DELETE FROM standings_rows s
-    WHERE (SELECT groups FROM same) AND EXISTS (SELECT FROM snapshot) AND s.tournament_id = $1
-        AND (s.table_index, s.team) NOT IN (SELECT * FROM unnest($4::int[], $7::text[]))
-), rows AS (
-    INSERT INTO standings_rows AS s ({_ROWS_IN_VALUES_ORDER})
-    {_ROW_VALUES}
-    WHERE (SELECT groups FROM same) AND EXISTS (SELECT FROM snapshot)
-    ON CONFLICT (tournament_id, table_index, team) DO UPDATE SET
-        {", ".join(f"{c} = EXCLUDED.{c}" for c in _STORED)}
-    WHERE ({", ".join(f"s.{c}" for c in _STORED)})
-        IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in _STORED)})
-)
-SELECT (SELECT written_by FROM snapshot), (SELECT groups FROM same)
-"""  # noqa: S608 - constant column names; the values travel as parameters
-_SAVE = (
-    "WITH "
-    + _UPSERT_SNAPSHOT.format(source="VALUES ($1, $17, $18, $19, $20, $21::jsonb)", only="")
-    + ","
-    + _TABLES_AND_ROWS
-)
-# `save_if_current`: the same, only while the tournament's revision is still the one seen ($22)
-# and the stored snapshot the one seen ($23: its computed_at, NULL for none); the tournament's
-# row locked first (as `PostgresTournamentRepository.lock` locks it), so that no write raises
-# the revision before this transaction ends. Under READ COMMITTED the lock waits for a writer
-# holding it and then tests the row as that writer left it; the snapshot's test is made on the
-# stored row itself (ON CONFLICT's WHERE), as it is when the upsert comes to it. Neither holds:
-# no snapshot row comes back, and nothing else is written (`EXISTS (SELECT FROM snapshot)`).
-_SAVE_IF_CURRENT = (
-    """WITH locked AS (
-    SELECT t.id FROM tournaments t WHERE t.id = $1 AND t.standings_revision = $22
-    FOR NO KEY UPDATE
-),"""  # noqa: S608 - constants
-    + _UPSERT_SNAPSHOT.format(
-        source="SELECT $1, $17, $18, $19, $20, $21::jsonb FROM locked",
-        only="WHERE s.computed_at IS NOT DISTINCT FROM $23",
-    )
-    + ","
-    + _TABLES_AND_ROWS
-)
-
-
-# Keys in the order given: the columns are jsonb, which orders them itself (and compares
-# them as values), and an encoder made once spares each of a table's rows building its own.
-_json: Callable[[Mapping[str, Any]], str] = json.JSONEncoder(separators=(",", ":")).encode
-_ROW_NUMBERS = operator.itemgetter(*ROW_COLUMNS)
-
-
-def split_table(
-    index: int, table: Mapping[str, Any]
-) -> tuple[str | None, str, list[tuple[object, ...]]]:
-    """A table's dictionary as (group, table detail, row tuples of ROW_COLUMNS + detail)."""
-    try:
-        rows = table["rows"]
-        group = table.get("group")
-        detail = {k: v for k, v in table.items() if k not in ("group", "rows")}
-        split_rows = []
-        for row in rows:
-            row_detail = {k: v for k, v in row.items() if k not in ROW_COLUMNS}
-            split_rows.append((*_ROW_NUMBERS(row), _json(row_detail)))
-    except (KeyError, TypeError, AttributeError) as error:
-        raise InvalidInput(f"table {index} has no {error} to store") from error
-    return group, _json(detail), split_rows
-
 
 class PostgresStandingsRepository:
     def __init__(self, session: Session) -> None:
@@ -254,54 +122,17 @@ class PostgresStandingsRepository:
         return await self._save(snapshot, seen)
 
     async def _save(self, snapshot: StandingsSnapshot, seen: StandingsStatus | None) -> bool:
-        tid = snapshot.tournament_id
-        tables = [split_table(i, table.to_dict()) for i, table in enumerate(snapshot.tables)]
-        rows = [
-            (i, row_index, *row)
-            for i, (_, _, table_rows) in enumerate(tables)
-            for row_index, row in enumerate(table_rows)
-        ]
-        columns = [list(column) for column in zip(*rows, strict=True)] or [[]] * 13
-        groups = [group for group, _, _ in tables]
-        details = [detail for _, detail, _ in tables]
-        bracket = _json(
-            {
-                "knockout": [stage.to_dict() for stage in snapshot.knockout],
-                "progress": dict(snapshot.progress),
-                # Kept with the bracket, in the snapshot's one JSON column: no migration for a
-                # map that only the next computation reads.
-                "digests": dict(snapshot.digests),
-            }
-        )
-        arguments = [
-            tid,
-            groups,
-            details,
-            *columns,
-            snapshot.rules,
-            snapshot.computed_at,
-            snapshot.revision,
-            snapshot.engine,
-            bracket,
-        ]
-        if seen is not None:
-            stored = seen.snapshot
-            arguments += [seen.revision, None if stored is None else stored.computed_at]
         async with self._session.write() as db:
-            # One row, always: a SELECT of two subqueries.
-            [(written_by, same_tables)] = await db.fetch(
-                _SAVE if seen is None else _SAVE_IF_CURRENT, *arguments
-            )
-            if written_by is None:  # `save_if_current` only: not current any more
-                return False
-            if not same_tables:
-                await db.execute("DELETE FROM standings_tables WHERE tournament_id = $1", tid)
-                if tables:
-                    await db.execute(_INSERT_TABLES, tid, groups, details, *columns)
+            written_by = await store(db, snapshot, seen)
+        if written_by is None:
+            return False
         # What a read of this write would give, known without reading it. Should the write
         # be rolled back, its transaction's id is never a stored row's: the entry matches
         # nothing.
-        _LAST_READ[tid] = ((written_by, snapshot.revision, snapshot.computed_at), snapshot)
+        _LAST_READ[snapshot.tournament_id] = (
+            (written_by, snapshot.revision, snapshot.computed_at),
+            snapshot,
+        )
         return True
 
     async def get(self, tournament_id: TournamentId) -> StandingsSnapshot | None:
