@@ -72,7 +72,7 @@ class Listed:
 @define
 class Listings:
     """The latest listing of the group, by plan name: what `survey` saw, for the plan's
-    `ensure`s that the survey listed (`exists=True`)."""
+    `ensure`s (those given a survey's hint)."""
 
     ttl: float = LISTING_TTL
     _by_name: dict[str, tuple[Listed, ...]] = field(factory=dict)
@@ -86,8 +86,8 @@ class Listings:
         self._at = time.monotonic()
 
     def get(self, name: str) -> tuple[Listed, ...] | None:
-        """The schedules stored for plan name `name` in a recent listing; None when there is no
-        recent listing or it did not show that name (then ask EventBridge)."""
+        """The schedules stored for plan name `name` in a recent listing (none: it showed none);
+        None when there is no recent listing (then ask EventBridge)."""
         if self._at is None or time.monotonic() - self._at > self.ttl:
             return None
-        return self._by_name.get(name)
+        return self._by_name.get(name, ())

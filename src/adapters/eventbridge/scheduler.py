@@ -118,6 +118,10 @@ class EventBridgeScheduler:
     def config(self) -> EventBridgeConfig:
         return self._config
 
+    def stored_name(self, schedule: PlannedSchedule) -> str:
+        """The name `schedule` has in EventBridge: its own, then the digest of its content."""
+        return str(self._request(schedule)["Name"])
+
     async def __aenter__(self) -> Self:
         stack = AsyncExitStack()
         self._client = await stack.enter_async_context(self._new_client())
@@ -145,9 +149,7 @@ class EventBridgeScheduler:
             stored = request["Name"]
             if stored == schedule.name:  # too long for a digest: read to compare, as ever
                 return await self._put(client, request, create=not exists)
-            # The schedules stored for this plan name: the survey's listing, or a listing of
-            # the name (a survey that did not list it: none, a hint that spares a call).
-            found = () if exists is False else await self._found(client, schedule.name, exists)
+            found = await self._found(client, schedule.name, exists)
             mine = next((listed for listed in found if listed.stored == stored), None)
             others = [listed.stored for listed in found if listed is not mine]
             if mine is not None and mine.holds(request):
@@ -204,7 +206,10 @@ class EventBridgeScheduler:
     async def _found(
         self, client: EventBridgeSchedulerClient, name: str, exists: bool | None
     ) -> tuple[Listed, ...]:
-        if exists and (listed := self._listings.get(name)) is not None:
+        """The schedules stored for plan name `name`: the survey's listing, when a survey's hint
+        comes with one that agrees with it, else a listing of the name (one call)."""
+        listed = self._listings.get(name)
+        if exists is not None and listed is not None and bool(listed) == exists:
             return listed
         return tuple(s for s in await self._listed(client, prefix=name) if s.name == name)
 
@@ -359,6 +364,7 @@ class EventBridgeScheduler:
             except NotFound:  # no group yet, so nothing pending
                 return listed
             listed.extend(Listed.of(summary) for summary in page.get("Schedules", []))
+            self._group_ready |= bool(listed)  # a group with schedules in it exists
             if not (token := page.get("NextToken")):
                 return listed
             request = {**request, "NextToken": token}
