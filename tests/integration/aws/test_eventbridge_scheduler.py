@@ -25,7 +25,7 @@ from adapters.eventbridge.scheduler import (
 )
 from bestshot_domain.errors import NotFound
 from bestshot_domain.ports import EnsureOutcome, PlannedSchedule
-from tests.integration.aws.emulator import get_stored
+from tests.integration.aws.emulator import get_stored, stored_names
 
 pytestmark = pytest.mark.integration
 
@@ -62,6 +62,7 @@ async def test_ensure_creates_the_group_and_the_schedule_as_planned(
     stored = await raw_client.get_schedule(
         Name=eventbridge.stored_name(schedule), GroupName=config.group
     )
+    assert stored["Name"] == f"{schedule.name}.{stored['Name'][-8:]}"  # and a digest
     assert stored["ScheduleExpression"] == "at(2026-11-28T23:30:00)"
     assert stored["ScheduleExpressionTimezone"] == "UTC"
     assert stored["FlexibleTimeWindow"] == {"Mode": "OFF"}
@@ -110,6 +111,9 @@ async def test_ensure_again_is_unchanged_and_a_new_plan_updates(
     assert await eventbridge.ensure(elsewhere) is EnsureOutcome.UPDATED
     stored = await get_stored(raw_client, eventbridge.config.group, schedule.name)
     assert json.loads(stored["Target"]["Input"])["roundUrl"].endswith("/matches/round-37")
+    # Each content has its name: the new one replaced the old, one schedule is left.
+    listed = await raw_client.list_schedules(GroupName=eventbridge.config.group)
+    assert [s["Name"] for s in listed["Schedules"]] == [eventbridge.stored_name(elsewhere)]
 
 
 async def test_a_schedule_changed_by_hand_is_put_back(
@@ -259,6 +263,44 @@ async def test_delete_removes_and_a_second_delete_is_not_found(
     assert [schedule.name for schedule in await eventbridge.list()] == ["keep"]
     with pytest.raises(NotFound, match="drop"):
         await eventbridge.delete("drop")
+
+
+async def test_delete_removes_every_schedule_stored_for_the_name(
+    eventbridge: EventBridgeScheduler, raw_client: Any
+) -> None:
+    schedule, keep = planned(), planned("brasileirao_betano_2026_11_28_23_30_x")
+    await eventbridge.ensure(schedule)
+    await eventbridge.ensure(keep)
+    group = eventbridge.config.group
+    stored = await raw_client.get_schedule(Name=eventbridge.stored_name(schedule), GroupName=group)
+    fields = ("ScheduleExpression", "FlexibleTimeWindow", "Target", "ActionAfterCompletion")
+    # The same plan name stored twice, as for a moment while a schedule is replaced.
+    await raw_client.create_schedule(
+        Name=schedule.name, GroupName=group, **{key: stored[key] for key in fields}
+    )
+
+    await eventbridge.delete(schedule.name)
+
+    assert list(await stored_names(raw_client, group)) == [keep.name]
+    with pytest.raises(NotFound, match=schedule.name):
+        await eventbridge.delete(schedule.name)
+
+
+async def test_a_name_too_long_for_a_digest_is_stored_as_it_is(
+    eventbridge: EventBridgeScheduler, raw_client: Any
+) -> None:
+    schedule = planned("a" * 40 + "_2026_11_28_23_30")  # 57 characters
+    assert eventbridge.stored_name(schedule) == schedule.name
+    assert await eventbridge.ensure(schedule) is EnsureOutcome.CREATED
+    assert await eventbridge.ensure(schedule) is EnsureOutcome.UNCHANGED
+    moved = planned(schedule.name, fire_at=schedule.fire_at + timedelta(minutes=5))
+    assert await eventbridge.ensure(moved, exists=True) is EnsureOutcome.UPDATED
+
+    stored = await raw_client.get_schedule(Name=schedule.name, GroupName=eventbridge.config.group)
+    assert stored["ScheduleExpression"] == "at(2026-11-28T23:35:00)"
+    assert list(await eventbridge.list()) == [moved]
+    await eventbridge.delete(schedule.name)
+    assert list(await eventbridge.list()) == []
 
 
 async def test_works_without_a_context_manager(
