@@ -351,3 +351,19 @@ async def test_schedules_stored_under_the_plain_name_are_kept_or_replaced(
     assert names[planned["liga-01"].name] == scheduler.stored_name(planned["liga-01"])
     assert len((await raw_client.list_schedules(GroupName=config.group))["Schedules"]) == 2
     assert [s.name for s in await scheduler.list()] == [s.name for s in planned.values()]
+
+
+async def test_a_re_run_over_several_pages_of_listing_is_all_unchanged(
+    throttling: Callable[[int], ThrottlingProxy],
+    make_config: Callable[..., EventBridgeConfig],
+) -> None:
+    factory = await _world(130)  # two pages of ListSchedules (100 a page)
+    proxy = throttling(10**9)
+    config = make_config(proxy.url, concurrency=8)
+    assert {r.outcome for r in await _plan(factory, config, 8)} == {EnsureOutcome.CREATED}
+
+    before = len(proxy.operations)
+    again = await _plan(factory, config, 8)
+
+    assert [r.outcome for r in again] == [EnsureOutcome.UNCHANGED] * 130
+    assert proxy.operations[before:] == ["GET /schedules"] * 2
