@@ -361,6 +361,10 @@ async def test_a_re_run_over_several_pages_of_listing_is_all_unchanged(
     proxy = throttling(10**9)
     config = make_config(proxy.url, concurrency=8)
     assert {r.outcome for r in await _plan(factory, config, 8)} == {EnsureOutcome.CREATED}
+    # The first plan: a listing, the group made, then one call a schedule (its create).
+    creates = [call for call in proxy.operations if call.startswith("POST /schedules/")]
+    assert len(creates) == 130
+    assert len(proxy.operations) == 130 + 3
 
     before = len(proxy.operations)
     again = await _plan(factory, config, 8)
