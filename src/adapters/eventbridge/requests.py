@@ -1,10 +1,20 @@
 """Schedules as EventBridge Scheduler stores them: the request `ensure` sends, the parts it
-compares, and a stored schedule read back as the domain's `PlannedSchedule`."""
+compares, the name it is stored under, and a stored schedule read back as the domain's
+`PlannedSchedule`.
+
+A schedule is stored as `{name}.{DIGEST}`: the plan's name, a dot, then 8 capitals and digits
+(base32) of a digest of the parts `ensure` compares. The plan's names are lowercase, so the
+suffix is never part of one, and a listing of the group alone tells which schedules hold what
+is planned (`listing`). Names too long for it (over `ROOM` characters) are stored as they are.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +27,31 @@ if TYPE_CHECKING:
     from types_aiobotocore_scheduler.type_defs import GetScheduleOutputTypeDef, TargetTypeDef
 
 log = logging.getLogger("adapters.eventbridge")
+
+NAME_MAX = 64  # EventBridge Scheduler's limit on a schedule's name
+DIGEST_LENGTH = 8
+ROOM = NAME_MAX - DIGEST_LENGTH - 1  # the longest plan name that gets the digest suffix
+_STORED = re.compile(rf"(?P<name>[0-9a-z_.-]{{1,{ROOM}}})\.[A-Z2-7]{{{DIGEST_LENGTH}}}")
+
+
+def content_digest(request: dict[str, Any]) -> str:
+    """`DIGEST_LENGTH` characters of base32 naming what a schedule holds (`as_compared`): the
+    same for equal contents however they were written. A change to what `as_compared` takes in
+    changes every digest: the next plan replaces each schedule once, which is harmless."""
+    canonical = json.dumps(as_compared(request), sort_keys=True, default=str)
+    digest = hashlib.sha256(canonical.encode()).digest()
+    return base64.b32encode(digest).decode()[:DIGEST_LENGTH]
+
+
+def stored_name(name: str, request: dict[str, Any]) -> str:
+    """The name a planned schedule named `name`, sent as `request`, is stored under."""
+    return f"{name}.{content_digest(request)}" if len(name) <= ROOM else name
+
+
+def plan_name(stored: str) -> str:
+    """The plan's name of a stored schedule: its name without the digest suffix, if any."""
+    found = _STORED.fullmatch(stored)
+    return found["name"] if found else stored
 
 
 def schedule_request(
@@ -32,8 +67,8 @@ def schedule_request(
     dead_letter_arn: str | None,
     flexible_window: int = 0,
 ) -> dict[str, Any]:
-    """The CreateSchedule/UpdateSchedule request of `schedule`: fire the Lambda once, with the
-    round's target as input, then delete itself.
+    """The CreateSchedule/UpdateSchedule request of `schedule`, under its `stored_name`: fire the
+    Lambda once, with the round's target as input, then delete itself.
 
     A `cron(...)` one-off is a recurring schedule to EventBridge, which completes (and so
     deletes itself) only after its end date: it gets one just after its one firing (and its
@@ -68,6 +103,7 @@ def schedule_request(
     }
     if style is ExpressionStyle.CRON:
         request["EndDate"] = cron_end(schedule, flexible_window)
+    request["Name"] = stored_name(schedule.name, request)
     return request
 
 
@@ -137,7 +173,7 @@ def planned(raw: GetScheduleOutputTypeDef, origin: Origin) -> PlannedSchedule | 
         log.warning("skipping schedule %s: not one of bestshot's (%s)", name, error)
         return None
     return PlannedSchedule(
-        name=name,
+        name=plan_name(name),
         fire_at=fire_at,
         tournament_id=aimed.tournament_id,
         round_slug=aimed.round_slug,

@@ -3,6 +3,8 @@
 Each schedule invokes the Lambda `caller-scores-and-standings` with its `bestshot_routes.Target`
 as input, and deletes itself once fired: the group holds only what is pending.
 `ensure` takes "already exists" as the normal case: the original crashed on a same-day re-run.
+A schedule is stored under its plan name plus a digest of its content (`requests`), so that a
+re-run knows the unchanged ones from the group's listing alone (`listing`).
 tenacity retries throttling, 5xx and dropped connections; botocore's own retries are off, so
 the two never multiply. What is left becomes a domain error.
 Deployment: README, "Deploying", and infra/README.md.
@@ -23,34 +25,15 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
 from attrs import field, frozen
-from botocore.exceptions import (
-    BotoCoreError,
-    ClientError,
-    ConnectionClosedError,
-    ConnectTimeoutError,
-    EndpointConnectionError,
-    ReadTimeoutError,
-)
-from tenacity import (
-    AsyncRetrying,
-    retry_if_exception,
-    stop_after_attempt,
-    stop_after_delay,
-    wait_exponential,
-    wait_random,
-)
-from tenacity.wait import wait_base
+from botocore.exceptions import BotoCoreError, ClientError
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop_after_delay
 
+from adapters.eventbridge.calls import SchedulerUnavailable, backoff, domain_error, is_transient
 from adapters.eventbridge.expressions import ExpressionStyle
-from adapters.eventbridge.requests import as_compared, schedule_request
+from adapters.eventbridge.listing import Listed, Listings
+from adapters.eventbridge.requests import ROOM, as_compared, plan_name, schedule_request
 from adapters.eventbridge.requests import planned as read_back
-from bestshot_domain.errors import (
-    BestshotError,
-    Conflict,
-    InvalidInput,
-    NotFound,
-    StorageUnavailable,
-)
+from bestshot_domain.errors import Conflict, InvalidInput, NotFound
 from bestshot_domain.ports import EnsureOutcome, PlannedSchedule, Survey
 from bestshot_routes import Origin
 
@@ -73,10 +56,6 @@ log = logging.getLogger(__name__)
 DEFAULT_GROUP = "scores-and-standings-routine"
 
 T = TypeVar("T")
-
-
-class SchedulerUnavailable(StorageUnavailable):
-    """EventBridge Scheduler could not be reached, refused us, or kept throttling."""
 
 
 @frozen
@@ -119,59 +98,6 @@ class EventBridgeConfig:
             raise InvalidInput(f"retry_attempts must be at least 1, got {value}")
 
 
-# Error codes worth another try: the service asked us to slow down or failed on its side.
-_TRANSIENT_CODES = frozenset(
-    {
-        "ThrottlingException",
-        "Throttling",
-        "TooManyRequestsException",
-        "RequestLimitExceeded",
-        "InternalServerException",
-        "ServiceUnavailable",
-        "ServiceUnavailableException",
-    }
-)
-
-
-def backoff(initial: float, maximum: float) -> wait_base:
-    """Exponential backoff from `initial` seconds up to `maximum`, plus up to `initial` of jitter.
-
-    The jitter keeps many clients throttled at once from coming back in step.
-    """
-    return wait_exponential(multiplier=initial, max=maximum) + wait_random(0, initial)
-
-
-def _is_transient(error: BaseException) -> bool:
-    if isinstance(error, ClientError):
-        code = error.response.get("Error", {}).get("Code", "")
-        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-        return code in _TRANSIENT_CODES or status == 429 or status >= 500
-    # Connection refused or reset, timeouts: botocore raises these outside ClientError.
-    return isinstance(error, BotoCoreError) and _is_connection_error(error)
-
-
-def _is_connection_error(error: BotoCoreError) -> bool:
-    return isinstance(
-        error,
-        EndpointConnectionError | ConnectionClosedError | ConnectTimeoutError | ReadTimeoutError,
-    )
-
-
-def _domain_error(operation: str, error: ClientError | BotoCoreError) -> BestshotError:
-    if isinstance(error, BotoCoreError):
-        return SchedulerUnavailable(f"EventBridge Scheduler {operation}: {error}")
-    code = error.response.get("Error", {}).get("Code", "Unknown")
-    message = error.response.get("Error", {}).get("Message", "")
-    text = f"EventBridge Scheduler {operation}: {code}: {message}".rstrip(": ")
-    if code == "ConflictException":
-        return Conflict(text)
-    if code == "ResourceNotFoundException":
-        return NotFound(text)
-    if code == "ValidationException":
-        return InvalidInput(text)
-    return SchedulerUnavailable(text)
-
-
 class EventBridgeScheduler:
     """`Scheduler` on EventBridge Scheduler.
 
@@ -186,10 +112,15 @@ class EventBridgeScheduler:
         self._client: EventBridgeSchedulerClient | None = None
         self._group_ready = False
         self._group_lock = asyncio.Lock()
+        self._listings = Listings()
 
     @property
     def config(self) -> EventBridgeConfig:
         return self._config
+
+    def stored_name(self, schedule: PlannedSchedule) -> str:
+        """The name `schedule` has in EventBridge: its own, then the digest of its content."""
+        return str(self._request(schedule)["Name"])
 
     async def __aenter__(self) -> Self:
         stack = AsyncExitStack()
@@ -215,50 +146,120 @@ class EventBridgeScheduler:
         async with self._connected() as client:
             await self._ensure_group(client)
             request = self._request(schedule)
-            # Created or found: a schedule deleted between our create and our read (it fired,
-            # or an operator removed it) sends us round once more, never forever. One a survey
-            # listed is read first: its create would only be refused.
-            create = not exists
-            for _ in range(3):
-                if create:
-                    try:
-                        await self._call(
-                            "CreateSchedule", lambda: client.create_schedule(**request)
-                        )
-                    except Conflict:
-                        pass
-                    else:
-                        return EnsureOutcome.CREATED
-                create = True
-                try:
-                    existing = await self._call(
-                        "GetSchedule",
-                        lambda: client.get_schedule(Name=schedule.name, GroupName=self._group),
-                    )
-                except NotFound:
-                    continue
-                if as_compared(existing) == as_compared(request):
-                    return EnsureOutcome.UNCHANGED
-                await self._call("UpdateSchedule", lambda: client.update_schedule(**request))
-                return EnsureOutcome.UPDATED
-        raise SchedulerUnavailable(
-            f"EventBridge Scheduler: schedule {schedule.name} kept appearing and disappearing"
-        )
+            stored = request["Name"]
+            if stored == schedule.name:  # too long for a digest: read to compare, as ever
+                return await self._put(client, request, create=not exists)
+            found = await self._found(client, schedule.name, exists)
+            mine = next((listed for listed in found if listed.stored == stored), None)
+            others = [listed.stored for listed in found if listed is not mine]
+            if mine is not None and mine.holds(request):
+                outcome = EnsureOutcome.UNCHANGED
+            elif mine is None and schedule.name in others and await self._holds(client, request):
+                # Stored before names carried a digest, as planned: left to fire as it is.
+                others.remove(schedule.name)
+                outcome = EnsureOutcome.UNCHANGED
+            else:
+                outcome = await self._put(client, request, create=mine is None)
+            # Other contents under this plan name: replaced by the new one, so that only what is
+            # planned fires (deleted after it exists: one too many for a moment, never too few).
+            for name in others:
+                with suppress(NotFound):
+                    await self._delete(client, name)
+            replaced = others and outcome is EnsureOutcome.CREATED
+            return EnsureOutcome.UPDATED if replaced else outcome
 
     async def list(self) -> Sequence[PlannedSchedule]:
         async with self._connected() as client:
-            return await self._read(client, await self._names(client))
+            return await self._read(client, [s.stored for s in await self._listed(client)])
 
     async def survey(
         self, start: datetime, end: datetime, *, skip: Callable[[str], bool]
     ) -> Survey:
-        """One listing of the group; only the schedules `skip` leaves are read (ListSchedules
-        omits the time and the target), then kept when they fire in [start, end)."""
+        """One listing of the group, kept for the plan's `ensure`s; only the schedules `skip`
+        leaves are read (ListSchedules omits the time and the target), then kept when they fire
+        in [start, end)."""
         async with self._connected() as client:
-            names = await self._names(client)
-            found = await self._read(client, [name for name in names if not skip(name)])
+            listed = await self._listed(client)
+            self._listings.keep(listed)
+            found = await self._read(client, [s.stored for s in listed if not skip(s.name)])
         pending = tuple(s for s in found if start <= s.fire_at < end)
-        return Survey(names=frozenset(names), pending=pending)
+        return Survey(names=frozenset(s.name for s in listed), pending=pending)
+
+    async def delete(self, name: str) -> None:
+        """Every schedule stored for plan name `name` (one, but for a moment while replaced)."""
+        async with self._connected() as client:
+            stored = [name]
+            if len(name) <= ROOM:
+                listed = await self._listed(client, prefix=name)
+                stored = [s.stored for s in listed if s.name == name] or stored
+            missing: builtins.list[NotFound] = []
+            for each in stored:
+                try:
+                    await self._delete(client, each)
+                except NotFound as error:  # fired (and gone) since the listing
+                    missing.append(error)
+            if len(missing) == len(stored):
+                raise missing[0]
+
+    # Reading and writing one schedule.
+
+    async def _found(
+        self, client: EventBridgeSchedulerClient, name: str, exists: bool | None
+    ) -> tuple[Listed, ...]:
+        """The schedules stored for plan name `name`: the survey's listing, when a survey's hint
+        comes with one that agrees with it, else a listing of the name (one call)."""
+        listed = self._listings.get(name)
+        if exists is not None and listed is not None and bool(listed) == exists:
+            return listed
+        return tuple(s for s in await self._listed(client, prefix=name) if s.name == name)
+
+    async def _put(
+        self, client: EventBridgeSchedulerClient, request: dict[str, Any], *, create: bool
+    ) -> EnsureOutcome:
+        """Create `request`'s schedule, or read, compare and update the one there. Created or
+        found: a schedule deleted between our create and our read (it fired, or an operator
+        removed it) sends us round once more, never forever. One listed is read first
+        (`create=False`): its create would only be refused."""
+        name = request["Name"]
+        for _ in range(3):
+            if create:
+                try:
+                    await self._call("CreateSchedule", lambda: client.create_schedule(**request))
+                except Conflict:
+                    pass
+                else:
+                    return EnsureOutcome.CREATED
+            create = True
+            existing = await self._get(client, name)
+            if existing is None:
+                continue
+            if as_compared(existing) == as_compared(request):
+                return EnsureOutcome.UNCHANGED
+            await self._call("UpdateSchedule", lambda: client.update_schedule(**request))
+            return EnsureOutcome.UPDATED
+        raise SchedulerUnavailable(
+            f"EventBridge Scheduler: schedule {name} kept appearing and disappearing"
+        )
+
+    async def _holds(self, client: EventBridgeSchedulerClient, request: dict[str, Any]) -> bool:
+        """Whether the schedule under the plan's own name (no digest) holds `request`."""
+        existing = await self._get(client, plan_name(request["Name"]))
+        return existing is not None and as_compared(existing) == as_compared(request)
+
+    async def _get(
+        self, client: EventBridgeSchedulerClient, name: str
+    ) -> GetScheduleOutputTypeDef | None:
+        try:
+            return await self._call(
+                "GetSchedule", lambda: client.get_schedule(Name=name, GroupName=self._group)
+            )
+        except NotFound:  # fired and deleted itself, or removed by hand
+            return None
+
+    async def _delete(self, client: EventBridgeSchedulerClient, name: str) -> None:
+        await self._call(
+            "DeleteSchedule", lambda: client.delete_schedule(Name=name, GroupName=self._group)
+        )
 
     async def _read(
         self, client: EventBridgeSchedulerClient, names: Sequence[str]
@@ -269,25 +270,12 @@ class EventBridgeScheduler:
 
         async def read(name: str) -> GetScheduleOutputTypeDef | None:
             async with limit:
-                try:
-                    return await self._call(
-                        "GetSchedule",
-                        lambda: client.get_schedule(Name=name, GroupName=self._group),
-                    )
-                except NotFound:  # fired and deleted itself since the listing
-                    return None
+                return await self._get(client, name)
 
         found = await asyncio.gather(*(read(name) for name in names))
         origin = self._config.origin
         planned = [schedule for raw in found if raw and (schedule := read_back(raw, origin))]
         return sorted(planned, key=lambda schedule: (schedule.fire_at, schedule.name))
-
-    async def delete(self, name: str) -> None:
-        async with self._connected() as client:
-            await self._call(
-                "DeleteSchedule",
-                lambda: client.delete_schedule(Name=name, GroupName=self._group),
-            )
 
     # The plumbing.
 
@@ -324,7 +312,7 @@ class EventBridgeScheduler:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(config.retry_attempts) | stop_after_delay(config.call_deadline),
             wait=backoff(config.backoff_initial, config.backoff_max),
-            retry=retry_if_exception(_is_transient),
+            retry=retry_if_exception(is_transient),
             reraise=True,
         )
         try:
@@ -333,7 +321,7 @@ class EventBridgeScheduler:
                     with attempt:
                         return await call()
         except (ClientError, BotoCoreError) as error:
-            raise _domain_error(operation, error) from error
+            raise domain_error(operation, error) from error
         except TimeoutError:
             raise SchedulerUnavailable(
                 f"EventBridge Scheduler {operation}: no answer within {config.call_deadline:g} s"
@@ -362,18 +350,24 @@ class EventBridgeScheduler:
                 )
         self._group_ready = True
 
-    async def _names(self, client: EventBridgeSchedulerClient) -> Sequence[str]:
-        names: builtins.list[str] = []
+    async def _listed(
+        self, client: EventBridgeSchedulerClient, *, prefix: str | None = None
+    ) -> builtins.list[Listed]:
+        """The group's schedules (those whose names start with `prefix`), 100 a page."""
+        listed: builtins.list[Listed] = []
         request: ListSchedulesInputTypeDef = {"GroupName": self._group, "MaxResults": 100}
+        if prefix is not None:
+            request["NamePrefix"] = prefix
         while True:
             try:
                 page = await self._call("ListSchedules", partial(client.list_schedules, **request))
             except NotFound:  # no group yet, so nothing pending
-                return names
-            names.extend(summary["Name"] for summary in page.get("Schedules", []))
+                return listed
+            listed.extend(Listed.of(summary) for summary in page.get("Schedules", []))
+            self._group_ready |= bool(listed)  # a group with schedules in it exists
             if not (token := page.get("NextToken")):
-                return names
-            request = {"GroupName": self._group, "MaxResults": 100, "NextToken": token}
+                return listed
+            request = {**request, "NextToken": token}
 
     def _request(self, schedule: PlannedSchedule) -> dict[str, Any]:
         config = self._config

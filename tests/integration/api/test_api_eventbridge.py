@@ -15,7 +15,7 @@ from adapters.sources.demo import DemoSource, reference_for
 from entrypoints.bootstrap import bootstrap
 from entrypoints.commands.token import mint_admin_token
 from entrypoints.settings import load_settings
-from tests.integration.aws.emulator import LAMBDA_ARN, REGION, ROLE_ARN
+from tests.integration.aws.emulator import LAMBDA_ARN, REGION, ROLE_ARN, get_stored
 from tests.unit.api.conftest import NOW
 
 pytestmark = pytest.mark.integration
@@ -64,7 +64,7 @@ async def test_the_day_s_schedules_land_in_eventbridge(moto: str, raw_client: An
     schedules = created.json()["schedules"]
     assert [s["status"] for s in schedules] == ["created"]
     assert [s["status"] for s in again.json()["schedules"]] == ["unchanged"]
-    stored = await raw_client.get_schedule(Name=schedules[0]["name"], GroupName=GROUP)
+    stored = await get_stored(raw_client, GROUP, schedules[0]["name"])
     assert stored["ScheduleExpression"] == schedules[0]["expression"]
     assert stored["Target"]["Arn"] == LAMBDA_ARN
     assert json.loads(stored["Target"]["Input"]) == schedules[0]["target"]

@@ -16,6 +16,7 @@ import pytest
 from aiobotocore.session import get_session
 from moto.server import ThreadedMotoServer
 
+from adapters.eventbridge.requests import plan_name
 from adapters.eventbridge.scheduler import EventBridgeConfig, EventBridgeScheduler
 
 REGION = "eu-west-1"
@@ -103,3 +104,16 @@ async def raw_client(moto: str) -> AsyncIterator[Any]:
 async def eventbridge(moto: str) -> AsyncIterator[EventBridgeScheduler]:
     async with EventBridgeScheduler(config_for(moto)) as scheduler:
         yield scheduler
+
+
+async def stored_names(client: Any, group: str) -> dict[str, str]:
+    """The group's schedules' names in EventBridge (with the adapter's digest), by plan name."""
+    listed = await client.list_schedules(GroupName=group)
+    return {plan_name(summary["Name"]): summary["Name"] for summary in listed["Schedules"]}
+
+
+async def get_stored(client: Any, group: str, name: str) -> Any:
+    """The schedule stored for plan name `name`, as GetSchedule answers."""
+    return await client.get_schedule(
+        Name=(await stored_names(client, group))[name], GroupName=group
+    )

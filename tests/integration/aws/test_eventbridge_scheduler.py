@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -25,6 +26,7 @@ from adapters.eventbridge.scheduler import (
 )
 from bestshot_domain.errors import NotFound
 from bestshot_domain.ports import EnsureOutcome, PlannedSchedule
+from tests.integration.aws.emulator import get_stored, stored_names
 
 pytestmark = pytest.mark.integration
 
@@ -58,7 +60,10 @@ async def test_ensure_creates_the_group_and_the_schedule_as_planned(
     config = eventbridge.config
     group = await raw_client.get_schedule_group(Name=config.group)
     assert group["Name"] == config.group
-    stored = await raw_client.get_schedule(Name=schedule.name, GroupName=config.group)
+    stored = await raw_client.get_schedule(
+        Name=eventbridge.stored_name(schedule), GroupName=config.group
+    )
+    assert re.fullmatch(rf"{schedule.name}\.[A-Z2-7]{{8}}", stored["Name"])  # and a digest
     assert stored["ScheduleExpression"] == "at(2026-11-28T23:30:00)"
     assert stored["ScheduleExpressionTimezone"] == "UTC"
     assert stored["FlexibleTimeWindow"] == {"Mode": "OFF"}
@@ -84,7 +89,9 @@ async def test_without_a_dead_letter_queue_the_target_has_none(
     config = make_config(dead_letter_arn=None)
     await EventBridgeScheduler(config).ensure(planned())
 
-    stored = await raw_client.get_schedule(Name=planned().name, GroupName=config.group)
+    stored = await raw_client.get_schedule(
+        Name=EventBridgeScheduler(config).stored_name(planned()), GroupName=config.group
+    )
     assert "DeadLetterConfig" not in stored["Target"]
 
 
@@ -97,14 +104,17 @@ async def test_ensure_again_is_unchanged_and_a_new_plan_updates(
 
     later = planned(fire_at=datetime(2026, 11, 29, 0, 15, tzinfo=UTC))
     assert await eventbridge.ensure(later) is EnsureOutcome.UPDATED
-    stored = await raw_client.get_schedule(Name=schedule.name, GroupName=eventbridge.config.group)
+    stored = await get_stored(raw_client, eventbridge.config.group, schedule.name)
     assert stored["ScheduleExpression"] == "at(2026-11-29T00:15:00)"
     assert await eventbridge.ensure(later) is EnsureOutcome.UNCHANGED
 
     elsewhere = planned(fire_at=later.fire_at, round_slug="round-37")
     assert await eventbridge.ensure(elsewhere) is EnsureOutcome.UPDATED
-    stored = await raw_client.get_schedule(Name=schedule.name, GroupName=eventbridge.config.group)
+    stored = await get_stored(raw_client, eventbridge.config.group, schedule.name)
     assert json.loads(stored["Target"]["Input"])["roundUrl"].endswith("/matches/round-37")
+    # Each content has its name: the new one replaced the old, one schedule is left.
+    listed = await raw_client.list_schedules(GroupName=eventbridge.config.group)
+    assert [s["Name"] for s in listed["Schedules"]] == [eventbridge.stored_name(elsewhere)]
 
 
 async def test_a_schedule_changed_by_hand_is_put_back(
@@ -113,9 +123,9 @@ async def test_a_schedule_changed_by_hand_is_put_back(
     schedule = planned()
     await eventbridge.ensure(schedule)
     group = eventbridge.config.group
-    stored = await raw_client.get_schedule(Name=schedule.name, GroupName=group)
+    stored = await raw_client.get_schedule(Name=eventbridge.stored_name(schedule), GroupName=group)
     await raw_client.update_schedule(
-        Name=schedule.name,
+        Name=stored["Name"],
         GroupName=group,
         ScheduleExpression=stored["ScheduleExpression"],
         ScheduleExpressionTimezone="UTC",
@@ -125,7 +135,7 @@ async def test_a_schedule_changed_by_hand_is_put_back(
     )
 
     assert await eventbridge.ensure(schedule) is EnsureOutcome.UPDATED
-    stored = await raw_client.get_schedule(Name=schedule.name, GroupName=group)
+    stored = await raw_client.get_schedule(Name=eventbridge.stored_name(schedule), GroupName=group)
     assert stored["State"] == "ENABLED"
 
 
@@ -178,7 +188,9 @@ async def test_the_cron_style_is_written_and_read_back(
 
     assert await EventBridgeScheduler(config).ensure(schedule) is EnsureOutcome.CREATED
 
-    stored = await raw_client.get_schedule(Name=schedule.name, GroupName=config.group)
+    stored = await raw_client.get_schedule(
+        Name=EventBridgeScheduler(config).stored_name(schedule), GroupName=config.group
+    )
     assert stored["ScheduleExpression"] == "cron(30 23 28 11 ? 2026)"
     assert list(await EventBridgeScheduler(config).list()) == [schedule]
     # A cron schedule completes, and `ActionAfterCompletion: DELETE` removes it, only after its
@@ -197,7 +209,9 @@ async def test_an_at_schedule_has_no_end_date(
     schedule = planned()
     await EventBridgeScheduler(config).ensure(schedule)
 
-    stored = await raw_client.get_schedule(Name=schedule.name, GroupName=config.group)
+    stored = await raw_client.get_schedule(
+        Name=EventBridgeScheduler(config).stored_name(schedule), GroupName=config.group
+    )
     assert "EndDate" not in stored
 
 
@@ -250,6 +264,44 @@ async def test_delete_removes_and_a_second_delete_is_not_found(
     assert [schedule.name for schedule in await eventbridge.list()] == ["keep"]
     with pytest.raises(NotFound, match="drop"):
         await eventbridge.delete("drop")
+
+
+async def test_delete_removes_every_schedule_stored_for_the_name(
+    eventbridge: EventBridgeScheduler, raw_client: Any
+) -> None:
+    schedule, keep = planned(), planned("brasileirao_betano_2026_11_28_23_30_x")
+    await eventbridge.ensure(schedule)
+    await eventbridge.ensure(keep)
+    group = eventbridge.config.group
+    stored = await raw_client.get_schedule(Name=eventbridge.stored_name(schedule), GroupName=group)
+    fields = ("ScheduleExpression", "FlexibleTimeWindow", "Target", "ActionAfterCompletion")
+    # The same plan name stored twice, as for a moment while a schedule is replaced.
+    await raw_client.create_schedule(
+        Name=schedule.name, GroupName=group, **{key: stored[key] for key in fields}
+    )
+
+    await eventbridge.delete(schedule.name)
+
+    assert list(await stored_names(raw_client, group)) == [keep.name]
+    with pytest.raises(NotFound, match=schedule.name):
+        await eventbridge.delete(schedule.name)
+
+
+async def test_a_name_too_long_for_a_digest_is_stored_as_it_is(
+    eventbridge: EventBridgeScheduler, raw_client: Any
+) -> None:
+    schedule = planned("a" * 40 + "_2026_11_28_23_30")  # 57 characters
+    assert eventbridge.stored_name(schedule) == schedule.name
+    assert await eventbridge.ensure(schedule) is EnsureOutcome.CREATED
+    assert await eventbridge.ensure(schedule) is EnsureOutcome.UNCHANGED
+    moved = planned(schedule.name, fire_at=schedule.fire_at + timedelta(minutes=5))
+    assert await eventbridge.ensure(moved, exists=True) is EnsureOutcome.UPDATED
+
+    stored = await raw_client.get_schedule(Name=schedule.name, GroupName=eventbridge.config.group)
+    assert stored["ScheduleExpression"] == "at(2026-11-28T23:35:00)"
+    assert list(await eventbridge.list()) == [moved]
+    await eventbridge.delete(schedule.name)
+    assert list(await eventbridge.list()) == []
 
 
 async def test_works_without_a_context_manager(
@@ -344,8 +396,8 @@ async def test_throttling_is_retried_then_succeeds(
     assert await EventBridgeScheduler(config).ensure(planned()) is EnsureOutcome.CREATED
 
     assert proxy.requests > 2  # two throttled, then the real calls went through
-    stored = await raw_client.get_schedule(Name=planned().name, GroupName=config.group)
-    assert stored["Name"] == planned().name
+    stored = await get_stored(raw_client, config.group, planned().name)
+    assert stored["Description"] == "bestshot: brasileirao-2026 / round-36"
 
 
 async def test_throttling_that_never_stops_becomes_scheduler_unavailable(

@@ -21,7 +21,13 @@ from entrypoints.bootstrap import bootstrap
 from entrypoints.commands.token import mint_admin_token
 from entrypoints.settings import load_settings
 from tests.builders import T0, league_fixtures, observation
-from tests.integration.aws.emulator import LAMBDA_ARN, REGION, ROLE_ARN
+from tests.integration.aws.emulator import (
+    LAMBDA_ARN,
+    REGION,
+    ROLE_ARN,
+    get_stored,
+    stored_names,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -39,13 +45,13 @@ class Cloud:
         self.internal = {"X-Internal-Token": TOKEN}
 
     async def names(self) -> list[str]:
-        listed = await self.raw.list_schedules(GroupName=self.group)
-        return sorted(s["Name"] for s in listed["Schedules"])
+        return sorted(await stored_names(self.raw, self.group))
 
     async def fire(self, name: str) -> dict[str, Any]:
         """What EventBridge and the Lambda do at `name`'s time: the schedule deletes itself
         (ActionAfterCompletion) and the caller PATCHes the round with the internal token."""
-        await self.raw.delete_schedule(Name=name, GroupName=self.group)
+        stored = (await stored_names(self.raw, self.group))[name]
+        await self.raw.delete_schedule(Name=stored, GroupName=self.group)
         answer = await self.client.patch(ROUND, headers=self.internal)
         assert answer.status_code == 200, answer.text
         body: dict[str, Any] = answer.json()
@@ -106,7 +112,7 @@ async def test_a_round_in_extra_time_gets_a_follow_up_and_once_final_none(
     answer = await aws.fire(PLANNED)
     assert (answer["overdue"], answer["followUp"]) == ([f"scripted:{M2}"], FOLLOW_UP)
     assert await aws.names() == [FOLLOW_UP]
-    stored = await aws.raw.get_schedule(Name=FOLLOW_UP, GroupName=aws.group)
+    stored = await get_stored(aws.raw, aws.group, FOLLOW_UP)
     assert stored["ScheduleExpression"] == "at(2026-03-14T20:00:00)"
     assert stored["Target"]["Arn"] == LAMBDA_ARN
     assert json.loads(stored["Target"]["Input"])["roundUrl"] == API + ROUND

@@ -46,6 +46,7 @@ from tests.integration.aws.emulator import (
     QUEUE_ARN,
     REGION,
     ROLE_ARN,
+    stored_names,
     use_throwaway_credentials,
 )
 from tests.integration.e2e.conftest import (
@@ -219,9 +220,9 @@ async def stored_schedule(moto_url: str, name: str) -> dict[str, Any]:
     async with session.create_client(
         "scheduler", region_name=REGION, endpoint_url=moto_url
     ) as client:
-        listed = await client.list_schedules(GroupName=GROUP)
-        stored = await client.get_schedule(Name=name, GroupName=GROUP)
-    return {"names": [s["Name"] for s in listed["Schedules"]], "schedule": stored}
+        names = await stored_names(client, GROUP)
+        stored = await client.get_schedule(Name=names[name], GroupName=GROUP)
+    return {"names": list(names), "schedule": stored}
 
 
 def test_a_day_scheduled_in_eventbridge_fired_by_the_lambda_updates_scores_and_table(
@@ -427,7 +428,7 @@ def schedules_commands_on_the_eventbridge_group(
         async with session.create_client(
             "scheduler", region_name=REGION, endpoint_url=moto_url
         ) as client:
-            return [s["Name"] for s in (await client.list_schedules(GroupName=GROUP))["Schedules"]]
+            return list(await stored_names(client, GROUP))
 
     assert asyncio.run(names()) == []
     gone = cli("schedules", "delete", SCHEDULE_NAME)
