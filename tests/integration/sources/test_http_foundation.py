@@ -13,6 +13,7 @@ import pytest
 from adapters.memory import SettableClock
 from adapters.sources.http import MAX_REDIRECTS, ProviderClient, parse_retry_after
 from adapters.sources.openfootball import parse_origin
+from adapters.sources.origin import Origin
 from adapters.sources.policy import HttpPolicy, RateLimit
 from adapters.sources.providers import ClosableSource, build_source
 from bestshot_domain.errors import SourceBlocked, SourceUnavailable
@@ -351,7 +352,7 @@ async def test_credentials_go_only_to_the_base_origin_even_where_others_are_allo
         server,
         Waits(),
         credentials={"X-Auth-Token": TOKEN},
-        allowed=lambda url: url.host == "127.0.0.1",
+        allowed=lambda url: Origin.of(url).host == "127.0.0.1",
     )
 
     async with http:
