@@ -31,7 +31,8 @@ NEVER_UNASKED = (*AWS, "sentry_sdk")
 
 ABSENT: dict[str, tuple[str, ...]] = {
     "table": HEAVY,
-    "source": ("asyncpg", *HTTP, *SERVER, *NEVER_UNASKED, "prometheus_client"),
+    # The settings only to fetch: `source parse` reads a file with the provider's parser alone.
+    "source": ("asyncpg", *HTTP, *SERVER, *NEVER_UNASKED, "prometheus_client", "pydantic_settings"),
     "db": (*HTTP, *SERVER, *NEVER_UNASKED, "prometheus_client"),
     "serve": (*NEVER_UNASKED, "bs4"),
     "token": ("asyncpg", *HTTP, *SERVER, *NEVER_UNASKED, "prometheus_client"),
