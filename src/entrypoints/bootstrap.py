@@ -87,7 +87,7 @@ class Service:
         """The local scheduler's worker, firing through the caller; None for other schedulers."""
         if self.local_scheduler is None:
             return None
-        from adapters.local_scheduler import LocalWorker, caller_fire  # noqa: PLC0415
+        from adapters.local_scheduler import LocalWorker, caller_fire  # noqa: PLC0415 - httpx
 
         settings = self.settings
         config = settings.worker.config(poll_interval=poll_interval)
@@ -105,8 +105,8 @@ class Service:
 
     def dispatcher(self, *, poll_seconds: float | None = None) -> WebhookDispatcher:
         """The webhook dispatcher over this service's store; the caller closes it (`aclose`)."""
-        from adapters.webhooks import WebhookDispatcher  # noqa: PLC0415
-        from entrypoints.api.schemas.events import event_body  # noqa: PLC0415
+        from adapters.webhooks import WebhookDispatcher  # noqa: PLC0415 - httpx
+        from entrypoints.api.schemas.events import event_body  # noqa: PLC0415 - the API's models
 
         config = self.settings.webhook_config(poll_seconds=poll_seconds)
         return WebhookDispatcher(self.webhooks, event_body, config=config, metrics=self.metrics)

@@ -27,7 +27,7 @@ from adapters.files.openfootball import (
 )
 from adapters.files.regular import NotARegularFile, read_regular_file
 from adapters.sources.declaration import Provider, Reference, Setting, Wiring
-from adapters.sources.origin import Origin
+from adapters.sources.origin import Origin, parse_origin
 from adapters.sources.parsed import (
     ParsedMatch,
     RoundInfo,
@@ -181,34 +181,9 @@ HOSTS_SETTING = "BESTSHOT_OPENFOOTBALL_HOSTS"
 DEFAULT_HOSTS = ("raw.githubusercontent.com", "github.com")
 
 
-# Without the value: an entry may be a URL carrying a password by mistake.
-_NOT_AN_ORIGIN = (
-    "not a host or an origin (such as raw.githubusercontent.com, http://mirror.lan:8080)"
-)
-
-
 def _split(url: str) -> tuple[SplitResult, Origin]:
     """`url`'s parts and origin; ValueError when its port or host cannot be read."""
     return urlsplit(url), Origin.of(url)
-
-
-def parse_origin(text: str) -> Origin:
-    """`raw.githubusercontent.com` (https) or a whole origin, `http://mirror.lan:8080`."""
-    text = text.strip()
-    try:
-        parts, origin = _split(text if "://" in text else f"https://{text}")
-    except ValueError:
-        raise ValueError(_NOT_AN_ORIGIN) from None
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or "@" in parts.netloc  # a user name or password
-        or parts.path not in ("", "/")
-        or parts.query
-        or parts.fragment
-    ):
-        raise ValueError(_NOT_AN_ORIGIN)
-    return origin
 
 
 @frozen

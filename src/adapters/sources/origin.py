@@ -54,3 +54,30 @@ class Origin:
         host = f"[{self.host}]" if ":" in self.host else self.host  # an IPv6 address
         port = "" if self.port == DEFAULT_PORTS.get(self.scheme) else f":{self.port}"
         return f"{self.scheme}://{host}{port}"
+
+
+# Without the value: an entry may be a URL carrying a password by mistake.
+_NOT_AN_ORIGIN = (
+    "not a host or an origin (such as raw.githubusercontent.com, http://mirror.lan:8080)"
+)
+
+
+def parse_origin(text: str) -> Origin:
+    """`raw.githubusercontent.com` (https) or a whole origin, `http://mirror.lan:8080`: an
+    entry of a setting that lists hosts (BESTSHOT_OPENFOOTBALL_HOSTS)."""
+    text = text.strip()
+    url = text if "://" in text else f"https://{text}"
+    try:
+        parts, origin = urlsplit(url), Origin.of(url)
+    except ValueError:
+        raise ValueError(_NOT_AN_ORIGIN) from None
+    if (
+        parts.scheme not in DEFAULT_PORTS
+        or not parts.hostname
+        or "@" in parts.netloc  # a user name or password
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ValueError(_NOT_AN_ORIGIN)
+    return origin

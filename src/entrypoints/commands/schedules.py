@@ -12,8 +12,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from adapters.local_scheduler import LocalSchedule
@@ -71,7 +72,7 @@ def _table(rows: Sequence[dict[str, Any]], local: bool) -> str:
 
 # Planning, listing and deleting fetch from no provider: no source is built (nor its HTTP client
 # loaded).
-NO_SOURCES: dict[str, ResultSource] = {}
+NO_SOURCES: Mapping[str, ResultSource] = MappingProxyType({})
 
 
 async def list_schedules(as_json: bool) -> str:

@@ -12,8 +12,7 @@ import pytest
 
 from adapters.memory import SettableClock
 from adapters.sources.http import MAX_REDIRECTS, ProviderClient, parse_retry_after
-from adapters.sources.openfootball import parse_origin
-from adapters.sources.origin import Origin
+from adapters.sources.origin import Origin, parse_origin
 from adapters.sources.policy import HttpPolicy, RateLimit
 from adapters.sources.providers import ClosableSource, build_source
 from bestshot_domain.errors import SourceBlocked, SourceUnavailable

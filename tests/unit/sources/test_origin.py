@@ -9,8 +9,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from adapters.sources.openfootball import OpenfootballAccess, parse_origin
-from adapters.sources.origin import DEFAULT_PORTS, Origin
+from adapters.sources.openfootball import OpenfootballAccess
+from adapters.sources.origin import DEFAULT_PORTS, Origin, parse_origin
 
 # Letters whose IDNA form is the same in IDNA 2003 (the standard library's codec, for settings)
 # and IDNA 2008 (httpx's), digits, and a hyphen inside a label.

@@ -3,6 +3,8 @@ capped bodies, and redirects checked hop by hop. docs/sources.md ("The HTTP foun
 each failure becomes and why redirects are followed here rather than by httpx.
 
 `sleep`, `now` and `limiter` are injectable so tests record the waits and count the requests.
+A subpackage (with `body` and `retrying`): the registry's search for provider declarations,
+which the settings and every command make, never imports httpx.
 """
 
 from __future__ import annotations
@@ -257,14 +259,14 @@ class ProviderClient:
         http = self._http()
         request = http.build_request("GET", url, params=params)
         for _ in range(MAX_REDIRECTS + 1):
-            url = str(request.url)  # httpx's own writing: the host in ASCII, lower case
-            if not self._allowed(url):
+            address = str(request.url)  # httpx's own writing: the host in ASCII, lower case
+            if not self._allowed(address):
                 raise SourceUnavailable(
                     self.provider,
-                    f"{where} leads to {_origin_of(url)}, which this source may not fetch; "
+                    f"{where} leads to {_origin_of(address)}, which this source may not fetch; "
                     "not followed",
                 )
-            if url in self._origin:
+            if address in self._origin:
                 request.headers.update(self._credentials)
             response = await http.send(request, stream=True)  # read by `_read`, capped
             if not response.is_redirect:
