@@ -342,6 +342,17 @@ async def test_a_redirect_loop_gives_up(server: LoopbackServer) -> None:
     assert server.hits("/a") + server.hits("/b") == MAX_REDIRECTS + 1
 
 
+async def test_a_redirect_to_a_url_that_cannot_be_read_is_not_followed(
+    server: LoopbackServer,
+) -> None:
+    server.script("/x", _redirect("http://127.0.0.1:99999/y"))  # no such port
+
+    async with client(server, Waits()) as http:
+        with pytest.raises(SourceUnavailable, match=r"leads to <invalid URL>.*not followed"):
+            await http.get_bytes("/x")
+    assert server.hits("/x") == 1
+
+
 async def test_credentials_go_only_to_the_base_origin_even_where_others_are_allowed(
     server: LoopbackServer, elsewhere: LoopbackServer
 ) -> None:

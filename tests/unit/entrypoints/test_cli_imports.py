@@ -94,6 +94,7 @@ def test_the_probe_sees_what_a_command_loads() -> None:
         ("adapters.postgres", "create_pool"),
         ("adapters.local_scheduler", "LocalWorker"),
         ("entrypoints.api", "create_app"),
+        ("adapters.webhooks", "WebhookDispatcher"),
     ],
 )
 def test_a_lazy_package_gives_its_names_and_refuses_others(package: str, name: str) -> None:

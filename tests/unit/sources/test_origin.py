@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from adapters.sources.openfootball import OpenfootballAccess
 from adapters.sources.origin import DEFAULT_PORTS, Origin, parse_origin
+from bestshot_domain.errors import InvalidInput
 
 # Letters whose IDNA form is the same in IDNA 2003 (the standard library's codec, for settings)
 # and IDNA 2008 (httpx's), digits, and a hyphen inside a label.
@@ -70,6 +71,19 @@ def test_an_allowed_host_matches_the_requests_made_to_it(
 )
 def test_a_url_that_cannot_be_read_or_carries_a_password_is_not_allowed(url: str) -> None:
     assert not OpenfootballAccess(trusted=True).allows(url)
+
+
+def test_a_reference_whose_port_cannot_be_read_is_not_a_url() -> None:
+    with pytest.raises(InvalidInput, match="openfootball reference: not a valid URL"):
+        OpenfootballAccess().url("https://raw.githubusercontent.com:99999/x.json")
+
+
+def test_a_host_without_an_idna_form_is_not_an_origin() -> None:
+    too_long = "ü" * 70 + ".example"  # a label over 63 characters
+    with pytest.raises(ValueError, match="not a host"):
+        Origin.of(f"https://{too_long}/x")
+    with pytest.raises(ValueError, match="not a host or an origin"):
+        parse_origin(too_long)
 
 
 def test_an_origin_is_written_back_as_a_url_without_its_default_port() -> None:
