@@ -19,7 +19,7 @@ import asyncpg
 from attrs import field, frozen
 
 from adapters.extras import needs_extra
-from adapters.local_scheduler import LocalScheduler, LocalWorker, caller_fire
+from adapters.local_scheduler import LocalScheduler
 from adapters.memory import (
     MemoryObservationPruner,
     MemoryPlanRunStore,
@@ -35,30 +35,27 @@ from adapters.postgres.retention import PostgresObservationPruner
 from adapters.sources.providers import PROVIDERS, build_source
 from adapters.sources.shared import SharedRoundFetches
 from adapters.system_clock import SystemClock
-from adapters.webhooks import PostgresWebhookStore, WebhookDispatcher
+from adapters.webhooks import PostgresWebhookStore
 from bestshot_domain.plan_runs import PlanRunStore
 from bestshot_domain.ports import Clock, ResultSource, Scheduler, UnitOfWorkFactory
 from bestshot_domain.retention import ObservationPruner
 from bestshot_domain.subscriptions import WebhookStore
-from entrypoints.api.queries import (
-    Queries,
-    ScheduleReader,
-    WebhookReads,
-    local_schedules,
-    planned_schedules,
-)
-from entrypoints.api.schemas.events import event_body
 from entrypoints.database import open_database
 from entrypoints.settings import SchedulerKind, Settings, load_settings
 from entrypoints.use_cases import UseCases, bind_use_cases
 
 if TYPE_CHECKING:
     # The app and the console are imported by `Service.app()`: the commands that do not serve
-    # (`bestshot worker`, `schedules`, `dispatcher`) load no Starlette.
+    # (`bestshot worker`, `schedules`, `dispatcher`) load no Starlette. Likewise the caller and
+    # the dispatcher's HTTP client (httpx) by `worker()` and `dispatcher()`, and the read path's
+    # models by the console: `bestshot schedules` and `disputes` load none of them.
     from starlette.applications import Starlette
 
+    from adapters.local_scheduler import LocalWorker
+    from adapters.webhooks import WebhookDispatcher
     from entrypoints.api.auth import Authenticator
     from entrypoints.api.operations import Operation
+    from entrypoints.api.queries import ScheduleReader
     from entrypoints.console import Console
 
 logger = logging.getLogger("bestshot.bootstrap")
@@ -90,6 +87,8 @@ class Service:
         """The local scheduler's worker, firing through the caller; None for other schedulers."""
         if self.local_scheduler is None:
             return None
+        from adapters.local_scheduler import LocalWorker, caller_fire  # noqa: PLC0415 - httpx
+
         settings = self.settings
         config = settings.worker.config(poll_interval=poll_interval)
         # The first token: during a rotation the API accepts each, and the new one comes first.
@@ -106,12 +105,17 @@ class Service:
 
     def dispatcher(self, *, poll_seconds: float | None = None) -> WebhookDispatcher:
         """The webhook dispatcher over this service's store; the caller closes it (`aclose`)."""
+        from adapters.webhooks import WebhookDispatcher  # noqa: PLC0415 - httpx
+        from entrypoints.api.schemas.events import event_body  # noqa: PLC0415 - the API's models
+
         config = self.settings.webhook_config(poll_seconds=poll_seconds)
         return WebhookDispatcher(self.webhooks, event_body, config=config, metrics=self.metrics)
 
     def schedule_reader(self) -> ScheduleReader:
         """What the console's schedules page reads: the local scheduler's records with their
         state, or any other scheduler's pending schedules through its port."""
+        from entrypoints.api.queries import local_schedules, planned_schedules  # noqa: PLC0415
+
         if self.local_scheduler is not None:
             return local_schedules(self.local_scheduler, self.settings.secret_values())
         return planned_schedules(self.scheduler)
@@ -140,6 +144,7 @@ class Service:
 
     def console(self) -> Console:
         """The console's pages, over the same read path as the API's public reads."""
+        from entrypoints.api.queries import Queries, WebhookReads  # noqa: PLC0415
         from entrypoints.console import Console  # noqa: PLC0415 - Starlette, only to serve
 
         return Console(

@@ -63,6 +63,8 @@ async def test_eventbridge_without_the_aws_extra(monkeypatch: pytest.MonkeyPatch
 
 def test_fbref_without_the_scrapers_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     hide(monkeypatch, "bs4")
+    # The page reader imported anew, without bs4 (another test may have imported it).
+    monkeypatch.delitem(sys.modules, "adapters.sources.pages.fbref", raising=False)
     fbref = fresh_copy("adapters.sources.fbref")  # loads: settings and providers name it
     with pytest.raises(MissingExtra, match=r"fbref provider .* 'bestshot\[scrapers\]'"):
         fbref.parse_schedule(b"<table id='sched_1'></table>")

@@ -8,16 +8,20 @@ README, "Adding a provider".
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Generic, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
-import httpx
 from attrs import evolve, frozen
 
 from adapters.sources.config import ProviderSettings, SourcesConfig
-from adapters.sources.http import JSON_ACCEPT, ProviderClient, UrlCheck
 from adapters.sources.parsed import ParsedMatch
-from adapters.sources.policy import HttpPolicy, RateLimit
+from adapters.sources.policy import JSON_ACCEPT, HttpPolicy, RateLimit
 from bestshot_domain.ports import Clock, ResultSource
+
+if TYPE_CHECKING:
+    import httpx
+
+    from adapters.sources.http import ProviderClient
+    from adapters.sources.origin import UrlCheck
 
 T = TypeVar("T")
 
@@ -71,6 +75,10 @@ class Wiring:
     ) -> ProviderClient:
         """The HTTP client on the provider's base URL, policy and declared manners. Without
         `allowed`, only the base URL's origin is fetched (redirects elsewhere are refused)."""
+        # httpx only when a source is built: the settings and the command line read the
+        # declarations without it.
+        from adapters.sources.http import ProviderClient  # noqa: PLC0415
+
         declared = self.declaration
         return ProviderClient(
             declared.name,

@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 from attrs import frozen
 from pydantic import AwareDatetime, BeforeValidator, Field, NonNegativeInt
 
 from adapters.sources.declaration import Provider, Reference, Wiring
-from adapters.sources.http import ProviderClient, reference_known
 from adapters.sources.parsed import (
     ParsedMatch,
     RoundInfo,
@@ -34,6 +33,7 @@ from adapters.sources.payload import (
     validate,
 )
 from adapters.sources.policy import RateLimit
+from adapters.sources.references import reference_known
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.model import (
     Ending,
@@ -46,6 +46,9 @@ from bestshot_domain.model import (
     Score,
     SourceTeam,
 )
+
+if TYPE_CHECKING:
+    from adapters.sources.http import ProviderClient
 
 PROVIDER = "espn"
 DEFAULT_BASE_URL = "https://site.api.espn.com"

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 from pydantic import AwareDatetime, NonNegativeInt
 
 from adapters.sources.declaration import Provider, Reference, Setting, Wiring
-from adapters.sources.http import ProviderClient, reference_known
 from adapters.sources.parsed import (
     ParsedMatch,
     RoundInfo,
@@ -27,6 +27,7 @@ from adapters.sources.parsed import (
 )
 from adapters.sources.payload import ExternalId, Payload, format_error, load_json, validate
 from adapters.sources.policy import RateLimit
+from adapters.sources.references import reference_known
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.model import (
     Ending,
@@ -39,6 +40,9 @@ from bestshot_domain.model import (
     Score,
     SourceTeam,
 )
+
+if TYPE_CHECKING:
+    from adapters.sources.http import ProviderClient
 
 PROVIDER = "football_data"
 DEFAULT_BASE_URL = "https://api.football-data.org"

@@ -14,9 +14,9 @@ import asyncio
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import TYPE_CHECKING
+from urllib.parse import SplitResult, unquote, urlsplit
 
-import httpx
 from attrs import frozen
 
 from adapters.files.openfootball import (
@@ -27,7 +27,7 @@ from adapters.files.openfootball import (
 )
 from adapters.files.regular import NotARegularFile, read_regular_file
 from adapters.sources.declaration import Provider, Reference, Setting, Wiring
-from adapters.sources.http import Origin, ProviderClient, reference_known
+from adapters.sources.origin import Origin, parse_origin
 from adapters.sources.parsed import (
     ParsedMatch,
     RoundInfo,
@@ -38,6 +38,7 @@ from adapters.sources.parsed import (
 )
 from adapters.sources.payload import format_error, load_json
 from adapters.sources.policy import RateLimit
+from adapters.sources.references import reference_known
 from bestshot_domain.errors import InvalidInput, SourceFormatError, SourceUnavailable
 from bestshot_domain.model import (
     Ending,
@@ -51,6 +52,9 @@ from bestshot_domain.model import (
     SourceTeam,
 )
 from bestshot_routes.redaction import redact_url
+
+if TYPE_CHECKING:
+    from adapters.sources.http import ProviderClient
 
 PROVIDER = "openfootball"
 DEFAULT_BASE_URL = "https://raw.githubusercontent.com"
@@ -177,29 +181,9 @@ HOSTS_SETTING = "BESTSHOT_OPENFOOTBALL_HOSTS"
 DEFAULT_HOSTS = ("raw.githubusercontent.com", "github.com")
 
 
-# Without the value: an entry may be a URL carrying a password by mistake.
-_NOT_AN_ORIGIN = (
-    "not a host or an origin (such as raw.githubusercontent.com, http://mirror.lan:8080)"
-)
-
-
-def parse_origin(text: str) -> Origin:
-    """`raw.githubusercontent.com` (https) or a whole origin, `http://mirror.lan:8080`."""
-    text = text.strip()
-    try:
-        url = httpx.URL(text if "://" in text else f"https://{text}")
-    except httpx.InvalidURL:
-        raise ValueError(_NOT_AN_ORIGIN) from None
-    if (
-        url.scheme not in ("http", "https")
-        or not url.host
-        or url.userinfo
-        or url.path not in ("", "/")
-        or url.query
-        or url.fragment
-    ):
-        raise ValueError(_NOT_AN_ORIGIN)
-    return Origin.of(url)
+def _split(url: str) -> tuple[SplitResult, Origin]:
+    """`url`'s parts and origin; ValueError when its port or host cannot be read."""
+    return urlsplit(url), Origin.of(url)
 
 
 @frozen
@@ -210,23 +194,27 @@ class OpenfootballAccess:
     hosts: tuple[Origin, ...] = tuple(parse_origin(host) for host in DEFAULT_HOSTS)
     trusted: bool = False  # the command line's user: any file, any http(s) URL
 
-    def allows(self, url: httpx.URL) -> bool:
+    def allows(self, url: str) -> bool:
         """Whether the client may fetch `url` (the reference itself, or a redirect's target)."""
-        if url.userinfo or url.scheme not in ("http", "https"):
+        try:
+            parts, origin = _split(url)
+        except ValueError:
             return False
-        return self.trusted or any(url in origin for origin in self.hosts)
+        if "@" in parts.netloc or origin.scheme not in ("http", "https"):
+            return False
+        return self.trusted or origin in self.hosts
 
     def url(self, reference: str) -> str:
         try:
-            url = httpx.URL(reference)
-        except httpx.InvalidURL:
+            parts, origin = _split(reference)
+        except ValueError:
             raise InvalidInput("openfootball reference: not a valid URL") from None
-        if url.userinfo:
+        if "@" in parts.netloc:
             raise InvalidInput("openfootball reference: a URL must carry no user name or password")
-        if not self.allows(url):
-            hosts = ", ".join(str(origin) for origin in self.hosts) or "none"
+        if not self.allows(reference):
+            hosts = ", ".join(str(allowed) for allowed in self.hosts) or "none"
             raise InvalidInput(
-                f"openfootball reference: {Origin.of(url)} is not an allowed host "
+                f"openfootball reference: {origin} is not an allowed host "
                 f"(allowed: {hosts}; {HOSTS_SETTING} lists them)"
             )
         return reference

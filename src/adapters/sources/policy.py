@@ -9,6 +9,10 @@ from attrs import field, frozen
 
 from bestshot_domain.validators import positive
 
+# What a provider's client asks for (its `Accept` header), as its declaration says.
+JSON_ACCEPT = "application/json"
+HTML_ACCEPT = "text/html,application/xhtml+xml"
+
 
 @frozen
 class RateLimit:

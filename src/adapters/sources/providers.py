@@ -1,7 +1,9 @@
 """Every provider by name, found from the declarations of the modules of this package.
 
 A module of `adapters.sources` that has a `DECLARATION` (an `adapters.sources.declaration.
-Provider`) is a provider: nothing else names them. README, "Adding a provider".
+Provider`) is a provider: nothing else names them. README, "Adding a provider". Every module
+of the package is imported to find them (the settings read them), so none imports httpx or bs4
+at its top: those are used in subpackages (`http`, `pages`), which are not searched.
 """
 
 from __future__ import annotations
@@ -10,8 +12,7 @@ import importlib
 import pkgutil
 from collections.abc import Mapping
 from types import MappingProxyType
-
-import httpx
+from typing import TYPE_CHECKING
 
 import adapters.sources
 from adapters.sources.config import SourcesConfig
@@ -19,12 +20,17 @@ from adapters.sources.declaration import ClosableSource, Parser, Provider, Wirin
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.ports import Clock
 
+if TYPE_CHECKING:
+    import httpx
+
 __all__ = ["DECLARATIONS", "PARSERS", "PROVIDERS", "ClosableSource", "build_source"]
 
 
 def _declared() -> Mapping[str, Provider]:
     found: dict[str, Provider] = {}
     for module in pkgutil.iter_modules(adapters.sources.__path__):
+        if module.ispkg:
+            continue  # the HTTP client and the HTML parsers: imported when used, never here
         declared = getattr(
             importlib.import_module(f"{adapters.sources.__name__}.{module.name}"),
             "DECLARATION",

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 from pydantic import NonNegativeInt
 
 from adapters.sources.declaration import Provider, Reference, Wiring
-from adapters.sources.http import ProviderClient, reference_known
 from adapters.sources.parsed import (
     ParsedMatch,
     RoundInfo,
@@ -34,6 +34,7 @@ from adapters.sources.payload import (
     validate,
 )
 from adapters.sources.policy import RateLimit
+from adapters.sources.references import reference_known
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.model import (
     Ending,
@@ -46,6 +47,9 @@ from bestshot_domain.model import (
     Score,
     SourceTeam,
 )
+
+if TYPE_CHECKING:
+    from adapters.sources.http import ProviderClient
 
 PROVIDER = "sofascore"
 DEFAULT_BASE_URL = "https://www.sofascore.com/api/v1"

@@ -73,12 +73,16 @@ async def render(
 
 
 async def _from_database(args: argparse.Namespace) -> str:
-    from entrypoints.bootstrap import bootstrap  # noqa: PLC0415 - the database, only when run
+    # The database alone (as `bestshot matches`): no provider, scheduler or HTTP client.
+    from entrypoints.database import open_database  # noqa: PLC0415 - asyncpg, only when run
     from entrypoints.settings import load_settings  # noqa: PLC0415
 
-    async with bootstrap(load_settings()) as service:
+    async with open_database(load_settings().database.config()) as database:
         return await render(
-            args.tournament, open_only=args.open, as_json=args.json, uow_factory=service.uow_factory
+            args.tournament,
+            open_only=args.open,
+            as_json=args.json,
+            uow_factory=database.uow_factory,
         )
 
 

@@ -12,14 +12,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from adapters.local_scheduler import LocalSchedule
 from bestshot_domain.days import RANGE, check_day
 from bestshot_domain.errors import InvalidInput
-from bestshot_domain.ports import PlannedSchedule
+from bestshot_domain.ports import PlannedSchedule, ResultSource
 from entrypoints.api.schemas.schedules import SchedulesOut, schedule_out
 from entrypoints.bootstrap import bootstrap
 from entrypoints.commands import HELP
@@ -69,9 +70,14 @@ def _table(rows: Sequence[dict[str, Any]], local: bool) -> str:
     )
 
 
+# Planning, listing and deleting fetch from no provider: no source is built (nor its HTTP client
+# loaded).
+NO_SOURCES: Mapping[str, ResultSource] = MappingProxyType({})
+
+
 async def list_schedules(as_json: bool) -> str:
     settings = load_settings()
-    async with bootstrap(settings) as service:
+    async with bootstrap(settings, sources=NO_SOURCES) as service:
         local = service.local_scheduler
         view = ScheduleView.of(settings)
         if local is not None:
@@ -89,7 +95,7 @@ async def plan_day(day: date | None, dry_run: bool) -> SchedulesOut:
     run), and the earlier plan's stale ones deleted."""
     settings = load_settings()
     view = ScheduleView.of(settings)
-    async with bootstrap(settings) as service:
+    async with bootstrap(settings, sources=NO_SOURCES) as service:
         day = day if day is not None else service.clock.now().date()
         results = await service.use_cases.create_daily_schedules(day, dry_run)
     return SchedulesOut(
@@ -132,7 +138,7 @@ def _day(value: str) -> date:
 
 
 async def delete_schedule(name: str) -> str:
-    async with bootstrap(load_settings()) as service:
+    async with bootstrap(load_settings(), sources=NO_SOURCES) as service:
         await service.scheduler.delete(name)
     return f"deleted {name}"
 

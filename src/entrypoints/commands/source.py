@@ -29,7 +29,6 @@ from bestshot_domain.model import (
     make_key,
 )
 from entrypoints.commands import HELP
-from entrypoints.settings import read_settings
 
 
 def _references() -> str:
@@ -119,6 +118,9 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 async def _fetch_rows(provider: str, reference: str, round_slug: str | None) -> list[_Row]:
+    # The settings (pydantic-settings) only to fetch: `parse` reads a file with the parser alone.
+    from entrypoints.settings import read_settings  # noqa: PLC0415
+
     # The user names files and URLs on their own machine: nobody else's request is served here.
     config = attrs.evolve(read_settings().sources(), trusted=True)
     source = build_source(provider, config, clock=SystemClock())

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from adapters.memory import SettableClock
-from adapters.sources.openfootball import parse_origin
+from adapters.sources.origin import parse_origin
 from adapters.sources.policy import HttpPolicy, RateLimit
 from adapters.sources.providers import build_source
 from bestshot_domain.ports import UnitOfWorkFactory

@@ -17,7 +17,8 @@ import pytest
 import sentry_sdk
 
 from adapters.sources.http import ProviderClient
-from adapters.sources.openfootball import OpenfootballAccess, OpenfootballSource, parse_origin
+from adapters.sources.openfootball import OpenfootballAccess, OpenfootballSource
+from adapters.sources.origin import parse_origin
 from adapters.sources.policy import HttpPolicy
 from bestshot_domain.errors import SourceFormatError, SourceUnavailable
 from bestshot_routes.redaction import PLACEHOLDER

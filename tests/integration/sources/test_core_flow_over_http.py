@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from adapters.memory import MemoryUnitOfWorkFactory, SettableClock
-from adapters.sources.openfootball import parse_origin
+from adapters.sources.origin import parse_origin
 from adapters.sources.policy import HttpPolicy, RateLimit
 from adapters.sources.providers import ClosableSource, build_source
 from bestshot_domain.model import Match, MatchStatus, Score

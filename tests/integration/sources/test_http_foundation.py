@@ -12,7 +12,7 @@ import pytest
 
 from adapters.memory import SettableClock
 from adapters.sources.http import MAX_REDIRECTS, ProviderClient, parse_retry_after
-from adapters.sources.openfootball import parse_origin
+from adapters.sources.origin import Origin, parse_origin
 from adapters.sources.policy import HttpPolicy, RateLimit
 from adapters.sources.providers import ClosableSource, build_source
 from bestshot_domain.errors import SourceBlocked, SourceUnavailable
@@ -342,6 +342,17 @@ async def test_a_redirect_loop_gives_up(server: LoopbackServer) -> None:
     assert server.hits("/a") + server.hits("/b") == MAX_REDIRECTS + 1
 
 
+async def test_a_redirect_to_a_url_that_cannot_be_read_is_not_followed(
+    server: LoopbackServer,
+) -> None:
+    server.script("/x", _redirect("http://127.0.0.1:99999/y"))  # no such port
+
+    async with client(server, Waits()) as http:
+        with pytest.raises(SourceUnavailable, match=r"leads to <invalid URL>.*not followed"):
+            await http.get_bytes("/x")
+    assert server.hits("/x") == 1
+
+
 async def test_credentials_go_only_to_the_base_origin_even_where_others_are_allowed(
     server: LoopbackServer, elsewhere: LoopbackServer
 ) -> None:
@@ -351,7 +362,7 @@ async def test_credentials_go_only_to_the_base_origin_even_where_others_are_allo
         server,
         Waits(),
         credentials={"X-Auth-Token": TOKEN},
-        allowed=lambda url: url.host == "127.0.0.1",
+        allowed=lambda url: Origin.of(url).host == "127.0.0.1",
     )
 
     async with http:

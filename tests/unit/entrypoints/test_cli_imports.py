@@ -2,39 +2,47 @@
 process, loads none of the heavy modules it has no use for.
 
 What a command may load is its own business (`serve` needs uvicorn, `db` asyncpg); this table
-says what each must not. httpx is loaded by every command that reads the settings: the
-providers' declarations, which the settings validate, come with their HTTP client.
+says what each must not. Reading the settings loads neither the providers' HTTP client (httpx)
+nor FBref's page reader (bs4): a command loads them when it fetches or reads a page. Runs against
+the database: tests/integration/e2e/test_command_imports.py.
 """
 
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 import pytest
 
 from entrypoints import commands
 from tests.unit.entrypoints.test_cli_lazy_commands import _loaded, _run_in_fresh_process
 
+ROOT = Path(__file__).resolve().parents[3]
+SAVED = ROOT / "tests" / "data" / "sources"
+
 AWS = ("boto3", "aiobotocore", "botocore")
 SERVER = ("uvicorn", "starlette")
-HEAVY = ("asyncpg", "httpx", *SERVER, *AWS, "sentry_sdk", "prometheus_client")
+# The providers' HTTP client and FBref's page reader: only to fetch, or to read a page.
+HTTP = ("httpx", "bs4")
+HEAVY = ("asyncpg", *HTTP, *SERVER, *AWS, "sentry_sdk", "prometheus_client")
 # Only with SENTRY_DSN set, and the AWS SDK only with SCHEDULER_KIND=eventbridge or a failure
 # queue to read: no command loads them otherwise.
 NEVER_UNASKED = (*AWS, "sentry_sdk")
 
 ABSENT: dict[str, tuple[str, ...]] = {
     "table": HEAVY,
-    "source": ("asyncpg", *SERVER, *NEVER_UNASKED, "prometheus_client"),
-    "db": (*SERVER, *NEVER_UNASKED, "prometheus_client"),
-    "serve": NEVER_UNASKED,
-    "token": ("asyncpg", *SERVER, *NEVER_UNASKED, "prometheus_client"),
-    "schedules": (*SERVER, *NEVER_UNASKED),
-    "worker": (*SERVER, *NEVER_UNASKED),
+    # The settings only to fetch: `source parse` reads a file with the provider's parser alone.
+    "source": ("asyncpg", *HTTP, *SERVER, *NEVER_UNASKED, "prometheus_client", "pydantic_settings"),
+    "db": (*HTTP, *SERVER, *NEVER_UNASKED, "prometheus_client"),
+    "serve": (*NEVER_UNASKED, "bs4"),
+    "token": ("asyncpg", *HTTP, *SERVER, *NEVER_UNASKED, "prometheus_client"),
+    "schedules": (*HTTP, *SERVER, *NEVER_UNASKED),
+    "worker": (*HTTP, *SERVER, *NEVER_UNASKED),
     "failures": HEAVY,
-    "dispatcher": (*SERVER, *NEVER_UNASKED),
+    "dispatcher": (*HTTP, *SERVER, *NEVER_UNASKED),
     "disputes": HEAVY,
-    "matches": (*SERVER, *NEVER_UNASKED, "prometheus_client"),
-    "demo": NEVER_UNASKED,
+    "matches": (*HTTP, *SERVER, *NEVER_UNASKED, "prometheus_client"),
+    "demo": (*NEVER_UNASKED, "bs4"),
 }
 
 
@@ -57,12 +65,27 @@ def test_minting_a_token_reads_the_settings_without_a_driver_or_a_server() -> No
     assert _loaded(result, ABSENT["token"]) == []
 
 
+def test_reading_a_saved_payload_loads_no_http_client() -> None:
+    """Run: the settings read, a provider's source found and its JSON parsed, nothing fetched."""
+    saved = sorted((SAVED / "espn").glob("scoreboard_*.json"))[0]
+    result = _run_in_fresh_process("source", "parse", "espn", str(saved), "--json")
+    assert result["status"] == 0
+    assert str(result["out"]).lstrip().startswith("{")
+    assert _loaded(result, ABSENT["source"]) == []
+
+
 def test_the_probe_sees_what_a_command_loads() -> None:
-    """The checks above can fail: the server's own modules are seen when it loads them."""
+    """The checks above can fail: the server's own modules are seen when it loads them, FBref's
+    page reader when a page is read (the HTTP client when a provider is asked:
+    test_cli_lazy_commands)."""
     result = _run_in_fresh_process("serve", "--help")
     assert _loaded(result, HEAVY) == sorted(
-        ("asyncpg", "httpx", "prometheus_client", "starlette", "uvicorn")
+        ("asyncpg", "prometheus_client", "starlette", "uvicorn")
     )
+    page = SAVED / "html" / "fbref_sched_tbody_fragment_EPL_2024-08.html"
+    result = _run_in_fresh_process("source", "parse", "fbref", str(page), "--json")
+    assert result["status"] == 0
+    assert _loaded(result, HEAVY) == ["bs4"]
 
 
 @pytest.mark.parametrize(
@@ -71,6 +94,7 @@ def test_the_probe_sees_what_a_command_loads() -> None:
         ("adapters.postgres", "create_pool"),
         ("adapters.local_scheduler", "LocalWorker"),
         ("entrypoints.api", "create_app"),
+        ("adapters.webhooks", "WebhookDispatcher"),
     ],
 )
 def test_a_lazy_package_gives_its_names_and_refuses_others(package: str, name: str) -> None:

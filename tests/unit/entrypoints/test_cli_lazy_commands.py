@@ -119,10 +119,14 @@ def test_each_command_imports_only_what_it_uses(
     assert _loaded(result, absent) == []
 
 
-def test_the_probe_sees_httpx_when_a_command_uses_it() -> None:
+def test_the_probe_sees_httpx_when_a_command_uses_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """The checks above can fail: httpx itself loads, only its command-line client does not."""
-    result = _run_in_fresh_process("worker", "--help")
-    assert _loaded(result, ("httpx", "asyncpg")) == ["asyncpg", "httpx"]
+    # A live fetch (nothing listens on port 9 of the loopback: one attempt, refused at once).
+    monkeypatch.setenv("BESTSHOT_ESPN_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("BESTSHOT_HTTP_ATTEMPTS", "1")
+    result = _run_in_fresh_process("source", "fetch", "espn", "eng.1:20250815-20250816")
+    assert result["status"] != 0
+    assert _loaded(result, ("httpx", *HTTPX_CLI)) == ["httpx"]
 
 
 def test_the_lazy_listing_is_the_full_one() -> None:

@@ -228,6 +228,8 @@ def test_references() -> None:
         "http://fbref.com/x",  # another origin: plain http
         "https://fbref.com:8443/x",
         "//evil.example/x",  # scheme-relative
+        "https://fbref.com:99999/x",  # no such port
+        "https://[::1/x",  # an IPv6 address never closed
     ],
 )
 def test_a_reference_off_the_fbref_origin_is_refused(elsewhere: str) -> None:

@@ -14,12 +14,8 @@ import pytest
 
 from adapters.memory import SettableClock
 from adapters.sources.http import ProviderClient
-from adapters.sources.openfootball import (
-    OpenfootballAccess,
-    OpenfootballSource,
-    parse_file,
-    parse_origin,
-)
+from adapters.sources.openfootball import OpenfootballAccess, OpenfootballSource, parse_file
+from adapters.sources.origin import parse_origin
 from adapters.sources.parsed import assemble_fixtures, reference_tag
 from adapters.sources.providers import build_source
 from bestshot_domain.errors import InvalidInput, SourceFormatError

@@ -3,6 +3,8 @@ capped bodies, and redirects checked hop by hop. docs/sources.md ("The HTTP foun
 each failure becomes and why redirects are followed here rather than by httpx.
 
 `sleep`, `now` and `limiter` are injectable so tests record the waits and count the requests.
+A subpackage (with `body` and `retrying`): the registry's search for provider declarations,
+which the settings and every command make, never imports httpx.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import AbstractAsyncContextManager, contextmanager
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from importlib import metadata
 from types import TracebackType
@@ -19,20 +21,15 @@ from typing import Self
 
 import httpx
 from aiolimiter import AsyncLimiter
-from attrs import frozen
 from tenacity import RetryCallState
 
-from adapters.sources.body import ACCEPT_ENCODING, read_capped
 from adapters.sources.deadline import Deadline, within
-from adapters.sources.policy import HttpPolicy
-from adapters.sources.retrying import Retryable, retrying_within
-from bestshot_domain.errors import (
-    NotFound,
-    SourceBlocked,
-    SourceError,
-    SourceTimeout,
-    SourceUnavailable,
-)
+from adapters.sources.http.body import ACCEPT_ENCODING, read_capped
+from adapters.sources.http.retrying import Retryable, retrying_within
+from adapters.sources.origin import Origin, UrlCheck
+from adapters.sources.policy import JSON_ACCEPT, HttpPolicy
+from adapters.sources.references import ProviderNotFound
+from bestshot_domain.errors import SourceBlocked, SourceTimeout, SourceUnavailable
 
 log = logging.getLogger("bestshot.sources")
 
@@ -40,58 +37,12 @@ Sleep = Callable[[float], Awaitable[None]]
 Now = Callable[[], datetime]
 Limiter = AbstractAsyncContextManager[None]
 
-JSON_ACCEPT = "application/json"
-HTML_ACCEPT = "text/html,application/xhtml+xml"
-
 # Markers of the bot-protection pages providers answer plain clients with (Cloudflare's
 # "Just a moment...", SofaScore's `{"error": {"reason": "challenge"}}`, captcha walls).
 _CHALLENGE_MARKERS = ("challenge", "captcha", "just a moment", "cf-chl", "attention required")
 _CHALLENGE_STATUSES = frozenset({403, 429, 503})
 _CHALLENGE_HEAD = 4096  # the bytes of a failure's body read, to recognise a challenge page
 MAX_REDIRECTS = 5
-
-UrlCheck = Callable[[httpx.URL], bool]
-
-
-class ProviderNotFound(SourceUnavailable):
-    """HTTP 404: where the provider keeps a tournament's page, the port's NotFound
-    (`reference_known`); anywhere else, a provider that does not answer usefully."""
-
-
-class UnknownReference(SourceError, NotFound):
-    """The provider knows no tournament by this reference (the API's 404)."""
-
-
-@contextmanager
-def reference_known() -> Iterator[None]:
-    """Around the fetch of a tournament's own page: a 404 there says the reference is unknown."""
-    try:
-        yield
-    except ProviderNotFound as error:
-        raise UnknownReference(error.provider, str(error).partition(": ")[2]) from None
-
-
-@frozen
-class Origin:
-    """Scheme, host and port: what two URLs must share to be the same site."""
-
-    scheme: str
-    host: str
-    port: int
-
-    @classmethod
-    def of(cls, url: httpx.URL | str) -> Origin:
-        url = httpx.URL(url) if isinstance(url, str) else url
-        scheme = url.scheme.lower()
-        port = url.port or {"https": 443, "http": 80}.get(scheme, 0)
-        return cls(scheme, url.host.lower(), port)
-
-    def __contains__(self, url: httpx.URL) -> bool:
-        return Origin.of(url) == self
-
-    def __str__(self) -> str:
-        default = {"https": 443, "http": 80}.get(self.scheme)
-        return f"{self.scheme}://{self.host}" + ("" if self.port == default else f":{self.port}")
 
 
 def user_agent() -> str:
@@ -138,6 +89,13 @@ def _where(url: str) -> str:
     try:
         return httpx.URL(url).path or "/"
     except httpx.InvalidURL:
+        return "<invalid URL>"
+
+
+def _origin_of(url: str) -> str:
+    try:
+        return str(Origin.of(url))
+    except ValueError:
         return "<invalid URL>"
 
 
@@ -301,13 +259,14 @@ class ProviderClient:
         http = self._http()
         request = http.build_request("GET", url, params=params)
         for _ in range(MAX_REDIRECTS + 1):
-            if not self._allowed(request.url):
+            address = str(request.url)  # httpx's own writing: the host in ASCII, lower case
+            if not self._allowed(address):
                 raise SourceUnavailable(
                     self.provider,
-                    f"{where} leads to {Origin.of(request.url)}, which this source may not "
-                    "fetch; not followed",
+                    f"{where} leads to {_origin_of(address)}, which this source may not fetch; "
+                    "not followed",
                 )
-            if request.url in self._origin:
+            if address in self._origin:
                 request.headers.update(self._credentials)
             response = await http.send(request, stream=True)  # read by `_read`, capped
             if not response.is_redirect:
