@@ -19,7 +19,7 @@ from adapters.local_scheduler.config import WorkerConfig
 from adapters.local_scheduler.firing import Fire, RetryableFireError
 from adapters.local_scheduler.store import LocalSchedule, LocalScheduler, ScheduleState
 from adapters.metrics.port import NO_METRICS, FiringOutcome, Metrics
-from bestshot_domain.errors import BestshotError
+from bestshot_domain.errors import BestshotError, StorageBusy
 from bestshot_domain.ports import Clock
 
 logger = logging.getLogger("bestshot.local_scheduler")
@@ -96,6 +96,10 @@ class LocalWorker:
                     # A full batch may mean more are due: go on without waiting.
                     if len(outcomes) < self._config.batch_size or stop.is_set():
                         break
+            except StorageBusy as error:
+                # A burst holds every connection: the next poll tries again. A warning, not an
+                # error: it is not a fault to report (Sentry takes errors as events).
+                logger.warning("local scheduler: polling deferred, the pool is busy: %s", error)
             except BestshotError as error:
                 logger.error("local scheduler: polling failed: %s", error)
             try:

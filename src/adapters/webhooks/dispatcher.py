@@ -23,7 +23,7 @@ from attrs import evolve, field, frozen
 from adapters.metrics.port import NO_METRICS, DeliveryOutcome, Metrics
 from adapters.webhooks.guard import UrlPolicy, check_url
 from adapters.webhooks.signing import signed_headers
-from bestshot_domain.errors import InvalidInput
+from bestshot_domain.errors import InvalidInput, StorageBusy
 from bestshot_domain.events import Event
 from bestshot_domain.subscriptions import Subscription, WebhookStore
 from bestshot_domain.validators import positive
@@ -89,6 +89,11 @@ class WebhookDispatcher:
         while not stop.is_set():
             try:
                 busy = await self.run_once()
+            except StorageBusy as error:
+                # A burst holds every connection: the next poll tries again (a warning: not a
+                # fault to report; Sentry takes errors as events).
+                logger.warning("webhooks: polling deferred, the pool is busy: %s", error)
+                busy = 0
             except Exception as error:
                 logger.error("webhooks: polling failed: %s", type(error).__name__)
                 busy = 0
