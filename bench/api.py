@@ -5,7 +5,9 @@ Three comparisons, each against a baseline endpoint served by the same server:
   then PATCH the standings) against an endpoint that runs one `SELECT 1`; target: the pair's
   p50 at most 6x the baseline's;
 - PATCH standings alone when its tables must be computed (the 20-team league's 380 matches
-  read, the tables computed and stored) against `GET /ready`; target: p50 at most 5x;
+  read, the tables computed and stored) against `GET /ready`; target: p50 at most 5x. For
+  information, also against one committed write (a one-row UPDATE on its own): the least a
+  request that stores something pays, its commit's flush included, which `GET /ready` does not;
 - throughput: `GET .../standings` against a plain JSON endpoint, with concurrent clients;
   target: at least half the plain endpoint's requests per second.
 
@@ -81,6 +83,19 @@ async def _serve(port: int) -> None:
                 await connection.fetchval("SELECT 1")
             return Response(b'{"one":1}', media_type="application/json")
 
+        async with pool.acquire() as connection:
+            await connection.execute(
+                "CREATE TABLE bench_writes (id int PRIMARY KEY, n int NOT NULL);"
+                "INSERT INTO bench_writes VALUES (1, 0)"
+            )
+
+        async def write_one(request: Request) -> Response:
+            # One statement that writes, committed on its own: the least any request that
+            # stores something pays, the flush of its commit included.
+            async with pool.acquire() as connection:
+                await connection.execute("UPDATE bench_writes SET n = n + 1 WHERE id = 1")
+            return Response(b'{"one":1}', media_type="application/json")
+
         async def plain(request: Request) -> Response:
             return Response(b'{"status":"ok"}', media_type="application/json")
 
@@ -114,6 +129,7 @@ async def _serve(port: int) -> None:
             )
             for method, path, endpoint, name in (
                 ("GET", "/bench/select-1", select_one, "selectOne"),
+                ("POST", "/bench/write-1", write_one, "writeOne"),
                 ("GET", "/bench/plain", plain, "plain"),
                 ("POST", "/bench/reopen-round", reopen_round, "reopenRound"),
             )
@@ -222,6 +238,7 @@ class Measured:
     writing_ms: list[float]  # the pair, with the round reopened before each sample
     standings_ms: list[float]  # PATCH standings alone in those samples: tables computed
     ready_ms: list[float]  # GET /ready
+    write_ms: list[float]  # one committed write, for information
     standings_rps: float
     plain_rps: float
 
@@ -279,6 +296,12 @@ async def _measure(port: int, process: subprocess.Popen[bytes], token: str) -> M
         writing_ms, standings_ms = await writing_pairs(LATENCY_ROUNDS)
         await _latencies(20, ready)
         ready_ms = await _latencies(LATENCY_ROUNDS, ready)
+
+        async def write_one() -> None:
+            await client.request("POST", "/bench/write-1")
+
+        await _latencies(20, write_one)
+        write_ms = await _latencies(LATENCY_ROUNDS, write_one)
         print(  # now, in case the throughput part fails
             f"  (PATCH standings computed p50 {statistics.median(standings_ms):.2f} ms, "
             f"GET /ready p50 {statistics.median(ready_ms):.2f} ms)",
@@ -304,6 +327,7 @@ async def _measure(port: int, process: subprocess.Popen[bytes], token: str) -> M
         writing_ms,
         standings_ms,
         ready_ms,
+        write_ms,
         standings_rps=standings_rps,
         plain_rps=plain_rps,
     )
@@ -343,6 +367,12 @@ def _report(measured: Measured) -> bool:
     )
     print(f"  GET /ready (baseline)          p50 {ready_p50:7.2f} ms")
     print(f"  ratio at p50: {standings_ratio:.2f}x (target <= {TARGET_STANDINGS_RATIO:g}x)")
+    write_p50 = statistics.median(measured.write_ms)
+    print(
+        f"  one committed write            p50 {write_p50:7.2f} ms  (PATCH standings "
+        f"{standings_p50 / write_p50:.2f}x it; for information: the least a request that "
+        "stores something pays)"
+    )
     print(f"throughput, {CONCURRENCY} keep-alive connections, {THROUGHPUT_REQUESTS} requests each")
     print(f"  GET .../standings            {standings_rps:8.0f} req/s")
     print(f"  GET plain JSON (baseline)    {plain_rps:8.0f} req/s")
