@@ -197,6 +197,20 @@ def test_no_era_depends_on_the_order_of_matches_or_teams(
     )
 
 
+def in_groups(
+    groups: list[tuple[list[TeamEntry], list[MatchResult]]],
+) -> tuple[list[TeamEntry], list[MatchResult]]:
+    """Leagues as groups A, B, ... of one tournament: their teams and matches renamed apart."""
+    teams: list[TeamEntry] = []
+    matches: list[MatchResult] = []
+    for number, (members, played) in enumerate(groups):
+        name = f"Group {'ABCDEF'[number]}"
+        ids = {entry.id: f"{name}/{entry.id}" for entry in members}
+        teams += [TeamEntry(ids[e.id], f"{e.name}{number}", name) for e in members]
+        matches += [m._replace(home=ids[m.home], away=ids[m.away], group=name) for m in played]
+    return teams, matches
+
+
 THIRDS_ERAS = [
     era for competition in COMPETITIONS.values() for era in competition.eras if era.thirds
 ]
@@ -214,13 +228,7 @@ def test_the_thirds_ranking_has_one_team_per_group_in_any_order(
     shuffler: random.Random,
 ) -> None:
     assert era.thirds is not None
-    teams: list[TeamEntry] = []
-    matches: list[MatchResult] = []
-    for number, (members, played) in enumerate(groups):
-        name = f"Group {'ABCDEF'[number]}"
-        ids = {entry.id: f"{name}/{entry.id}" for entry in members}
-        teams += [TeamEntry(ids[e.id], f"{e.name}{number}", name) for e in members]
-        matches += [m._replace(home=ids[m.home], away=ids[m.away], group=name) for m in played]
+    teams, matches = in_groups(groups)
 
     def ranking(teams: list[TeamEntry], matches: list[MatchResult]) -> Table:
         assert era.thirds is not None
@@ -254,28 +262,20 @@ def test_an_era_that_does_not_count_cards_gives_the_same_tables_without_them(
 
 @settings(max_examples=40)
 @given(
-    st.sampled_from([era for era in THIRDS_ERAS if not era.counts_cards] or THIRDS_ERAS),
+    st.sampled_from([era for era in THIRDS_ERAS if not era.counts_cards]),  # the World Cup 1994
     st.lists(leagues(min_teams=3, max_teams=4), min_size=6, max_size=6),
 )
 def test_a_thirds_ranking_that_does_not_count_cards_is_the_same_without_them(
     era: Era, groups: list[tuple[list[TeamEntry], list[MatchResult]]]
 ) -> None:
     assert era.thirds is not None
-    teams: list[TeamEntry] = []
-    matches: list[MatchResult] = []
-    for number, (members, played) in enumerate(groups):
-        name = f"Group {'ABCDEF'[number]}"
-        teams += [TeamEntry(f"{name}/{e.id}", f"{e.name}{number}", name) for e in members]
-        matches += [
-            m._replace(home=f"{name}/{m.home}", away=f"{name}/{m.away}", group=name) for m in played
-        ]
+    thirds = era.thirds
+    teams, matches = in_groups(groups)
 
     def ranking(matches: list[MatchResult]) -> Table:
-        assert era.thirds is not None
-        return third_placed(era.thirds, compute_standings(era.rules, teams, matches), matches)
+        return third_placed(thirds, compute_standings(era.rules, teams, matches), matches)
 
-    if not era.counts_cards:
-        assert ranking(matches) == ranking(without_cards(matches))
+    assert ranking(matches) == ranking(without_cards(matches))
 
 
 def test_cards_are_counted_where_fair_play_breaks_ties() -> None:
