@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bestshot_domain.model import Match, Round, Team, Tournament
-from bestshot_domain.ports import UnitOfWorkFactory
+from bestshot_domain.model import (
+    Match,
+    Round,
+    StandingsInputs,
+    TableMatch,
+    Team,
+    Tournament,
+    TournamentId,
+)
+from bestshot_domain.ports import UnitOfWork, UnitOfWorkFactory
+from bestshot_domain.tables import table_matches
 from tests.builders import round_, team, tournament
 
 TEAMS = ("a", "b", "c", "d")
@@ -48,4 +57,27 @@ async def seed_league(
             for order, slug in enumerate(rounds, start=1)
         ],
         matches=matches,
+    )
+
+
+async def piece_by_piece(uow: UnitOfWork, tournament_id: TournamentId) -> StandingsInputs:
+    """What `StandingsRepository.inputs` must give, read from the repositories one by one."""
+    members = tuple(await uow.teams.members(tournament_id))
+    rounds = tuple(await uow.rounds.list(tournament_id))
+    tournament = await uow.tournaments.get(tournament_id)
+    results, knockout = table_matches(
+        tournament,
+        rounds,
+        tuple(map(TableMatch.of, await uow.matches.for_tournament(tournament_id))),
+        await uow.discipline.for_tournament(tournament_id),
+    )
+    return StandingsInputs(
+        tournament=tournament,
+        members=members,
+        teams=await uow.teams.get_many([member.team for member in members]),
+        rounds=rounds,
+        results=results,
+        knockout=knockout,
+        adjustments=tuple(await uow.adjustments.for_tournament(tournament_id)),
+        revision=(await uow.standings.status(tournament_id)).revision,
     )

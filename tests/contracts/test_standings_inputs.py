@@ -20,17 +20,15 @@ from bestshot_domain.model import (
     PointAdjustment,
     Round,
     RoundKind,
-    StandingsInputs,
     StandingsSnapshot,
     TableMatch,
     Team,
     Tournament,
-    TournamentId,
 )
 from bestshot_domain.ports import UnitOfWork, UnitOfWorkFactory
-from bestshot_domain.tables import era_of, table_matches
+from bestshot_domain.tables import era_of
 from tests.builders import T0, match, team, tournament
-from tests.contracts.seed import seed_league
+from tests.contracts.seed import piece_by_piece, seed_league
 
 TEAM_IDS = ("a", "b", "c", "d", "e", "f")
 PLAYED = {MatchStatus.LIVE, MatchStatus.FINISHED}
@@ -139,28 +137,6 @@ async def store(uow: UnitOfWork, world: World) -> None:
     for adjustment in world.adjustments:
         await uow.adjustments.save(adjustment)
     await uow.discipline.save_many(world.discipline)
-
-
-async def piece_by_piece(uow: UnitOfWork, tournament_id: TournamentId) -> StandingsInputs:
-    members = tuple(await uow.teams.members(tournament_id))
-    rounds = tuple(await uow.rounds.list(tournament_id))
-    tournament = await uow.tournaments.get(tournament_id)
-    results, knockout = table_matches(
-        tournament,
-        rounds,
-        tuple(map(TableMatch.of, await uow.matches.for_tournament(tournament_id))),
-        await uow.discipline.for_tournament(tournament_id),
-    )
-    return StandingsInputs(
-        tournament=tournament,
-        members=members,
-        teams=await uow.teams.get_many([member.team for member in members]),
-        rounds=rounds,
-        results=results,
-        knockout=knockout,
-        adjustments=tuple(await uow.adjustments.for_tournament(tournament_id)),
-        revision=(await uow.standings.status(tournament_id)).revision,
-    )
 
 
 class TestStandingsInputs:

@@ -17,15 +17,19 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 
 from adapters.postgres.errors import storage_errors
+from adapters.postgres.season_cache import kept
 from adapters.postgres.session import Session
 from adapters.postgres.standings_inputs import (
     INPUT_COLUMNS,
+    SEASON_CHANGES,
     inputs_from_row,
     read_inputs,
 )
 from adapters.postgres.standings_saves import WRITTEN, WRITTEN_BY, store
 from bestshot_domain.errors import NotFound
 from bestshot_domain.model import (
+    MatchStatus,
+    RoundKind,
     StandingsInputs,
     StandingsSnapshot,
     StandingsStatus,
@@ -92,13 +96,16 @@ _STATUS = (
 )
 # The status, and the inputs (`i`, no row) only when the stored snapshot cannot be reused
 # (`StandingsStatus.reusable`; $2: the engine): what a standings update reads first, the matches
-# following only when the tables are computed. The stored tables are read only when they are
-# not the ones this process last read or wrote ($3: which write that was, `_LAST_READ`).
+# following only when the tables are computed and this process keeps no season of them, else
+# only the ones changed since it (SEASON_CHANGES, $4-$7). The stored tables are read only when
+# they are not the ones this process last read or wrote ($3: which write that was, `_LAST_READ`).
 # (OFFSET 0 keeps the test inside the subquery, where it is made before any input is read; pulled
 # up into the join, it would be made after.)
 _CURRENT = (
     _status_columns("$3")
-    + """, i.*
+    + ", i.*, "
+    + SEASON_CHANGES
+    + """
 FROM tournaments t LEFT JOIN standings_snapshots s ON s.tournament_id = t.id
 LEFT JOIN LATERAL (SELECT """
     + INPUT_COLUMNS
@@ -167,9 +174,17 @@ class PostgresStandingsRepository:
         self, tournament_id: TournamentId, engine: str
     ) -> tuple[StandingsStatus, StandingsInputs | None]:
         known = _LAST_READ.get(tournament_id)
+        season = kept(tournament_id)
         with storage_errors():
             row = await self._db.fetchrow(
-                _CURRENT, tournament_id, engine, None if known is None else known[0][0]
+                _CURRENT,
+                tournament_id,
+                engine,
+                None if known is None else known[0][0],
+                None if season is None else season.revision,
+                None if season is None else season.database,
+                MatchStatus.CANCELLED.value,
+                RoundKind.KNOCKOUT.value,
             )
         if row is None:
             raise NotFound(f"tournament {tournament_id!r} not found")
@@ -188,7 +203,7 @@ class PostgresStandingsRepository:
             return status, None
         if row["id"] is None:  # the statement's test and `reusable` disagree: read them apart
             return await self._apart(tournament_id, engine)
-        return status, await inputs_from_row(self._db, tournament_id, row, status.revision)
+        return status, await inputs_from_row(self._db, tournament_id, row, status.revision, season)
 
     async def _apart(
         self, tournament_id: TournamentId, engine: str

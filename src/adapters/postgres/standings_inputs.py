@@ -4,13 +4,13 @@ one alone, or with the standings status: `standings.PostgresStandingsRepository.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
 from adapters.postgres.codec import table_match_from_row, tournament_from_row
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.pool import Executor
+from adapters.postgres.season_cache import DATABASE, Kickoffs, Season, entry_of, keep
 from bestshot_domain.errors import NotFound
 from bestshot_domain.lifecycle import DECIDED
 from bestshot_domain.model import (
@@ -21,6 +21,7 @@ from bestshot_domain.model import (
     Round,
     RoundKind,
     StandingsInputs,
+    TableMatch,
     Team,
     TournamentId,
 )
@@ -46,12 +47,17 @@ INPUT_COLUMNS = """
                               ORDER BY a.team COLLATE "C", a.reason COLLATE "C"), '[]')
      FROM point_adjustments a WHERE a.tournament_id = t.id)::text AS adjustments
 """
+# Where a season read with these columns could be kept from: the database, and whether the
+# reading transaction has written nothing yet (so that all it reads is committed: a season read
+# with a transaction's own writes would outlive their rollback).
+SEASON_KEPT_FROM = f"""{DATABASE} AS season_database,
+    pg_current_xact_id_if_assigned() IS NULL AS season_committed"""
 # The revision is read before the matches: inputs read after it are at least as new, so that a
 # snapshot is never stamped with a revision its inputs are older than.
 _INPUTS = (
     "SELECT t.standings_revision, "  # noqa: S608 - constants only
     + INPUT_COLUMNS
-    + " FROM tournaments t WHERE t.id = $1"
+    + f", {SEASON_KEPT_FROM} FROM tournaments t WHERE t.id = $1"
 )
 
 # The matches in the shapes the tables take (`tables.table_matches`, whose rule this follows), in
@@ -60,10 +66,10 @@ _INPUTS = (
 # where the rules count them (`_WITH_CARDS`): most leagues' do not, and the two joins cost a
 # third of the statement. The kickoff travels as microseconds since the epoch: asyncpg's
 # timestamptz decoding was another third, and a season has only a few dozen distinct kickoffs
-# (`_Kickoffs`). The knockout rounds are found once (`k`), not joined to every match: on a fresh
-# database, before its statistics, that join was planned as a loop over the season and cost more
-# than the rest. (Rows, not arrays of records: PostgreSQL spends about twice as long sending
-# those.) $2: cancelled, $3: the knockout kind.
+# (`season_cache.Kickoffs`). The knockout rounds are found once (`k`), not joined to every
+# match: on a fresh database, before its statistics, that join was planned as a loop over the
+# season and cost more than the rest. (Rows, not arrays of records: PostgreSQL spends about
+# twice as long sending those.) $2: cancelled, $3: the knockout kind.
 _MATCHES = """
 SELECT m.round_slug = ANY (k.slugs) AS knockout,
     m.key, m.round_slug, m.home, m.away, m.status,
@@ -84,8 +90,29 @@ _WITH_CARDS = _MATCHES.format(
 LEFT JOIN match_discipline hd ON hd.match_key = m.key AND hd.team = m.home
 LEFT JOIN match_discipline ad ON ad.match_key = m.key AND ad.team = m.away""",
 )
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DECIDED = frozenset(status.value for status in DECIDED)
+
+# The changes to the matches since the season this process keeps was read (`season_cache`), as
+# JSON: [how many matches count for the tables now, [[counts, *the columns of _MATCHES], ...]]
+# for the rows stamped above its revision ($4), from the database it was read from ($5) only;
+# NULL without a season or the inputs (`i`: no row when the stored tables are current).
+# $6: cancelled, $7: the knockout kind, as in _MATCHES.
+SEASON_CHANGES = f"""
+CASE WHEN i.id IS NOT NULL AND $4::bigint IS NOT NULL AND $5::text = {DATABASE} THEN (
+    SELECT json_build_array(
+        count(*) FILTER (WHERE m.status <> $6 OR m.round_slug = ANY (k.slugs)),
+        coalesce(json_agg(json_build_array(
+            m.status <> $6 OR m.round_slug = ANY (k.slugs), m.round_slug = ANY (k.slugs),
+            m.key, m.round_slug, m.home, m.away, m.status,
+            (extract(epoch FROM m.kickoff) * 1000000)::bigint,
+            m.home_score, m.away_score, m.ended, m.shootout_home, m.shootout_away))
+            FILTER (WHERE m.input_revision > $4), '[]'))
+    FROM (SELECT ARRAY(SELECT r.slug FROM rounds r WHERE r.tournament_id = t.id AND r.kind = $7)
+              AS slugs) k,
+        matches m
+    WHERE m.tournament_id = t.id
+) END::text AS season_changes, {SEASON_KEPT_FROM}
+"""  # noqa: S608 - constants
 
 
 async def read_inputs(db: Executor, tournament_id: TournamentId) -> StandingsInputs:
@@ -98,40 +125,27 @@ async def read_inputs(db: Executor, tournament_id: TournamentId) -> StandingsInp
 
 
 async def inputs_from_row(
-    db: Executor, tournament_id: TournamentId, row: asyncpg.Record, revision: int
+    db: Executor,
+    tournament_id: TournamentId,
+    row: asyncpg.Record,
+    revision: int,
+    season: Season | None = None,
 ) -> StandingsInputs:
-    """The inputs in a row of INPUT_COLUMNS, read at `revision`, with the tournament's matches
-    read now."""
+    """The inputs in a row of INPUT_COLUMNS, read at `revision`, with the tournament's matches:
+    `season` brought up to date with the row's SEASON_CHANGES when it has them, else read now."""
     tournament = tournament_from_row(row)
-    counts_cards = era_of(tournament).counts_cards
-    with storage_errors():
-        matches = await db.fetch(
-            _WITH_CARDS if counts_cards else _WITHOUT_CARDS,
-            tournament_id,
-            MatchStatus.CANCELLED.value,
-            RoundKind.KNOCKOUT.value,
-        )
-    kickoffs = _Kickoffs()
-    results, knockout = [], []
-    for match in matches:
-        kickoff = kickoffs[match[6]]
-        if match[0]:
-            knockout.append(table_match_from_row((*match[1:6], kickoff, *match[7:12])))
-            continue
-        decided = match[5] in _DECIDED
-        # The schema's checks make these a valid result (scores whole and non-negative):
-        # `checked` skips checking them again, 380 times a season.
-        results.append(
-            MatchResult.checked(
-                match[3],
-                match[4],
-                match[7] if decided else None,
-                match[8] if decided else None,
-                kickoff,
-                _cards(*match[12:16]) if counts_cards else None,
-                _cards(*match[16:20]) if counts_cards else None,
-            )
-        )
+    if era_of(tournament).counts_cards:
+        # A match's cards are not in its row (`season_cache`): read whole, every time.
+        results, knockout = await _read_with_cards(db, tournament_id)
+    else:
+        current = None
+        if season is not None and row.get("season_changes") is not None:
+            current = _brought_up_to_date(season, row, revision)
+        if current is None:
+            current = await _read_season(db, tournament_id, row, revision)
+        if row["season_committed"]:
+            keep(tournament_id, current)
+        results, knockout = current.results, current.knockout
     members = json.loads(row["members"])
     teams = (
         Team(provider, external_id, name, code)
@@ -156,14 +170,63 @@ async def inputs_from_row(
     )
 
 
+def _brought_up_to_date(season: Season, row: asyncpg.Record, revision: int) -> Season | None:
+    if season.rounds != row["rounds"] or season.database != row["season_database"]:
+        return None  # a round's kind may have changed which matches are a knockout's
+    matches, changes = json.loads(row["season_changes"])
+    return season.updated(revision, changes, matches)
+
+
+async def _read_season(
+    db: Executor, tournament_id: TournamentId, row: asyncpg.Record, revision: int
+) -> Season:
+    with storage_errors():
+        matches = await db.fetch(
+            _WITHOUT_CARDS,
+            tournament_id,
+            MatchStatus.CANCELLED.value,
+            RoundKind.KNOCKOUT.value,
+        )
+    kickoffs = Kickoffs()
+    return Season.of(
+        row["season_database"],
+        revision,
+        row["rounds"],
+        (entry_of(match, kickoffs) for match in matches),
+    )
+
+
+async def _read_with_cards(
+    db: Executor, tournament_id: TournamentId
+) -> tuple[tuple[MatchResult, ...], tuple[TableMatch, ...]]:
+    with storage_errors():
+        matches = await db.fetch(
+            _WITH_CARDS,
+            tournament_id,
+            MatchStatus.CANCELLED.value,
+            RoundKind.KNOCKOUT.value,
+        )
+    kickoffs = Kickoffs()
+    results, knockout = [], []
+    for match in matches:
+        kickoff = kickoffs[match[6]]
+        if match[0]:
+            knockout.append(table_match_from_row((*match[1:6], kickoff, *match[7:12])))
+            continue
+        decided = match[5] in _DECIDED
+        results.append(
+            MatchResult.checked(
+                match[3],
+                match[4],
+                match[7] if decided else None,
+                match[8] if decided else None,
+                kickoff,
+                _cards(*match[12:16]),
+                _cards(*match[16:20]),
+            )
+        )
+    return tuple(results), tuple(knockout)
+
+
 def _cards(yellow: int | None, *others: int) -> Cards | None:
     return None if yellow is None else Cards(yellow, *others)
-
-
-class _Kickoffs(dict[int | None, datetime | None]):
-    """Kickoffs by microseconds since the epoch, each made once per read."""
-
-    def __missing__(self, micros: int | None) -> datetime | None:
-        kickoff = None if micros is None else _EPOCH + timedelta(microseconds=micros)
-        self[micros] = kickoff
-        return kickoff

@@ -1,0 +1,151 @@
+"""The matches of the tournaments this process recently computed tables for, kept in the shapes
+the tables take, so that the next standings update reads only the matches changed since.
+
+Each match row carries the standings revision it last changed at (migration 0013). A season kept
+at revision R is brought up to date with the rows stamped above R, read in the same statement as
+the tournament's revision R' and its number of matches: what is kept is then the matches as of
+R'. A match deleted since leaves no stamp: the count tells, and the season is read whole again;
+so it is when the rounds changed (a round's kind decides which matches are a knockout's). The
+statement reads the changes only from the database the season was read from (`DATABASE`): a
+process may talk to several, and one may be recreated under the same name.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple
+
+import asyncpg
+
+from adapters.postgres.codec import table_match_from_row
+from bestshot_domain.lifecycle import DECIDED
+from bestshot_domain.model import TableMatch, TournamentId
+from bestshot_domain.standings.inputs import MatchResult
+
+# Tournaments kept (the least recently computed go first): a season is about 60 KB, so at most
+# about 15 MB a process. A day with more tournaments than this computed in turn reads them whole,
+# as without a season kept.
+SEASONS_KEPT = 256
+
+# Which database, and which `matches` table in it, a season was read from: a server restarted,
+# a database or its table recreated (a restore) reads every season whole again.
+DATABASE = (
+    "concat_ws(' ', pg_postmaster_start_time(),"
+    " (SELECT oid FROM pg_database WHERE datname = current_database()),"
+    " 'matches'::regclass::oid)"
+)
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_DECIDED = frozenset(status.value for status in DECIDED)
+
+# A match as kept: its place in kickoff order, and its shape (a knockout round's as a TableMatch).
+Entry = tuple[tuple[int, str], MatchResult | TableMatch]
+
+
+class Kickoffs(dict[int, datetime]):
+    """Kickoffs by microseconds since the epoch, each made once per read: a season has only a
+    few dozen distinct kickoffs."""
+
+    def __missing__(self, micros: int) -> datetime:
+        kickoff = _EPOCH + timedelta(microseconds=micros)
+        self[micros] = kickoff
+        return kickoff
+
+
+def entry_of(row: Sequence[Any] | asyncpg.Record, kickoffs: Kickoffs) -> Entry:
+    """A match row of `standings_inputs._MATCHES` (without cards) as kept."""
+    knockout, key, _, home, away, status, micros, home_score, away_score = row[:9]
+    kickoff = kickoffs[micros]
+    if knockout:
+        value: MatchResult | TableMatch = table_match_from_row((*row[1:6], kickoff, *row[7:12]))
+    else:
+        decided = status in _DECIDED
+        # The schema's checks make these a valid result (scores whole and non-negative):
+        # `checked` skips checking them again, 380 times a season.
+        value = MatchResult.checked(
+            home,
+            away,
+            home_score if decided else None,
+            away_score if decided else None,
+            kickoff,
+        )
+    return (micros, key), value
+
+
+class Season(NamedTuple):
+    database: str
+    revision: int
+    rounds: str  # the rounds' JSON text it was read with
+    entries: Mapping[str, Entry]  # by match key
+    results: tuple[MatchResult, ...]  # in kickoff order, as the tables take them
+    knockout: tuple[TableMatch, ...]
+
+    @classmethod
+    def of(cls, database: str, revision: int, rounds: str, entries: Iterable[Entry]) -> Season:
+        """The season of these matches, given in kickoff order."""
+        by_key = {entry[0][1]: entry for entry in entries}
+        return cls(database, revision, rounds, by_key, *_split(by_key.values()))
+
+    def updated(
+        self, revision: int, changes: Iterable[tuple[Any, ...]], matches: int
+    ) -> Season | None:
+        """The season at `revision`, given the rows changed since this one's (each a match row,
+        or one not counted for the tables: `counted` first) and how many matches count now;
+        None when that count says some match is gone."""
+        entries = dict(self.entries)
+        kickoffs = Kickoffs()
+        for counted, *row in changes:
+            if counted:
+                entry = entry_of(row, kickoffs)
+                entries[entry[0][1]] = entry
+            else:
+                entries.pop(row[1], None)
+        if len(entries) != matches:
+            return None
+        ordered = sorted(entries.values(), key=_kickoff_order)
+        return Season(self.database, revision, self.rounds, entries, *_split(ordered))
+
+
+def _kickoff_order(entry: Entry) -> tuple[int, str]:
+    # Python orders strings by code point, as PostgreSQL's "C" collation orders UTF-8 bytes.
+    return entry[0]
+
+
+def _split(entries: Iterable[Entry]) -> tuple[tuple[MatchResult, ...], tuple[TableMatch, ...]]:
+    results: list[MatchResult] = []
+    knockout: list[TableMatch] = []
+    for _, value in entries:
+        if isinstance(value, MatchResult):
+            results.append(value)
+        else:
+            knockout.append(value)
+    return tuple(results), tuple(knockout)
+
+
+_SEASONS: OrderedDict[TournamentId, Season] = OrderedDict()
+
+
+def kept(tournament_id: TournamentId) -> Season | None:
+    return _SEASONS.get(tournament_id)
+
+
+def keep(tournament_id: TournamentId, season: Season) -> None:
+    """Keep `season`, unless one at a later revision is kept already (read by a concurrent
+    update of the same tournament)."""
+    current = _SEASONS.get(tournament_id)
+    if (
+        current is not None
+        and current.database == season.database
+        and current.revision > season.revision
+    ):
+        return
+    _SEASONS[tournament_id] = season
+    _SEASONS.move_to_end(tournament_id)
+    while len(_SEASONS) > SEASONS_KEPT:
+        _SEASONS.popitem(last=False)
+
+
+def forget(tournament_id: TournamentId) -> None:
+    _SEASONS.pop(tournament_id, None)
