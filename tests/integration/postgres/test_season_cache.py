@@ -9,6 +9,7 @@ import asyncio
 import itertools
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import asyncpg
 import pytest
@@ -242,14 +243,14 @@ class TestKeptSeasons:
             SELECT t.standings_revision, array_agg(m.input_revision ORDER BY m.key)
             FROM tournaments t JOIN matches m ON m.tournament_id = t.id
             WHERE t.id = $1 GROUP BY t.standings_revision"""
-        revision, before = await postgres_pool.fetchrow(stamps, league)
+        revision, before = await _row(postgres_pool, stamps, league)
         assert max(before) <= revision
         # What stores what was stored changes nothing: no stamp, no raise.
         await postgres_pool.execute(
             "UPDATE matches SET status = status, version = version WHERE tournament_id = $1",
             league,
         )
-        assert tuple(await postgres_pool.fetchrow(stamps, league)) == (revision, before)
+        assert await _row(postgres_pool, stamps, league) == (revision, before)
         async with postgres_pool.acquire() as connection, connection.transaction():
             await connection.execute(
                 "UPDATE matches SET version = version + 1 WHERE key = $1",
@@ -259,7 +260,7 @@ class TestKeptSeasons:
                 "UPDATE matches SET version = version + 1 WHERE key = $1",
                 f"scripted:{league}-m2",
             )
-        raised, after = await postgres_pool.fetchrow(stamps, league)
+        raised, after = await _row(postgres_pool, stamps, league)
         assert raised == revision + 2
         assert after == [revision + 1, before[1], revision + 2, before[3]]
 
@@ -305,6 +306,12 @@ class TestKeptSeasons:
         await _current(postgres_uow_factory, league)
         assert full_reads.count == 0
         assert season_cache.kept(league) is None
+
+
+async def _row(pool: asyncpg.Pool, query: str, *arguments: object) -> tuple[Any, ...]:
+    row = await pool.fetchrow(query, *arguments)
+    assert row is not None
+    return tuple(row)
 
 
 class TestKeeping:
