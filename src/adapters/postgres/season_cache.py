@@ -79,6 +79,7 @@ class Season(NamedTuple):
     revision: int
     rounds: str  # the rounds' JSON text it was read with
     entries: Mapping[str, Entry]  # by match key
+    places: Mapping[str, int]  # by match key: its index in `results`, or ~ its index in `knockout`
     results: tuple[MatchResult, ...]  # in kickoff order, as the tables take them
     knockout: tuple[TableMatch, ...]
 
@@ -86,7 +87,17 @@ class Season(NamedTuple):
     def of(cls, database: str, revision: int, rounds: str, entries: Iterable[Entry]) -> Season:
         """The season of these matches, given in kickoff order."""
         by_key = {entry[0][1]: entry for entry in entries}
-        return cls(database, revision, rounds, by_key, *_split(by_key.values()))
+        results: list[MatchResult] = []
+        knockout: list[TableMatch] = []
+        places = {}
+        for key, (_, value) in by_key.items():
+            if isinstance(value, MatchResult):
+                places[key] = len(results)
+                results.append(value)
+            else:
+                places[key] = ~len(knockout)
+                knockout.append(value)
+        return cls(database, revision, rounds, by_key, places, tuple(results), tuple(knockout))
 
     def updated(
         self, revision: int, changes: Iterable[tuple[Any, ...]], matches: int
@@ -94,34 +105,59 @@ class Season(NamedTuple):
         """The season at `revision`, given the rows changed since this one's (each a match row,
         or one not counted for the tables: `counted` first) and how many matches count now;
         None when that count says some match is gone."""
-        entries = dict(self.entries)
+        changed: dict[str, Entry | None] = {}
         kickoffs = Kickoffs()
         for counted, *row in changes:
-            if counted:
-                entry = entry_of(row, kickoffs)
-                entries[entry[0][1]] = entry
+            changed[row[1]] = entry_of(row, kickoffs) if counted else None
+        in_place = self._in_place(changed)
+        if in_place is not None:
+            # Every change keeps its match's place (the common case: a result, no new kickoff):
+            # the places are replaced, without ordering the season again.
+            if len(self.entries) != matches:
+                return None
+            results, knockout = list(self.results), list(self.knockout)
+            for key, (_, value) in in_place.items():
+                if isinstance(value, MatchResult):
+                    results[self.places[key]] = value
+                else:
+                    knockout[~self.places[key]] = value
+            return self._replace(
+                revision=revision,
+                entries={**self.entries, **in_place},
+                results=tuple(results),
+                knockout=tuple(knockout),
+            )
+        entries = dict(self.entries)
+        for key, entry in changed.items():
+            if entry is None:
+                entries.pop(key, None)
             else:
-                entries.pop(row[1], None)
+                entries[key] = entry
         if len(entries) != matches:
             return None
         ordered = sorted(entries.values(), key=_kickoff_order)
-        return Season(self.database, revision, self.rounds, entries, *_split(ordered))
+        return Season.of(self.database, revision, self.rounds, ordered)
+
+    def _in_place(self, changed: Mapping[str, Entry | None]) -> dict[str, Entry] | None:
+        """The changes, when each is of a match kept, at the same place in kickoff order and of
+        the same kind (a result or a knockout's match); else None."""
+        in_place = {}
+        for key, entry in changed.items():
+            old = self.entries.get(key)
+            if (
+                old is None
+                or entry is None
+                or old[0] != entry[0]
+                or isinstance(old[1], MatchResult) != isinstance(entry[1], MatchResult)
+            ):
+                return None
+            in_place[key] = entry
+        return in_place
 
 
 def _kickoff_order(entry: Entry) -> tuple[int, str]:
     # Python orders strings by code point, as PostgreSQL's "C" collation orders UTF-8 bytes.
     return entry[0]
-
-
-def _split(entries: Iterable[Entry]) -> tuple[tuple[MatchResult, ...], tuple[TableMatch, ...]]:
-    results: list[MatchResult] = []
-    knockout: list[TableMatch] = []
-    for _, value in entries:
-        if isinstance(value, MatchResult):
-            results.append(value)
-        else:
-            knockout.append(value)
-    return tuple(results), tuple(knockout)
 
 
 _SEASONS: OrderedDict[TournamentId, Season] = OrderedDict()

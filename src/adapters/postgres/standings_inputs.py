@@ -3,7 +3,10 @@ one alone, or with the standings status: `standings.PostgresStandingsRepository.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import asyncpg
 
@@ -23,6 +26,7 @@ from bestshot_domain.model import (
     StandingsInputs,
     TableMatch,
     Team,
+    TeamKey,
     TournamentId,
 )
 from bestshot_domain.standings.inputs import MatchResult
@@ -146,27 +150,50 @@ async def inputs_from_row(
         if row["season_committed"]:
             keep(tournament_id, current)
         results, knockout = current.results, current.knockout
-    members = json.loads(row["members"])
+    members, teams = _members(tournament_id, row["members"])
+    return StandingsInputs(
+        tournament=tournament,
+        members=members,
+        teams=teams,
+        rounds=_rounds(tournament_id, row["rounds"]),
+        results=results,
+        knockout=knockout,
+        adjustments=_adjustments(tournament_id, row["adjustments"]),
+        revision=revision,
+    )
+
+
+# The small lists are decoded once per text read: the same every time until they change, and
+# what is decoded is immutable.
+@functools.lru_cache(maxsize=256)
+def _members(
+    tournament_id: TournamentId, text: str
+) -> tuple[tuple[Membership, ...], Mapping[TeamKey, Team]]:
+    members = json.loads(text)
     teams = (
         Team(provider, external_id, name, code)
         for _, _, provider, external_id, name, code in members
         if provider is not None  # as get_many: a key with no team is left out
     )
-    return StandingsInputs(
-        tournament=tournament,
-        members=tuple(Membership(tournament_id, team, group) for team, group, *_ in members),
-        teams={team.key: team for team in teams},
-        rounds=tuple(
-            Round(tournament_id, slug, label, order, RoundKind(kind), reference)
-            for slug, label, order, kind, reference in json.loads(row["rounds"])
-        ),
-        results=tuple(results),
-        knockout=tuple(knockout),
-        adjustments=tuple(
-            PointAdjustment(tournament_id, team, points, reason)
-            for team, points, reason in json.loads(row["adjustments"])
-        ),
-        revision=revision,
+    return (
+        tuple(Membership(tournament_id, team, group) for team, group, *_ in members),
+        MappingProxyType({team.key: team for team in teams}),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _rounds(tournament_id: TournamentId, text: str) -> tuple[Round, ...]:
+    return tuple(
+        Round(tournament_id, slug, label, order, RoundKind(kind), reference)
+        for slug, label, order, kind, reference in json.loads(text)
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _adjustments(tournament_id: TournamentId, text: str) -> tuple[PointAdjustment, ...]:
+    return tuple(
+        PointAdjustment(tournament_id, team, points, reason)
+        for team, points, reason in json.loads(text)
     )
 
 
