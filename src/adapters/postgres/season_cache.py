@@ -12,6 +12,7 @@ process may talk to several, and one may be recreated under the same name.
 
 from __future__ import annotations
 
+import sys
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -24,8 +25,8 @@ from bestshot_domain.lifecycle import DECIDED
 from bestshot_domain.model import TableMatch, TournamentId
 from bestshot_domain.standings.inputs import MatchResult
 
-# Tournaments kept (the least recently computed go first): a season is about 60 KB, so at most
-# about 15 MB a process. A day with more tournaments than this computed in turn reads them whole,
+# Tournaments kept (the least recently computed go first): a 20-team season is about 150 KB, so
+# at most about 40 MB a process. A day with more tournaments than this computed in turn reads them whole,
 # as without a season kept.
 SEASONS_KEPT = 256
 
@@ -58,6 +59,8 @@ def entry_of(row: Sequence[Any] | asyncpg.Record, kickoffs: Kickoffs) -> Entry:
     """A match row of `standings_inputs._MATCHES` (without cards) as kept."""
     knockout, key, _, home, away, status, micros, home_score, away_score = row[:9]
     kickoff = kickoffs[micros]
+    # A season names each team many times: one string each, kept for as long as it is kept.
+    home, away = sys.intern(home), sys.intern(away)
     if knockout:
         value: MatchResult | TableMatch = table_match_from_row((*row[1:6], kickoff, *row[7:12]))
     else:
