@@ -26,8 +26,8 @@ from bestshot_domain.model import TableMatch, TournamentId
 from bestshot_domain.standings.inputs import MatchResult
 
 # Tournaments kept (the least recently computed go first): a 20-team season is about 150 KB, so
-# at most about 40 MB a process. A day with more tournaments than this computed in turn reads them whole,
-# as without a season kept.
+# at most about 40 MB a process. A day with more tournaments than this computed in turn reads
+# them whole, as without a season kept.
 SEASONS_KEPT = 256
 
 # Which database, and which `matches` table in it, a season was read from: a server restarted,
