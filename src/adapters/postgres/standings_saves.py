@@ -1,5 +1,6 @@
 """Storing computed tables (`standings.PostgresStandingsRepository.save` and
-`save_if_current`): a snapshot in one statement, its tables and rows with it."""
+`save_if_current`): a snapshot in one statement, its tables and rows with it, or its row alone
+when `save_if_current` computed again the tables stored (`unchanged_tables`)."""
 
 from __future__ import annotations
 
@@ -124,6 +125,21 @@ _SAVE_IF_CURRENT = (
     + _TABLES_AND_ROWS
 )
 
+# `save_if_current` when the tables computed are the ones stored (`unchanged_tables`): the
+# snapshot's row alone, under the same tests as `_SAVE_IF_CURRENT` ($7: the revision seen, $8:
+# the stored snapshot's computed_at), its tables and rows left as they are. An UPDATE, not an
+# upsert: with no stored row, the tables seen are not stored either, and nothing is written.
+_SAVE_ROW_IF_CURRENT = f"""
+WITH locked AS (
+    SELECT t.id FROM tournaments t WHERE t.id = $1 AND t.standings_revision = $7
+    FOR NO KEY UPDATE
+)
+UPDATE standings_snapshots s
+SET rules = $2, computed_at = $3, revision = $4, engine = $5, bracket = $6::jsonb
+FROM locked WHERE s.tournament_id = locked.id AND s.computed_at = $8
+RETURNING {WRITTEN}
+"""  # noqa: S608 - constants
+
 
 # Keys in the order given: the columns are jsonb, which orders them itself (and compares
 # them as values), and an encoder made once spares each of a table's rows building its own.
@@ -148,6 +164,30 @@ def split_table(
     return group, _json(detail), split_rows
 
 
+def unchanged_tables(snapshot: StandingsSnapshot, stored: StandingsSnapshot) -> bool:
+    """Whether `stored`'s tables are exactly what `snapshot` would store: the same tables (the
+    same groups in the same order, every row's every field equal: values compared field by
+    field, a table kept from `stored` by identity first), made by the same known engine, so
+    that equal values are also of the same types (1 is True in a comparison, not in JSON)."""
+    return (
+        snapshot.engine != ""
+        and snapshot.engine == stored.engine
+        and snapshot.tables == stored.tables
+    )
+
+
+def _bracket(snapshot: StandingsSnapshot) -> str:
+    return _json(
+        {
+            "knockout": [stage.to_dict() for stage in snapshot.knockout],
+            "progress": dict(snapshot.progress),
+            # Kept with the bracket, in the snapshot's one JSON column: no migration for a
+            # map that only the next computation reads.
+            "digests": dict(snapshot.digests),
+        }
+    )
+
+
 async def store(
     db: Executor, snapshot: StandingsSnapshot, seen: StandingsStatus | None
 ) -> str | None:
@@ -155,6 +195,22 @@ async def store(
     `seen`, else as `save_if_current` says. Which write stored it (WRITTEN), or None when
     `seen` is no longer current and nothing was written."""
     tid = snapshot.tournament_id
+    stored = None if seen is None else seen.snapshot
+    if seen is not None and stored is not None and unchanged_tables(snapshot, stored):
+        # The tables computed again are the ones seen stored (a kickoff moved, a result
+        # corrected back): unchanged while the statement finds the snapshot seen still stored.
+        written = await db.fetchval(
+            _SAVE_ROW_IF_CURRENT,
+            tid,
+            snapshot.rules,
+            snapshot.computed_at,
+            snapshot.revision,
+            snapshot.engine,
+            _bracket(snapshot),
+            seen.revision,
+            stored.computed_at,
+        )
+        return None if written is None else str(written)
     tables = [split_table(i, table.to_dict()) for i, table in enumerate(snapshot.tables)]
     rows = [
         (i, row_index, *row)
@@ -164,15 +220,6 @@ async def store(
     columns = [list(column) for column in zip(*rows, strict=True)] or [[]] * 13
     groups = [group for group, _, _ in tables]
     details = [detail for _, detail, _ in tables]
-    bracket = _json(
-        {
-            "knockout": [stage.to_dict() for stage in snapshot.knockout],
-            "progress": dict(snapshot.progress),
-            # Kept with the bracket, in the snapshot's one JSON column: no migration for a
-            # map that only the next computation reads.
-            "digests": dict(snapshot.digests),
-        }
-    )
     arguments = [
         tid,
         groups,
@@ -182,10 +229,9 @@ async def store(
         snapshot.computed_at,
         snapshot.revision,
         snapshot.engine,
-        bracket,
+        _bracket(snapshot),
     ]
     if seen is not None:
-        stored = seen.snapshot
         arguments += [seen.revision, None if stored is None else stored.computed_at]
     # One row, always: a SELECT of two subqueries.
     [(written_by, same_tables)] = await db.fetch(
