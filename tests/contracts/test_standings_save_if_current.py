@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -191,7 +192,7 @@ async def raise_revision(uow_factory: UnitOfWorkFactory, reason: str = "wages") 
 
 
 # The tables stored first, and the keywords of `computed` for the tables saved next.
-NEXT_TABLES = {
+NEXT_TABLES: dict[str, tuple[str, dict[str, Any]]] = {
     "the same tables": ("AB", {}),
     "rows that changed places": ("AB", {"winner_first": False}),
     "one row changed": ("AB", {"deduction": 1}),

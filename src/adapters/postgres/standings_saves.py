@@ -126,9 +126,12 @@ _SAVE_IF_CURRENT = (
 )
 
 # `save_if_current` when the tables computed are the ones stored (`unchanged_tables`): the
-# snapshot's row alone, under the same tests as `_SAVE_IF_CURRENT` ($7: the revision seen, $8:
-# the stored snapshot's computed_at), its tables and rows left as they are. An UPDATE, not an
-# upsert: with no stored row, the tables seen are not stored either, and nothing is written.
+# snapshot's row alone, its tables and rows left as they are, under `_SAVE_IF_CURRENT`'s lock
+# and revision test ($7), and only while the stored row is the very write the tables seen were
+# read of ($8: WRITTEN, as `standings._LAST_READ` knows it). That test implies the stored
+# snapshot's computed_at is the one seen, and more: that its tables are the ones seen, which
+# computed_at alone would not prove should another snapshot have been stored at the same time.
+# An UPDATE, not an upsert: with no stored row, nothing is written.
 _SAVE_ROW_IF_CURRENT = f"""
 WITH locked AS (
     SELECT t.id FROM tournaments t WHERE t.id = $1 AND t.standings_revision = $7
@@ -136,7 +139,7 @@ WITH locked AS (
 )
 UPDATE standings_snapshots s
 SET rules = $2, computed_at = $3, revision = $4, engine = $5, bracket = $6::jsonb
-FROM locked WHERE s.tournament_id = locked.id AND s.computed_at = $8
+FROM locked WHERE s.tournament_id = locked.id AND {WRITTEN} = $8
 RETURNING {WRITTEN}
 """  # noqa: S608 - constants
 
@@ -189,16 +192,25 @@ def _bracket(snapshot: StandingsSnapshot) -> str:
 
 
 async def store(
-    db: Executor, snapshot: StandingsSnapshot, seen: StandingsStatus | None
+    db: Executor,
+    snapshot: StandingsSnapshot,
+    seen: StandingsStatus | None,
+    seen_written_by: str | None = None,
 ) -> str | None:
     """Write the snapshot on `db` (in a transaction: the caller's): unconditionally without
-    `seen`, else as `save_if_current` says. Which write stored it (WRITTEN), or None when
-    `seen` is no longer current and nothing was written."""
+    `seen`, else as `save_if_current` says (`seen_written_by`: which write stored the snapshot
+    seen, when known). Which write stored it (WRITTEN), or None when `seen` is no longer
+    current and nothing was written."""
     tid = snapshot.tournament_id
     stored = None if seen is None else seen.snapshot
-    if seen is not None and stored is not None and unchanged_tables(snapshot, stored):
+    if (
+        seen is not None
+        and stored is not None
+        and seen_written_by is not None
+        and unchanged_tables(snapshot, stored)
+    ):
         # The tables computed again are the ones seen stored (a kickoff moved, a result
-        # corrected back): unchanged while the statement finds the snapshot seen still stored.
+        # corrected back): unchanged while the write they were read of is still the stored one.
         written = await db.fetchval(
             _SAVE_ROW_IF_CURRENT,
             tid,
@@ -208,7 +220,7 @@ async def store(
             snapshot.engine,
             _bracket(snapshot),
             seen.revision,
-            stored.computed_at,
+            seen_written_by,
         )
         return None if written is None else str(written)
     tables = [split_table(i, table.to_dict()) for i, table in enumerate(snapshot.tables)]
