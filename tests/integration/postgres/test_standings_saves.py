@@ -10,6 +10,7 @@ import pytest
 from adapters.postgres.standings_saves import store
 from bestshot_domain.model import PointAdjustment, StandingsSnapshot, StandingsStatus
 from bestshot_domain.ports import UnitOfWorkFactory
+from bestshot_domain.standings import Table
 from tests.contracts.seed import seed_league
 from tests.contracts.test_standings_save_if_current import ENGINE, computed, snapshot_of
 
@@ -76,7 +77,7 @@ async def test_the_same_tables_computed_again_leave_tables_and_rows_untouched(
     assert inputs is None
 
 
-async def test_other_tables_are_written_where_they_changed(
+async def test_other_tables_of_the_same_groups_write_the_rows_that_changed_alone(
     postgres_uow_factory: UnitOfWorkFactory, postgres_pool: asyncpg.Pool
 ) -> None:
     seen = await _stored_with_a_new_revision(postgres_uow_factory, snapshot_of(1, 0, computed()))
@@ -84,14 +85,53 @@ async def test_other_tables_are_written_where_they_changed(
     saved = snapshot_of(2, seen.revision, computed(deduction=1))  # a point less for a, still first
     assert await _save_if_current(postgres_uow_factory, saved, seen)
     after = await _versions(postgres_pool, "standings_rows")
-    assert {key for key in before if after[key][0] != before[key][0]} == {(0, "scripted:a")}
+    assert after.keys() == before.keys()
+    # a's row written; the others neither written nor even locked.
+    assert {key for key in before if after[key] != before[key]} == {(0, "scripted:a")}
+    assert after[0, "scripted:a"][0] != before[0, "scripted:a"][0]
     async with postgres_uow_factory() as uow:
         assert await uow.standings.get(LIGA) == saved
 
 
+def _group_a(tables: tuple[Table, ...], rows: int = 2) -> tuple[Table, ...]:
+    """Group A's table of `tables` (its first `rows`) with group B's of `computed()`."""
+    return (tables[0]._replace(rows=tables[0].rows[:rows]), computed()[1])
+
+
+# The tables stored first and the ones saved next, of the same groups; group B's the same.
+SAME_GROUPS = {
+    "rows that changed places": (computed(), _group_a(computed(winner_first=False))),
+    "a row gone": (computed(), _group_a(computed(), 1)),
+    "a row added": (_group_a(computed(), 1), computed()),
+    "rows changed and one gone": (computed(), _group_a(computed(winner_first=False), 1)),
+}
+
+
+@pytest.mark.parametrize("case", SAME_GROUPS)
+async def test_rows_of_the_same_groups_read_back_as_saved(
+    postgres_uow_factory: UnitOfWorkFactory, postgres_pool: asyncpg.Pool, case: str
+) -> None:
+    first, then = SAME_GROUPS[case]
+    seen = await _stored_with_a_new_revision(postgres_uow_factory, snapshot_of(1, 0, first))
+    before = await _versions(postgres_pool, "standings_rows")
+    saved = snapshot_of(2, seen.revision, then)
+    assert await _save_if_current(postgres_uow_factory, saved, seen)
+    async with postgres_uow_factory() as uow:
+        assert await uow.standings.get(LIGA) == saved
+    # Group B's rows are the same: untouched.
+    after = await _versions(postgres_pool, "standings_rows")
+    assert {key: after[key] for key in after if key[0] == 1} == {
+        key: before[key] for key in before if key[0] == 1
+    }
+
+
+@pytest.mark.parametrize("deduction", [0, 1], ids=["the same tables", "a row changed"])
 @pytest.mark.parametrize("same_time", [False, True])
 async def test_tables_stored_meanwhile_by_another_process_are_left_as_they_are(
-    postgres_uow_factory: UnitOfWorkFactory, postgres_pool: asyncpg.Pool, same_time: bool
+    postgres_uow_factory: UnitOfWorkFactory,
+    postgres_pool: asyncpg.Pool,
+    same_time: bool,
+    deduction: int,
 ) -> None:
     first = snapshot_of(1, 0, computed())
     seen = await _stored_with_a_new_revision(postgres_uow_factory, first)
@@ -101,15 +141,16 @@ async def test_tables_stored_meanwhile_by_another_process_are_left_as_they_are(
     async with postgres_pool.acquire() as connection, connection.transaction():
         assert await store(connection, other, None) is not None
     versions = await _versions(postgres_pool, "standings_rows")
-    again = snapshot_of(3, seen.revision, computed())  # the tables seen, computed again
+    again = snapshot_of(3, seen.revision, computed(deduction=deduction))  # over the tables seen
     assert not await _save_if_current(postgres_uow_factory, again, seen)
     async with postgres_uow_factory() as uow:
         assert await uow.standings.get(LIGA) == other
     assert await _versions(postgres_pool, "standings_rows") == versions
 
 
-async def test_the_same_tables_are_refused_once_the_revision_moved(
-    postgres_uow_factory: UnitOfWorkFactory, postgres_pool: asyncpg.Pool
+@pytest.mark.parametrize("deduction", [0, 1], ids=["the same tables", "a row changed"])
+async def test_tables_seen_are_refused_once_the_revision_moved(
+    postgres_uow_factory: UnitOfWorkFactory, postgres_pool: asyncpg.Pool, deduction: int
 ) -> None:
     first = snapshot_of(1, 0, computed())
     seen = await _stored_with_a_new_revision(postgres_uow_factory, first)
@@ -120,10 +161,22 @@ async def test_the_same_tables_are_refused_once_the_revision_moved(
         "SELECT xmin::text FROM standings_snapshots WHERE tournament_id = $1", LIGA
     )
     assert not await _save_if_current(
-        postgres_uow_factory, snapshot_of(2, seen.revision, computed()), seen
+        postgres_uow_factory, snapshot_of(2, seen.revision, computed(deduction=deduction)), seen
     )
     assert written_by == await postgres_pool.fetchval(
         "SELECT xmin::text FROM standings_snapshots WHERE tournament_id = $1", LIGA
     )
     async with postgres_uow_factory() as uow:
         assert await uow.standings.get(LIGA) == first
+
+
+@pytest.mark.parametrize("deduction", [0, 1], ids=["the same tables", "a row changed"])
+async def test_a_snapshot_seen_then_deleted_is_stored_whole_or_not_at_all(
+    postgres_uow_factory: UnitOfWorkFactory, postgres_pool: asyncpg.Pool, deduction: int
+) -> None:
+    seen = await _stored_with_a_new_revision(postgres_uow_factory, snapshot_of(1, 0, computed()))
+    await postgres_pool.execute("DELETE FROM standings_snapshots WHERE tournament_id = $1", LIGA)
+    saved = snapshot_of(2, seen.revision, computed(deduction=deduction))
+    written = await _save_if_current(postgres_uow_factory, saved, seen)
+    async with postgres_uow_factory() as uow:
+        assert await uow.standings.get(LIGA) == (saved if written else None)
