@@ -251,7 +251,7 @@ async def store(
     if seen is None:
         prepared = _prepared(snapshot.tables)
         statement, arguments = _SAVE, [tid, *prepared[:2], *prepared[2], *snapshot_columns]
-    elif (
+    elif (  # tables not known to be the stored ones, or of another engine or other groups
         stored is None
         or seen_written_by is None
         or not same_engine(snapshot, stored)
