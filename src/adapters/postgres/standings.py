@@ -129,8 +129,14 @@ class PostgresStandingsRepository:
         return await self._save(snapshot, seen)
 
     async def _save(self, snapshot: StandingsSnapshot, seen: StandingsStatus | None) -> bool:
+        # Which write stored the snapshot seen, when it is the one this process last read or
+        # wrote: the tables computed again can then be left as they are stored (`store`).
+        known = _LAST_READ.get(snapshot.tournament_id)
+        seen_written_by = None
+        if seen is not None and known is not None and known[1] is seen.snapshot:
+            seen_written_by = str(known[0][0])
         async with self._session.write() as db:
-            written_by = await store(db, snapshot, seen)
+            written_by = await store(db, snapshot, seen, seen_written_by)
         if written_by is None:
             return False
         # What a read of this write would give, known without reading it. Should the write

@@ -1,16 +1,20 @@
 """Storing computed tables (`standings.PostgresStandingsRepository.save` and
-`save_if_current`): a snapshot in one statement, its tables and rows with it."""
+`save_if_current`): a snapshot in one statement, its tables and rows with it; over tables known
+to be the stored ones, only the rows that changed, or the snapshot's row alone."""
 
 from __future__ import annotations
 
 import json
 import operator
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from adapters.postgres.pool import Executor
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.model import StandingsSnapshot, StandingsStatus
+
+if TYPE_CHECKING:
+    from bestshot_domain.standings import Table
 
 ROW_COLUMNS = (
     "position",
@@ -124,6 +128,31 @@ _SAVE_IF_CURRENT = (
     + _TABLES_AND_ROWS
 )
 
+# `save_if_current` over the very write the tables seen were read of ($23: WRITTEN, as
+# `standings._LAST_READ` knows it), with the same groups in the same order: only the rows that
+# differ from the ones seen travel ($4-$16), every row's key with $24-$25 (for `gone`); the rows
+# not sent are stored as they are. The stored row's WRITTEN proves they are the rows seen, where
+# a computed_at would not should another snapshot have been stored at the same time.
+_SAVE_CHANGES_IF_CURRENT = _SAVE_IF_CURRENT.replace(
+    "WHERE s.computed_at IS NOT DISTINCT FROM $23", f"WHERE {WRITTEN} = $23"
+).replace("unnest($4::int[], $7::text[])", "unnest($24::int[], $25::text[])")
+
+# `save_if_current` when the tables computed are the ones seen, known to be the stored ones:
+# the snapshot's row alone, its tables and rows left as they are, under `_SAVE_IF_CURRENT`'s lock
+# and revision test ($7), and only while the stored row is the very write the tables seen were
+# read of ($8, as in `_SAVE_CHANGES_IF_CURRENT`). An UPDATE, not an upsert: with no stored row,
+# nothing is written.
+_SAVE_ROW_IF_CURRENT = f"""
+WITH locked AS (
+    SELECT t.id FROM tournaments t WHERE t.id = $1 AND t.standings_revision = $7
+    FOR NO KEY UPDATE
+)
+UPDATE standings_snapshots s
+SET rules = $2, computed_at = $3, revision = $4, engine = $5, bracket = $6::jsonb
+FROM locked WHERE s.tournament_id = locked.id AND {WRITTEN} = $8
+RETURNING {WRITTEN}
+"""  # noqa: S608 - constants
+
 
 # Keys in the order given: the columns are jsonb, which orders them itself (and compares
 # them as values), and an encoder made once spares each of a table's rows building its own.
@@ -148,23 +177,16 @@ def split_table(
     return group, _json(detail), split_rows
 
 
-async def store(
-    db: Executor, snapshot: StandingsSnapshot, seen: StandingsStatus | None
-) -> str | None:
-    """Write the snapshot on `db` (in a transaction: the caller's): unconditionally without
-    `seen`, else as `save_if_current` says. Which write stored it (WRITTEN), or None when
-    `seen` is no longer current and nothing was written."""
-    tid = snapshot.tournament_id
-    tables = [split_table(i, table.to_dict()) for i, table in enumerate(snapshot.tables)]
-    rows = [
-        (i, row_index, *row)
-        for i, (_, _, table_rows) in enumerate(tables)
-        for row_index, row in enumerate(table_rows)
-    ]
-    columns = [list(column) for column in zip(*rows, strict=True)] or [[]] * 13
-    groups = [group for group, _, _ in tables]
-    details = [detail for _, detail, _ in tables]
-    bracket = _json(
+def same_engine(snapshot: StandingsSnapshot, stored: StandingsSnapshot) -> bool:
+    """Whether both were made by one known engine: then equal values in their tables are also
+    of the same types (1 == True in a comparison, not in JSON), so that a table or a row of
+    `snapshot` equal to `stored`'s (NamedTuples: compared field by field, identity first) is
+    stored as it is."""
+    return snapshot.engine != "" and snapshot.engine == stored.engine
+
+
+def _bracket(snapshot: StandingsSnapshot) -> str:
+    return _json(
         {
             "knockout": [stage.to_dict() for stage in snapshot.knockout],
             "progress": dict(snapshot.progress),
@@ -173,28 +195,94 @@ async def store(
             "digests": dict(snapshot.digests),
         }
     )
-    arguments = [
-        tid,
-        groups,
-        details,
-        *columns,
+
+
+_Prepared = tuple[list[str | None], list[str], list[list[object]]]  # groups, details, columns
+
+
+def _prepared(tables: Sequence[Table], places: Sequence[Sequence[int]] | None = None) -> _Prepared:
+    """The tables as `_TABLES_AND_ROWS` takes them: each table's rows, or only those at
+    `places` (each table's row indexes)."""
+    if places is not None:
+        tables = [
+            table._replace(rows=tuple(table.rows[i] for i in indexes))
+            for table, indexes in zip(tables, places, strict=True)
+        ]
+    split = [split_table(i, table.to_dict()) for i, table in enumerate(tables)]
+    rows = [
+        (i, row_index, *row)
+        for i, (_, _, table_rows) in enumerate(split)
+        for row_index, row in zip(
+            range(len(table_rows)) if places is None else places[i], table_rows, strict=True
+        )
+    ]
+    columns = [list(column) for column in zip(*rows, strict=True)] or [[]] * 13
+    return [group for group, _, _ in split], [detail for _, detail, _ in split], columns
+
+
+def _changed_places(snapshot: StandingsSnapshot, stored: StandingsSnapshot) -> list[list[int]]:
+    """For each table of `snapshot`, the indexes of its rows other than the row at the same
+    place of `stored`'s table of the same index."""
+    return [
+        [i for i, row in enumerate(table.rows) if i >= len(before.rows) or row != before.rows[i]]
+        for table, before in zip(snapshot.tables, stored.tables, strict=True)
+    ]
+
+
+async def store(
+    db: Executor,
+    snapshot: StandingsSnapshot,
+    seen: StandingsStatus | None,
+    seen_written_by: str | None = None,
+) -> str | None:
+    """Write the snapshot on `db` (in a transaction: the caller's): unconditionally without
+    `seen`, else as `save_if_current` says (`seen_written_by`: which write stored the snapshot
+    seen, when known). Which write stored it (WRITTEN), or None when `seen` is no longer
+    current and nothing was written."""
+    tid = snapshot.tournament_id
+    stored = None if seen is None else seen.snapshot
+    snapshot_columns = [
         snapshot.rules,
         snapshot.computed_at,
         snapshot.revision,
         snapshot.engine,
-        bracket,
+        _bracket(snapshot),
     ]
-    if seen is not None:
-        stored = seen.snapshot
-        arguments += [seen.revision, None if stored is None else stored.computed_at]
+    if seen is None:
+        prepared = _prepared(snapshot.tables)
+        statement, arguments = _SAVE, [tid, *prepared[:2], *prepared[2], *snapshot_columns]
+    elif (  # tables not known to be the stored ones, or of another engine or other groups
+        stored is None
+        or seen_written_by is None
+        or not same_engine(snapshot, stored)
+        or [t.group for t in snapshot.tables] != [t.group for t in stored.tables]
+    ):
+        prepared = _prepared(snapshot.tables)
+        statement = _SAVE_IF_CURRENT
+        arguments = [tid, *prepared[:2], *prepared[2], *snapshot_columns, seen.revision]
+        arguments.append(None if stored is None else stored.computed_at)
+    elif snapshot.tables == stored.tables:
+        # The tables computed again are the ones seen (a kickoff moved, a result corrected
+        # back): the snapshot's row alone.
+        written = await db.fetchval(
+            _SAVE_ROW_IF_CURRENT, tid, *snapshot_columns, seen.revision, seen_written_by
+        )
+        return None if written is None else str(written)
+    else:
+        # Over the tables seen, known to be the stored ones: the rows that changed alone.
+        prepared = _prepared(snapshot.tables, _changed_places(snapshot, stored))
+        keys = [(i, row.team) for i, table in enumerate(snapshot.tables) for row in table.rows]
+        statement = _SAVE_CHANGES_IF_CURRENT
+        arguments = [tid, *prepared[:2], *prepared[2], *snapshot_columns, seen.revision]
+        arguments += [seen_written_by, [i for i, _ in keys], [team for _, team in keys]]
     # One row, always: a SELECT of two subqueries.
-    [(written_by, same_tables)] = await db.fetch(
-        _SAVE if seen is None else _SAVE_IF_CURRENT, *arguments
-    )
+    [(written_by, same_tables)] = await db.fetch(statement, *arguments)
     if written_by is None:  # `save_if_current` only: not current any more
         return None
-    if not same_tables:
+    if not same_tables:  # other groups: the tables replaced, every row with them
         await db.execute("DELETE FROM standings_tables WHERE tournament_id = $1", tid)
-        if tables:
-            await db.execute(_INSERT_TABLES, tid, groups, details, *columns)
+        if snapshot.tables:
+            if statement is _SAVE_CHANGES_IF_CURRENT:  # the snapshot seen was deleted
+                prepared = _prepared(snapshot.tables)
+            await db.execute(_INSERT_TABLES, tid, *prepared[:2], *prepared[2])
     return str(written_by)
