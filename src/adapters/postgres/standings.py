@@ -25,7 +25,7 @@ from adapters.postgres.standings_inputs import (
     inputs_from_row,
     read_inputs,
 )
-from adapters.postgres.standings_saves import WRITTEN, WRITTEN_BY, store
+from adapters.postgres.standings_saves import WRITTEN, WRITTEN_BY, restamped, store
 from bestshot_domain.errors import NotFound
 from bestshot_domain.model import (
     MatchStatus,
@@ -135,7 +135,11 @@ class PostgresStandingsRepository:
         seen_written_by = None
         if seen is not None and known is not None and known[1] is seen.snapshot:
             seen_written_by = str(known[0][0])
-        async with self._session.write() as db:
+        # The same tables, bracket and rules as the ones stored, seen and computed again: the
+        # save only restamps them (a newer revision and time), which a crash may lose without
+        # anyone being told something the database no longer says (`Session`).
+        restamps = seen_written_by is not None and restamped(snapshot, seen)
+        async with self._session.write(restamps=restamps) as db:
             written_by = await store(db, snapshot, seen, seen_written_by)
         if written_by is None:
             return False

@@ -185,6 +185,20 @@ def same_engine(snapshot: StandingsSnapshot, stored: StandingsSnapshot) -> bool:
     return snapshot.engine != "" and snapshot.engine == stored.engine
 
 
+def restamped(snapshot: StandingsSnapshot, seen: StandingsStatus | None) -> bool:
+    """Whether `snapshot` is the snapshot seen stored, but for its revision and time."""
+    stored = None if seen is None else seen.snapshot
+    return (
+        stored is not None
+        and same_engine(snapshot, stored)
+        and snapshot.rules == stored.rules
+        and snapshot.tables == stored.tables
+        and snapshot.knockout == stored.knockout
+        and snapshot.progress == stored.progress
+        and snapshot.digests == stored.digests
+    )
+
+
 def _bracket(snapshot: StandingsSnapshot) -> str:
     return _json(
         {

@@ -25,7 +25,7 @@ from adapters.postgres.matches import PostgresChangeRepository, PostgresMatchRep
 from adapters.postgres.outbox import PostgresOutbox
 from adapters.postgres.overrides import PostgresOverrideRepository
 from adapters.postgres.pool import PoolConfig
-from adapters.postgres.session import Session
+from adapters.postgres.session import COMMIT, Session
 from adapters.postgres.standings import PostgresStandingsRepository
 from adapters.postgres.verification import PostgresVerificationRepository
 from bestshot_domain.errors import StorageBusy, StorageUnavailable
@@ -133,7 +133,7 @@ class PostgresUnitOfWork:
 
     async def commit(self) -> None:
         # Deferred foreign keys are checked here, so a commit can fail with InvalidInput too.
-        await self._open_session().end("COMMIT")
+        await self._open_session().end(COMMIT)
 
     async def rollback(self) -> None:
         await self._open_session().end("ROLLBACK")
