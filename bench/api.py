@@ -4,10 +4,14 @@ Three comparisons, each against a baseline endpoint served by the same server:
 - latency: the pair the scheduler's caller sends when a schedule fires (PATCH a 10-match round,
   then PATCH the standings) against an endpoint that runs one `SELECT 1`; target: the pair's
   p50 at most 6x the baseline's;
-- PATCH standings alone when its tables must be computed (the 20-team league's 380 matches
-  read, the tables computed and stored) against `GET /ready`; target: p50 at most 5x. For
-  information, also against one committed write (a one-row UPDATE on its own): the least a
-  request that stores something pays, its commit's flush included, which `GET /ready` does not;
+- PATCH standings alone when its tables must be computed (the round's ten matches written since
+  read, over the season of 380 the server process keeps, the tables computed and stored) against
+  `GET /ready`; target: p50 at most 5x. The demo source writes the same results again, so the
+  tables come out as stored: stored is their new revision and time (the rows that changed are
+  measured by the tests, not here). For information, also against one committed write (a one-row
+  UPDATE on its own, its commit's flush included, which `GET /ready` does not pay), and with the
+  season read whole (what a process that does not keep it pays: each sample after the server
+  forgets the seasons it keeps);
 - throughput: `GET .../standings` against a plain JSON endpoint, with concurrent clients;
   target: at least half the plain endpoint's requests per second.
 
@@ -96,6 +100,13 @@ async def _serve(port: int) -> None:
                 await connection.execute("UPDATE bench_writes SET n = n + 1 WHERE id = 1")
             return Response(b'{"one":1}', media_type="application/json")
 
+        async def forget_seasons(request: Request) -> Response:
+            # Not measured: the next standings update reads its season whole.
+            from adapters.postgres import season_cache  # noqa: PLC0415
+
+            season_cache._SEASONS.clear()
+            return Response(b"{}", media_type="application/json")
+
         async def plain(request: Request) -> Response:
             return Response(b'{"status":"ok"}', media_type="application/json")
 
@@ -132,6 +143,7 @@ async def _serve(port: int) -> None:
                 ("POST", "/bench/write-1", write_one, "writeOne"),
                 ("GET", "/bench/plain", plain, "plain"),
                 ("POST", "/bench/reopen-round", reopen_round, "reopenRound"),
+                ("POST", "/bench/forget-seasons", forget_seasons, "forgetSeasons"),
             )
         )
         # Served as `bestshot serve` serves the API, so the bench measures that server.
@@ -239,6 +251,7 @@ class Measured:
     standings_ms: list[float]  # PATCH standings alone in those samples: tables computed
     ready_ms: list[float]  # GET /ready
     write_ms: list[float]  # one committed write, for information
+    whole_ms: list[float]  # PATCH standings with its season read whole, for information
     standings_rps: float
     plain_rps: float
 
@@ -261,13 +274,15 @@ async def _measure(port: int, process: subprocess.Popen[bytes], token: str) -> M
     async def ready() -> None:
         await client.request("GET", "/ready")
 
-    async def writing_pairs(rounds: int) -> tuple[list[float], list[float]]:
+    async def writing_pairs(rounds: int, *, whole: bool = False) -> tuple[list[float], list[float]]:
         samples, standings = [], []
         computed_at = None
         for _ in range(rounds):
             await client.request("POST", "/bench/reopen-round")
             started = time.perf_counter()
             _, body = await client.request("PATCH", round_path, headers)
+            if whole:
+                await client.request("POST", "/bench/forget-seasons")
             halfway = time.perf_counter()
             _, tables = await client.request("PATCH", standings_path, headers)
             ended = time.perf_counter()
@@ -302,6 +317,7 @@ async def _measure(port: int, process: subprocess.Popen[bytes], token: str) -> M
 
         await _latencies(20, write_one)
         write_ms = await _latencies(LATENCY_ROUNDS, write_one)
+        _, whole_ms = await writing_pairs(LATENCY_ROUNDS // 3, whole=True)
         print(  # now, in case the throughput part fails
             f"  (PATCH standings computed p50 {statistics.median(standings_ms):.2f} ms, "
             f"GET /ready p50 {statistics.median(ready_ms):.2f} ms)",
@@ -328,6 +344,7 @@ async def _measure(port: int, process: subprocess.Popen[bytes], token: str) -> M
         standings_ms,
         ready_ms,
         write_ms,
+        whole_ms,
         standings_rps=standings_rps,
         plain_rps=plain_rps,
     )
@@ -363,7 +380,8 @@ def _report(measured: Measured) -> bool:
     standings_ratio = standings_p50 / ready_p50
     print(
         f"  PATCH standings alone, computed p50 {standings_p50:7.2f} ms "
-        f"(20 teams, 380 matches, the tables computed and stored each time)"
+        "(20 teams: the ten matches written since read, the tables computed from the season's "
+        "380 and stored each time, the same tables: their new revision and time)"
     )
     print(f"  GET /ready (baseline)          p50 {ready_p50:7.2f} ms")
     print(f"  ratio at p50: {standings_ratio:.2f}x (target <= {TARGET_STANDINGS_RATIO:g}x)")
@@ -372,6 +390,11 @@ def _report(measured: Measured) -> bool:
         f"  one committed write            p50 {write_p50:7.2f} ms  (PATCH standings "
         f"{standings_p50 / write_p50:.2f}x it; for information: the least a request that "
         "stores something pays)"
+    )
+    whole_p50 = statistics.median(measured.whole_ms)
+    print(
+        f"  the season read whole          p50 {whole_p50:7.2f} ms  ({whole_p50 / ready_p50:.2f}x "
+        "GET /ready; for information: a process that does not keep it)"
     )
     print(f"throughput, {CONCURRENCY} keep-alive connections, {THROUGHPUT_REQUESTS} requests each")
     print(f"  GET .../standings            {standings_rps:8.0f} req/s")
