@@ -53,13 +53,16 @@ class ReadCache:
         self._entries = entries
         self._now = now
         self._bodies: OrderedDict[tuple[str, str], CachedBody] = OrderedDict()
+        # The paths cached of each scope: a write drops its tournament's entries without
+        # walking the whole cache (thousands of entries: a fraction of a millisecond a write).
+        self._paths: dict[str, set[str]] = {}
 
     def get(self, scope: str, path: str) -> CachedBody | None:
         cached = self._bodies.get((scope, path))
         if cached is None:
             return None
         if cached.expires <= self._now():
-            del self._bodies[(scope, path)]
+            self._forget(scope, path)
             return None
         return cached
 
@@ -68,14 +71,24 @@ class ReadCache:
         if self._seconds > 0:
             self._bodies[(scope, path)] = cached
             self._bodies.move_to_end((scope, path))
+            self._paths.setdefault(scope, set()).add(path)
             while len(self._bodies) > self._entries:
-                self._bodies.popitem(last=False)
+                oldest_scope, oldest_path = next(iter(self._bodies))
+                self._forget(oldest_scope, oldest_path)
         return cached
 
     def invalidate(self, tournament_id: str) -> None:
         """Forget the tournament's reads, and the reads spanning every tournament."""
-        for key in [key for key in self._bodies if key[0] in (tournament_id, ALL_TOURNAMENTS)]:
-            del self._bodies[key]
+        for scope in {tournament_id, ALL_TOURNAMENTS}:
+            for path in self._paths.pop(scope, ()):
+                del self._bodies[(scope, path)]
+
+    def _forget(self, scope: str, path: str) -> None:
+        del self._bodies[(scope, path)]
+        paths = self._paths[scope]
+        paths.discard(path)
+        if not paths:
+            del self._paths[scope]
 
 
 class CachedReads:

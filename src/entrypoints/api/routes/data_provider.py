@@ -17,7 +17,7 @@ from entrypoints.api.routes import planning
 from entrypoints.api.schemas.adjustments import AdjustedStandingsOut, AdjustmentIn
 from entrypoints.api.schemas.common import TEAM_KEY_MAX_LENGTH, TEAM_KEY_PATTERN
 from entrypoints.api.schemas.matches import RoundUpdateOut
-from entrypoints.api.schemas.standings import StandingsOut
+from entrypoints.api.schemas.standings import StandingsOut, standings_json
 from entrypoints.api.schemas.tournaments import ImportOut, tournament_import_in
 from entrypoints.schedule_view import ScheduleView
 from entrypoints.use_cases import TournamentImport, UseCases
@@ -63,7 +63,7 @@ def operations(
 
     # Each tournament's last answer, with the tables it is of: most PATCH standings answer the
     # stored tables unchanged, whose JSON is then not made again (a comparison is cheaper).
-    last_tables: dict[str, tuple[StandingsSnapshot, str]] = {}
+    last_tables: dict[str, tuple[StandingsSnapshot, bytes]] = {}
 
     async def update_standings(request: Request) -> Response:
         tournament_id = inputs.slug(request, "tournament")
@@ -71,8 +71,7 @@ def operations(
         cache.invalidate(tournament_id)
         last = last_tables.get(tournament_id)
         if last is None or last[0] != snapshot:
-            body = StandingsOut.model_validate(snapshot).model_dump_json(by_alias=True)
-            last = last_tables[tournament_id] = (snapshot, body)
+            last = last_tables[tournament_id] = (snapshot, standings_json(snapshot))
         return Response(last[1], media_type="application/json", headers=_NO_STORE)
 
     async def import_tournament(request: Request) -> Response:
