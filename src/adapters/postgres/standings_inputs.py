@@ -7,6 +7,7 @@ import functools
 import json
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Any
 
 import asyncpg
 
@@ -204,16 +205,18 @@ def _brought_up_to_date(season: Season, row: asyncpg.Record, revision: int) -> S
     return season.updated(revision, changes, matches)
 
 
+async def _matches(db: Executor, statement: str, tournament_id: TournamentId) -> list[Any]:
+    """The tournament's matches by `statement`: _WITHOUT_CARDS or _WITH_CARDS."""
+    with storage_errors():
+        return await db.fetch(
+            statement, tournament_id, MatchStatus.CANCELLED.value, RoundKind.KNOCKOUT.value
+        )
+
+
 async def _read_season(
     db: Executor, tournament_id: TournamentId, row: asyncpg.Record, revision: int
 ) -> Season:
-    with storage_errors():
-        matches = await db.fetch(
-            _WITHOUT_CARDS,
-            tournament_id,
-            MatchStatus.CANCELLED.value,
-            RoundKind.KNOCKOUT.value,
-        )
+    matches = await _matches(db, _WITHOUT_CARDS, tournament_id)
     kickoffs = Kickoffs()
     return Season.of(
         row["season_database"],
@@ -226,13 +229,7 @@ async def _read_season(
 async def _read_with_cards(
     db: Executor, tournament_id: TournamentId
 ) -> tuple[tuple[MatchResult, ...], tuple[TableMatch, ...]]:
-    with storage_errors():
-        matches = await db.fetch(
-            _WITH_CARDS,
-            tournament_id,
-            MatchStatus.CANCELLED.value,
-            RoundKind.KNOCKOUT.value,
-        )
+    matches = await _matches(db, _WITH_CARDS, tournament_id)
     kickoffs = Kickoffs()
     results, knockout = [], []
     for match in matches:
