@@ -7,7 +7,8 @@ the tournament's revision R' and its number of matches: what is kept is then the
 R'. A match deleted since leaves no stamp: the count tells, and the season is read whole again;
 so it is when the rounds changed (a round's kind decides which matches are a knockout's). The
 statement reads the changes only from the database the season was read from (`DATABASE`): a
-process may talk to several, and one may be recreated under the same name.
+process may talk to several, and one may be recreated under the same name. A revision lower
+than the season's says the database went back (older data restored): the season is forgotten.
 """
 
 from __future__ import annotations

@@ -14,7 +14,14 @@ import asyncpg
 from adapters.postgres.codec import table_match_from_row, tournament_from_row
 from adapters.postgres.errors import storage_errors
 from adapters.postgres.pool import Executor
-from adapters.postgres.season_cache import DATABASE, Kickoffs, Season, entry_of, keep
+from adapters.postgres.season_cache import (
+    DATABASE,
+    Kickoffs,
+    Season,
+    entry_of,
+    forget,
+    keep,
+)
 from bestshot_domain.errors import NotFound
 from bestshot_domain.lifecycle import DECIDED
 from bestshot_domain.model import (
@@ -144,7 +151,11 @@ async def inputs_from_row(
         results, knockout = await _read_with_cards(db, tournament_id)
     else:
         current = None
-        if season is not None and row.get("season_changes") is not None:
+        if season is not None and revision < season.revision:
+            # Committed revisions only go up: this database went back (a restore of its data
+            # over a running process). What was kept of it says nothing now.
+            forget(tournament_id)
+        elif season is not None and row.get("season_changes") is not None:
             current = _brought_up_to_date(season, row, revision)
         if current is None:
             current = await _read_season(db, tournament_id, row, revision)
