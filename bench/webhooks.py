@@ -6,7 +6,11 @@
    process (its polling goes on during them), the same pause after each update in both (after
    its deliveries in the second). Best of n each; target: at most 1.3x.
 2. The dispatcher delivering 2000 events, signed, one POST each, to a loopback receiver (a
-   keep-alive HTTP server in a thread of this process). Target: at least 200 events/s.
+   keep-alive HTTP server in a thread of this process), against the same number of signed POSTs
+   of an event's size sent alone, one after another, with the same HTTP client (the least a
+   delivery costs). Target: at least a quarter of their rate (about 0.45 measured; the
+   dispatcher also reads the outbox and moves its cursor). The events per second are reported
+   too: 200 was this line's target before it became a ratio, and a busy machine halves them.
 
 On the embedded PostgreSQL in a temporary folder, or `BESTSHOT_BENCH_DATABASE_URL`.
 """
@@ -16,12 +20,14 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
 
 from adapters.postgres import PoolConfig, create_pool, unit_of_work_factory
 from adapters.webhooks import DispatcherConfig, PostgresWebhookStore, UrlPolicy, WebhookDispatcher
-from adapters.webhooks.signing import new_secret
+from adapters.webhooks.signing import new_secret, signed_headers
 from bench.postgres import next_states, on_a_fresh_database, season
 from bestshot_domain.emitting import match_events
 from bestshot_domain.events import EventType
@@ -30,7 +36,7 @@ from bestshot_domain.ports import UnitOfWorkFactory
 from entrypoints.api.schemas.events import event_body
 
 TARGET_RATIO = 1.3
-TARGET_RATE = 200.0
+TARGET_RATE = 0.25  # of the POSTs alone
 ROUNDS = 40
 PAUSE = 0.1  # s between rounds, in both phases
 EVENTS = 2000
@@ -67,19 +73,20 @@ async def measure(url: str) -> bool:
         factory = unit_of_work_factory(pool)
         store = PostgresWebhookStore(pool)
         ratio = await _round_updates(factory, store, hook_url)
-        rate = await _delivery_rate(factory, store, hook_url)
+        rate, posting = await _delivery_rate(factory, store, hook_url)
     finally:
         server.shutdown()
         server.server_close()
         await pool.close()
-    ratio_ok, rate_ok = ratio <= TARGET_RATIO, rate >= TARGET_RATE
+    ratio_ok, rate_ok = ratio <= TARGET_RATIO, rate / posting >= TARGET_RATE
     print(
         f"  round update with one subscription delivering / without: {ratio:4.2f}x "
         f"(target <= {TARGET_RATIO}x{'' if ratio_ok else ', MISSED'})"
     )
     print(
-        f"  dispatcher to a loopback receiver: {rate:6.0f} events/s "
-        f"(target >= {TARGET_RATE:.0f}{'' if rate_ok else ', MISSED'})"
+        f"  dispatcher to a loopback receiver: {rate:6.0f} events/s, the same POSTs alone "
+        f"{posting:6.0f}/s: {rate / posting:.2f} of them "
+        f"(target >= {TARGET_RATE:g}{'' if rate_ok else ', MISSED'})"
     )
     return ratio_ok and rate_ok
 
@@ -181,7 +188,21 @@ async def _delivery_rate(
     finally:
         await dispatcher.aclose()
         await store.delete(subscription.id)
-    return delivered / elapsed
+    return delivered / elapsed, await _posting_rate(url, subscription.secret)
+
+
+async def _posting_rate(url: str, secret: str) -> float:
+    """The baseline: as many signed POSTs of an event's size, one after another, with the
+    dispatcher's HTTP client to the same receiver, and nothing else (no outbox read, no cursor
+    written)."""
+    body = b'{"type":"match.updated","data":{' + b'"x":"' + b"y" * 300 + b'"}}'
+    async with httpx.AsyncClient(follow_redirects=False) as client:
+        start = time.perf_counter()
+        for number in range(EVENTS):
+            headers = signed_headers(secret, number, datetime.now(UTC), body)
+            response = await client.post(url, content=body, headers=headers)
+            response.raise_for_status()
+        return EVENTS / (time.perf_counter() - start)
 
 
 async def _titled(url: str) -> bool:
