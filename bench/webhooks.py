@@ -30,7 +30,7 @@ from adapters.webhooks import DispatcherConfig, PostgresWebhookStore, UrlPolicy,
 from adapters.webhooks.signing import new_secret, signed_headers
 from bench.postgres import next_states, on_a_fresh_database, season
 from bestshot_domain.emitting import match_events
-from bestshot_domain.events import EventType
+from bestshot_domain.events import EventType, NewEvent
 from bestshot_domain.model import Membership
 from bestshot_domain.ports import UnitOfWorkFactory
 from entrypoints.api.schemas.events import event_body
@@ -166,10 +166,10 @@ async def _delivered(count: int) -> None:
 
 async def _delivery_rate(
     factory: UnitOfWorkFactory, store: PostgresWebhookStore, url: str
-) -> float:
+) -> tuple[float, float]:
     subscription = await store.create(url, list(EventType), None, new_secret())
     *_, matches = season()
-    events = []
+    events: list[NewEvent] = []
     step = 10_000
     while len(events) < EVENTS:
         step += 1
