@@ -15,7 +15,13 @@ from contextlib import asynccontextmanager
 import asyncpg
 from attrs import frozen
 
-from adapters.postgres import MigrationReport, create_pool, migrate_url, unit_of_work_factory
+from adapters.postgres import (
+    MigrationReport,
+    create_pool,
+    migrate_url,
+    season_cache,
+    unit_of_work_factory,
+)
 from adapters.postgres.admin import ensure_database
 from adapters.postgres.embedded import DEFAULT_DATABASE, EmbeddedPostgres
 from bestshot_domain.ports import UnitOfWorkFactory
@@ -50,6 +56,7 @@ async def database_url(settings: DatabaseConfig) -> AsyncIterator[str]:
 async def open_database(
     settings: DatabaseConfig, *, migrate: bool = True
 ) -> AsyncIterator[Database]:
+    season_cache.configure(settings.seasons_kept)
     async with database_url(settings) as url:
         report = await migrate_url(url) if migrate else None
         pool = await create_pool(url, settings.pool)

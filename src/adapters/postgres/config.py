@@ -8,7 +8,11 @@ from attrs import field, frozen
 from bestshot_domain.errors import InvalidInput
 from bestshot_domain.validators import non_negative, positive
 
-__all__ = ["PoolConfig"]
+__all__ = ["SEASONS_KEPT", "PoolConfig"]
+
+# Tournaments whose matches a process keeps (`season_cache`), by default: a 20-team season is
+# about 150 KB, so about 40 MB a process at most.
+SEASONS_KEPT = 256
 
 
 @frozen

@@ -22,14 +22,10 @@ from typing import Any, NamedTuple
 import asyncpg
 
 from adapters.postgres.codec import table_match_from_row
+from adapters.postgres.config import SEASONS_KEPT
 from bestshot_domain.lifecycle import DECIDED
 from bestshot_domain.model import TableMatch, TournamentId
 from bestshot_domain.standings.inputs import MatchResult
-
-# Tournaments kept (the least recently computed go first): a 20-team season is about 150 KB, so
-# at most about 40 MB a process. A day with more tournaments than this computed in turn reads
-# them whole, as without a season kept.
-SEASONS_KEPT = 256
 
 # Which database, and which `matches` table in it, a season was read from: a server restarted,
 # a database or its table recreated (a restore) reads every season whole again.
@@ -165,6 +161,23 @@ def _kickoff_order(entry: Entry) -> tuple[int, str]:
 
 
 _SEASONS: OrderedDict[TournamentId, Season] = OrderedDict()
+# How many are kept (the least recently computed go first): STANDINGS_SEASONS_KEPT. A day with
+# more tournaments than this computed in turn reads each whole, as without a season kept.
+_capacity = SEASONS_KEPT
+
+
+def configure(kept: int) -> None:
+    """Keep at most `kept` seasons (0: none) from now on."""
+    global _capacity  # noqa: PLW0603 - the process's one setting, made at start-up
+    if kept < 0:
+        raise ValueError(f"cannot keep {kept} seasons")
+    _capacity = kept
+    _trim()
+
+
+def _trim() -> None:
+    while len(_SEASONS) > _capacity:
+        _SEASONS.popitem(last=False)
 
 
 def kept(tournament_id: TournamentId) -> Season | None:
@@ -183,8 +196,7 @@ def keep(tournament_id: TournamentId, season: Season) -> None:
         return
     _SEASONS[tournament_id] = season
     _SEASONS.move_to_end(tournament_id)
-    while len(_SEASONS) > SEASONS_KEPT:
-        _SEASONS.popitem(last=False)
+    _trim()
 
 
 def forget(tournament_id: TournamentId) -> None:

@@ -9,7 +9,7 @@ import attrs
 from attrs import frozen
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from adapters.postgres.config import PoolConfig
+from adapters.postgres.config import SEASONS_KEPT, PoolConfig
 from entrypoints.settings.concern import Concern
 
 _POOL = PoolConfig()
@@ -22,6 +22,7 @@ class DatabaseConfig:
     url: str | None  # None: the embedded server
     data_dir: Path
     pool: PoolConfig
+    seasons_kept: int = SEASONS_KEPT  # tournaments whose matches a process keeps
 
     @property
     def embedded_data_dir(self) -> Path:
@@ -62,6 +63,15 @@ class DatabaseSettings(Concern):
     connect_timeout: float = Field(
         default=_POOL.connect_timeout, gt=0, validation_alias="BESTSHOT_DB_CONNECT_TIMEOUT"
     )
+    seasons_kept: int = Field(
+        default=SEASONS_KEPT,
+        ge=0,
+        le=100_000,
+        validation_alias="STANDINGS_SEASONS_KEPT",
+        description="Tournaments whose matches each server process keeps in memory (about "
+        "150 KB a 20-team season), so that a standings update reads only the matches changed "
+        "since; 0: none (each update reads its season whole).",
+    )
     observation_retention_days: int | None = Field(
         default=None,
         ge=1,
@@ -100,6 +110,7 @@ class DatabaseSettings(Concern):
                 acquire_timeout=self.acquire_timeout,
                 connect_timeout=self.connect_timeout,
             ),
+            seasons_kept=self.seasons_kept,
         )
 
     def observation_retention(self) -> timedelta | None:

@@ -9,6 +9,7 @@ import asyncio
 import itertools
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -18,8 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.postgres import season_cache, standings_inputs
+from adapters.postgres.config import SEASONS_KEPT, PoolConfig
 from bestshot_domain.model import MatchStatus, RoundKind, StandingsInputs
 from bestshot_domain.ports import UnitOfWorkFactory
+from entrypoints.database import open_database
+from entrypoints.settings.database import DatabaseConfig
 from tests.builders import T0, match
 from tests.contracts.seed import TEAMS, piece_by_piece, seed_league
 
@@ -53,6 +57,7 @@ def full_reads(monkeypatch: pytest.MonkeyPatch) -> FullReads:
 def _no_season_kept() -> Iterator[None]:
     season_cache._SEASONS.clear()
     yield
+    season_cache.configure(SEASONS_KEPT)
     season_cache._SEASONS.clear()
 
 
@@ -346,16 +351,47 @@ async def _row(pool: asyncpg.Pool, query: str, *arguments: object) -> tuple[Any,
 
 
 class TestKeeping:
-    def test_at_most_so_many_seasons_are_kept_the_least_recent_first_out(
-        self, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        monkeypatch.setattr(season_cache, "SEASONS_KEPT", 2)
+    def test_at_most_so_many_seasons_are_kept_the_least_recent_first_out(self) -> None:
+        season_cache.configure(2)
         for name in ("a", "b", "c"):
             season_cache.keep(name, season_cache.Season.of("db", 1, "[]", ()))
         assert season_cache.kept("a") is None
         season_cache.keep("b", season_cache.Season.of("db", 2, "[]", ()))
         season_cache.keep("d", season_cache.Season.of("db", 1, "[]", ()))
         assert season_cache.kept("c") is None
+        assert season_cache.kept("b") is not None
+
+    def test_a_smaller_capacity_lets_the_least_recent_go_and_none_keeps_nothing(self) -> None:
+        for name in ("a", "b", "c"):
+            season_cache.keep(name, season_cache.Season.of("db", 1, "[]", ()))
+        season_cache.configure(1)
+        assert [season_cache.kept(name) is not None for name in "abc"] == [False, False, True]
+        season_cache.configure(0)
+        season_cache.keep("d", season_cache.Season.of("db", 1, "[]", ()))
+        assert season_cache.kept("c") is None
+        assert season_cache.kept("d") is None
+        with pytest.raises(ValueError, match="-1"):
+            season_cache.configure(-1)
+
+    async def test_a_process_that_keeps_none_reads_each_season_whole(
+        self, postgres_uow_factory: UnitOfWorkFactory, full_reads: FullReads
+    ) -> None:
+        season_cache.configure(0)
+        league = await _league(postgres_uow_factory, 4)
+        for _ in range(2):
+            assert await _current(postgres_uow_factory, league) == await _truth(
+                postgres_uow_factory, league
+            )
+        assert full_reads.count == 2
+
+    async def test_the_setting_is_what_an_opened_database_keeps(
+        self, postgres_url: str, tmp_path: Path
+    ) -> None:
+        config = DatabaseConfig(postgres_url, tmp_path, PoolConfig(), seasons_kept=1)
+        async with open_database(config, migrate=False):
+            for name in ("a", "b"):
+                season_cache.keep(name, season_cache.Season.of("db", 1, "[]", ()))
+        assert season_cache.kept("a") is None
         assert season_cache.kept("b") is not None
 
     def test_an_older_season_does_not_replace_a_newer_one_of_the_same_database(self) -> None:
