@@ -53,7 +53,7 @@ run: $(STAMP) ## serve the API and the console on 127.0.0.1:8000 (embedded Postg
 demo: $(STAMP) ## one simulated matchday end to end, in seconds
 	$(BIN)/bestshot demo
 
-lint: $(STAMP) ## ruff, formatting, mypy (strict on src/, nearly on tests/), import contracts, the template (SAM-transformed too), the workflows (actionlint)
+lint: $(STAMP) ## ruff, formatting, mypy (strict on src/ and bench/, nearly on tests/), import contracts, the template (SAM-transformed too), the workflows (actionlint)
 	$(BIN)/ruff check src tests bench infra
 	$(BIN)/ruff format --check src tests bench infra
 	$(BIN)/mypy

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from moto.server import create_backend_app
+from moto.moto_server.werkzeug_app import create_backend_app
 from werkzeug.serving import make_server
 
 if __name__ == "__main__":
