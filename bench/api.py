@@ -104,7 +104,7 @@ async def _serve(port: int) -> None:
             # Not measured: the next standings update reads its season whole.
             from adapters.postgres import season_cache  # noqa: PLC0415
 
-            season_cache._SEASONS.clear()
+            season_cache.forget(TOURNAMENT)
             return Response(b"{}", media_type="application/json")
 
         async def plain(request: Request) -> Response:
